@@ -1,0 +1,86 @@
+import { execa } from 'execa';
+
+/** One finished process, exactly as the transcript and the diagnosis need it. */
+export interface ExecResult {
+  readonly argv: readonly string[];
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly timedOut: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+  /** Set when the binary could not be started at all (ENOENT, EACCES). */
+  readonly spawnError: string | undefined;
+}
+
+export interface ExecOptions {
+  readonly input?: string;
+  readonly timeoutMs?: number;
+  readonly cwd?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Runs argv (never a shell string) and resolves with the outcome; it does not throw on failure. */
+export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new Error('runArgv: empty argv');
+  const started = performance.now();
+  const result = await execa(file, args, {
+    reject: false,
+    stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    input: opts.input,
+    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // SIGKILL so a hung namespace tool cannot ignore the timeout.
+    killSignal: 'SIGKILL',
+    cwd: opts.cwd,
+    uid: opts.uid,
+    gid: opts.gid,
+    env: opts.env,
+    extendEnv: true,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+  });
+  const spawnFailed = result.exitCode === undefined && !result.timedOut && result.signal === undefined;
+  return {
+    argv: [...argv],
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    durationMs: Math.round(performance.now() - started),
+    spawnError: spawnFailed ? result.shortMessage : undefined,
+  };
+}
+
+/** Quotes one argument the way a person would retype it; for messages only, never executed. */
+export function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+export function formatArgv(argv: readonly string[]): string {
+  return argv.map(quoteArg).join(' ');
+}
+
+/** Most specific reason first, as execa does: timeout, signal, spawn failure, exit code. */
+export function describeOutcome(r: ExecResult): string {
+  if (r.timedOut) return `timed out after ${r.durationMs} ms`;
+  if (r.signal !== undefined) return `killed by signal ${r.signal}`;
+  if (r.spawnError !== undefined) return `could not start: ${r.spawnError}`;
+  return `exit code ${r.exitCode ?? '?'}`;
+}
+
+export function formatExecFailure(r: ExecResult): string {
+  const parts = [`Command failed (${describeOutcome(r)}): ${formatArgv(r.argv)}`];
+  if (r.stderr.trim()) parts.push(`stderr: ${r.stderr.trim()}`);
+  if (r.stdout.trim()) parts.push(`stdout: ${r.stdout.trim()}`);
+  return parts.join('\n');
+}
+
+export function succeeded(r: ExecResult): boolean {
+  return r.exitCode === 0 && !r.timedOut;
+}

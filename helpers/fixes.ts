@@ -1,0 +1,27 @@
+import type { CommonErrorHint } from './lesson.js';
+import { formatCidr, type LabPlan } from './names.js';
+
+/** The lesson's fix for each Common Error, in the names of the lab under test. */
+export const fixes = {
+  missingNetns: (p: LabPlan): CommonErrorHint => ({
+    id: 1,
+    fix: `create it with "ip netns add ${p.netns}", check "ip netns list" for typos, and make config.json's network path "${p.netnsPath}"`,
+  }),
+  noConnectivity: (p: LabPlan): CommonErrorHint => ({
+    id: 2,
+    fix: `bring both ends up ("ip link set ${p.hostVeth} up"; "ip netns exec ${p.netns} ip link set ${p.nsVeth} up") and give them addresses on one subnet (${formatCidr(p.hostCidr)} and ${formatCidr(p.nsCidr)})`,
+  }),
+  permission: (): CommonErrorHint => ({ id: 3, fix: 'run ip netns and runc as root (sudo)' }),
+  noExternal: (p: LabPlan): CommonErrorHint => ({
+    id: 4,
+    fix: `enable ip_forward, add a MASQUERADE rule for ${p.hostCidr.address.replace(/\.\d+$/, '.0')}/${p.hostCidr.prefix}, and add a default route via ${p.hostCidr.address} in ${p.netns}`,
+  }),
+  invisibleAfterMove: (p: LabPlan): CommonErrorHint => ({
+    id: 5,
+    fix: `look inside the namespace: "ip netns exec ${p.netns} ip link show ${p.nsVeth}"`,
+  }),
+  wrongInterfaces: (p: LabPlan): CommonErrorHint => ({
+    id: 6,
+    fix: `config.json's network namespace entry needs "path": "${p.netnsPath}" (no path means a fresh, empty namespace)`,
+  }),
+} as const;

@@ -1,0 +1,41 @@
+import type { OciNamespace } from './oci.js';
+import type { LabPlan } from './names.js';
+
+/**
+ * Values the lesson states as commands or expected output. They are claims under test:
+ * specs compare them with what the tools really print and report an erratum when they differ.
+ */
+
+/** Exercise 2 Step 2: the namespaces the lesson says `runc spec` writes. */
+export const CLAIMED_DEFAULT_NAMESPACES: readonly OciNamespace[] = [
+  { type: 'pid' },
+  { type: 'network' },
+  { type: 'ipc' },
+  { type: 'uts' },
+  { type: 'mount' },
+];
+
+/** Exercise 2 Step 3: the array the lesson's jq command writes. */
+export function exercise2Namespaces(netnsPath: string): OciNamespace[] {
+  return [{ type: 'pid' }, { type: 'network', path: netnsPath }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+}
+
+/** Exercise 2 Step 4: the process the lesson's container runs. */
+export function exercise2Args(p: LabPlan): string[] {
+  return ['sh', '-c', `ip addr && ping -c 3 ${p.hostCidr.address}`];
+}
+
+/** Exercise 4 Step 2. */
+export const EXERCISE_4_ARGS = ['sh', '-c', 'ip link && ip addr'];
+
+/** Exercise 3 Step 1's expected output ends with three echo replies. */
+export const CLAIMED_PING_COUNT = 3;
+
+/** Common Error 5's symptom, as the lesson prints it (iproute2 wording). */
+export const CLAIMED_MISSING_DEVICE_TEXT = 'Cannot find device';
+
+/** A long-running process for detached containers; the lesson's own runs exit by themselves. */
+export const IDLE_ARGS = ['sleep', '600'];
+
+/** The capability busybox ping needs for its raw ICMP socket. */
+export const NET_RAW = 'CAP_NET_RAW';

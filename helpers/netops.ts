@@ -1,0 +1,52 @@
+import { parseIpJson, parsePingSummary, type Iface, type PingSummary } from './ip.js';
+import type { ExecResult } from './exec.js';
+import type { Target } from './target/types.js';
+
+/** argv that runs `cmd` inside a named netns, exactly as the lesson types it. */
+export const inNetns = (netns: string | undefined, cmd: readonly string[]): string[] =>
+  netns === undefined ? [...cmd] : ['ip', 'netns', 'exec', netns, ...cmd];
+
+export async function listNetns(t: Target): Promise<string[]> {
+  const r = await t.must(['ip', 'netns', 'list']);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter(Boolean);
+}
+
+/** Interfaces with their IPv4 addresses, on the host or in a netns. */
+export async function interfaces(t: Target, netns?: string): Promise<Iface[]> {
+  return parseIpJson((await t.must(inNetns(netns, ['ip', '-j', 'addr', 'show']))).stdout);
+}
+
+export async function linkExists(t: Target, name: string, netns?: string): Promise<boolean> {
+  return (await t.exec(inNetns(netns, ['ip', 'link', 'show', name]))).exitCode === 0;
+}
+
+export interface PingResult {
+  readonly result: ExecResult;
+  readonly summary: PingSummary | undefined;
+  readonly ok: boolean;
+}
+
+/** Bounded ping: -W caps the wait per reply, the exec timeout caps the whole run. */
+export async function ping(
+  t: Target,
+  address: string,
+  opts: { netns?: string; count?: number; waitSeconds?: number } = {},
+): Promise<PingResult> {
+  const count = opts.count ?? 2;
+  const argv = inNetns(opts.netns, ['ping', '-c', String(count), '-W', String(opts.waitSeconds ?? 1), address]);
+  const result = await t.exec(argv, { timeoutMs: (count + 5) * 1000 });
+  const summary = parsePingSummary(result.stdout);
+  return { result, summary, ok: result.exitCode === 0 && summary !== undefined && summary.received === count };
+}
+
+/** Inode of a namespace file, following the link: equal inodes mean the same namespace. */
+export async function nsInode(t: Target, path: string): Promise<string> {
+  return (await t.must(['stat', '-L', '-c', '%i', path])).stdout.trim();
+}
+
+export async function pathExists(t: Target, path: string): Promise<boolean> {
+  return (await t.exec(['test', '-e', path])).exitCode === 0;
+}

@@ -1,0 +1,88 @@
+import { formatArgv, succeeded, type ExecResult } from './exec.js';
+import type { Target } from './target/types.js';
+
+export interface ContainerState {
+  readonly id: string;
+  readonly pid: number;
+  readonly status: string;
+  readonly bundle: string;
+}
+
+export class ContainerTimeoutError extends Error {
+  override name = 'ContainerTimeoutError';
+}
+
+export const RUN_TIMEOUT_MS = 20_000;
+
+/** runc driven through the target, with absolute bundle paths (the lesson's `cd` is `--bundle`). */
+export class Runc {
+  constructor(
+    private readonly t: Target,
+    readonly binary = 'runc',
+  ) {}
+
+  spec(bundleDir: string): Promise<ExecResult> {
+    return this.t.must([this.binary, 'spec', '--bundle', bundleDir]);
+  }
+
+  /** Foreground `runc run`; a container that never exits is killed, deleted and reported. */
+  async run(id: string, bundleDir: string, timeoutMs = RUN_TIMEOUT_MS): Promise<ExecResult> {
+    const argv = [this.binary, 'run', '--bundle', bundleDir, id];
+    const r = await this.t.exec(argv, { timeoutMs });
+    if (r.timedOut) {
+      await this.t.exec([this.binary, 'delete', '--force', id]);
+      throw new ContainerTimeoutError(
+        `container "${id}" was still running after ${timeoutMs} ms (${formatArgv(argv)}); it was killed and deleted`,
+      );
+    }
+    return r;
+  }
+
+  /**
+   * `runc run -d`: the container keeps runc's stdio open, so it gets /dev/null and runc's own
+   * errors go to a log file read back on failure.
+   */
+  async runDetached(id: string, bundleDir: string): Promise<{ result: ExecResult; pid: number | undefined; log: string }> {
+    const logFile = `/tmp/runc-${id}.log`;
+    const pidFile = `/tmp/runc-${id}.pid`;
+    const result = await this.t.exec([
+      this.binary,
+      '--log',
+      logFile,
+      'run',
+      '--detach',
+      '--pid-file',
+      pidFile,
+      '--bundle',
+      bundleDir,
+      id,
+    ]);
+    const log = (await this.t.exec(['cat', logFile])).stdout;
+    if (!succeeded(result)) return { result, pid: undefined, log };
+    const pid = Number((await this.t.readFile(pidFile)).trim());
+    return { result, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, log };
+  }
+
+  async state(id: string): Promise<ContainerState | undefined> {
+    const r = await this.t.exec([this.binary, 'state', id]);
+    return r.exitCode === 0 ? (JSON.parse(r.stdout) as ContainerState) : undefined;
+  }
+
+  async list(): Promise<string[]> {
+    const r = await this.t.must([this.binary, 'list', '-q']);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  exec(id: string, argv: readonly string[]): Promise<ExecResult> {
+    return this.t.exec([this.binary, 'exec', id, ...argv], { timeoutMs: RUN_TIMEOUT_MS });
+  }
+
+  delete(id: string, force = true): Promise<ExecResult> {
+    return this.t.exec([this.binary, 'delete', ...(force ? ['--force'] : []), id]);
+  }
+
+  async version(): Promise<string> {
+    const r = await this.t.exec([this.binary, '--version']);
+    return /runc version (\S+)/.exec(r.stdout)?.[1] ?? 'unknown';
+  }
+}

@@ -1,0 +1,41 @@
+import { formatExecFailure, succeeded, type ExecResult } from '../exec.js';
+import { Transcript } from '../transcript.js';
+import type { Target, TargetExecOptions, TargetKind } from './types.js';
+
+export class CommandError extends Error {
+  constructor(readonly result: ExecResult) {
+    super(formatExecFailure(result));
+    this.name = 'CommandError';
+  }
+}
+
+/** File access and strict execution built once on top of a target's raw exec. */
+export abstract class BaseTarget implements Target {
+  abstract readonly kind: TargetKind;
+  abstract readonly home: string;
+  readonly transcript = new Transcript();
+
+  protected abstract rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult>;
+  abstract dispose(): Promise<void>;
+
+  async exec(argv: readonly string[], opts: TargetExecOptions = {}): Promise<ExecResult> {
+    const result = await this.rawExec(argv, opts);
+    this.transcript.add(result);
+    return result;
+  }
+
+  async must(argv: readonly string[], opts: TargetExecOptions = {}): Promise<ExecResult> {
+    const result = await this.exec(argv, opts);
+    if (!succeeded(result)) throw new CommandError(result);
+    return result;
+  }
+
+  async readFile(path: string): Promise<string> {
+    return (await this.must(['cat', '--', path])).stdout;
+  }
+
+  async writeFile(path: string, content: string, mode?: string): Promise<void> {
+    await this.must(['cp', '/dev/stdin', path], { input: content });
+    if (mode !== undefined) await this.must(['chmod', mode, path]);
+  }
+}

@@ -1,0 +1,102 @@
+import { execa, type ResultPromise } from 'execa';
+import { readlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { runArgv, type ExecResult } from '../exec.js';
+import { waitFor } from '../wait.js';
+import { BaseTarget } from './base.js';
+import type { TargetExecOptions } from './types.js';
+
+const NOBODY_LABEL = 'lesson06-sandbox';
+
+function sandboxHome(): string {
+  const h = homedir();
+  // Mounting a tmpfs on "/" (or a path that is not a plain home) would be absurd, so fall back.
+  return h.startsWith('/') && h !== '/' && !h.startsWith('/run') && !h.startsWith('/tmp') ? h : '/root';
+}
+
+/**
+ * A throwaway `unshare --mount --net` namespace per test. Private tmpfs on /run, /tmp and the
+ * lesson's home make `ip netns add`, runc state and bundles invisible to the machine, so lesson-exact
+ * names can be used by many tests at once.
+ */
+export class SandboxTarget extends BaseTarget {
+  readonly kind = 'sandbox' as const;
+  readonly home = sandboxHome();
+  #holder: ResultPromise | undefined;
+  #pid = 0;
+
+  get pid(): number {
+    return this.#pid;
+  }
+
+  static async start(): Promise<SandboxTarget> {
+    const t = new SandboxTarget();
+    await t.#start();
+    return t;
+  }
+
+  async #start(): Promise<void> {
+    const holder = execa('unshare', ['--mount', '--net', '--propagation', 'private', '--', 'sleep', 'infinity'], {
+      stdio: 'ignore',
+      reject: false,
+    });
+    this.#holder = holder;
+    if (holder.pid === undefined) throw new Error('sandbox: unshare could not be started (is util-linux installed?)');
+    this.#pid = holder.pid;
+    const ownNet = readlinkSync('/proc/self/ns/net');
+    await waitFor(
+      () => {
+        try {
+          return readlinkSync(`/proc/${this.#pid}/ns/net`) !== ownNet;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 5_000, what: `sandbox process ${this.#pid} to enter its own network namespace` },
+    );
+    for (const dir of ['/run', '/tmp', this.home]) {
+      await this.must(['mount', '-t', 'tmpfs', '-o', 'mode=755', NOBODY_LABEL, dir]);
+    }
+    await this.must(['chmod', '1777', '/tmp']);
+    // A real host has loopback up; a fresh namespace does not.
+    await this.must(['ip', 'link', 'set', 'lo', 'up']);
+  }
+
+  protected rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
+    const who: string[] = [];
+    if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
+    if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
+    const wrapped = ['nsenter', '-t', String(this.#pid), '--mount', '--net', ...who, '--', ...argv];
+    const { uid: _u, gid: _g, ...rest } = opts;
+    return runArgv(wrapped, rest).then((r) => ({ ...r, argv: [...argv] }));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#holder === undefined) return;
+    try {
+      await this.#deleteContainers();
+      await this.#deleteNetns();
+    } finally {
+      // Only the holder we started, by its PID; its death releases the private mounts.
+      this.#holder.kill('SIGKILL');
+      await this.#holder;
+      this.#holder = undefined;
+    }
+  }
+
+  async #deleteContainers(): Promise<void> {
+    const list = await this.exec(['runc', 'list', '-q']);
+    if (list.exitCode !== 0) return;
+    for (const id of list.stdout.split('\n').filter(Boolean)) {
+      await this.exec(['runc', 'delete', '-f', id]);
+    }
+  }
+
+  async #deleteNetns(): Promise<void> {
+    const list = await this.exec(['ip', 'netns', 'list']);
+    for (const line of list.stdout.split('\n').filter(Boolean)) {
+      const name = line.split(' ')[0];
+      if (name) await this.exec(['ip', 'netns', 'delete', name]);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { ExecOptions, ExecResult } from '../exec.js';
+import type { Transcript } from '../transcript.js';
+
+export type TargetKind = 'sandbox' | 'container' | 'host';
+export const TARGET_KINDS: readonly TargetKind[] = ['sandbox', 'container', 'host'];
+
+/** Options a spec may give; `cwd` is deliberately absent: lesson paths are passed absolute. */
+export type TargetExecOptions = Omit<ExecOptions, 'cwd'>;
+
+/**
+ * The one seam every command goes through. Specs never learn where they run:
+ * a throwaway namespace sandbox, a lab container, or (read-only) the host.
+ */
+export interface Target {
+  readonly kind: TargetKind;
+  /** What the lesson's `~` means inside the target. */
+  readonly home: string;
+  readonly transcript: Transcript;
+  /** Runs argv; resolves with the outcome whatever the exit code. */
+  exec(argv: readonly string[], opts?: TargetExecOptions): Promise<ExecResult>;
+  /** Runs argv and throws a CommandError unless it exits 0. */
+  must(argv: readonly string[], opts?: TargetExecOptions): Promise<ExecResult>;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, content: string, mode?: string): Promise<void>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import { describeOutcome, formatArgv, type ExecResult } from './exec.js';
+
+/** Every command a test caused, in order; printed only when the test fails. */
+export class Transcript {
+  readonly #entries: ExecResult[] = [];
+
+  add(entry: ExecResult): void {
+    this.#entries.push(entry);
+  }
+
+  get entries(): readonly ExecResult[] {
+    return this.#entries;
+  }
+
+  format(): string {
+    return formatTranscript(this.#entries);
+  }
+}
+
+const indent = (text: string): string =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+
+export function formatTranscript(entries: readonly ExecResult[]): string {
+  if (entries.length === 0) return '(no commands were run)';
+  return entries
+    .map((e, i) => {
+      const lines = [`[${i + 1}] $ ${formatArgv(e.argv)}`, `    -> ${describeOutcome(e)}, ${e.durationMs} ms`];
+      if (e.stdout.trim()) lines.push('    stdout:', indent(e.stdout));
+      if (e.stderr.trim()) lines.push('    stderr:', indent(e.stderr));
+      return lines.join('\n');
+    })
+    .join('\n');
+}

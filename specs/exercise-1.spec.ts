@@ -1,0 +1,133 @@
+import { describe, expect, test } from '../fixtures/index.js';
+import { fixes } from '../helpers/fixes.js';
+import { findIface, isUp } from '../helpers/ip.js';
+import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson-data.js';
+import { formatCidr } from '../helpers/names.js';
+import { interfaces, linkExists, listNetns, pathExists, ping } from '../helpers/netops.js';
+
+describe('exercise-1', { tags: ['exercise-1'] }, () => {
+  test('step 1: ip netns add lists container-net and creates its file under /var/run/netns', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 1');
+    await lab.through(1);
+    const names = await listNetns(target);
+    lesson.check(names.includes(plan.netns), {
+      expected: `"ip netns list" shows ${plan.netns}`,
+      seen: names.join(', '),
+      commonError: fixes.missingNetns(plan),
+    });
+    const fsType = (await target.must(['stat', '-f', '-c', '%T', plan.netnsPath])).stdout.trim();
+    lesson.check(fsType === 'nsfs', {
+      expected: `${plan.netnsPath} is a bind mount of a namespace file (file system type nsfs)`,
+      seen: fsType,
+      commonError: fixes.missingNetns(plan),
+    });
+  });
+
+  test('step 2: both veth ends exist on the host before the move', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 2');
+    await lab.through(2);
+    const host = await interfaces(target);
+    for (const name of [plan.hostVeth, plan.nsVeth]) {
+      lesson.check(findIface(host, name) !== undefined, {
+        expected: `"ip link show ${name}" finds ${name} on the host`,
+        seen: host.map((i) => i.ifname).join(', '),
+      });
+    }
+  });
+
+  test('step 3: after the move veth-container is gone from the host view', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 3');
+    await lab.through(3);
+    const show = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
+    expect(show.exitCode).not.toBe(0);
+    const host = await interfaces(target);
+    lesson.check(findIface(host, plan.nsVeth) === undefined && findIface(host, plan.hostVeth) !== undefined, {
+      expected: `${plan.hostVeth} stays on the host and ${plan.nsVeth} is no longer listed there`,
+      seen: host.map((i) => i.ifname).join(', '),
+      commonError: fixes.invisibleAfterMove(plan),
+    });
+    if (!show.stderr.includes(CLAIMED_MISSING_DEVICE_TEXT)) {
+      await lesson.erratum({
+        id: 'E-missing-device-wording',
+        where: 'Exercise 1 Step 3 (and Common Error 5)',
+        claim: `"ip link show ${plan.nsVeth}" fails with: Cannot find device "${plan.nsVeth}"`,
+        observed: 'the command fails as taught, but iproute2 words the error differently',
+        evidence: show.stderr,
+      });
+    }
+  });
+
+  test('step 3: veth-container is inside the namespace and DOWN', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 3');
+    await lab.through(3);
+    const inside = findIface(await interfaces(target, plan.netns), plan.nsVeth);
+    lesson.check(inside !== undefined, {
+      expected: `"ip netns exec ${plan.netns} ip link show ${plan.nsVeth}" finds it`,
+      seen: 'no such interface in the namespace',
+      commonError: fixes.invisibleAfterMove(plan),
+    });
+    lesson.check(!isUp(inside) && inside.operstate === 'DOWN', {
+      expected: `${plan.nsVeth} is DOWN right after the move`,
+      seen: `flags ${inside.flags.join(',')}, state ${inside.operstate ?? '?'}`,
+    });
+  });
+
+  test('step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 4');
+    await lab.through(4);
+    const hostSide = findIface(await interfaces(target), plan.hostVeth);
+    const nsSide = findIface(await interfaces(target, plan.netns), plan.nsVeth);
+    lesson.check(hostSide?.inet.includes(formatCidr(plan.hostCidr)) === true, {
+      expected: `${plan.hostVeth} has ${formatCidr(plan.hostCidr)}`,
+      seen: hostSide?.inet.join(', ') ?? 'no such interface',
+      commonError: fixes.noConnectivity(plan),
+    });
+    lesson.check(nsSide?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+      expected: `${plan.nsVeth} in ${plan.netns} has ${formatCidr(plan.nsCidr)}`,
+      seen: nsSide?.inet.join(', ') ?? 'no such interface',
+      commonError: fixes.noConnectivity(plan),
+    });
+  });
+
+  test('step 5: veth-host, veth-container and the namespace loopback are up', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 5');
+    await lab.through(5);
+    const host = await interfaces(target);
+    const ns = await interfaces(target, plan.netns);
+    const wanted = [
+      { where: 'host', list: host, name: plan.hostVeth },
+      { where: plan.netns, list: ns, name: plan.nsVeth },
+      { where: plan.netns, list: ns, name: 'lo' },
+    ];
+    for (const w of wanted) {
+      const i = findIface(w.list, w.name);
+      lesson.check(i !== undefined && isUp(i), {
+        expected: `${w.name} (${w.where}) has the UP flag`,
+        seen: i ? `flags ${i.flags.join(',')}` : 'no such interface',
+        commonError: fixes.noConnectivity(plan),
+      });
+    }
+  });
+
+  test('step 6: the host pings the namespace at 10.0.0.2', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 6');
+    await lab.through(5);
+    const r = await ping(target, plan.nsCidr.address, { count: 2 });
+    lesson.check(r.ok, {
+      expected: `"ping -c 2 ${plan.nsCidr.address}": 2 packets transmitted, 2 received`,
+      seen: r.result.stdout + r.result.stderr,
+      commonError: fixes.noConnectivity(plan),
+    });
+  });
+
+  test('step 6: the namespace pings the host at 10.0.0.1', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Step 6');
+    await lab.through(5);
+    const r = await ping(target, plan.hostCidr.address, { count: 2, netns: plan.netns });
+    lesson.check(r.ok, {
+      expected: `"ip netns exec ${plan.netns} ping -c 2 ${plan.hostCidr.address}": 2 packets transmitted, 2 received`,
+      seen: r.result.stdout + r.result.stderr,
+      commonError: fixes.noConnectivity(plan),
+    });
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import { SECTION_IDS } from './helpers/lesson.js';
+
+export default defineConfig({
+  test: {
+    include: ['specs/**/*.spec.ts'],
+    // Each test owns a namespace sandbox, so tests in one file may run at once.
+    sequence: { concurrent: true },
+    maxConcurrency: 6,
+    pool: 'forks',
+    testTimeout: 90_000,
+    hookTimeout: 60_000,
+    tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),
+    reporters: ['default', './helpers/reporter/junit-reporter.ts'],
+  },
+});
