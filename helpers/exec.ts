@@ -20,6 +20,11 @@ export interface ExecOptions {
   readonly uid?: number;
   readonly gid?: number;
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Do not capture stdout/stderr. Needed for `runc run --detach`: the container inherits
+   * runc's stdio, so captured pipes would never close while it runs.
+   */
+  readonly discardOutput?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -32,6 +37,8 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
   const result = await execa(file, args, {
     reject: false,
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    stdout: opts.discardOutput ? 'ignore' : 'pipe',
+    stderr: opts.discardOutput ? 'ignore' : 'pipe',
     input: opts.input,
     timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     // SIGKILL so a hung namespace tool cannot ignore the timeout.

@@ -56,7 +56,7 @@ export class Runc {
       '--bundle',
       bundleDir,
       id,
-    ]);
+    ], { discardOutput: true });
     const log = (await this.t.exec(['cat', logFile])).stdout;
     if (!succeeded(result)) return { result, pid: undefined, log };
     const pid = Number((await this.t.readFile(pidFile)).trim());

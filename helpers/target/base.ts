@@ -35,7 +35,8 @@ export abstract class BaseTarget implements Target {
   }
 
   async writeFile(path: string, content: string, mode?: string): Promise<void> {
-    await this.must(['cp', '/dev/stdin', path], { input: content });
+    // dd reads fd 0 directly; /dev/stdin cannot be opened when stdin is a socket.
+    await this.must(['dd', `of=${path}`, 'status=none'], { input: content });
     if (mode !== undefined) await this.must(['chmod', mode, path]);
   }
 }

@@ -36,7 +36,8 @@ export class SandboxTarget extends BaseTarget {
   }
 
   async #start(): Promise<void> {
-    const holder = execa('unshare', ['--mount', '--net', '--propagation', 'private', '--', 'sleep', 'infinity'], {
+    // pdeathsig: if this worker dies (even by SIGKILL) the holder dies with it, releasing the sandbox.
+    const holder = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--net', '--propagation', 'private', '--', 'sleep', 'infinity'], {
       stdio: 'ignore',
       reject: false,
     });
@@ -66,7 +67,8 @@ export class SandboxTarget extends BaseTarget {
     const who: string[] = [];
     if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
     if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
-    const wrapped = ['nsenter', '-t', String(this.#pid), '--mount', '--net', ...who, '--', ...argv];
+    // setsid: no controlling terminal, so runc behaves the same from a TTY and from CI.
+    const wrapped = ['setsid', '--wait', 'nsenter', '-t', String(this.#pid), '--mount', '--net', ...who, '--', ...argv];
     const { uid: _u, gid: _g, ...rest } = opts;
     return runArgv(wrapped, rest).then((r) => ({ ...r, argv: [...argv] }));
   }
