@@ -39,3 +39,17 @@ export const IDLE_ARGS = ['sleep', '600'];
 
 /** The capability busybox ping needs for its raw ICMP socket. */
 export const NET_RAW = 'CAP_NET_RAW';
+
+/** Clean Up: each command's failure is ignored, as the lesson's `2>/dev/null || true` does. */
+export function cleanupCommands(p: LabPlan): string[][] {
+  return [
+    ['runc', 'delete', '-f', p.containerId],
+    ['runc', 'delete', '-f', p.newContainerId],
+    ['ip', 'link', 'del', p.hostVeth],
+    ['ip', 'netns', 'del', p.netns],
+    ['rm', '-rf', p.bundleDir, p.newBundleDir],
+  ];
+}
+
+/** Verify, automated script check 5: the jq query that must exit 0. */
+export const VERIFY_PATH_QUERY = '.linux.namespaces[] | select(.type == "network") | .path';
