@@ -1,4 +1,4 @@
-import { describe, test } from '../fixtures/index.js';
+import { check, describe, test } from '../fixtures/index.js';
 import type { ExecResult } from '../helpers/exec.js';
 import { cleanupCommands, IDLE_ARGS } from '../helpers/lesson-data.js';
 import type { LabPlan } from '../helpers/names.js';
@@ -42,10 +42,10 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await lab.through(5);
     await wholeLesson(plan, lessonBundle, makeBundle, runc);
     const before = await leftovers(target, plan, runc);
-    lesson.check(before.length === 5, { expected: 'the whole lesson is in place before clean-up (2 containers, veth, netns, 2 bundles… as 5 kinds)', seen: before.join('; ') });
+    check(lesson, before.length === 5, { expected: 'the whole lesson is in place before clean-up (2 containers, veth, netns, 2 bundles… as 5 kinds)', seen: before.join('; ') });
     await runCleanup(target, plan);
     const left = await leftovers(target, plan, runc);
-    lesson.check(left.length === 0, { expected: 'nothing left', seen: left.join('; ') });
+    check(lesson, left.length === 0, { expected: 'nothing left', seen: left.join('; ') });
   });
 
   test("deleting veth-host removes its peer veth-container from the namespace too", async ({ target, plan, lab, lesson }) => {
@@ -53,7 +53,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await lab.through(5);
     await target.must(['ip', 'link', 'del', plan.hostVeth]);
     const peer = await linkExists(target, plan.nsVeth, plan.netns);
-    lesson.check(!peer, { expected: `${plan.nsVeth} is gone from ${plan.netns}`, seen: `${plan.nsVeth} still exists` });
+    check(lesson, !peer, { expected: `${plan.nsVeth} is gone from ${plan.netns}`, seen: `${plan.nsVeth} still exists` });
   });
 
   test("the lesson's verify-cleanup lines report OK for both the namespace and the veth", async ({ target, plan, lab, lesson }) => {
@@ -62,7 +62,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await runCleanup(target, plan);
     const list = await target.must(['ip', 'netns', 'list']);
     const show = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
-    lesson.check(!list.stdout.includes(plan.netns) && show.exitCode !== 0, {
+    check(lesson, !list.stdout.includes(plan.netns) && show.exitCode !== 0, {
       expected: '"OK: namespace deleted" and "OK: veth deleted" (grep finds nothing, ip link show fails)',
       seen: `ip netns list: ${list.stdout || '(empty)'}; ip link show exit ${show.exitCode}`,
     });
@@ -77,7 +77,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     const again = await runCleanup(target, plan);
     const unexpected = again.filter((r) => r.exitCode !== 0 && !/does not exist|cannot find|no such|not found/i.test(r.stderr));
     const hostAfter = (await target.must(['ip', '-j', 'addr', 'show'])).stdout;
-    lesson.check(unexpected.length === 0 && hostBefore === hostAfter, {
+    check(lesson, unexpected.length === 0 && hostBefore === hostAfter, {
       expected: 'every second-run failure only says the thing is gone, and the host network is unchanged',
       seen: unexpected.map((r) => `${r.argv.join(' ')}: ${r.stderr}`).join('\n') || 'host network changed',
     });

@@ -1,4 +1,4 @@
-import { describe, expect, test } from '../fixtures/index.js';
+import { check, describe, expect, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/fixes.js';
 import { findIface, isUp } from '../helpers/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson-data.js';
@@ -10,13 +10,13 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 1');
     await lab.through(1);
     const names = await listNetns(target);
-    lesson.check(names.includes(plan.netns), {
+    check(lesson, names.includes(plan.netns), {
       expected: `"ip netns list" shows ${plan.netns}`,
       seen: names.join(', '),
       commonError: fixes.missingNetns(plan),
     });
     const fsType = (await target.must(['stat', '-f', '-c', '%T', plan.netnsPath])).stdout.trim();
-    lesson.check(fsType === 'nsfs', {
+    check(lesson, fsType === 'nsfs', {
       expected: `${plan.netnsPath} is a bind mount of a namespace file (file system type nsfs)`,
       seen: fsType,
       commonError: fixes.missingNetns(plan),
@@ -28,7 +28,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(2);
     const host = await interfaces(target);
     for (const name of [plan.hostVeth, plan.nsVeth]) {
-      lesson.check(findIface(host, name) !== undefined, {
+      check(lesson, findIface(host, name) !== undefined, {
         expected: `"ip link show ${name}" finds ${name} on the host`,
         seen: host.map((i) => i.ifname).join(', '),
       });
@@ -41,7 +41,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     const show = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
     expect(show.exitCode).not.toBe(0);
     const host = await interfaces(target);
-    lesson.check(findIface(host, plan.nsVeth) === undefined && findIface(host, plan.hostVeth) !== undefined, {
+    check(lesson, findIface(host, plan.nsVeth) === undefined && findIface(host, plan.hostVeth) !== undefined, {
       expected: `${plan.hostVeth} stays on the host and ${plan.nsVeth} is no longer listed there`,
       seen: host.map((i) => i.ifname).join(', '),
       commonError: fixes.invisibleAfterMove(plan),
@@ -61,12 +61,12 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 3');
     await lab.through(3);
     const inside = findIface(await interfaces(target, plan.netns), plan.nsVeth);
-    lesson.check(inside !== undefined, {
+    check(lesson, inside !== undefined, {
       expected: `"ip netns exec ${plan.netns} ip link show ${plan.nsVeth}" finds it`,
       seen: 'no such interface in the namespace',
       commonError: fixes.invisibleAfterMove(plan),
     });
-    lesson.check(!isUp(inside) && inside.operstate === 'DOWN', {
+    check(lesson, !isUp(inside) && inside.operstate === 'DOWN', {
       expected: `${plan.nsVeth} is DOWN right after the move`,
       seen: `flags ${inside.flags.join(',')}, state ${inside.operstate ?? '?'}`,
     });
@@ -77,12 +77,12 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(4);
     const hostSide = findIface(await interfaces(target), plan.hostVeth);
     const nsSide = findIface(await interfaces(target, plan.netns), plan.nsVeth);
-    lesson.check(hostSide?.inet.includes(formatCidr(plan.hostCidr)) === true, {
+    check(lesson, hostSide?.inet.includes(formatCidr(plan.hostCidr)) === true, {
       expected: `${plan.hostVeth} has ${formatCidr(plan.hostCidr)}`,
       seen: hostSide?.inet.join(', ') ?? 'no such interface',
       commonError: fixes.noConnectivity(plan),
     });
-    lesson.check(nsSide?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+    check(lesson, nsSide?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       expected: `${plan.nsVeth} in ${plan.netns} has ${formatCidr(plan.nsCidr)}`,
       seen: nsSide?.inet.join(', ') ?? 'no such interface',
       commonError: fixes.noConnectivity(plan),
@@ -101,7 +101,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     ];
     for (const w of wanted) {
       const i = findIface(w.list, w.name);
-      lesson.check(i !== undefined && isUp(i), {
+      check(lesson, i !== undefined && isUp(i), {
         expected: `${w.name} (${w.where}) has the UP flag`,
         seen: i ? `flags ${i.flags.join(',')}` : 'no such interface',
         commonError: fixes.noConnectivity(plan),
@@ -113,7 +113,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 6');
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 2 });
-    lesson.check(r.ok, {
+    check(lesson, r.ok, {
       expected: `"ping -c 2 ${plan.nsCidr.address}": 2 packets transmitted, 2 received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -124,7 +124,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 6');
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 2, netns: plan.netns });
-    lesson.check(r.ok, {
+    check(lesson, r.ok, {
       expected: `"ip netns exec ${plan.netns} ping -c 2 ${plan.hostCidr.address}": 2 packets transmitted, 2 received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),

@@ -1,4 +1,4 @@
-import { describe, expect, test } from '../fixtures/index.js';
+import { check, describe, expect, test } from '../fixtures/index.js';
 import {
   CLAIMED_DEFAULT_NAMESPACES,
   exercise2Args,
@@ -13,7 +13,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     await lesson.step('Step 2');
     const config = await (await makeBundle(plan.bundleDir)).config();
     const net = networkNamespace(config);
-    lesson.check(net !== undefined && net.path === undefined, {
+    check(lesson, net !== undefined && net.path === undefined, {
       expected: 'linux.namespaces has {"type":"network"} with no path (runc would create a new netns)',
       seen: JSON.stringify(config.linux.namespaces),
     });
@@ -34,7 +34,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const before = await bundle.config();
     const filter = `.linux.namespaces = ${JSON.stringify(exercise2Namespaces(plan.netnsPath))}`;
     const edited = parseConfig((await target.must(['jq', filter, bundle.configPath])).stdout);
-    lesson.check(networkNamespace(edited)?.path === plan.netnsPath, {
+    check(lesson, networkNamespace(edited)?.path === plan.netnsPath, {
       expected: `network entry with "path": "${plan.netnsPath}"`,
       seen: JSON.stringify(edited.linux.namespaces),
     });
@@ -59,7 +59,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const bundle = await makeBundle(plan.bundleDir);
     const args = exercise2Args(plan);
     const edited = parseConfig((await target.must(['jq', `.process.args = ${JSON.stringify(args)}`, bundle.configPath])).stdout);
-    lesson.check(JSON.stringify(edited.process.args) === JSON.stringify(args), {
+    check(lesson, JSON.stringify(edited.process.args) === JSON.stringify(args), {
       expected: JSON.stringify(args),
       seen: JSON.stringify(edited.process.args),
     });
@@ -71,7 +71,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const bundle = await makeBundle(plan.bundleDir, { applets: false });
     await bundle.patch(withTerminal(false), withArgs('sh', '-c', 'ip addr'));
     const bare = await runc.run(plan.containerId, bundle.dir);
-    lesson.check(bare.exitCode !== 0 && /executable file not found/.test(bare.stderr), {
+    check(lesson, bare.exitCode !== 0 && /executable file not found/.test(bare.stderr), {
       expected: 'runc refuses to start: "sh" is not in the rootfs when only /bin/busybox was copied',
       seen: `exit ${bare.exitCode}; ${bare.stderr}`,
     });
@@ -84,7 +84,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     });
     await target.must(['chroot', bundle.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
     const fixed = await runc.run(plan.containerId, bundle.dir);
-    lesson.check(fixed.exitCode === 0 && /\blo\b/.test(fixed.stdout), {
+    check(lesson, fixed.exitCode === 0 && /\blo\b/.test(fixed.stdout), {
       expected: 'with applet links the container runs sh -c "ip addr" and prints lo',
       seen: `exit ${fixed.exitCode}; ${fixed.stdout}${fixed.stderr}`,
     });
@@ -96,7 +96,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const config = await bundle.patch(withArgs('true'));
     expect(config.process.terminal).toBe(true);
     const tty = await runc.run(plan.containerId, bundle.dir);
-    lesson.check(tty.exitCode !== 0 && /tty|console/i.test(tty.stderr), {
+    check(lesson, tty.exitCode !== 0 && /tty|console/i.test(tty.stderr), {
       expected: 'without a controlling terminal, runc run with terminal: true fails with a tty error',
       seen: `exit ${tty.exitCode}; ${tty.stderr}`,
     });
@@ -109,7 +109,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     });
     await bundle.patch(withTerminal(false));
     const plain = await runc.run(plan.containerId, bundle.dir);
-    lesson.check(plain.exitCode === 0, {
+    check(lesson, plain.exitCode === 0, {
       expected: 'with terminal: false the same container runs and exits 0',
       seen: `exit ${plain.exitCode}; ${plain.stderr}`,
     });

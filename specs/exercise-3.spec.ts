@@ -1,4 +1,4 @@
-import { describe, test } from '../fixtures/index.js';
+import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/fixes.js';
 import { addressView, findIface, isUp, parseIpAddrText, parsePingSummary } from '../helpers/ip.js';
 import { CLAIMED_PING_COUNT, exercise2Args, exercise2Namespaces, IDLE_ARGS } from '../helpers/lesson-data.js';
@@ -17,17 +17,17 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const seen = parseIpAddrText(ipAddrPart(r.stdout));
     const veth = findIface(seen, plan.nsVeth);
     const lo = findIface(seen, 'lo');
-    lesson.check(veth !== undefined && findIface(seen, plan.hostVeth) === undefined, {
+    check(lesson, veth !== undefined && findIface(seen, plan.hostVeth) === undefined, {
       expected: `the container lists ${plan.nsVeth} and not ${plan.hostVeth}`,
       seen: r.stdout + r.stderr,
       commonError: fixes.wrongInterfaces(plan),
     });
-    lesson.check(veth.inet.includes(formatCidr(plan.nsCidr)) && isUp(veth), {
+    check(lesson, veth.inet.includes(formatCidr(plan.nsCidr)) && isUp(veth), {
       expected: `${plan.nsVeth} is UP with ${formatCidr(plan.nsCidr)}`,
       seen: `flags ${veth.flags.join(',')}; inet ${veth.inet.join(', ') || 'none'}`,
       commonError: fixes.noConnectivity(plan),
     });
-    lesson.check(lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8'), {
+    check(lesson, lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8'), {
       expected: 'lo is present, UP, with 127.0.0.1/8',
       seen: lo ? `flags ${lo.flags.join(',')}; inet ${lo.inet.join(', ') || 'none'}` : 'no lo',
       commonError: fixes.noConnectivity(plan),
@@ -39,7 +39,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await lab.through(5);
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     const summary = parsePingSummary(r.stdout);
-    lesson.check(r.exitCode === 0 && summary?.received === CLAIMED_PING_COUNT, {
+    check(lesson, r.exitCode === 0 && summary?.received === CLAIMED_PING_COUNT, {
       expected: `exit 0 and "${CLAIMED_PING_COUNT} packets transmitted, ${CLAIMED_PING_COUNT} packets received"`,
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.noConnectivity(plan),
@@ -58,7 +58,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const caps = config.process.capabilities?.bounding ?? [];
     const r = await runc.run(plan.containerId, bundle.dir);
     const out = r.stdout + r.stderr;
-    lesson.check(!caps.includes('CAP_NET_RAW') && r.exitCode !== 0 && /permission denied|not permitted/i.test(out), {
+    check(lesson, !caps.includes('CAP_NET_RAW') && r.exitCode !== 0 && /permission denied|not permitted/i.test(out), {
       expected: `without CAP_NET_RAW (bounding set: ${caps.join(', ')}) busybox ping inside the container is refused`,
       seen: `exit ${r.exitCode}; ${out}`,
     });
@@ -76,11 +76,11 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await lab.through(5);
     await lessonBundle.patch(withArgs(...IDLE_ARGS));
     const { result, pid, log } = await runc.runDetached(plan.containerId, lessonBundle.dir);
-    lesson.check(pid !== undefined, { expected: 'the container starts detached', seen: `${result.stderr}${log}` });
+    check(lesson, pid !== undefined, { expected: 'the container starts detached', seen: `${result.stderr}${log}` });
     const container = await nsInode(target, `/proc/${pid}/ns/net`);
     const netns = await nsInode(target, plan.netnsPath);
     const host = await nsInode(target, '/proc/self/ns/net');
-    lesson.check(container === netns && container !== host, {
+    check(lesson, container === netns && container !== host, {
       expected: `inode of /proc/${pid}/ns/net equals inode of ${plan.netnsPath} (${netns}) and differs from the host's (${host})`,
       seen: `container netns inode ${container}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -94,7 +94,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const { pid } = await runc.runDetached(plan.containerId, lessonBundle.dir);
     const state = await runc.state(plan.containerId);
     const pids = (await target.must(['ip', 'netns', 'pids', plan.netns])).stdout.split('\n').filter(Boolean);
-    lesson.check(pid !== undefined && state?.pid === pid && state.status === 'running' && pids.includes(String(pid)), {
+    check(lesson, pid !== undefined && state?.pid === pid && state.status === 'running' && pids.includes(String(pid)), {
       expected: `runc state says running with pid ${pid ?? '?'}, and "ip netns pids ${plan.netns}" lists it`,
       seen: `state ${JSON.stringify(state)}; pids [${pids.join(', ')}]`,
       commonError: fixes.wrongInterfaces(plan),
@@ -109,7 +109,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const inside = await runc.exec(plan.containerId, ['ip', 'addr']);
     const fromContainer = addressView(parseIpAddrText(inside.stdout));
     const fromNetns = addressView(await interfaces(target, plan.netns));
-    lesson.check(inside.exitCode === 0 && JSON.stringify(fromContainer) === JSON.stringify(fromNetns), {
+    check(lesson, inside.exitCode === 0 && JSON.stringify(fromContainer) === JSON.stringify(fromNetns), {
       expected: `the same interfaces and addresses: ${fromNetns.join(' | ')}`,
       seen: `runc exec ip addr: ${fromContainer.join(' | ') || inside.stderr}`,
       commonError: fixes.wrongInterfaces(plan),

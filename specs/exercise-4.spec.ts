@@ -1,4 +1,4 @@
-import { describe, test } from '../fixtures/index.js';
+import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/fixes.js';
 import { findIface, isUp, parseIpAddrText } from '../helpers/ip.js';
 import { EXERCISE_4_ARGS, IDLE_ARGS, NET_RAW } from '../helpers/lesson-data.js';
@@ -10,14 +10,14 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     await lesson.step('Step 3');
     const bundle = await makeBundle(plan.newBundleDir);
     const config = await bundle.patch(withTerminal(false), withArgs(...EXERCISE_4_ARGS));
-    lesson.check(networkNamespace(config)?.path === undefined, {
+    check(lesson, networkNamespace(config)?.path === undefined, {
       expected: 'Step 2 keeps the default network entry without a path',
       seen: JSON.stringify(networkNamespace(config)),
     });
     const r = await runc.run(plan.newContainerId, bundle.dir);
     const ifaces = parseIpAddrText(r.stdout);
     const names = [...new Set(ifaces.map((i) => i.ifname))];
-    lesson.check(r.exitCode === 0 && names.length === 1 && names[0] === 'lo', {
+    check(lesson, r.exitCode === 0 && names.length === 1 && names[0] === 'lo', {
       expected: 'ip link and ip addr list lo and nothing else',
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -41,7 +41,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const r = await runc.run(plan.newContainerId, bundle.dir);
     const inet = parseIpAddrText(r.stdout).flatMap((i) => i.inet);
     const foreign = inet.filter((a) => !a.startsWith('127.'));
-    lesson.check(r.exitCode === 0 && foreign.length === 0, {
+    check(lesson, r.exitCode === 0 && foreign.length === 0, {
       expected: 'no IPv4 address outside 127.0.0.0/8',
       seen: `exit ${r.exitCode}; inet: ${inet.join(', ') || 'none'}; ${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -56,7 +56,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     await bundle.patch(withTerminal(false), withCapability(NET_RAW), withArgs('ping', '-c', '1', '-W', '1', plan.hostCidr.address));
     const r = await runc.run(plan.newContainerId, bundle.dir);
     const out = r.stdout + r.stderr;
-    lesson.check(r.exitCode !== 0 && /unreachable/i.test(out), {
+    check(lesson, r.exitCode !== 0 && /unreachable/i.test(out), {
       expected: `ping ${plan.hostCidr.address} fails with "Network is unreachable"`,
       seen: `exit ${r.exitCode}; ${out}`,
     });
@@ -68,11 +68,11 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const bundle = await makeBundle(plan.newBundleDir);
     await bundle.patch(withTerminal(false), withArgs(...IDLE_ARGS));
     const { pid, result, log } = await runc.runDetached(plan.newContainerId, bundle.dir);
-    lesson.check(pid !== undefined, { expected: 'the container starts detached', seen: `${result.stderr}${log}` });
+    check(lesson, pid !== undefined, { expected: 'the container starts detached', seen: `${result.stderr}${log}` });
     const container = await nsInode(target, `/proc/${pid}/ns/net`);
     const host = await nsInode(target, '/proc/self/ns/net');
     const labNs = await nsInode(target, plan.netnsPath);
-    lesson.check(container !== host && container !== labNs, {
+    check(lesson, container !== host && container !== labNs, {
       expected: `a netns of its own: inode differs from the host's (${host}) and ${plan.netns}'s (${labNs})`,
       seen: `container netns inode ${container}`,
     });

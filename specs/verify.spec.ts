@@ -1,4 +1,4 @@
-import { describe, test } from '../fixtures/index.js';
+import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/fixes.js';
 import { findIface, isUp, parseIpAddrText } from '../helpers/ip.js';
 import { VERIFY_PATH_QUERY } from '../helpers/lesson-data.js';
@@ -11,7 +11,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('automated script, check 1 (namespace exists)');
     await lab.through(5);
     const out = (await target.must(['ip', 'netns', 'list'])).stdout;
-    lesson.check(out.split('\n').some((l) => l.includes(plan.netns)), {
+    check(lesson, out.split('\n').some((l) => l.includes(plan.netns)), {
       expected: `"ip netns list" mentions ${plan.netns} (PASS: Network namespace exists)`,
       seen: out,
       commonError: fixes.missingNetns(plan),
@@ -22,7 +22,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('automated script, check 2 (veth-host exists)');
     await lab.through(5);
     const r = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
-    lesson.check(r.exitCode === 0, {
+    check(lesson, r.exitCode === 0, {
       expected: `exit 0 (PASS: ${plan.hostVeth} interface exists)`,
       seen: `exit ${r.exitCode}; ${r.stderr}`,
       commonError: fixes.noConnectivity(plan),
@@ -33,7 +33,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('automated script, check 3 (host can reach namespace)');
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 1, waitSeconds: 1 });
-    lesson.check(r.result.exitCode === 0, {
+    check(lesson, r.result.exitCode === 0, {
       expected: 'exit 0 (PASS: Host can reach namespace)',
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -44,7 +44,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('automated script, check 4 (namespace can reach host)');
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: plan.netns });
-    lesson.check(r.result.exitCode === 0, {
+    check(lesson, r.result.exitCode === 0, {
       expected: 'exit 0 (PASS: Namespace can reach host)',
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -54,7 +54,7 @@ describe('verify', { tags: ['verify'] }, () => {
   test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lessonBundle, lesson }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
     const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]);
-    lesson.check(r.exitCode === 0 && JSON.parse(r.stdout) === plan.netnsPath, {
+    check(lesson, r.exitCode === 0 && JSON.parse(r.stdout) === plan.netnsPath, {
       expected: `exit 0 printing "${plan.netnsPath}"`,
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -68,7 +68,7 @@ describe('verify', { tags: ['verify'] }, () => {
     const script = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]);
     const config = await lessonBundle.config();
     const run = await runc.run(plan.containerId, lessonBundle.dir);
-    lesson.check(script.exitCode === 0 && networkNamespace(config)?.path === typo && run.exitCode !== 0, {
+    check(lesson, script.exitCode === 0 && networkNamespace(config)?.path === typo && run.exitCode !== 0, {
       expected: 'the jq check exits 0 for a wrong path, and runc then refuses to start',
       seen: `jq exit ${script.exitCode}; runc exit ${run.exitCode}; ${run.stderr}`,
     });
@@ -86,7 +86,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const names = await listNetns(target);
     const host = findIface(await interfaces(target), plan.hostVeth);
-    lesson.check(names.includes(plan.netns) && host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
+    check(lesson, names.includes(plan.netns) && host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
       expected: `${plan.netns} listed; ${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
       seen: `netns [${names.join(', ')}]; ${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',')}` : 'missing'}`,
       commonError: fixes.noConnectivity(plan),
@@ -97,7 +97,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('manual checklist, item 3');
     await lab.through(5);
     const inside = findIface(await interfaces(target, plan.netns), plan.nsVeth);
-    lesson.check(inside !== undefined && isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
+    check(lesson, inside !== undefined && isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
       expected: `${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)} inside ${plan.netns}`,
       seen: inside ? `flags ${inside.flags.join(',')} inet ${inside.inet.join(',')}` : 'missing',
       commonError: fixes.invisibleAfterMove(plan),
@@ -109,7 +109,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const out = await ping(target, plan.nsCidr.address, { count: 1 });
     const back = await ping(target, plan.hostCidr.address, { count: 1, netns: plan.netns });
-    lesson.check(out.ok && back.ok, {
+    check(lesson, out.ok && back.ok, {
       expected: 'host→namespace and namespace→host both answer',
       seen: `host→ns: ${out.result.stdout}${out.result.stderr}\nns→host: ${back.result.stdout}${back.result.stderr}`,
       commonError: fixes.noConnectivity(plan),
@@ -122,7 +122,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lessonBundle.patch(withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     const veth = findIface(parseIpAddrText(r.stdout), plan.nsVeth);
-    lesson.check(r.exitCode === 0 && veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+    check(lesson, r.exitCode === 0 && veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       expected: `the container lists ${plan.nsVeth} with ${formatCidr(plan.nsCidr)}`,
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),

@@ -1,4 +1,8 @@
-import junit from 'junit-report-builder';
+import junitImport, { type Builder } from 'junit-report-builder';
+
+// The package is CommonJS with a default export: Node ESM sees it under .default, bundlers unwrap it.
+const junitModule = junitImport as unknown as { default?: Builder };
+const junit: Builder = junitModule.default ?? (junitImport as unknown as Builder);
 import { formatErratum, uniqueErrata } from '../errata.js';
 import type { CaseModel, RunEnvironment } from './model.js';
 

@@ -1,0 +1,29 @@
+/** `npm test`: mocha-style --grep, --target and --junit on top of vitest, as root. */
+import { chalk } from 'zx';
+import { parseTestArgs, toVitestArgs, type TestCli } from '../helpers/cli.js';
+import { BadInputError } from '../helpers/names.js';
+import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
+import { SUITE_TARGETS, TARGET_ENV } from '../helpers/target/index.js';
+import { fail, isRoot, privileged, runInteractive } from './lib.js';
+
+function parse(): TestCli {
+  try {
+    const cli = parseTestArgs(process.argv.slice(2));
+    if (!SUITE_TARGETS.includes(cli.target))
+      throw new BadInputError(`target "${cli.target}" cannot run the lesson suite yet; available: ${SUITE_TARGETS.join(', ')}`);
+    return cli;
+  } catch (e) {
+    if (e instanceof BadInputError) fail(e.message, 'see README.md, "Running parts of the suite"');
+    throw e;
+  }
+}
+
+const cli = parse();
+const env: Record<string, string> = { [TARGET_ENV]: cli.target };
+if (cli.junit) env[JUNIT_ENV] = cli.junit;
+
+if (!isRoot()) process.stderr.write(chalk.dim('not root: running the suite through sudo -n\n'));
+// Ctrl-C reaches vitest through the terminal's process group; vitest then tears fixtures down.
+process.on('SIGINT', () => undefined);
+const argv = await privileged(['node_modules/.bin/vitest', ...toVitestArgs(cli)]);
+process.exit(await runInteractive(argv, env));
