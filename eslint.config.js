@@ -25,7 +25,7 @@ export default tseslint.config(
         { paths: [{ name: 'child_process', message: 'Run processes through helpers/exec.ts (execa, argv only).' },
                   { name: 'node:child_process', message: 'Run processes through helpers/exec.ts (execa, argv only).' }] },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
 );

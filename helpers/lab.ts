@@ -1,3 +1,4 @@
+import { applyFault, type Fault } from './faults.js';
 import { formatCidr, type LabPlan } from './names.js';
 import { inNetns } from './netops.js';
 import type { Target } from './target/types.js';
@@ -37,9 +38,12 @@ export function labStepCommands(p: LabPlan, step: LabStep): string[][] {
 export class LabBuilder {
   #done = 0;
 
+  #faultApplied = false;
+
   constructor(
     private readonly t: Target,
     readonly plan: LabPlan,
+    private readonly fault?: Fault,
   ) {}
 
   get completed(): number {
@@ -52,6 +56,10 @@ export class LabBuilder {
       const step = s as LabStep;
       if (!opts.skip?.includes(step)) for (const argv of labStepCommands(this.plan, step)) await this.t.must(argv);
       this.#done = s;
+      if (this.fault && !this.#faultApplied && this.fault.after === s) {
+        this.#faultApplied = true;
+        await applyFault(this.t, this.plan, this.fault);
+      }
     }
     return this;
   }

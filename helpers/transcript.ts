@@ -21,7 +21,7 @@ const indent = (text: string): string =>
   text
     .trimEnd()
     .split('\n')
-    .map((l) => `    ${l}`)
+    .map((l) => `        ${l}`)
     .join('\n');
 
 export function formatTranscript(entries: readonly ExecResult[]): string {

@@ -3,7 +3,7 @@ import { fixes } from '../helpers/fixes.js';
 import { findIface, isUp } from '../helpers/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson-data.js';
 import { formatCidr } from '../helpers/names.js';
-import { interfaces, linkExists, listNetns, pathExists, ping } from '../helpers/netops.js';
+import { interfaces, listNetns, ping } from '../helpers/netops.js';
 
 describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 1: ip netns add lists container-net and creates its file under /var/run/netns', async ({ target, plan, lab, lesson }) => {

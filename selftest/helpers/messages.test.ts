@@ -1,0 +1,57 @@
+import { describe, expect, test } from 'vitest';
+import { formatDiagnosis, LessonCheckError, assertLesson } from '../../helpers/diagnosis.js';
+import { describeOutcome, formatExecFailure, type ExecResult } from '../../helpers/exec.js';
+import { fixes } from '../../helpers/fixes.js';
+import { lessonPlan } from '../../helpers/names.js';
+import { formatTranscript } from '../../helpers/transcript.js';
+
+const result = (over: Partial<ExecResult>): ExecResult => ({
+  argv: ['ping', '-c', '2', '10.0.0.2'],
+  exitCode: 1,
+  signal: undefined,
+  timedOut: false,
+  stdout: '',
+  stderr: '',
+  durationMs: 12,
+  spawnError: undefined,
+  ...over,
+});
+
+describe('diagnosis', () => {
+  const d = {
+    ref: { section: 'exercise-1' as const, step: 'Step 6' },
+    expected: '2 received',
+    seen: '0 received',
+    commonError: fixes.noConnectivity(lessonPlan('/root')),
+  };
+  test('says expected, seen, lesson step, Common Error and fix', () => {
+    const text = formatDiagnosis(d);
+    expect(text).toContain('Exercise 1: Set Up a Network Namespace with Connectivity, Step 6');
+    expect(text).toContain('expected: 2 received');
+    expect(text).toContain('seen:     "0 received"');
+    expect(text).toContain('diagnosis: Common Error 2');
+    expect(text).toContain('ip link set veth-host up');
+  });
+  test('assertLesson throws the same text, and nothing when the condition holds', () => {
+    expect(() => assertLesson(false, d)).toThrow(LessonCheckError);
+    expect(() => assertLesson(true, d)).not.toThrow();
+  });
+});
+
+describe('command outcome', () => {
+  test('most specific reason first', () => {
+    expect(describeOutcome(result({ timedOut: true, exitCode: undefined, signal: 'SIGKILL' }))).toMatch(/^timed out/);
+    expect(describeOutcome(result({ signal: 'SIGTERM', exitCode: undefined }))).toBe('killed by signal SIGTERM');
+    expect(describeOutcome(result({}))).toBe('exit code 1');
+  });
+  test('failure message quotes the argv and stderr', () => {
+    const text = formatExecFailure(result({ argv: ['ip', 'netns', 'add', 'a b'], stderr: 'File exists\n' }));
+    expect(text).toBe("Command failed (exit code 1): ip netns add 'a b'\nstderr: File exists");
+  });
+  test('transcript lists each command with outcome and output', () => {
+    const text = formatTranscript([result({ stdout: '0 received\n' }), result({ argv: ['true'], exitCode: 0 })]);
+    expect(text).toContain('[1] $ ping -c 2 10.0.0.2');
+    expect(text).toContain('    stdout:\n        0 received');
+    expect(text).toContain('[2] $ true\n    -> exit code 0');
+  });
+});
