@@ -57,3 +57,9 @@ export function formatErrataSummary(cases: readonly CaseModel[]): string {
   if (errata.length === 0) return 'Errata: none (every checked lesson claim held on this machine)';
   return [`Errata: ${errata.length} place(s) where the lesson's text differs from what really happened here`, ...errata.map(formatErratum)].join('\n\n');
 }
+
+/** The plain closing line CI systems read: "lesson06: N passed, N failed, N skipped". */
+export function formatCounts(cases: readonly CaseModel[]): string {
+  const n = (state: CaseModel['state']): number => cases.filter((c) => c.state === state).length;
+  return `lesson06: ${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`;
+}

@@ -3,7 +3,7 @@ import { dirname, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { SECTION_IDS } from '../lesson.js';
 import { selectedTargetKind } from '../target/index.js';
-import { buildJUnit, formatErrataSummary } from './build-junit.js';
+import { buildJUnit, formatCounts, formatErrataSummary } from './build-junit.js';
 import { collectEnvironment } from './environment.js';
 import { splitAnnotations, type CaseModel } from './model.js';
 
@@ -51,6 +51,8 @@ export default class LessonJUnitReporter implements Reporter {
     const path = process.env[JUNIT_ENV] || DEFAULT_JUNIT_PATH;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, buildJUnit(cases, env, SECTION_IDS));
-    process.stdout.write(`\n${formatErrataSummary(cases)}\n\nJUnit report: ${path} (${cases.length} test cases)\n`);
+    process.stdout.write(
+      `\n${formatErrataSummary(cases)}\n\nJUnit report: ${path} (${cases.length} test cases)\n${formatCounts(cases)}\n`,
+    );
   }
 }
