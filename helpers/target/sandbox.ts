@@ -44,17 +44,19 @@ export class SandboxTarget extends BaseTarget {
     this.#holder = holder;
     if (holder.pid === undefined) throw new Error('sandbox: unshare could not be started (is util-linux installed?)');
     this.#pid = holder.pid;
-    const ownNet = readlinkSync('/proc/self/ns/net');
-    await waitFor(
-      () => {
-        try {
-          return readlinkSync(`/proc/${this.#pid}/ns/net`) !== ownNet;
-        } catch {
-          return false;
-        }
-      },
-      { timeoutMs: 5_000, what: `sandbox process ${this.#pid} to enter its own network namespace` },
-    );
+    // Mounting before the holder has left our namespaces would cover the real /run, /tmp and home.
+    const own = (ns: string): string => readlinkSync(`/proc/self/ns/${ns}`);
+    const separated = (): boolean => {
+      try {
+        return ['net', 'mnt'].every((ns) => readlinkSync(`/proc/${this.#pid}/ns/${ns}`) !== own(ns));
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(separated, {
+      timeoutMs: 5_000,
+      what: `sandbox process ${this.#pid} to enter its own network and mount namespaces`,
+    });
     for (const dir of ['/run', '/tmp', this.home]) {
       await this.must(['mount', '-t', 'tmpfs', '-o', 'mode=755', NOBODY_LABEL, dir]);
     }
