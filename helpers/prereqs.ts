@@ -48,6 +48,13 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     install: 'run as root: sudo npm test (npm test re-runs itself with sudo -n when that needs no password)',
     check: async () => process.getuid?.() === 0,
   },
+  { name: 'iptables', why: "Common Error 4's NAT, inside the sandbox", install: apt('iptables'), check: onPath('iptables') },
+  {
+    name: 'CNI plugins (containernetworking-plugins)',
+    why: "the Notes' CNI bridge plugin",
+    install: apt('containernetworking-plugins'),
+    check: () => executable('/usr/lib/cni/bridge'),
+  },
   { name: 'chroot (coreutils)', why: 'busybox applet links in the rootfs', install: apt('coreutils'), check: onPath('chroot') },
 ];
 

@@ -1,0 +1,44 @@
+import type { ExecResult } from './exec.js';
+import type { Target } from './target/types.js';
+
+export const CNI_PATH = '/usr/lib/cni';
+
+/** A bridge + host-local network whose IPAM state lives in the target's private /run. */
+export function bridgeConf(name = 'lesson06', subnet = '10.22.0.0/16'): Record<string, unknown> {
+  return {
+    cniVersion: '1.0.0',
+    name,
+    type: 'bridge',
+    bridge: 'cni0',
+    isGateway: true,
+    ipam: { type: 'host-local', subnet, dataDir: '/run/cni-ipam' },
+  };
+}
+
+export interface CniCall {
+  readonly command: 'ADD' | 'CHECK' | 'DEL';
+  readonly containerId: string;
+  readonly netnsPath: string;
+  readonly ifname: string;
+  readonly conf: Record<string, unknown>;
+}
+
+/** Invokes a plugin exactly as a runtime does: CNI_* variables and the netconf on stdin. */
+export function invokeCni(t: Target, call: CniCall): Promise<ExecResult> {
+  const type = String(call.conf.type);
+  return t.exec([`${CNI_PATH}/${type}`], {
+    input: JSON.stringify(call.conf),
+    env: {
+      CNI_COMMAND: call.command,
+      CNI_CONTAINERID: call.containerId,
+      CNI_NETNS: call.netnsPath,
+      CNI_IFNAME: call.ifname,
+      CNI_PATH,
+    },
+  });
+}
+
+export interface CniResult {
+  readonly interfaces?: Array<{ name: string; sandbox?: string }>;
+  readonly ips?: Array<{ address: string; gateway?: string; interface?: number }>;
+}
