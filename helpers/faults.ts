@@ -35,6 +35,11 @@ export const FAULTS = {
       inNetns(p.netns, ['ip', 'addr', 'add', '10.0.1.2/24', 'dev', p.nsVeth]),
     ],
   },
+  'ns-veth-deleted': {
+    description: 'veth-container deleted inside the namespace after the move',
+    after: 3,
+    commands: (p) => [inNetns(p.netns, ['ip', 'link', 'del', p.nsVeth])],
+  },
   'netns-missing': {
     description: 'the namespace deleted after the lab was built',
     after: 5,

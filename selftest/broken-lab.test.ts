@@ -45,3 +45,21 @@ describe('a broken lab is caught', () => {
     expect(broken.cases[0]?.failure).toMatch(/Network is unreachable|0 received|100% packet loss/);
   });
 });
+
+/** The Common Error specs apply the lesson's fix; on a lab that stays broken the fix must not look like it worked. */
+describe('a broken lab turns the matching Common Error spec red', () => {
+  const cases = [
+    { fault: 'veth-host-down', grep: 'common-error-2 interfaces not brought up', error: 'Common Error 2' },
+    { fault: 'netns-missing', grep: 'common-error-1 a typo in the name', error: 'Common Error 1' },
+    { fault: 'ns-veth-deleted', grep: 'common-error-5 right:', error: 'Common Error 5' },
+    { fault: 'netns-missing', grep: 'common-error-6 no path', error: 'Common Error 6' },
+  ] as const;
+  for (const c of cases) {
+    test(`${c.fault}: "${c.grep}" fails with the ${c.error} diagnosis`, async () => {
+      const run = await runSuite(c.grep, { [FAULT_ENV]: c.fault });
+      expect(run.exec.exitCode).toBe(1);
+      expect(run.cases).toHaveLength(1);
+      expect(run.cases[0]?.failure).toContain(`diagnosis: ${c.error}:`);
+    });
+  }
+});

@@ -43,7 +43,7 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
         if (c.skipNote) tc.property('skip.reason', c.skipNote);
       } else if (c.state === 'failed') {
         const first = c.failures[0] ?? 'failed';
-        tc.failure(first.split('\n').slice(0, 12).join('\n'), 'LessonCheckFailure');
+        tc.failure(first, 'LessonCheckFailure');
         tc.stacktrace([...c.failures, '--- transcript ---', c.transcript ?? '(none)'].join('\n\n'));
       }
       if (c.errata.length > 0) tc.standardOutput(c.errata.map(formatErratum).join('\n\n'));

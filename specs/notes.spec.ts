@@ -1,0 +1,152 @@
+import { check, describe, test } from '../fixtures/index.js';
+import { bridgeConf, invokeCni, type CniResult } from '../helpers/cni.js';
+import type { ExecResult } from '../helpers/exec.js';
+import { addressView, findIface, parseIpAddrText } from '../helpers/ip.js';
+import { IDLE_ARGS, NET_RAW } from '../helpers/lesson-data.js';
+import { inNetns, interfaces, linkExists, nsInode, pathExists, ping } from '../helpers/netops.js';
+import { withArgs, withCapability, withNetnsPath, withTerminal } from '../helpers/oci.js';
+import type { Target } from '../helpers/target/types.js';
+import { waitFor } from '../helpers/wait.js';
+
+const out = (r: ExecResult): string => `exit ${r.exitCode}; ${r.stdout}${r.stderr}`;
+const POD_NET = '/var/run/netns/shared-pod-net';
+
+describe('notes', { tags: ['notes'] }, () => {
+  test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, makeBundle, runc, lesson }) => {
+    await lesson.step('Sharing Network Namespaces');
+    await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
+    await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
+    const a = await makeBundle(`${target.home}/pod-a`);
+    const b = await makeBundle(`${target.home}/pod-b`);
+    await a.patch(withTerminal(false), withNetnsPath(POD_NET), withArgs('nc', '-l', '-p', '8080', '-e', 'echo', 'hello-from-pod-a'));
+    await b.patch(withTerminal(false), withNetnsPath(POD_NET), withArgs(...IDLE_ARGS));
+    const ca = await runc.runDetached('pod-a', a.dir);
+    const cb = await runc.runDetached('pod-b', b.dir);
+    check(lesson, ca.pid !== undefined && cb.pid !== undefined, { expected: 'both containers start', seen: `${ca.log}${cb.log}` });
+    const inodes = await Promise.all([`/proc/${ca.pid}/ns/net`, `/proc/${cb.pid}/ns/net`, POD_NET].map((p) => nsInode(target, p)));
+    check(lesson, new Set(inodes).size === 1, { expected: 'one netns inode for pod-a, pod-b and the path', seen: inodes.join(', ') });
+    const viewA = addressView(await interfaces(target, 'shared-pod-net'));
+    const viewB = addressView(parseIpAddrText((await runc.exec('pod-b', ['ip', 'addr'])).stdout));
+    check(lesson, JSON.stringify(viewA) === JSON.stringify(viewB), { expected: `pod-b sees ${viewA.join(' | ')}`, seen: viewB.join(' | ') });
+    const listening = async (): Promise<boolean> =>
+      (await target.exec(inNetns('shared-pod-net', ['ss', '-Hltn', 'sport = :8080']))).stdout.includes('8080');
+    await waitFor(listening, { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' });
+    const reply = await runc.exec('pod-b', ['nc', '-w', '2', '127.0.0.1', '8080']);
+    check(lesson, reply.stdout.includes('hello-from-pod-a'), {
+      expected: "pod-b reads pod-a's listener on 127.0.0.1:8080",
+      seen: out(reply),
+    });
+  });
+});
+
+/** docker0-style bridge with two namespaces plugged in, as Docker's default network does. */
+async function dockerStyleBridge(t: Target): Promise<void> {
+  const run = async (argv: string[]): Promise<void> => void (await t.must(argv));
+  await run(['ip', 'link', 'add', 'docker0', 'type', 'bridge']);
+  await run(['ip', 'addr', 'add', '172.17.0.1/16', 'dev', 'docker0']);
+  await run(['ip', 'link', 'set', 'docker0', 'up']);
+  for (const [n, addr] of [['c1', '172.17.0.2/16'], ['c2', '172.17.0.3/16']] as const) {
+    await run(['ip', 'netns', 'add', n]);
+    await run(['ip', 'link', 'add', `veth-${n}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
+    await run(['ip', 'link', 'set', `veth-${n}`, 'master', 'docker0']);
+    await run(['ip', 'link', 'set', `veth-${n}`, 'up']);
+    await run(inNetns(n, ['ip', 'addr', 'add', addr, 'dev', 'eth0']));
+    await run(inNetns(n, ['ip', 'link', 'set', 'eth0', 'up']));
+    await run(inNetns(n, ['ip', 'link', 'set', 'lo', 'up']));
+  }
+}
+
+describe('notes', { tags: ['notes'] }, () => {
+  test('Docker-style bridge: two namespaces on docker0 reach each other and the bridge address', async ({ target, lesson }) => {
+    await lesson.step('How This Relates to Docker');
+    await dockerStyleBridge(target);
+    const peer = await ping(target, '172.17.0.3', { netns: 'c1', count: 1 });
+    const gateway = await ping(target, '172.17.0.1', { netns: 'c1', count: 1 });
+    check(lesson, peer.ok && gateway.ok, {
+      expected: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
+      seen: `peer: ${out(peer.result)}\nbridge: ${out(gateway.result)}`,
+    });
+  });
+
+  test('Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge', async ({ target, makeBundle, runc, lesson }) => {
+    await lesson.step('How This Relates to Docker');
+    await dockerStyleBridge(target);
+    const b = await makeBundle(`${target.home}/bridge-test`);
+    await b.patch(withTerminal(false), withCapability(NET_RAW), withNetnsPath('/var/run/netns/c1'), withArgs('ping', '-c', '1', '-W', '1', '172.17.0.3'));
+    const r = await runc.run('bridge-test', b.dir);
+    check(lesson, r.exitCode === 0 && /1 packets received/.test(r.stdout), { expected: 'the container pings c2', seen: out(r) });
+  });
+});
+
+const CNI_NETNS = 'cni-test';
+const CNI_NETNS_PATH = `/var/run/netns/${CNI_NETNS}`;
+
+async function cniAdd(t: Target): Promise<{ r: ExecResult; result: CniResult }> {
+  await t.must(['ip', 'netns', 'add', CNI_NETNS]);
+  const r = await invokeCni(t, { command: 'ADD', containerId: 'cni-ctr', netnsPath: CNI_NETNS_PATH, ifname: 'eth0', conf: bridgeConf() });
+  let result: CniResult = {};
+  try {
+    result = JSON.parse(r.stdout) as CniResult;
+  } catch {
+    // left empty: the check below reports the plugin's own output
+  }
+  return { r, result };
+}
+
+describe('notes', { tags: ['notes'] }, () => {
+  test('CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns', async ({ target, lesson }) => {
+    await lesson.step('The CNI Standard');
+    const { r, result } = await cniAdd(target);
+    const ip = result.ips?.[0]?.address ?? '';
+    const eth0 = findIface(await interfaces(target, CNI_NETNS), 'eth0');
+    check(lesson, r.exitCode === 0 && ip.startsWith('10.22.') && eth0?.inet.includes(ip) === true, {
+      expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
+      seen: `${out(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
+    });
+  });
+
+  test('CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway', async ({ target, makeBundle, runc, lesson }) => {
+    await lesson.step('The CNI Standard (runtime starts with the CNI netns path)');
+    const { result } = await cniAdd(target);
+    const ip = result.ips?.[0]?.address ?? '(no address)';
+    const gw = result.ips?.[0]?.gateway ?? '(no gateway)';
+    const b = await makeBundle(`${target.home}/cni-test`);
+    await b.patch(withTerminal(false), withCapability(NET_RAW), withNetnsPath(CNI_NETNS_PATH), withArgs('sh', '-c', `ip addr && ping -c 1 -W 1 ${gw}`));
+    const r = await runc.run('cni-ctr', b.dir);
+    const eth0 = findIface(parseIpAddrText(r.stdout.split(/^PING /m)[0] ?? ''), 'eth0');
+    check(lesson, r.exitCode === 0 && eth0?.inet.includes(ip) === true && /1 packets received/.test(r.stdout), {
+      expected: `the container sees eth0 with ${ip} and pings the gateway ${gw}`,
+      seen: out(r),
+    });
+  });
+
+  test('CNI CHECK with the previous result succeeds', async ({ target, lesson }) => {
+    await lesson.step('The CNI Standard (CHECK)');
+    const { result } = await cniAdd(target);
+    const r = await invokeCni(target, {
+      command: 'CHECK',
+      containerId: 'cni-ctr',
+      netnsPath: CNI_NETNS_PATH,
+      ifname: 'eth0',
+      conf: { ...bridgeConf(), prevResult: result },
+    });
+    check(lesson, r.exitCode === 0, { expected: 'CHECK exits 0', seen: out(r) });
+  });
+
+  test('CNI DEL removes the veth and releases the address; a second DEL succeeds', async ({ target, lesson }) => {
+    await lesson.step('The CNI Standard (cleanup on exit)');
+    const { result } = await cniAdd(target);
+    const hostVeth = result.interfaces?.find((i) => i.sandbox === undefined && i.name !== 'cni0')?.name ?? '(none)';
+    const ip = (result.ips?.[0]?.address ?? '').split('/')[0] ?? '';
+    const lease = `/run/cni-ipam/lesson06/${ip}`;
+    const before = (await linkExists(target, hostVeth)) && (await pathExists(target, lease));
+    const del = { command: 'DEL' as const, containerId: 'cni-ctr', netnsPath: CNI_NETNS_PATH, ifname: 'eth0', conf: bridgeConf() };
+    const first = await invokeCni(target, del);
+    const gone = !(await linkExists(target, hostVeth)) && !(await pathExists(target, lease));
+    const second = await invokeCni(target, del);
+    check(lesson, before && first.exitCode === 0 && gone && second.exitCode === 0, {
+      expected: `${hostVeth} and the lease ${lease} exist after ADD, are gone after DEL, and a second DEL exits 0`,
+      seen: `before ${before}; first DEL ${out(first)}; gone ${gone}; second DEL ${out(second)}`,
+    });
+  });
+});
