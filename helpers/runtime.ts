@@ -1,5 +1,6 @@
 import { formatArgv, succeeded, type ExecResult } from './exec.js';
 import type { Target } from './target/types.js';
+import { waitFor } from './wait.js';
 
 export interface ContainerState {
   readonly id: string;
@@ -39,28 +40,31 @@ export class Runc {
   }
 
   /**
-   * `runc run -d`: the container keeps runc's stdio open, so it gets /dev/null and runc's own
-   * errors go to a log file read back on failure.
+   * `runc run -d`: the container keeps runc's stdio open, so output is discarded and runc's own
+   * errors go to a log file. Some targets return before runc does (docker exec --detach), so the
+   * outcome is read back: the pid file on success, an error line in the log on failure.
    */
   async runDetached(id: string, bundleDir: string): Promise<{ result: ExecResult; pid: number | undefined; log: string }> {
     const logFile = `/tmp/runc-${id}.log`;
     const pidFile = `/tmp/runc-${id}.pid`;
-    const result = await this.t.exec([
-      this.binary,
-      '--log',
-      logFile,
-      'run',
-      '--detach',
-      '--pid-file',
-      pidFile,
-      '--bundle',
-      bundleDir,
-      id,
-    ], { discardOutput: true });
-    const log = (await this.t.exec(['cat', logFile])).stdout;
-    if (!succeeded(result)) return { result, pid: undefined, log };
-    const pid = Number((await this.t.readFile(pidFile)).trim());
-    return { result, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, log };
+    const argv = [this.binary, '--log', logFile, 'run', '--detach', '--pid-file', pidFile, '--bundle', bundleDir, id];
+    const result = await this.t.exec(argv, { discardOutput: true });
+    let pid: number | undefined;
+    let log = '';
+    await waitFor(
+      async () => {
+        const p = await this.t.exec(['cat', pidFile]);
+        const n = Number(p.stdout.trim());
+        if (p.exitCode === 0 && Number.isInteger(n) && n > 0) {
+          pid = n;
+          return true;
+        }
+        log = (await this.t.exec(['cat', logFile])).stdout;
+        return !succeeded(result) || /level=(error|fatal)/.test(log);
+      },
+      { timeoutMs: RUN_TIMEOUT_MS, intervalMs: 50, what: `runc to start "${id}" (${formatArgv(argv)})` },
+    );
+    return { result, pid, log };
   }
 
   async state(id: string): Promise<ContainerState | undefined> {

@@ -3,7 +3,9 @@ import { chalk } from 'zx';
 import { parseTestArgs, toVitestArgs, type TestCli } from '../helpers/cli.js';
 import { BadInputError } from '../helpers/names.js';
 import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
+import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/docker.js';
 import { SUITE_TARGETS, TARGET_ENV } from '../helpers/target/index.js';
+import { RUN_ID_ENV } from '../helpers/target/lab-container.js';
 import { fail, isRoot, privileged, runInteractive } from './lib.js';
 
 function parse(): TestCli {
@@ -19,8 +21,20 @@ function parse(): TestCli {
 }
 
 const cli = parse();
-const env: Record<string, string> = { [TARGET_ENV]: cli.target };
+const env: Record<string, string> = { [TARGET_ENV]: cli.target, [RUN_ID_ENV]: String(process.pid) };
 if (cli.junit) env[JUNIT_ENV] = cli.junit;
+
+if (cli.target === 'container') {
+  const engine = await engineReachable();
+  if (!engine.ok)
+    fail(
+      `--target container needs a Docker engine, and none answered: ${engine.why}`,
+      'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)',
+    );
+  // Built once and reused; a missing image is built here, never pulled blindly.
+  if (!(await imageExists(LAB_IMAGE)) && (await runInteractive(['node_modules/.bin/tsx', 'scripts/image.ts'])) !== 0)
+    fail(`could not build ${LAB_IMAGE}`, 'run npm run image and read its output');
+}
 
 if (!isRoot()) process.stderr.write(chalk.dim('not root: running the suite through sudo -n\n'));
 // Ctrl-C reaches vitest through the terminal's process group; vitest then tears fixtures down.

@@ -1,4 +1,5 @@
 import { BadInputError } from '../names.js';
+import { ContainerTarget } from './container.js';
 import { SandboxTarget } from './sandbox.js';
 import { TARGET_KINDS, type Target, type TargetKind } from './types.js';
 
@@ -16,12 +17,14 @@ export function selectedTargetKind(): TargetKind {
 }
 
 /** Targets that can run the lesson suite today; the others are refused before any test starts. */
-export const SUITE_TARGETS: readonly TargetKind[] = ['sandbox'];
+export const SUITE_TARGETS: readonly TargetKind[] = ['sandbox', 'container'];
 
 export async function createTarget(kind: TargetKind): Promise<Target> {
   switch (kind) {
     case 'sandbox':
       return SandboxTarget.start();
+    case 'container':
+      return ContainerTarget.start();
     default:
       throw new BadInputError(`target "${kind}" cannot run the lesson suite yet; use --target sandbox`);
   }

@@ -78,29 +78,12 @@ export class SandboxTarget extends BaseTarget {
   async dispose(): Promise<void> {
     if (this.#holder === undefined) return;
     try {
-      await this.#deleteContainers();
-      await this.#deleteNetns();
+      await this.removeLessonState();
     } finally {
       // Only the holder we started, by its PID; its death releases the private mounts.
       this.#holder.kill('SIGKILL');
       await this.#holder;
       this.#holder = undefined;
-    }
-  }
-
-  async #deleteContainers(): Promise<void> {
-    const list = await this.exec(['runc', 'list', '-q']);
-    if (list.exitCode !== 0) return;
-    for (const id of list.stdout.split('\n').filter(Boolean)) {
-      await this.exec(['runc', 'delete', '-f', id]);
-    }
-  }
-
-  async #deleteNetns(): Promise<void> {
-    const list = await this.exec(['ip', 'netns', 'list']);
-    for (const line of list.stdout.split('\n').filter(Boolean)) {
-      const name = line.split(' ')[0];
-      if (name) await this.exec(['ip', 'netns', 'delete', name]);
     }
   }
 }

@@ -1,0 +1,14 @@
+import { ContainerTarget } from '../helpers/target/container.js';
+let t0 = performance.now();
+const t = await ContainerTarget.start();
+console.log('start+lo', Math.round(performance.now() - t0), t.privilegeMode);
+t0 = performance.now();
+for (let i = 0; i < 10; i++) await t.exec(['true']);
+console.log('10 execs', Math.round(performance.now() - t0));
+t0 = performance.now();
+await t.dispose();
+console.log('dispose', Math.round(performance.now() - t0));
+t0 = performance.now();
+const t2 = await ContainerTarget.start();
+console.log('start2', Math.round(performance.now() - t0), t2.privilegeMode);
+await t2.dispose();
