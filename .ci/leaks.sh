@@ -7,4 +7,7 @@ ip -o link show type veth 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print "
 if command -v runc >/dev/null 2>&1; then runc list -q 2>/dev/null | sed 's/^/runc /'; fi
 find /sys/fs/cgroup -maxdepth 2 -name 'lesson06-*' 2>/dev/null | sed 's/^/cgroup /'
 find /tmp -maxdepth 1 -name 'lesson06-*' 2>/dev/null | sed 's/^/tmp /'
+if docker version >/dev/null 2>&1; then
+  docker ps -aq --filter label=lesson06.harness=1 | sed 's/^/container /'
+fi
 true

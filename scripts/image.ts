@@ -19,6 +19,9 @@ if (!force && (await imageExists(LAB_IMAGE))) {
 }
 
 let base = 'debian:bookworm';
+// Pulling is opt-in (a runner with a registry); otherwise a missing base is built locally.
+if (process.argv.includes('--pull-base') && !(await imageExists(base)) && (await runInteractive(['docker', 'pull', base])) !== 0)
+  fail(`docker pull ${base} failed`, 'drop --pull-base to build the base with debootstrap instead');
 if (!(await imageExists(base))) {
   base = BASE_IMAGE;
   if (force || !(await imageExists(base))) {

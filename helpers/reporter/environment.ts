@@ -1,19 +1,22 @@
 import { release } from 'node:os';
+import { LAB_IMAGE } from '../docker.js';
 import { runArgv } from '../exec.js';
 import type { RunEnvironment } from './model.js';
 
 async function firstLine(argv: string[], pattern: RegExp): Promise<string> {
-  const r = await runArgv(argv, { timeoutMs: 5_000 });
+  const r = await runArgv(argv, { timeoutMs: 30_000 });
   return pattern.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? 'not found';
 }
 
 /** Facts about the machine under test, for the report's properties. */
 export async function collectEnvironment(target: string): Promise<RunEnvironment> {
+  // In the container target the tools under test are the lab image's, not the host's.
+  const inTarget = target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', LAB_IMAGE] : [];
   return {
     target,
     runtime: 'runc',
-    runtimeVersion: await firstLine(['runc', '--version'], /runc version (\S+)/),
+    runtimeVersion: await firstLine([...inTarget, 'runc', '--version'], /runc version (\S+)/),
     kernel: release(),
-    busybox: await firstLine(['/bin/busybox'], /(BusyBox v\S+)/),
+    busybox: await firstLine([...inTarget, '/bin/busybox'], /(BusyBox v\S+)/),
   };
 }

