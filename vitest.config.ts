@@ -4,6 +4,8 @@ import { SECTION_IDS } from './helpers/lesson.js';
 export default defineConfig({
   test: {
     include: ['specs/**/*.spec.ts'],
+    // Grading mode has its own config: it adopts a student's lab instead of building one.
+    exclude: ['specs/grade.spec.ts', 'node_modules/**'],
     // Each test owns a namespace sandbox, so tests in one file may run at once.
     sequence: { concurrent: true },
     maxConcurrency: 6,

@@ -33,10 +33,11 @@ export interface PingResult {
 export async function ping(
   t: Target,
   address: string,
-  opts: { netns?: string; count?: number; waitSeconds?: number } = {},
+  opts: { netns?: string; count?: number; waitSeconds?: number; bindTo?: string } = {},
 ): Promise<PingResult> {
   const count = opts.count ?? 2;
-  const argv = inNetns(opts.netns, ['ping', '-c', String(count), '-W', String(opts.waitSeconds ?? 1), address]);
+  const bind = opts.bindTo ? ['-I', opts.bindTo] : [];
+  const argv = inNetns(opts.netns, ['ping', '-c', String(count), '-W', String(opts.waitSeconds ?? 1), ...bind, address]);
   const result = await t.exec(argv, { timeoutMs: (count + 5) * 1000 });
   const summary = parsePingSummary(result.stdout);
   return { result, summary, ok: result.exitCode === 0 && summary !== undefined && summary.received === count };

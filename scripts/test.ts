@@ -5,7 +5,7 @@ import { BadInputError } from '../helpers/names.js';
 import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
 import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/docker.js';
 import { SUITE_TARGETS, TARGET_ENV } from '../helpers/target/index.js';
-import { RUN_ID_ENV } from '../helpers/target/lab-container.js';
+import { detectPrivilegeMode, PRIVILEGE_ENV, RUN_ID_ENV } from '../helpers/target/lab-container.js';
 import { fail, isRoot, privileged, runInteractive } from './lib.js';
 
 function parse(): TestCli {
@@ -34,6 +34,8 @@ if (cli.target === 'container') {
   // Built once and reused; a missing image is built here, never pulled blindly.
   if (!(await imageExists(LAB_IMAGE)) && (await runInteractive(['node_modules/.bin/tsx', 'scripts/image.ts'])) !== 0)
     fail(`could not build ${LAB_IMAGE}`, 'run npm run image and read its output');
+  env[PRIVILEGE_ENV] = await detectPrivilegeMode();
+  process.stdout.write(chalk.dim(`lab containers: ${env[PRIVILEGE_ENV] === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
 }
 
 if (!isRoot()) process.stderr.write(chalk.dim('not root: running the suite through sudo -n\n'));

@@ -1,5 +1,7 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { HARNESS_LABEL, LAB_IMAGE, missingCapabilities, ownBoundingSet, RUN_LABEL } from '../docker.js';
+import { docker, HARNESS_LABEL, LAB_IMAGE, missingCapabilities, ownBoundingSet, RUN_LABEL } from '../docker.js';
+
+const ATTEMPT_LABEL = 'lesson06.attempt';
 
 // Ryuk's image cannot be pulled without a registry; the harness removes its own containers.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -42,23 +44,41 @@ function labContainer(mode: PrivilegeMode): LabContainer {
     .withUnmaskedSystemPaths();
 }
 
-let mode: PrivilegeMode | undefined;
+export const PRIVILEGE_ENV = 'LESSON06_PRIVILEGE';
+let mode: PrivilegeMode | undefined = parseMode(process.env[PRIVILEGE_ENV]);
+
+function parseMode(v: string | undefined): PrivilegeMode | undefined {
+  return v === 'privileged' || v === 'capabilities' ? v : undefined;
+}
+
+/** A container that was created but refused to start is still ours to remove. */
+async function removeAttempt(attempt: string): Promise<void> {
+  const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);
+  for (const id of ids.stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]);
+}
 
 /**
- * Starts one lab container. `--privileged` first; where the engine refuses it (a host whose
- * bounding set lacks a capability: "unable to apply caps"), every capability the host has,
- * unconfined seccomp and AppArmor. The choice is made once per worker.
+ * `--privileged` first; where the engine refuses it (a host whose bounding set lacks a
+ * capability: "unable to apply caps"), every capability the host has, unconfined seccomp and
+ * AppArmor. Decided once per run (npm test passes it to the workers) or once per worker.
  */
-export async function startLabContainer(): Promise<{ container: StartedTestContainer; mode: PrivilegeMode }> {
-  if (mode === undefined) {
-    try {
-      const container = await labContainer('privileged').start();
-      mode = 'privileged';
-      return { container, mode };
-    } catch (e) {
-      if (!/apply caps|operation not permitted|privileged/i.test(String(e))) throw e;
-      mode = 'capabilities';
-    }
+export async function detectPrivilegeMode(): Promise<PrivilegeMode> {
+  if (mode !== undefined) return mode;
+  const attempt = `${process.pid}-${Date.now()}`;
+  try {
+    const probe = await labContainer('privileged').withLabels({ [ATTEMPT_LABEL]: attempt }).start();
+    await probe.stop({ remove: true, timeout: 0 });
+    mode = 'privileged';
+  } catch (e) {
+    await removeAttempt(attempt);
+    if (!/apply caps|operation not permitted|privileged/i.test(String(e))) throw e;
+    mode = 'capabilities';
   }
-  return { container: await labContainer(mode).start(), mode };
+  return mode;
+}
+
+/** Starts one lab container in the detected privilege mode. */
+export async function startLabContainer(): Promise<{ container: StartedTestContainer; mode: PrivilegeMode }> {
+  const m = await detectPrivilegeMode();
+  return { container: await labContainer(m).start(), mode: m };
 }

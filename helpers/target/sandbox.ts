@@ -6,7 +6,7 @@ import { waitFor } from '../wait.js';
 import { BaseTarget } from './base.js';
 import type { TargetExecOptions } from './types.js';
 
-const NOBODY_LABEL = 'lesson06-sandbox';
+const SANDBOX_FS_LABEL = 'lesson06-sandbox';
 
 function sandboxHome(): string {
   const h = homedir();
@@ -29,13 +29,17 @@ export class SandboxTarget extends BaseTarget {
     return this.#pid;
   }
 
-  static async start(): Promise<SandboxTarget> {
+  /**
+   * `privateDirs` defaults to /run, /tmp and the lesson's home. A sandbox that must still see
+   * the real /tmp and home (a grader process started inside it) keeps only /run private.
+   */
+  static async start(opts: { privateDirs?: readonly string[] } = {}): Promise<SandboxTarget> {
     const t = new SandboxTarget();
-    await t.#start();
+    await t.#start(opts.privateDirs ?? ['/run', '/tmp', t.home]);
     return t;
   }
 
-  async #start(): Promise<void> {
+  async #start(privateDirs: readonly string[]): Promise<void> {
     // pdeathsig: if this worker dies (even by SIGKILL) the holder dies with it, releasing the sandbox.
     const holder = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--net', '--propagation', 'private', '--', 'sleep', 'infinity'], {
       stdio: 'ignore',
@@ -57,10 +61,9 @@ export class SandboxTarget extends BaseTarget {
       timeoutMs: 5_000,
       what: `sandbox process ${this.#pid} to enter its own network and mount namespaces`,
     });
-    for (const dir of ['/run', '/tmp', this.home]) {
-      await this.must(['mount', '-t', 'tmpfs', '-o', 'mode=755', NOBODY_LABEL, dir]);
+    for (const dir of privateDirs) {
+      await this.must(['mount', '-t', 'tmpfs', '-o', dir === '/tmp' ? 'mode=1777' : 'mode=755', SANDBOX_FS_LABEL, dir]);
     }
-    await this.must(['chmod', '1777', '/tmp']);
     // A real host has loopback up; a fresh namespace does not.
     await this.must(['ip', 'link', 'set', 'lo', 'up']);
   }

@@ -1,0 +1,22 @@
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+
+const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail' | 'not checked' } => {
+  const r = tc.result();
+  if (r.state === 'passed') return { mark: 'PASS', text: tc.name, state: 'pass' };
+  if (r.state === 'failed') {
+    const detail = (r.errors[0]?.message ?? '').split('\n').slice(1).join('\n        ');
+    return { mark: 'FAIL', text: `${tc.name}\n        ${detail}`, state: 'fail' };
+  }
+  const note = r.state === 'skipped' ? (r.note ?? 'not checked') : 'not run';
+  return { mark: '----', text: `${tc.name} (${note})`, state: 'not checked' };
+};
+
+/** One line per grading check and a final count; the JUnit reporter writes the grader's file. */
+export default class GradeReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const lines = modules.flatMap((m) => [...m.children.allTests()]).map(line);
+    for (const l of lines) process.stdout.write(`${l.mark}  ${l.text}\n`);
+    const n = (s: string): number => lines.filter((l) => l.state === s).length;
+    process.stdout.write(`\ngrade: ${n('pass')} passed, ${n('fail')} failed, ${n('not checked')} not checked\n`);
+  }
+}

@@ -1,0 +1,171 @@
+import { describe, expect, test } from 'vitest';
+import { labStepCommands } from '../helpers/lab.js';
+import { inNetns } from '../helpers/netops.js';
+import { withNetnsPath, withoutNetnsPath } from '../helpers/oci.js';
+import { gradeStudentLab, lessonLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
+
+const outcome = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);
+
+/** Each broken lab: how to break it, which check must fail, and what its diagnosis must say. */
+const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fails: string; says: RegExp; notChecked?: string[] }> = [
+  {
+    name: 'no namespace at all',
+    build: async (s) => {
+      await s.bundle.create({ applets: false, cgroupsPath: '/x' });
+      await s.bundle.patch(withNetnsPath(s.plan.netnsPath));
+    },
+    fails: 'netns-exists',
+    says: /Common Error 1.*\n?.*ip netns add container-net/s,
+    notChecked: ['ns-veth-visible', 'ns-loopback-up', 'container-joins-netns'],
+  },
+  {
+    name: 'veth pair never created',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['ip', 'link', 'del', s.plan.hostVeth]);
+    },
+    fails: 'host-veth-exists',
+    says: /ip link add veth-host type veth peer name veth-container/,
+    notChecked: ['host-veth-up', 'ping-host-to-ns'],
+  },
+  {
+    name: 'veth-container never moved into the namespace',
+    build: async (s) => {
+      await s.lab.through(2);
+      await s.bundle.create({ applets: false, cgroupsPath: '/x' });
+      await s.bundle.patch(withNetnsPath(s.plan.netnsPath));
+    },
+    fails: 'ns-veth-visible',
+    says: /still on the host[\s\S]*ip link set veth-container netns container-net/,
+  },
+  {
+    name: 'veth-host left down',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['ip', 'link', 'set', s.plan.hostVeth, 'down']);
+    },
+    fails: 'host-veth-up',
+    says: /Common Error 2[\s\S]*ip link set veth-host up/,
+    notChecked: ['ping-host-to-ns', 'ping-ns-to-host'],
+  },
+  {
+    name: 'veth-container left down',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(inNetns(s.plan.netns, ['ip', 'link', 'set', s.plan.nsVeth, 'down']));
+    },
+    fails: 'ns-veth-up',
+    says: /Common Error 2/,
+  },
+  {
+    name: 'namespace address missing',
+    build: async (s) => {
+      await s.lab.through(5, { skip: [4] });
+      await s.t.must(labStepCommands(s.plan, 4)[0] ?? []);
+      await lessonBundleOnly(s);
+    },
+    fails: 'ns-veth-address',
+    says: /veth-container has 10\.0\.0\.2\/24[\s\S]*Common Error 2/,
+    notChecked: ['container-joins-netns'],
+  },
+  {
+    name: 'namespace end on another subnet',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(inNetns(s.plan.netns, ['ip', 'addr', 'del', '10.0.0.2/24', 'dev', s.plan.nsVeth]));
+      await s.t.must(inNetns(s.plan.netns, ['ip', 'addr', 'add', '10.0.1.2/24', 'dev', s.plan.nsVeth]));
+    },
+    fails: 'ns-veth-address',
+    says: /10\.0\.1\.2\/24/,
+  },
+  {
+    name: 'loopback in the namespace left down',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(inNetns(s.plan.netns, ['ip', 'link', 'set', 'lo', 'down']));
+    },
+    fails: 'ns-loopback-up',
+    says: /ip netns exec container-net ip link set lo up/,
+  },
+  {
+    name: 'config.json without a network path',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.bundle.patch(withoutNetnsPath);
+    },
+    fails: 'bundle-netns-path',
+    says: /Common Error 6/,
+    notChecked: ['container-joins-netns'],
+  },
+  {
+    name: 'config.json with a typo in the path',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.bundle.patch(withNetnsPath('/var/run/netns/container-nte'));
+    },
+    fails: 'bundle-netns-path',
+    says: /Common Error 1/,
+  },
+  {
+    name: 'config.json is not JSON',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.writeFile(s.bundle.configPath, '{ "linux": ');
+    },
+    fails: 'bundle-config',
+    says: /runc spec/,
+    notChecked: ['bundle-netns-path', 'container-joins-netns'],
+  },
+  {
+    name: 'rootfs without busybox',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['rm', '-f', `${s.bundle.rootfs}/bin/busybox`]);
+    },
+    fails: 'container-joins-netns',
+    says: /executable file not found|no such file/i,
+  },
+];
+
+async function lessonBundleOnly(s: StudentLab): Promise<void> {
+  await s.bundle.create({ applets: false, cgroupsPath: '/x' });
+  await s.bundle.patch(withNetnsPath(s.plan.netnsPath));
+}
+
+describe('npm run grade', { concurrent: true }, () => {
+  test("a lab built with the lesson's own commands passes every check, and grading changed nothing", async () => {
+    const run = await gradeStudentLab(lessonLab);
+    expect(run.exec.exitCode, run.exec.stdout + run.exec.stderr).toBe(0);
+    expect(run.cases.length).toBe(13);
+    expect(run.cases.filter((c) => c.state !== 'pass')).toEqual([]);
+    expect(run.exec.stdout).toContain('grade: 13 passed, 0 failed, 0 not checked');
+    expect(run.after).toBe(run.before);
+  });
+
+  for (const b of BROKEN) {
+    test(`broken lab "${b.name}": ${b.fails} fails with the right diagnosis; nothing changed`, async () => {
+      const run = await gradeStudentLab(b.build);
+      expect(run.exec.exitCode).toBe(1);
+      const c = outcome(run, b.fails);
+      expect(c?.state, JSON.stringify(run.cases, null, 1)).toBe('fail');
+      expect(c?.message).toMatch(b.says);
+      for (const id of b.notChecked ?? []) {
+        expect(outcome(run, id)?.state, id).toBe('not checked');
+        expect(outcome(run, id)?.message).toMatch(/^not checked: needs /);
+      }
+      expect(run.after).toBe(run.before);
+    });
+  }
+
+  test('any names and addresses the student used work when given as options', async () => {
+    const run = await gradeStudentLab(async (s) => {
+      const plan = { ...s.plan, netns: 'my-net', netnsPath: '/var/run/netns/my-net', hostVeth: 'h0', nsVeth: 'c0' };
+      const custom = { ...plan, hostCidr: { address: '192.168.77.1', prefix: 24 }, nsCidr: { address: '192.168.77.2', prefix: 24 } };
+      for (const step of [1, 2, 3, 4, 5] as const) for (const argv of labStepCommands(custom, step)) await s.t.must(argv);
+      await s.bundle.create({ applets: false, cgroupsPath: '/x' });
+      await s.bundle.patch(withNetnsPath(custom.netnsPath));
+    }, ['--netns', 'my-net', '--host-veth', 'h0', '--ns-veth', 'c0', '--host-ip', '192.168.77.1/24', '--ns-ip', '192.168.77.2/24']);
+    expect(run.exec.exitCode, run.exec.stdout).toBe(0);
+    expect(run.after).toBe(run.before);
+  });
+});

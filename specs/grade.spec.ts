@@ -1,0 +1,170 @@
+/**
+ * Grading mode (`npm run grade`): the lesson's Verify section, check by check, against the lab the
+ * student built, read-only. Runs only through vitest.grade.config.ts.
+ */
+import { check, describe, gradeCheck } from '../fixtures/grade.js';
+import { fixes } from '../helpers/fixes.js';
+import { probeContainer } from '../helpers/grade/probe.js';
+import { findIface, isUp } from '../helpers/ip.js';
+import { formatCidr } from '../helpers/names.js';
+import { interfaces, listNetns, ping } from '../helpers/netops.js';
+import { networkNamespace, parseConfig, type OciConfig } from '../helpers/oci.js';
+
+let config: OciConfig | undefined;
+
+describe('verify', () => {
+  gradeCheck('netns-exists', 'the network namespace exists under /var/run/netns', [], async ({ g, lesson }) => {
+    await lesson.step('automated script, check 1; manual checklist, item 1');
+    const p = g.plan;
+    const names = await listNetns(g.target);
+    const fsType = await g.target.exec(['stat', '-f', '-c', '%T', p.netnsPath]);
+    check(lesson, names.includes(p.netns) && fsType.stdout.trim() === 'nsfs', {
+      expected: `"ip netns list" shows ${p.netns} and ${p.netnsPath} is a namespace file`,
+      seen: `ip netns list: [${names.join(', ')}]; ${p.netnsPath}: ${fsType.stdout.trim() || fsType.stderr.trim()}`,
+      commonError: fixes.missingNetns(p),
+    });
+  });
+
+  gradeCheck('host-veth-exists', 'the host end of the veth pair exists', [], async ({ g, lesson }) => {
+    await lesson.step('automated script, check 2; manual checklist, item 2');
+    const p = g.plan;
+    const host = await interfaces(g.target);
+    check(lesson, findIface(host, p.hostVeth) !== undefined, {
+      expected: `${p.hostVeth} on the host`,
+      seen: `host interfaces: ${host.map((i) => i.ifname).join(', ')}`,
+      next: `create the pair: ip link add ${p.hostVeth} type veth peer name ${p.nsVeth} (Exercise 1 Step 2)`,
+    });
+  });
+
+  gradeCheck('host-veth-up', 'the host end is up', ['host-veth-exists'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Step 5; manual checklist, item 2');
+    const i = findIface(await interfaces(g.target), g.plan.hostVeth);
+    check(lesson, i !== undefined && isUp(i), {
+      expected: `${g.plan.hostVeth} has the UP flag`,
+      seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
+      commonError: fixes.noConnectivity(g.plan),
+    });
+  });
+
+  gradeCheck('host-veth-address', 'the host end has the host address', ['host-veth-exists'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Step 4; manual checklist, item 2');
+    const i = findIface(await interfaces(g.target), g.plan.hostVeth);
+    check(lesson, i?.inet.includes(formatCidr(g.plan.hostCidr)) === true, {
+      expected: `${g.plan.hostVeth} has ${formatCidr(g.plan.hostCidr)}`,
+      seen: `inet ${i?.inet.join(', ') || 'none'}`,
+      commonError: fixes.noConnectivity(g.plan),
+    });
+  });
+
+  gradeCheck('ns-veth-visible', 'the namespace end is inside the namespace', ['netns-exists'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Step 3; manual checklist, item 3');
+    const p = g.plan;
+    const inside = await interfaces(g.target, p.netns);
+    const onHost = findIface(await interfaces(g.target), p.nsVeth) !== undefined;
+    check(lesson, findIface(inside, p.nsVeth) !== undefined, {
+      expected: `${p.nsVeth} listed by "ip netns exec ${p.netns} ip addr"`,
+      seen: `inside: ${inside.map((i) => i.ifname).join(', ')}${onHost ? `; ${p.nsVeth} is still on the host` : ''}`,
+      next: onHost ? `move it: ip link set ${p.nsVeth} netns ${p.netns} (Exercise 1 Step 3)` : `recreate the pair (Exercise 1 Steps 2-3)`,
+      commonError: fixes.invisibleAfterMove(p),
+    });
+  });
+
+  gradeCheck('ns-veth-up', 'the namespace end is up', ['ns-veth-visible'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Step 5; manual checklist, item 3');
+    const i = findIface(await interfaces(g.target, g.plan.netns), g.plan.nsVeth);
+    check(lesson, i !== undefined && isUp(i), {
+      expected: `${g.plan.nsVeth} has the UP flag inside ${g.plan.netns}`,
+      seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
+      commonError: fixes.noConnectivity(g.plan),
+    });
+  });
+
+  gradeCheck('ns-veth-address', 'the namespace end has the namespace address', ['ns-veth-visible'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Step 4; manual checklist, item 3');
+    const i = findIface(await interfaces(g.target, g.plan.netns), g.plan.nsVeth);
+    check(lesson, i?.inet.includes(formatCidr(g.plan.nsCidr)) === true, {
+      expected: `${g.plan.nsVeth} has ${formatCidr(g.plan.nsCidr)}`,
+      seen: `inet ${i?.inet.join(', ') || 'none'}`,
+      commonError: fixes.noConnectivity(g.plan),
+    });
+  });
+
+  gradeCheck('ns-loopback-up', "the namespace's loopback is up", ['netns-exists'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Step 5');
+    const lo = findIface(await interfaces(g.target, g.plan.netns), 'lo');
+    check(lesson, lo !== undefined && isUp(lo), {
+      expected: `lo is UP inside ${g.plan.netns}`,
+      seen: `flags ${lo?.flags.join(',') ?? '(none)'}`,
+      commonError: { id: 2, fix: `ip netns exec ${g.plan.netns} ip link set lo up` },
+    });
+  });
+
+  const linkChecks = ['host-veth-up', 'host-veth-address', 'ns-veth-up', 'ns-veth-address'];
+
+  gradeCheck('ping-host-to-ns', 'the host reaches the namespace', linkChecks, async ({ g, lesson }) => {
+    await lesson.step('automated script, check 3; manual checklist, item 4');
+    // Bound to the student's veth, so the probe cannot leave through any other interface.
+    const r = await ping(g.target, g.plan.nsCidr.address, { count: 1, waitSeconds: 1, bindTo: g.plan.hostVeth });
+    check(lesson, r.ok, { expected: `ping ${g.plan.nsCidr.address}: 1 received`, seen: r.result.stdout + r.result.stderr, commonError: fixes.noConnectivity(g.plan) });
+  });
+
+  gradeCheck('ping-ns-to-host', 'the namespace reaches the host', linkChecks, async ({ g, lesson }) => {
+    await lesson.step('automated script, check 4; manual checklist, item 4');
+    const r = await ping(g.target, g.plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: g.plan.netns, bindTo: g.plan.nsVeth });
+    check(lesson, r.ok, { expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, commonError: fixes.noConnectivity(g.plan) });
+  });
+
+  gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson }) => {
+    await lesson.step('Exercise 2 Steps 1-2');
+    const path = `${g.plan.bundleDir}/config.json`;
+    const r = await g.target.exec(['cat', path]);
+    let why = r.exitCode === 0 ? '' : r.stderr.trim();
+    try {
+      if (!why) config = parseConfig(r.stdout);
+    } catch (e) {
+      why = `not valid: ${(e as Error).message}`;
+    }
+    check(lesson, config !== undefined, {
+      expected: `${path} exists and parses as an OCI runtime config`,
+      seen: why,
+      next: `create it: runc spec (in ${g.plan.bundleDir}), then edit it as Exercise 2 Steps 3-4 do`,
+    });
+  });
+
+  gradeCheck('bundle-netns-path', "config.json's network namespace path names this namespace", ['bundle-config'], async ({ g, lesson }) => {
+    await lesson.step('automated script, check 5; Exercise 2 Step 3');
+    const net = config ? networkNamespace(config) : undefined;
+    const ok = [g.plan.netnsPath, `/run/netns/${g.plan.netns}`].includes(net?.path ?? '');
+    check(lesson, ok, {
+      expected: `{"type":"network","path":"${g.plan.netnsPath}"}`,
+      seen: JSON.stringify(net ?? null),
+      commonError: net?.path ? fixes.missingNetns(g.plan) : fixes.wrongInterfaces(g.plan),
+    });
+  });
+
+  gradeCheck(
+    'container-joins-netns',
+    "the student's bundle runs in the namespace and sees its interface and address",
+    ['netns-exists', 'ns-veth-address', 'bundle-netns-path'],
+    async ({ g, lesson }) => {
+      await lesson.step('Exercise 3; manual checklist, item 5');
+      const r = await probeContainer(g.target, g.plan, config!, g.plan.netnsPath);
+      check(lesson, r.started, {
+        expected: 'a temporary copy of the bundle (own id, sleep, terminal off) starts',
+        seen: r.error,
+        next: /executable file not found/.test(r.error) ? 'the rootfs lacks the program: install busybox applets (chroot rootfs /bin/busybox --install -s /bin)' : 'read runc\'s error above',
+      });
+      check(lesson, r.containerInode === r.netnsInode, {
+        expected: `the container's netns inode equals ${g.plan.netnsPath}'s (${r.netnsInode ?? '?'})`,
+        seen: `container netns inode ${r.containerInode ?? '?'}`,
+        commonError: fixes.wrongInterfaces(g.plan),
+      });
+      const veth = findIface(r.inside, g.plan.nsVeth);
+      check(lesson, veth?.inet.includes(formatCidr(g.plan.nsCidr)) === true && findIface(r.inside, g.plan.hostVeth) === undefined, {
+        expected: `inside the container: ${g.plan.nsVeth} with ${formatCidr(g.plan.nsCidr)}, and no ${g.plan.hostVeth}`,
+        seen: r.insideText || r.error,
+        commonError: fixes.wrongInterfaces(g.plan),
+      });
+    },
+  );
+});
