@@ -7,11 +7,13 @@ export interface TestCli {
   readonly grep: string | undefined;
   readonly target: TargetKind;
   readonly junit: string | undefined;
+  /** `existing`: grade the lab already on this machine (npm run grade) instead of building labs. */
+  readonly lab: 'build' | 'existing';
   /** Everything else goes to vitest unchanged. */
   readonly passthrough: readonly string[];
 }
 
-const OWN = new Set(['--grep', '-g', '--target', '--junit']);
+const OWN = new Set(['--grep', '-g', '--target', '--junit', '--lab']);
 
 function takeValue(argv: readonly string[], i: number, flag: string): string {
   const v = argv[i + 1];
@@ -41,7 +43,9 @@ export function parseTestArgs(argv: readonly string[]): TestCli {
       throw new BadInputError(`--grep "${grep}" is not a valid regular expression`);
     }
   }
-  return { grep, target: parseTargetKind(values.get('--target')), junit: values.get('--junit'), passthrough };
+  const lab = values.get('--lab') ?? 'build';
+  if (lab !== 'build' && lab !== 'existing') throw new BadInputError(`--lab "${lab}" must be "build" (default) or "existing"`);
+  return { grep, target: parseTargetKind(values.get('--target')), junit: values.get('--junit'), lab, passthrough };
 }
 
 /** mocha's --grep is a regex over the full test name; vitest's -t is the same idea. */

@@ -21,6 +21,11 @@ function parse(): TestCli {
 }
 
 const cli = parse();
+if (cli.lab === 'existing') {
+  // Grading mode: the same Verify checks, adopting the student's lab (see npm run grade).
+  const gradeArgs = [...cli.passthrough, ...(cli.junit ? ['--junit', cli.junit] : [])];
+  process.exit(await runInteractive(['node_modules/.bin/tsx', 'scripts/grade.ts', ...gradeArgs]));
+}
 const env: Record<string, string> = { [TARGET_ENV]: cli.target, [RUN_ID_ENV]: String(process.pid) };
 if (cli.junit) env[JUNIT_ENV] = cli.junit;
 

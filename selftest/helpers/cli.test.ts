@@ -22,3 +22,11 @@ describe('npm test arguments', () => {
     expect(parseTestArgs([]).target).toBe('sandbox');
   });
 });
+
+describe('--lab', () => {
+  test('defaults to build; existing selects grading; anything else is refused', () => {
+    expect(parseTestArgs([]).lab).toBe('build');
+    expect(parseTestArgs(['--lab', 'existing', '--netns', 'x']).passthrough).toEqual(['--netns', 'x']);
+    expect(() => parseTestArgs(['--lab', 'mine'])).toThrow(/must be "build"/);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { expandHome, invokingHome, parseGradeArgs } from '../../helpers/grade/options.js';
+import { readOnlyViolation } from '../../helpers/grade/guard.js';
+
+const passwd = (): string => 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n';
+
+describe('grade options', () => {
+  test("defaults are the lesson's values; ~ is the sudo user's home", () => {
+    const o = parseGradeArgs([], { SUDO_USER: 'alice', HOME: '/root' }, passwd);
+    expect(o.plan.netns).toBe('container-net');
+    expect(o.plan.bundleDir).toBe('/home/alice/oci-netns-test');
+    expect(o.junit).toBe('reports/grade.xml');
+    expect(invokingHome({ HOME: '/home/bob' }, passwd)).toBe('/home/bob');
+    expect(expandHome('~/b', '/h')).toBe('/h/b');
+  });
+  test('bad input is refused before anything runs', () => {
+    const bad: string[][] = [
+      ['--host-veth', 'a-very-long-interface'],
+      ['--ns-veth', 'a/b'],
+      ['--host-ip', '10.0.0.1'],
+      ['--ns-ip', '10.0.1.2/24'],
+      ['--bundle', 'relative'],
+      ['--bundle', '/tmp/a,b'],
+      ['--netns', '../etc'],
+      ['--colour', 'red'],
+      ['--netns'],
+    ];
+    for (const argv of bad) expect(() => parseGradeArgs(argv, { HOME: '/root' }, passwd), argv.join(' ')).toThrow();
+  });
+});
+
+describe('read-only guard', () => {
+  const ctx = { scratch: '/tmp/lesson06-grade-abc', ownIdPrefix: 'lesson06-grade-' };
+  test('reads pass', () => {
+    for (const argv of [
+      ['ip', '-j', 'addr', 'show'],
+      ['ip', 'netns', 'list'],
+      ['ip', 'netns', 'exec', 'x', 'ip', '-j', 'addr', 'show'],
+      ['ip', 'netns', 'exec', 'x', 'ping', '-c', '1', '10.0.0.1'],
+      ['stat', '-L', '-c', '%i', '/var/run/netns/x'],
+      ['cat', '/root/oci-netns-test/config.json'],
+    ])
+      expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeUndefined();
+  });
+  test('anything that changes the machine is refused', () => {
+    for (const argv of [
+      ['ip', 'link', 'set', 'veth-host', 'up'],
+      ['ip', 'netns', 'add', 'x'],
+      ['ip', 'netns', 'exec', 'x', 'ip', 'addr', 'add', '10.0.0.2/24', 'dev', 'v'],
+      ['ip', 'netns', 'exec', 'x', 'sh'],
+      ['rm', '-rf', '/root/oci-netns-test'],
+      ['rm', '-rf', '/tmp/lesson06-grade-abc/../x'],
+      ['mkdir', '/etc/x'],
+      ['dd', 'of=/root/oci-netns-test/config.json'],
+      ['runc', 'delete', '-f', 'student'],
+      ['runc', '--root', '/tmp/lesson06-grade-abc/runc', 'delete', '-f', 'student'],
+      ['nsenter', '-t', '1', '--mount', '--net', '--', 'ip', 'link'],
+      ['find', '/', '-delete'],
+      ['iptables', '-F'],
+    ])
+      expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeDefined();
+  });
+  test("the grader's own scratch work passes", () => {
+    expect(readOnlyViolation(['mkdir', '-p', '/tmp/lesson06-grade-abc/bundle'], ctx)).toBeUndefined();
+    expect(readOnlyViolation(['nsenter', '-t', '9', '--mount', '--', 'runc', '--root', '/tmp/lesson06-grade-abc/runc', 'delete', '--force', 'lesson06-grade-1'], ctx)).toBeUndefined();
+  });
+});
