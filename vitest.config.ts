@@ -14,5 +14,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),
     reporters: ['default', './helpers/reporter/junit-reporter.ts'],
+    // Workers name cgroups and containers after the run; run directly, the run is this vitest process.
+    env: { LESSON06_RUN_ID: process.env.LESSON06_RUN_ID ?? String(process.pid) },
   },
 });

@@ -9,6 +9,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    env: { LESSON06_RUN_ID: process.env.LESSON06_RUN_ID ?? String(process.pid) },
     reporters: ['./helpers/reporter/grade-reporter.ts', './helpers/reporter/junit-reporter.ts'],
   },
 });

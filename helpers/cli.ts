@@ -7,13 +7,15 @@ export interface TestCli {
   readonly grep: string | undefined;
   readonly target: TargetKind;
   readonly junit: string | undefined;
+  /** An OCI runtime binary to verify instead of `runc` from PATH (sandbox target). */
+  readonly runtime: string | undefined;
   /** `existing`: grade the lab already on this machine (npm run grade) instead of building labs. */
   readonly lab: 'build' | 'existing';
   /** Everything else goes to vitest unchanged. */
   readonly passthrough: readonly string[];
 }
 
-const OWN = new Set(['--grep', '-g', '--target', '--junit', '--lab']);
+const OWN = new Set(['--grep', '-g', '--target', '--junit', '--lab', '--runtime']);
 
 function takeValue(argv: readonly string[], i: number, flag: string): string {
   const v = argv[i + 1];
@@ -45,7 +47,7 @@ export function parseTestArgs(argv: readonly string[]): TestCli {
   }
   const lab = values.get('--lab') ?? 'build';
   if (lab !== 'build' && lab !== 'existing') throw new BadInputError(`--lab "${lab}" must be "build" (default) or "existing"`);
-  return { grep, target: parseTargetKind(values.get('--target')), junit: values.get('--junit'), lab, passthrough };
+  return { grep, target: parseTargetKind(values.get('--target')), junit: values.get('--junit'), lab, runtime: values.get('--runtime'), passthrough };
 }
 
 /** mocha's --grep is a regex over the full test name; vitest's -t is the same idea. */

@@ -14,6 +14,8 @@ export class ContainerTimeoutError extends Error {
 }
 
 export const RUN_TIMEOUT_MS = 20_000;
+/** Set by `npm test -- --runtime PATH`: the runtime binary under test. */
+export const RUNTIME_ENV = 'LESSON06_RUNTIME';
 
 /** runc driven through the target, with absolute bundle paths (the lesson's `cd` is `--bundle`). */
 export class Runc {

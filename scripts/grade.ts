@@ -5,6 +5,8 @@
 import { BadInputError } from '../helpers/names.js';
 import { encodePlan, GRADE_PLAN_ENV, parseGradeArgs, type GradeOptions } from '../helpers/grade/options.js';
 import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
+import { RUN_ID_ENV } from '../helpers/run-id.js';
+import { sweep } from '../helpers/sweep.js';
 import { TARGET_ENV } from '../helpers/target/index.js';
 import { fail, privileged, runInteractive } from './lib.js';
 
@@ -18,7 +20,10 @@ function parse(): GradeOptions {
 }
 
 const opts = parse();
-const env = { [GRADE_PLAN_ENV]: encodePlan(opts.plan), [JUNIT_ENV]: opts.junit, [TARGET_ENV]: 'host' };
+const env = { [GRADE_PLAN_ENV]: encodePlan(opts.plan), [JUNIT_ENV]: opts.junit, [TARGET_ENV]: 'host', [RUN_ID_ENV]: String(process.pid) };
 process.on('SIGINT', () => undefined);
 const argv = await privileged(['node_modules/.bin/vitest', 'run', '--config', 'vitest.grade.config.ts']);
-process.exit(await runInteractive(argv, env));
+const code = await runInteractive(argv, env);
+// The grader's scratch directory and probe container, should the run have been interrupted.
+await sweep({ run: String(process.pid) });
+process.exit(code);

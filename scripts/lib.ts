@@ -12,7 +12,7 @@ export async function passwordlessSudo(): Promise<boolean> {
 /** argv prefixed with `sudo -n` when not root; the same argv when root. */
 export async function privileged(argv: readonly string[]): Promise<string[]> {
   if (isRoot()) return [...argv];
-  if (await passwordlessSudo()) return ['sudo', '-n', '--preserve-env=PATH,CI,LESSON06_TARGET,LESSON06_JUNIT,LESSON06_RUN_ID,LESSON06_GRADE_PLAN,LESSON06_PRIVILEGE,TESTCONTAINERS_RYUK_DISABLED', ...argv];
+  if (await passwordlessSudo()) return ['sudo', '-n', '--preserve-env=PATH,CI,LESSON06_TARGET,LESSON06_JUNIT,LESSON06_RUN_ID,LESSON06_GRADE_PLAN,LESSON06_PRIVILEGE,LESSON06_RUNTIME,TESTCONTAINERS_RYUK_DISABLED', ...argv];
   fail(
     'this needs root: ip netns, veth pairs and runc need CAP_SYS_ADMIN and CAP_NET_ADMIN.',
     'run it as root (sudo npm …), or configure passwordless sudo for this user.',

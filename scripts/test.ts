@@ -5,7 +5,11 @@ import { BadInputError } from '../helpers/names.js';
 import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
 import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/docker.js';
 import { SUITE_TARGETS, TARGET_ENV } from '../helpers/target/index.js';
-import { detectPrivilegeMode, PRIVILEGE_ENV, RUN_ID_ENV } from '../helpers/target/lab-container.js';
+import { findOnPath } from '../helpers/prereqs.js';
+import { RUN_ID_ENV } from '../helpers/run-id.js';
+import { RUNTIME_ENV } from '../helpers/runtime.js';
+import { sweep, summarize } from '../helpers/sweep.js';
+import { detectPrivilegeMode, PRIVILEGE_ENV } from '../helpers/target/lab-container.js';
 import { fail, isRoot, privileged, runInteractive } from './lib.js';
 
 function parse(): TestCli {
@@ -28,6 +32,12 @@ if (cli.lab === 'existing') {
 }
 const env: Record<string, string> = { [TARGET_ENV]: cli.target, [RUN_ID_ENV]: String(process.pid) };
 if (cli.junit) env[JUNIT_ENV] = cli.junit;
+if (cli.runtime !== undefined) {
+  if (cli.target !== 'sandbox') fail('--runtime works with the sandbox target only', 'drop --runtime, or use --target sandbox');
+  if (!cli.runtime.startsWith('/') || !(await findOnPath(cli.runtime.split('/').pop() ?? '', cli.runtime.replace(/\/[^/]*$/, ''))))
+    fail(`--runtime "${cli.runtime}" is not an executable file given by its absolute path`, 'pass the absolute path of a runc binary, e.g. --runtime /usr/sbin/runc');
+  env[RUNTIME_ENV] = cli.runtime;
+}
 
 if (cli.target === 'container') {
   const engine = await engineReachable();
@@ -44,7 +54,16 @@ if (cli.target === 'container') {
 }
 
 if (!isRoot()) process.stderr.write(chalk.dim('not root: running the suite through sudo -n\n'));
-// Ctrl-C reaches vitest through the terminal's process group; vitest then tears fixtures down.
+// Sweeping needs root; under sudo -n the elevated run still sweeps at its next start as root.
+const stale = isRoot() ? await sweep({ deadRuns: true }) : [];
+if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
+
+// Ctrl-C reaches vitest through the terminal's process group; this process waits for it to end
+// and then removes whatever the run left outside its sandboxes (containers still running, cgroups).
 process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 const argv = await privileged(['node_modules/.bin/vitest', ...toVitestArgs(cli)]);
-process.exit(await runInteractive(argv, env));
+const code = await runInteractive(argv, env);
+const mine = isRoot() ? await sweep({ run: String(process.pid) }) : [];
+if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
+process.exit(code);

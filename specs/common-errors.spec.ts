@@ -126,7 +126,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     await lesson.step('cause: running runc without root');
     await lab.through(5);
     await lessonBundle.patch(withArgs('ip', 'addr'));
-    const r = await target.exec(['runc', 'run', '--bundle', lessonBundle.dir, plan.containerId], NOBODY);
+    const r = await target.exec([runc.binary, 'run', '--bundle', lessonBundle.dir, plan.containerId], NOBODY);
     const started = (await runc.list()).length > 0;
     check(lesson, r.exitCode !== 0 && !started, { expected: 'runc refuses and no container exists', seen: out(r) });
     if (!(/permission denied/i.test(r.stderr) && r.stderr.includes(plan.netnsPath))) {

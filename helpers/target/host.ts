@@ -3,6 +3,7 @@ import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runArgv, type ExecResult } from '../exec.js';
+import { currentRunId } from '../run-id.js';
 import { readOnlyViolation, type GuardContext } from '../grade/guard.js';
 import { waitFor } from '../wait.js';
 import { BaseTarget } from './base.js';
@@ -28,7 +29,7 @@ export class HostTarget extends BaseTarget {
   constructor(home: string, ownIdPrefix: string) {
     super();
     this.home = home;
-    this.scratch = mkdtempSync(join(tmpdir(), 'lesson06-grade-'));
+    this.scratch = mkdtempSync(join(tmpdir(), `lesson06-grade-${currentRunId()}-`));
     this.guard = { scratch: this.scratch, ownIdPrefix };
   }
 

@@ -1,4 +1,5 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { currentRunId } from '../run-id.js';
 import { docker, HARNESS_LABEL, LAB_IMAGE, missingCapabilities, ownBoundingSet, RUN_LABEL } from '../docker.js';
 
 const ATTEMPT_LABEL = 'lesson06.attempt';
@@ -6,7 +7,6 @@ const ATTEMPT_LABEL = 'lesson06.attempt';
 // Ryuk's image cannot be pulled without a registry; the harness removes its own containers.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
-export const RUN_ID_ENV = 'LESSON06_RUN_ID';
 
 /** GenericContainer plus the one knob testcontainers 11 lacks: security options. */
 class LabContainer extends GenericContainer {
@@ -30,7 +30,7 @@ function labContainer(mode: PrivilegeMode): LabContainer {
     .withCommand(['sleep', 'infinity'])
     // No route out: every address a spec uses lives in namespaces inside this container.
     .withNetworkMode('none')
-    .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: process.env[RUN_ID_ENV] ?? String(process.ppid) })
+    .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: currentRunId() })
     // runc inside needs the host's cgroup hierarchy; bundles get unique cgroupsPath values.
     .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
     .withStartupTimeout(30_000);

@@ -88,7 +88,7 @@ interface XmlCase {
 
 /** Builds a student lab in a fresh sandbox, grades it with `npm run grade` running inside, and snapshots around it. */
 export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, extraArgs: readonly string[] = []): Promise<GradeRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'lesson06-selftest-'));
+  const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   // Only /run is private: the grader inside must see this repository and the real /tmp.
   const t = await SandboxTarget.start({ privateDirs: ['/run'] });
   try {

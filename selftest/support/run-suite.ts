@@ -25,7 +25,7 @@ interface XmlCase {
 
 /** Runs the real lesson suite as `npm test` would, in a child vitest, and reads its JUnit file. */
 export async function runSuite(grep: string, env: Record<string, string> = {}): Promise<SuiteRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'lesson06-selftest-'));
+  const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   try {
     const junit = join(dir, 'junit.xml');
     const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--testNamePattern', grep], {

@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { docker, engineReachable, HARNESS_LABEL, RUN_LABEL } from './docker.js';
+import { CGROUP_PATTERN, runAlive, TMP_PATTERN } from './run-id.js';
+import { waitFor } from './wait.js';
+
+export interface Leftover {
+  readonly kind: 'cgroup' | 'process' | 'container' | 'tmp';
+  readonly id: string;
+  readonly run: string;
+}
+
+/** Which runs to sweep: one run's own leftovers (after it ends), or every dead run's. */
+export type SweepScope = { readonly run: string } | { readonly deadRuns: true } | { readonly all: true };
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+function inScope(run: string, scope: SweepScope): boolean {
+  if ('all' in scope) return true;
+  if ('run' in scope) return run === scope.run;
+  return !runAlive(run);
+}
+
+/** Harness cgroups, in every controller hierarchy (v1) and the unified one. */
+function harnessCgroups(): Array<{ path: string; run: string }> {
+  const out: Array<{ path: string; run: string }> = [];
+  const roots = existsSync(CGROUP_ROOT) ? [CGROUP_ROOT, ...readdirSync(CGROUP_ROOT).map((c) => join(CGROUP_ROOT, c))] : [];
+  for (const root of roots) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(root);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const m = CGROUP_PATTERN.exec(n);
+      if (m?.[1]) out.push({ path: join(root, n), run: m[1] });
+    }
+  }
+  return out;
+}
+
+function pidsIn(cgroup: string): number[] {
+  try {
+    return readFileSync(join(cgroup, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export async function findLeftovers(scope: SweepScope): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  for (const cg of harnessCgroups().filter((c) => inScope(c.run, scope))) {
+    found.push({ kind: 'cgroup', id: cg.path, run: cg.run });
+    for (const pid of pidsIn(cg.path)) found.push({ kind: 'process', id: String(pid), run: cg.run });
+  }
+  for (const n of existsSync(tmpdir()) ? readdirSync(tmpdir()) : []) {
+    const run = TMP_PATTERN.exec(n)?.[1];
+    if (run && inScope(run, scope)) found.push({ kind: 'tmp', id: join(tmpdir(), n), run });
+  }
+  if ((await engineReachable()).ok) {
+    const r = await docker(['ps', '-a', '--filter', `label=${HARNESS_LABEL}=1`, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`]);
+    for (const line of r.stdout.split('\n').filter(Boolean)) {
+      const [id = '', run = ''] = line.split(' ');
+      if (inScope(run, scope)) found.push({ kind: 'container', id, run });
+    }
+  }
+  return found;
+}
+
+/**
+ * Removes leftovers: lab containers, then processes found in harness cgroups (ours by
+ * construction: only runc containers the harness started are placed there), then the cgroups,
+ * then temporary directories. Returns what it removed.
+ */
+export async function sweep(scope: SweepScope): Promise<Leftover[]> {
+  const found = await findLeftovers(scope);
+  for (const c of found.filter((l) => l.kind === 'container')) await docker(['rm', '-f', c.id]);
+  const procs = found.filter((l) => l.kind === 'process').map((l) => Number(l.id));
+  for (const pid of new Set(procs)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const cgroups = found.filter((l) => l.kind === 'cgroup').map((l) => l.id);
+  await waitFor(() => cgroups.every((cg) => pidsIn(cg).length === 0), { timeoutMs: 10_000, what: 'killed container processes to leave their cgroups' });
+  // Children before parents is not needed: the harness never nests its cgroups.
+  for (const cg of cgroups) {
+    try {
+      rmdirSync(cg);
+    } catch {
+      // gone already, or removed with its hierarchy
+    }
+  }
+  for (const t of found.filter((l) => l.kind === 'tmp')) rmSync(t.id, { recursive: true, force: true });
+  return found;
+}
+
+export function summarize(found: readonly Leftover[]): string {
+  const count = (k: Leftover['kind']): number => found.filter((f) => f.kind === k).length;
+  return `${count('container')} lab container(s), ${count('process')} process(es), ${count('cgroup')} cgroup dir(s), ${count('tmp')} temporary dir(s)`;
+}
