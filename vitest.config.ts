@@ -3,13 +3,14 @@ import { SECTION_IDS } from './helpers/lesson.js';
 
 export default defineConfig({
   test: {
-    include: ['specs/**/*.spec.ts'],
+    include: ['specs/**/*.spec.ts', ...(process.env.LESSON06_SELFTEST_SPECS ? ['selftest/specs/*.spec.ts'] : [])],
     // Grading mode has its own config: it adopts a student's lab instead of building one.
     exclude: ['specs/grade.spec.ts', 'node_modules/**'],
     // Each test owns a namespace sandbox, so tests in one file may run at once.
     sequence: { concurrent: true },
     maxConcurrency: 6,
     pool: 'forks',
+    maxWorkers: 2,
     testTimeout: 90_000,
     hookTimeout: 60_000,
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),

@@ -20,4 +20,4 @@ if ((await runInteractive(await privileged(['apt-get', 'update']), aptEnv)) !== 
   fail('apt-get update failed', 'check that Debian mirrors are reachable, then run npm run setup again');
 if ((await runInteractive(await privileged(['apt-get', 'install', '-y', '--no-install-recommends', ...DEBIAN_PACKAGES]), aptEnv)) !== 0)
   fail('apt-get install failed', 'read apt-get output above; then run npm run setup again');
-process.exit(await runInteractive(['node_modules/.bin/tsx', 'scripts/doctor.ts']));
+process.exit(await runInteractive([process.execPath, '--import', 'tsx', 'scripts/doctor.ts']));

@@ -28,9 +28,11 @@ const cli = parse();
 if (cli.lab === 'existing') {
   // Grading mode: the same Verify checks, adopting the student's lab (see npm run grade).
   const gradeArgs = [...cli.passthrough, ...(cli.junit ? ['--junit', cli.junit] : [])];
-  process.exit(await runInteractive(['node_modules/.bin/tsx', 'scripts/grade.ts', ...gradeArgs]));
+  process.exit(await runInteractive([process.execPath, '--import', 'tsx', 'scripts/grade.ts', ...gradeArgs]));
 }
-const env: Record<string, string> = { [TARGET_ENV]: cli.target, [RUN_ID_ENV]: String(process.pid) };
+// A launcher may name the run (tsx runs this file in a child process); otherwise it is this process.
+const runId = process.env[RUN_ID_ENV] ?? String(process.pid);
+const env: Record<string, string> = { [TARGET_ENV]: cli.target, [RUN_ID_ENV]: runId };
 if (cli.junit) env[JUNIT_ENV] = cli.junit;
 if (cli.runtime !== undefined) {
   if (cli.target !== 'sandbox') fail('--runtime works with the sandbox target only', 'drop --runtime, or use --target sandbox');
@@ -47,7 +49,7 @@ if (cli.target === 'container') {
       'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)',
     );
   // Built once and reused; a missing image is built here, never pulled blindly.
-  if (!(await imageExists(LAB_IMAGE)) && (await runInteractive(['node_modules/.bin/tsx', 'scripts/image.ts'])) !== 0)
+  if (!(await imageExists(LAB_IMAGE)) && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts'])) !== 0)
     fail(`could not build ${LAB_IMAGE}`, 'run npm run image and read its output');
   env[PRIVILEGE_ENV] = await detectPrivilegeMode();
   process.stdout.write(chalk.dim(`lab containers: ${env[PRIVILEGE_ENV] === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
@@ -64,6 +66,6 @@ process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
 const argv = await privileged(['node_modules/.bin/vitest', ...toVitestArgs(cli)]);
 const code = await runInteractive(argv, env);
-const mine = isRoot() ? await sweep({ run: String(process.pid) }) : [];
+const mine = isRoot() ? await sweep({ run: runId }) : [];
 if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
 process.exit(code);

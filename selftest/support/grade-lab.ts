@@ -98,7 +98,7 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, e
     const before = await snapshot(s);
     const junit = join(dir, 'grade.xml');
     const exec = await runArgv(
-      ['nsenter', '-t', String(t.pid), '--mount', '--net', `--wd=${process.cwd()}`, '--', 'node_modules/.bin/tsx', 'scripts/grade.ts', '--bundle', plan.bundleDir, '--junit', junit, ...extraArgs],
+      ['nsenter', '-t', String(t.pid), '--mount', '--net', `--wd=${process.cwd()}`, '--', process.execPath, '--import', 'tsx', 'scripts/grade.ts', '--bundle', plan.bundleDir, '--junit', junit, ...extraArgs],
       { timeoutMs: 120_000 },
     );
     const after = await snapshot(s);

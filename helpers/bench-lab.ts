@@ -1,0 +1,40 @@
+import { Bundle } from './bundle.js';
+import { LabBuilder } from './lab.js';
+import { exercise2Namespaces, IDLE_ARGS } from './lesson-data.js';
+import { lessonPlan } from './names.js';
+import { nsInode, ping } from './netops.js';
+import { withArgs, withNamespaces, withTerminal } from './oci.js';
+import { currentRunId } from './run-id.js';
+import { Runc } from './runtime.js';
+import { SandboxTarget } from './target/sandbox.js';
+
+let seq = 0;
+
+export interface LabOutcome {
+  readonly ok: boolean;
+  readonly netnsInode: string;
+  readonly error: string;
+}
+
+/** One whole lab, as the benchmark's scale test builds it: Exercise 1, then a container that joins. */
+export async function buildAndVerifyLab(): Promise<LabOutcome> {
+  const t = await SandboxTarget.start();
+  try {
+    const plan = lessonPlan(t.home);
+    await new LabBuilder(t, plan).through(5);
+    const there = await ping(t, plan.nsCidr.address, { count: 1 });
+    const back = await ping(t, plan.hostCidr.address, { count: 1, netns: plan.netns });
+    const runc = new Runc(t);
+    const b = await new Bundle(t, runc, plan.bundleDir).create({ applets: true, cgroupsPath: `/lesson06-${currentRunId()}-${process.pid}-b${++seq}` });
+    await b.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs(...IDLE_ARGS), withTerminal(false));
+    const { pid, log } = await runc.runDetached(plan.containerId, b.dir);
+    const netnsInode = await nsInode(t, plan.netnsPath);
+    const joined = pid !== undefined && (await nsInode(t, `/proc/${pid}/ns/net`)) === netnsInode;
+    const ok = there.ok && back.ok && joined;
+    return { ok, netnsInode, error: ok ? '' : `ping ${there.ok}/${back.ok}, joined ${joined} ${log}` };
+  } catch (e) {
+    return { ok: false, netnsInode: `error-${++seq}`, error: String(e) };
+  } finally {
+    await t.dispose();
+  }
+}
