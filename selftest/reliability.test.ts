@@ -1,6 +1,10 @@
 import { execa, type ResultPromise } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { runArgv } from '../helpers/exec.js';
+import { Bundle } from '../helpers/bundle.js';
+import { describeOutcome, runArgv } from '../helpers/exec.js';
+import { withArgs, withTerminal } from '../helpers/oci.js';
+import { Runc } from '../helpers/runtime.js';
+import { SandboxTarget } from '../helpers/target/sandbox.js';
 import { findLeftovers, type Leftover } from '../helpers/sweep.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -76,4 +80,48 @@ describe('leak-proof under interruption and concurrency', () => {
     }
     expect([...(await leftoversOf(a.id)), ...(await leftoversOf(b.id))]).toEqual([]);
   });
+});
+
+describe('hung processes', () => {
+  test('every command has a timeout: a command that hangs is killed and says so', async () => {
+    const r = await runArgv(['sleep', '30'], { timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(describeOutcome(r)).toMatch(/^timed out after \d+ ms$/);
+  });
+
+  test('a container whose process never exits is killed and deleted, and the error says so', async () => {
+    const t = await SandboxTarget.start();
+    try {
+      const runc = new Runc(t);
+      const b = await new Bundle(t, runc, `${t.home}/hung`).create({ applets: true, cgroupsPath: `/lesson06-${process.pid}-${process.pid}-1` });
+      await b.patch(withTerminal(false), withArgs('sleep', '600'));
+      await expect(runc.run('hung', b.dir, 1_500)).rejects.toThrow(/container "hung" was still running after 1500 ms .*it was killed and deleted/);
+      expect(await runc.list()).toEqual([]);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe('bad configuration: one clear error before anything is created', () => {
+  const cases: Array<{ argv: string[]; says: RegExp }> = [
+    { argv: ['scripts/test.ts', '--target', 'moon'], says: /unknown target "moon"; choose one of: sandbox, container, host/ },
+    { argv: ['scripts/test.ts', '--target', 'host'], says: /target "host" cannot run the lesson suite/ },
+    { argv: ['scripts/test.ts', '--grep', '('], says: /--grep "\(" is not a valid regular expression/ },
+    { argv: ['scripts/test.ts', '--runtime', '/nonexistent/runc'], says: /--runtime "\/nonexistent\/runc" is not an executable file/ },
+    { argv: ['scripts/grade.ts', '--host-veth', 'veth-host-is-too-long'], says: /at most 15/ },
+    { argv: ['scripts/grade.ts', '--ns-ip', '10.0.0.2'], says: /not an IPv4 address with a prefix length/ },
+    { argv: ['scripts/bench.ts', '--labs', 'many'], says: /--labs needs a whole number/ },
+  ];
+  for (const c of cases) {
+    test(`${c.argv.slice(1).join(' ')}`, async () => {
+      const before = [await findLeftovers({ all: true }), (await runArgv(['ip', 'netns', 'list'])).stdout];
+      const r = await runArgv([process.execPath, '--import', 'tsx', ...c.argv], { timeoutMs: 60_000 });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(c.says);
+      expect(r.stderr.match(/^error:/gm)).toHaveLength(1);
+      expect(r.stdout).not.toMatch(/RUN|lesson06:/);
+      expect([await findLeftovers({ all: true }), (await runArgv(['ip', 'netns', 'list'])).stdout]).toEqual(before);
+    });
+  }
 });
