@@ -25,6 +25,8 @@ export interface ExecOptions {
    * runc's stdio, so captured pipes would never close while it runs.
    */
   readonly discardOutput?: boolean;
+  /** Start in a new session (setsid): no controlling terminal, so runc acts the same from a TTY and CI. */
+  readonly newSession?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -44,6 +46,7 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
     // SIGKILL so a hung namespace tool cannot ignore the timeout.
     killSignal: 'SIGKILL',
     cwd: opts.cwd,
+    detached: opts.newSession ?? false,
     uid: opts.uid,
     gid: opts.gid,
     env: opts.env,

@@ -53,3 +53,6 @@ export function cleanupCommands(p: LabPlan): string[][] {
 
 /** Verify, automated script check 5: the jq query that must exit 0. */
 export const VERIFY_PATH_QUERY = '.linux.namespaces[] | select(.type == "network") | .path';
+
+/** Common Error 3's "without root": nobody/nogroup. */
+export const UNPRIVILEGED = { uid: 65534, gid: 65534 } as const;

@@ -72,10 +72,10 @@ export class SandboxTarget extends BaseTarget {
     const who: string[] = [];
     if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
     if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
-    // setsid: no controlling terminal, so runc behaves the same from a TTY and from CI.
-    const wrapped = ['setsid', '--wait', 'nsenter', '-t', String(this.#pid), '--mount', '--net', ...who, '--', ...argv];
+    const wrapped = ['nsenter', '-t', String(this.#pid), '--mount', '--net', ...who, '--', ...argv];
     const { uid: _u, gid: _g, ...rest } = opts;
-    return runArgv(wrapped, rest).then((r) => ({ ...r, argv: [...argv] }));
+    // A new session: no controlling terminal, so runc behaves the same from a TTY and from CI.
+    return runArgv(wrapped, { ...rest, newSession: true }).then((r) => ({ ...r, argv: [...argv] }));
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,45 @@
+import { check, describe, test } from '../fixtures/index.js';
+import { fixes } from '../helpers/fixes.js';
+import { labStepCommands } from '../helpers/lab.js';
+import { CLAIMED_PING_COUNT } from '../helpers/lesson-data.js';
+import { outcomeText, pingedAll } from '../helpers/run-views.js';
+import { formatCidr } from '../helpers/names.js';
+import { inNetns } from '../helpers/netops.js';
+
+describe('common-error-2', { tags: ['common-error-2'] }, () => {
+  test('interfaces not brought up: the container cannot ping the host; ip link set … up fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+    await lesson.step('cause: interfaces not brought up');
+    await lab.through(4);
+    const r = await runc.run(plan.containerId, lessonBundle.dir);
+    check(lesson, !pingedAll(r, CLAIMED_PING_COUNT), { expected: 'with both ends DOWN the ping fails', seen: outcomeText(r) });
+    await lab.through(5);
+    const fixed = await runc.run(plan.containerId, lessonBundle.dir);
+    check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), { expected: 'after the fix: 3 received', seen: outcomeText(fixed), commonError: fixes.noConnectivity(plan) });
+  });
+
+  test('IP addresses not assigned: the ping fails; ip addr add fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    await lesson.step('cause: IP addresses not assigned');
+    await lab.through(5, { skip: [4] });
+    const r = await runc.run(plan.containerId, lessonBundle.dir);
+    check(lesson, !pingedAll(r, CLAIMED_PING_COUNT), { expected: 'without addresses the ping fails', seen: outcomeText(r) });
+    for (const argv of labStepCommands(plan, 4)) await target.must(argv);
+    const fixed = await runc.run(plan.containerId, lessonBundle.dir);
+    check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), { expected: 'after the fix: 3 received', seen: outcomeText(fixed), commonError: fixes.noConnectivity(plan) });
+  });
+
+  test('different subnets (10.0.0.1/24 and 10.0.1.2/24): the ping fails; the same /24 fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    await lesson.step('cause: wrong IP addresses or subnets');
+    await lab.through(3);
+    await target.must(['ip', 'addr', 'add', formatCidr(plan.hostCidr), 'dev', plan.hostVeth]);
+    await target.must(inNetns(plan.netns, ['ip', 'addr', 'add', '10.0.1.2/24', 'dev', plan.nsVeth]));
+    await lab.through(5, { skip: [4] });
+    const r = await runc.run(plan.containerId, lessonBundle.dir);
+    check(lesson, !pingedAll(r, CLAIMED_PING_COUNT) && /unreachable/i.test(r.stdout + r.stderr), { expected: 'the ping fails: Network is unreachable', seen: outcomeText(r) });
+    await target.must(inNetns(plan.netns, ['ip', 'addr', 'del', '10.0.1.2/24', 'dev', plan.nsVeth]));
+    await target.must(inNetns(plan.netns, ['ip', 'addr', 'add', formatCidr(plan.nsCidr), 'dev', plan.nsVeth]));
+    const fixed = await runc.run(plan.containerId, lessonBundle.dir);
+    check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), { expected: 'after the fix: 3 received', seen: outcomeText(fixed), commonError: fixes.noConnectivity(plan) });
+  });
+});
+
+

@@ -1,0 +1,47 @@
+import { check, describe, test } from '../fixtures/index.js';
+import { fixes } from '../helpers/fixes.js';
+import { UNPRIVILEGED } from '../helpers/lesson-data.js';
+import { interfaceNames, outcomeText } from '../helpers/run-views.js';
+import { withArgs } from '../helpers/oci.js';
+
+describe('common-error-3', { tags: ['common-error-3'] }, () => {
+  test('ip netns add as an unprivileged user is refused; as root it works', async ({ target, plan, lesson }) => {
+    await lesson.step('cause: not root');
+    const r = await target.exec(['ip', 'netns', 'add', plan.netns], UNPRIVILEGED);
+    check(lesson, r.exitCode !== 0 && /permission denied|not permitted/i.test(r.stderr), {
+      expected: 'refused with "Permission denied" or "Operation not permitted"',
+      seen: outcomeText(r),
+    });
+    const root = await target.exec(['ip', 'netns', 'add', plan.netns]);
+    check(lesson, root.exitCode === 0, { expected: 'as root it works', seen: outcomeText(root), commonError: fixes.permission() });
+  });
+
+  test('runc run as an unprivileged user is refused; as root (sudo) it works', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    await lesson.step('cause: running runc without root');
+    await lab.through(5);
+    await lessonBundle.patch(withArgs('ip', 'addr'));
+    const r = await target.exec([runc.binary, 'run', '--bundle', lessonBundle.dir, plan.containerId], UNPRIVILEGED);
+    const started = (await runc.list()).length > 0;
+    check(lesson, r.exitCode !== 0 && !started, { expected: 'runc refuses and no container exists', seen: outcomeText(r) });
+    if (!(/permission denied/i.test(r.stderr) && r.stderr.includes(plan.netnsPath))) {
+      await lesson.erratum({
+        id: 'E-unprivileged-runc-wording',
+        where: 'Common Error 3',
+        claim: `the symptom is "open ${plan.netnsPath}: permission denied"`,
+        observed: 'runc run as a normal user is refused before it ever opens the namespace file',
+        evidence: r.stderr,
+      });
+    }
+    const root = await runc.run(plan.containerId, lessonBundle.dir);
+    const names = interfaceNames(root.stdout);
+    check(lesson, root.exitCode === 0 && names.includes(plan.nsVeth), { expected: 'as root the container runs in the namespace', seen: outcomeText(root), commonError: fixes.permission() });
+  });
+
+  test('the namespace file under /var/run/netns is owned by root', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('fix: ls -la /var/run/netns/');
+    await lab.through(1);
+    const owner = (await target.must(['stat', '-c', '%U', plan.netnsPath])).stdout.trim();
+    check(lesson, owner === 'root', { expected: 'owner root', seen: owner });
+  });
+});
+

@@ -1,0 +1,25 @@
+import { check, describe, test } from '../fixtures/index.js';
+import { fixes } from '../helpers/fixes.js';
+import { outcomeText } from '../helpers/run-views.js';
+import { inNetns } from '../helpers/netops.js';
+
+describe('common-error-5', { tags: ['common-error-5'] }, () => {
+  test('wrong: from the host, ip link show veth-container fails after the move', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('wrong (from host)');
+    await lab.through(3);
+    const r = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
+    check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.nsVeth), { expected: `fails naming ${plan.nsVeth}`, seen: outcomeText(r) });
+  });
+
+  test('right: ip netns exec container-net ip link show veth-container works', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('right (inside namespace)');
+    await lab.through(3);
+    const r = await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]));
+    check(lesson, r.exitCode === 0 && r.stdout.includes(plan.nsVeth), {
+      expected: `exit 0 and a line for ${plan.nsVeth}`,
+      seen: outcomeText(r),
+      commonError: fixes.invisibleAfterMove(plan),
+    });
+  });
+});
+
