@@ -8,9 +8,11 @@ export default defineConfig({
     exclude: ['specs/grade.spec.ts', 'node_modules/**'],
     // Each test owns a namespace sandbox, so tests in one file may run at once.
     sequence: { concurrent: true },
-    maxConcurrency: 6,
+    maxConcurrency: 8,
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
+    // Specs keep no module state between files; reusing workers saves a Node start and import per file.
+    isolate: false,
     testTimeout: 90_000,
     hookTimeout: 60_000,
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),

@@ -14,13 +14,23 @@ export async function listNetns(t: Target): Promise<string[]> {
     .filter(Boolean);
 }
 
-/** Interfaces with their IPv4 addresses, on the host or in a netns. */
+/**
+ * Interfaces with their IPv4 addresses, on the host or in a netns. State queries use `ip -n`,
+ * which switches namespace inside ip itself; `ip netns exec` also builds a mount namespace and
+ * remounts /sys for every call, so it is kept for the places where the lesson's own command is
+ * what is being verified (`interfacesAsTheLessonAsks`).
+ */
 export async function interfaces(t: Target, netns?: string): Promise<Iface[]> {
+  return parseIpJson((await t.must(['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'])).stdout);
+}
+
+/** The same view through the lesson's own `ip netns exec NAME ip addr`. */
+export async function interfacesAsTheLessonAsks(t: Target, netns: string): Promise<Iface[]> {
   return parseIpJson((await t.must(inNetns(netns, ['ip', '-j', 'addr', 'show']))).stdout);
 }
 
 export async function linkExists(t: Target, name: string, netns?: string): Promise<boolean> {
-  return (await t.exec(inNetns(netns, ['ip', 'link', 'show', name]))).exitCode === 0;
+  return (await t.exec(['ip', ...(netns ? ['-n', netns] : []), 'link', 'show', name])).exitCode === 0;
 }
 
 export interface PingResult {

@@ -3,7 +3,7 @@ import { fixes } from '../helpers/fixes.js';
 import { addressView, findIface, isUp, parseIpAddrText, parsePingSummary } from '../helpers/ip.js';
 import { CLAIMED_PING_COUNT, exercise2Args, exercise2Namespaces, IDLE_ARGS } from '../helpers/lesson-data.js';
 import { formatCidr } from '../helpers/names.js';
-import { interfaces, nsInode } from '../helpers/netops.js';
+import { interfacesAsTheLessonAsks, nsInode } from '../helpers/netops.js';
 import { withArgs, withNamespaces, withTerminal } from '../helpers/oci.js';
 
 /** The part of the container's output that `ip addr` printed, before ping starts. */
@@ -108,7 +108,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await runc.runDetached(plan.containerId, lessonBundle.dir);
     const inside = await runc.exec(plan.containerId, ['ip', 'addr']);
     const fromContainer = addressView(parseIpAddrText(inside.stdout));
-    const fromNetns = addressView(await interfaces(target, plan.netns));
+    const fromNetns = addressView(await interfacesAsTheLessonAsks(target, plan.netns));
     check(lesson, inside.exitCode === 0 && JSON.stringify(fromContainer) === JSON.stringify(fromNetns), {
       expected: `the same interfaces and addresses: ${fromNetns.join(' | ')}`,
       seen: `runc exec ip addr: ${fromContainer.join(' | ') || inside.stderr}`,

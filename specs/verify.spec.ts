@@ -3,7 +3,7 @@ import { fixes } from '../helpers/fixes.js';
 import { findIface, isUp, parseIpAddrText } from '../helpers/ip.js';
 import { VERIFY_PATH_QUERY } from '../helpers/lesson-data.js';
 import { formatCidr } from '../helpers/names.js';
-import { interfaces, listNetns, ping } from '../helpers/netops.js';
+import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/netops.js';
 import { networkNamespace, withArgs, withNetnsPath } from '../helpers/oci.js';
 
 describe('verify', { tags: ['verify'] }, () => {
@@ -96,7 +96,7 @@ describe('verify', { tags: ['verify'] }, () => {
   test('manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24', async ({ target, plan, lab, lesson }) => {
     await lesson.step('manual checklist, item 3');
     await lab.through(5);
-    const inside = findIface(await interfaces(target, plan.netns), plan.nsVeth);
+    const inside = findIface(await interfacesAsTheLessonAsks(target, plan.netns), plan.nsVeth);
     check(lesson, inside !== undefined && isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
       expected: `${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)} inside ${plan.netns}`,
       seen: inside ? `flags ${inside.flags.join(',')} inet ${inside.inet.join(',')}` : 'missing',
