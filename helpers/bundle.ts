@@ -21,6 +21,9 @@ export interface BundleOptions {
 
 /** An OCI bundle directory on a target: `runc spec` plus a busybox rootfs. */
 export class Bundle {
+  /** What this object last read or wrote: patches need no second `cat` of a file only it writes. */
+  #config: OciConfig | undefined;
+
   constructor(
     private readonly t: Target,
     private readonly runc: Runc,
@@ -46,11 +49,19 @@ export class Bundle {
   }
 
   async config(): Promise<OciConfig> {
-    return parseConfig(await this.t.readFile(this.configPath));
+    this.#config ??= parseConfig(await this.t.readFile(this.configPath));
+    return structuredClone(this.#config);
+  }
+
+  /** Reads config.json from disk again, e.g. after a command other than this object changed it. */
+  async reload(): Promise<OciConfig> {
+    this.#config = undefined;
+    return this.config();
   }
 
   async writeConfig(c: OciConfig): Promise<void> {
     await this.t.writeFile(this.configPath, `${JSON.stringify(c, null, 2)}\n`);
+    this.#config = structuredClone(c);
   }
 
   async patch(...patches: Patch[]): Promise<OciConfig> {

@@ -81,7 +81,8 @@ export class SandboxTarget extends BaseTarget {
   async dispose(): Promise<void> {
     if (this.#holder === undefined) return;
     try {
-      await this.removeLessonState();
+      // Namespaces and mounts die with the holder; only runc containers outlive it, so only they are deleted.
+      await this.removeContainers();
     } finally {
       // Only the holder we started, by its PID; its death releases the private mounts.
       this.#holder.kill('SIGKILL');
