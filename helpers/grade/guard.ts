@@ -34,6 +34,8 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
     case 'ping':
       return undefined;
     case 'ip': {
+      // `ip -n NAME …` is the same read in another netns.
+      if (rest[0] === '-n' && rest[1] !== undefined) return readOnlyViolation(['ip', ...rest.slice(2)], ctx);
       if (rest[0] === 'netns' && rest[1] === 'exec') {
         const inner = rest.slice(3);
         return inner[0] === 'ping' || inner[0] === 'ip' ? readOnlyViolation(inner, ctx) : `ip netns exec may only run ip or ping, not ${inner[0]}`;

@@ -4,7 +4,9 @@ const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail
   const r = tc.result();
   if (r.state === 'passed') return { mark: 'PASS', text: tc.name, state: 'pass' };
   if (r.state === 'failed') {
-    const detail = (r.errors[0]?.message ?? '').split('\n').slice(1).join('\n        ');
+    const message = (r.errors[0]?.message ?? '').split('\n');
+    // A diagnosis repeats the lesson step on its first line; anything else is shown whole.
+    const detail = (message.length > 1 ? message.slice(1) : message).join('\n        ');
     return { mark: 'FAIL', text: `${tc.name}\n        ${detail}`, state: 'fail' };
   }
   const note = r.state === 'skipped' ? (r.note ?? 'not checked') : 'not run';

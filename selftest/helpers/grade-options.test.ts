@@ -35,6 +35,7 @@ describe('read-only guard', () => {
     for (const argv of [
       ['ip', '-j', 'addr', 'show'],
       ['ip', 'netns', 'list'],
+      ['ip', '-n', 'container-net', '-j', 'addr', 'show'],
       ['ip', 'netns', 'exec', 'x', 'ip', '-j', 'addr', 'show'],
       ['ip', 'netns', 'exec', 'x', 'ping', '-c', '1', '10.0.0.1'],
       ['stat', '-L', '-c', '%i', '/var/run/netns/x'],
@@ -46,6 +47,7 @@ describe('read-only guard', () => {
     for (const argv of [
       ['ip', 'link', 'set', 'veth-host', 'up'],
       ['ip', 'netns', 'add', 'x'],
+      ['ip', '-n', 'x', 'link', 'set', 'lo', 'up'],
       ['ip', 'netns', 'exec', 'x', 'ip', 'addr', 'add', '10.0.0.2/24', 'dev', 'v'],
       ['ip', 'netns', 'exec', 'x', 'sh'],
       ['rm', '-rf', '/root/oci-netns-test'],
