@@ -20,5 +20,6 @@ export default class GradeReporter implements Reporter {
     for (const l of lines) process.stdout.write(`${l.mark}  ${l.text}\n`);
     const n = (s: string): number => lines.filter((l) => l.state === s).length;
     process.stdout.write(`\ngrade: ${n('pass')} passed, ${n('fail')} failed, ${n('not checked')} not checked\n`);
+    process.stdout.write(`report for the grader: ${process.env.LESSON06_JUNIT || 'reports/junit.xml'}\n`);
   }
 }

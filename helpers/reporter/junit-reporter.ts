@@ -37,6 +37,12 @@ export function toCaseModel(tc: TestCase, root: string): CaseModel | undefined {
 /** Writes the graders' JUnit file and prints the errata; vitest's own reporter shows progress. */
 export default class LessonJUnitReporter implements Reporter {
   #root = process.cwd();
+  /** Grading prints its own per-check summary; the suite's errata and counts would only repeat it. */
+  readonly #summary: boolean;
+
+  constructor(options: { summary?: boolean } = {}) {
+    this.#summary = options.summary ?? true;
+  }
 
   onInit(vitest: { config: { root: string } }): void {
     this.#root = vitest.config.root;
@@ -51,6 +57,7 @@ export default class LessonJUnitReporter implements Reporter {
     const path = process.env[JUNIT_ENV] || DEFAULT_JUNIT_PATH;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, buildJUnit(cases, env, SECTION_IDS));
+    if (!this.#summary) return;
     process.stdout.write(
       `\n${formatErrataSummary(cases)}\n\nJUnit report: ${path} (${cases.length} test cases)\n${formatCounts(cases)}\n`,
     );
