@@ -12,8 +12,6 @@ export interface Erratum {
   readonly evidence: string;
 }
 
-export const ERRATUM_ANNOTATION = 'erratum';
-
 export function encodeErratum(e: Erratum): string {
   return JSON.stringify(e);
 }

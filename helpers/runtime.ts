@@ -87,8 +87,4 @@ export class Runc {
     return this.t.exec([this.binary, 'delete', ...(force ? ['--force'] : []), id]);
   }
 
-  async version(): Promise<string> {
-    const r = await this.t.exec([this.binary, '--version']);
-    return /runc version (\S+)/.exec(r.stdout)?.[1] ?? 'unknown';
-  }
 }

@@ -1,3 +1,4 @@
+import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, STEP_ANNOTATION } from '../annotations.js';
 import { decodeErratum, type Erratum } from '../errata.js';
 
 /** One test as the graders' report needs it; built from vitest's TestCase, then rendered purely. */
@@ -33,11 +34,11 @@ export function splitAnnotations(list: readonly Annotation[]): Pick<CaseModel, '
   const errata: Erratum[] = [];
   const adjustments: string[] = [];
   for (const a of list) {
-    if (a.type === 'lesson-step') steps.push(a.message);
-    else if (a.type === 'erratum') {
+    if (a.type === STEP_ANNOTATION) steps.push(a.message);
+    else if (a.type === ERRATUM_ANNOTATION) {
       const e = decodeErratum(a.message);
       if (e) errata.push(e);
-    } else if (a.type === 'harness-adjustment') adjustments.push(a.message);
+    } else if (a.type === ADJUSTMENT_ANNOTATION) adjustments.push(a.message);
   }
   return { steps, errata, adjustments };
 }

@@ -1,7 +1,7 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { DEFAULT_TIMEOUT_MS, runArgv, type ExecResult } from '../exec.js';
 import { BaseTarget } from './base.js';
-import { startLabContainer, type PrivilegeMode } from './lab-container.js';
+import { startLabContainer } from './lab-container.js';
 import type { TargetExecOptions } from './types.js';
 
 /** One privileged lab container per test, driven with `docker exec` (argv, stdin when needed). */
@@ -9,17 +9,10 @@ export class ContainerTarget extends BaseTarget {
   readonly kind = 'container' as const;
   readonly home = '/root';
   #container: StartedTestContainer | undefined;
-  #mode: PrivilegeMode = 'privileged';
-
-  get privilegeMode(): PrivilegeMode {
-    return this.#mode;
-  }
 
   static async start(): Promise<ContainerTarget> {
     const t = new ContainerTarget();
-    const { container, mode } = await startLabContainer();
-    t.#container = container;
-    t.#mode = mode;
+    t.#container = (await startLabContainer()).container;
     await t.must(['ip', 'link', 'set', 'lo', 'up']);
     return t;
   }

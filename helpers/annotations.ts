@@ -1,0 +1,4 @@
+/** The vitest annotation types a spec writes and the reporters read. */
+export const STEP_ANNOTATION = 'lesson-step';
+export const ERRATUM_ANNOTATION = 'erratum';
+export const ADJUSTMENT_ANNOTATION = 'harness-adjustment';
