@@ -4,7 +4,7 @@ import { exercise2Namespaces, IDLE_ARGS } from './lesson-data.js';
 import { lessonPlan } from './names.js';
 import { nsInode, ping } from './netops.js';
 import { withArgs, withNamespaces, withTerminal } from './oci.js';
-import { currentRunId } from './run-id.js';
+import { harnessCgroupPath } from './run-id.js';
 import { Runc } from './runtime.js';
 import { SandboxTarget } from './target/sandbox.js';
 
@@ -25,7 +25,7 @@ export async function buildAndVerifyLab(): Promise<LabOutcome> {
     const there = await ping(t, plan.nsCidr.address, { count: 1 });
     const back = await ping(t, plan.hostCidr.address, { count: 1, netns: plan.netns });
     const runc = new Runc(t);
-    const b = await new Bundle(t, runc, plan.bundleDir).create({ applets: true, cgroupsPath: `/lesson06-${currentRunId()}-${process.pid}-b${++seq}` });
+    const b = await new Bundle(t, runc, plan.bundleDir).create({ applets: true, cgroupsPath: harnessCgroupPath() });
     await b.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs(...IDLE_ARGS), withTerminal(false));
     const { pid, log } = await runc.runDetached(plan.containerId, b.dir);
     const netnsInode = await nsInode(t, plan.netnsPath);

@@ -1,5 +1,5 @@
 import type { CommonErrorHint } from './lesson.js';
-import { formatCidr, type LabPlan } from './names.js';
+import { formatCidr, networkOf, type LabPlan } from './names.js';
 
 /** The lesson's fix for each Common Error, in the names of the lab under test. */
 export const fixes = {
@@ -14,7 +14,7 @@ export const fixes = {
   permission: (): CommonErrorHint => ({ id: 3, fix: 'run ip netns and runc as root (sudo)' }),
   noExternal: (p: LabPlan): CommonErrorHint => ({
     id: 4,
-    fix: `enable ip_forward, add a MASQUERADE rule for ${p.hostCidr.address.replace(/\.\d+$/, '.0')}/${p.hostCidr.prefix}, and add a default route via ${p.hostCidr.address} in ${p.netns}`,
+    fix: `enable ip_forward, add a MASQUERADE rule for ${formatCidr(networkOf(p.hostCidr))}, and add a default route via ${p.hostCidr.address} in ${p.netns}`,
   }),
   invisibleAfterMove: (p: LabPlan): CommonErrorHint => ({
     id: 5,

@@ -42,11 +42,15 @@ function toInt(address: string): number {
   return address.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
 }
 
+/** The network a CIDR belongs to, e.g. 10.0.0.1/24 -> 10.0.0.0/24. */
+export function networkOf(c: Cidr): Cidr {
+  const mask = c.prefix === 0 ? 0n : ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - c.prefix)) - 1n);
+  const net = Number(BigInt(toInt(c.address)) & mask);
+  return { address: [24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.'), prefix: c.prefix };
+}
+
 export function sameSubnet(a: Cidr, b: Cidr): boolean {
-  if (a.prefix !== b.prefix) return false;
-  const mask = a.prefix === 0 ? 0 : 2 ** 32 - 2 ** (32 - a.prefix);
-  const net = (x: string): number => Number(BigInt(toInt(x)) & BigInt(mask));
-  return net(a.address) === net(b.address);
+  return a.prefix === b.prefix && networkOf(a).address === networkOf(b).address;
 }
 
 /** The names and addresses one exercise uses. */

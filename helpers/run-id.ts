@@ -24,4 +24,13 @@ export function runAlive(runId: string): boolean {
 }
 
 export const CGROUP_PATTERN = /^lesson06-(\d+)-(\d+)-(\d+)$/;
+
+let cgroupSeq = 0;
+/**
+ * A runc cgroupsPath unique across tests, workers and concurrent runs (the sandbox does not
+ * isolate cgroups), named after the run so a sweep can find it if the run dies.
+ */
+export function harnessCgroupPath(): string {
+  return `/lesson06-${currentRunId()}-${process.pid}-${++cgroupSeq}`;
+}
 export const TMP_PATTERN = /^lesson06-[a-z]+-(\d+)-/;

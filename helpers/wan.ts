@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr, type LabPlan } from './names.js';
+import { formatCidr, networkOf, parseCidr, type Cidr, type LabPlan } from './names.js';
 import { inNetns } from './netops.js';
 import type { Target } from './target/types.js';
 
@@ -41,14 +41,6 @@ export async function buildWan(t: Target, w: WanPlan = WAN): Promise<void> {
   for (const argv of wanCommands(w)) await t.must(argv);
 }
 
-/** The network the lab's namespace side sits in, e.g. 10.0.0.0/24. */
-export function labSubnet(p: LabPlan): string {
-  const mask = p.hostCidr.prefix === 0 ? 0 : 2 ** 32 - 2 ** (32 - p.hostCidr.prefix);
-  const n = p.hostCidr.address.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const net = Number(BigInt(n) & BigInt(mask));
-  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${p.hostCidr.prefix}`;
-}
-
 /** Common Error 4's three fixes, in the lesson's order, with the lab's names. */
 export const NAT_FIXES = ['ip_forward', 'masquerade', 'default-route'] as const;
 export type NatFix = (typeof NAT_FIXES)[number];
@@ -59,7 +51,7 @@ export async function applyNatFix(t: Target, p: LabPlan, fix: NatFix, w: WanPlan
       // Inside the sandbox /proc/sys/net is the sandbox's own namespace: the real host is untouched.
       return t.writeFile('/proc/sys/net/ipv4/ip_forward', '1\n');
     case 'masquerade':
-      await t.must(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', labSubnet(p), '-o', w.uplink, '-j', 'MASQUERADE']);
+      await t.must(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-o', w.uplink, '-j', 'MASQUERADE']);
       return;
     case 'default-route':
       await t.must(inNetns(p.netns, ['ip', 'route', 'add', 'default', 'via', p.hostCidr.address]));

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { Bundle } from '../helpers/bundle.js';
 import { describeOutcome, runArgv } from '../helpers/exec.js';
 import { withArgs, withTerminal } from '../helpers/oci.js';
+import { harnessCgroupPath } from '../helpers/run-id.js';
 import { Runc } from '../helpers/runtime.js';
 import { SandboxTarget } from '../helpers/target/sandbox.js';
 import { findLeftovers, type Leftover } from '../helpers/sweep.js';
@@ -93,7 +94,7 @@ describe('hung processes', () => {
     const t = await SandboxTarget.start();
     try {
       const runc = new Runc(t);
-      const b = await new Bundle(t, runc, `${t.home}/hung`).create({ applets: true, cgroupsPath: `/lesson06-${process.pid}-${process.pid}-1` });
+      const b = await new Bundle(t, runc, `${t.home}/hung`).create({ applets: true, cgroupsPath: harnessCgroupPath() });
       await b.patch(withTerminal(false), withArgs('sleep', '600'));
       await expect(runc.run('hung', b.dir, 1_500)).rejects.toThrow(/container "hung" was still running after 1500 ms .*it was killed and deleted/);
       expect(await runc.list()).toEqual([]);

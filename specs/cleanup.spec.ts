@@ -42,7 +42,14 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await lab.through(5);
     await wholeLesson(plan, lessonBundle, makeBundle, runc);
     const before = await leftovers(target, plan, runc);
-    check(lesson, before.length === 5, { expected: 'the whole lesson is in place before clean-up (2 containers, veth, netns, 2 bundles… as 5 kinds)', seen: before.join('; ') });
+    const inPlace = [
+      `containers: ${plan.containerId}, ${plan.newContainerId}`,
+      `interface ${plan.hostVeth}`,
+      `namespace ${plan.netns}`,
+      `bundle ${plan.bundleDir}`,
+      `bundle ${plan.newBundleDir}`,
+    ];
+    check(lesson, JSON.stringify(before) === JSON.stringify(inPlace), { expected: `before clean-up: ${inPlace.join('; ')}`, seen: before.join('; ') });
     await runCleanup(target, plan);
     const left = await leftovers(target, plan, runc);
     check(lesson, left.length === 0, { expected: 'nothing left', seen: left.join('; ') });

@@ -1,6 +1,7 @@
 import { parseIpAddrText, type Iface } from '../ip.js';
 import type { LabPlan } from '../names.js';
 import { compose, withArgs, withCgroupsPath, withNetnsPath, withRootfs, withTerminal, type OciConfig } from '../oci.js';
+import { harnessCgroupPath } from '../run-id.js';
 import type { HostTarget } from '../target/host.js';
 
 export interface ProbeResult {
@@ -32,7 +33,7 @@ export async function probeContainer(t: HostTarget, plan: LabPlan, config: OciCo
     withTerminal(false),
     withArgs(...tool('sleep'), '60'),
     withNetnsPath(netnsPath),
-    withCgroupsPath(`/${plan.containerId}`),
+    withCgroupsPath(harnessCgroupPath()),
   )(config);
   probe.root = { path: 'rootfs', readonly: true };
   await t.writeFile(`${bundle}/config.json`, JSON.stringify(probe, null, 2));

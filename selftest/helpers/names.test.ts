@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BadInputError, IFNAME_MAX, lessonPlan, parseCidr, sameSubnet, validateIfName, validatePlan } from '../../helpers/names.js';
+import { BadInputError, IFNAME_MAX, lessonPlan, networkOf, parseCidr, sameSubnet, validateIfName, validatePlan } from '../../helpers/names.js';
 
 describe('interface names', () => {
   test('15 characters is the limit', () => {
@@ -17,6 +17,12 @@ describe('CIDRs', () => {
     expect(sameSubnet(parseCidr('10.0.0.1/24'), parseCidr('10.0.0.2/24'))).toBe(true);
     expect(sameSubnet(parseCidr('10.0.0.1/24'), parseCidr('10.0.1.2/24'))).toBe(false);
     expect(sameSubnet(parseCidr('10.0.0.1/24'), parseCidr('10.0.0.2/16'))).toBe(false);
+  });
+  test('networkOf gives the network for any prefix (used for the MASQUERADE source)', () => {
+    expect(networkOf(parseCidr('10.0.0.1/24'))).toEqual({ address: '10.0.0.0', prefix: 24 });
+    expect(networkOf(parseCidr('192.168.77.130/25'))).toEqual({ address: '192.168.77.128', prefix: 25 });
+    expect(networkOf(parseCidr('10.1.2.3/0'))).toEqual({ address: '0.0.0.0', prefix: 0 });
+    expect(networkOf(parseCidr('203.0.113.8/32'))).toEqual({ address: '203.0.113.8', prefix: 32 });
   });
   test('nonsense is a clear error', () => {
     for (const bad of ['10.0.0.1', '10.0.0.300/24', '10.0.0.1/33', 'ten/8']) expect(() => parseCidr(bad)).toThrow(/not an IPv4 address/);
