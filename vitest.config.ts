@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { SECTION_IDS } from './helpers/lesson.js';
+import { SECTION_IDS } from './helpers/lesson/sections.js';
 
 export default defineConfig({
   test: {
@@ -16,7 +16,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),
-    reporters: ['default', './helpers/reporter/junit-reporter.ts'],
+    reporters: ['default', './helpers/report/junit-reporter.ts'],
     // Workers name cgroups and containers after the run; run directly, the run is this vitest process.
     env: { LESSON06_RUN_ID: process.env.LESSON06_RUN_ID ?? String(process.pid) },
   },

@@ -10,6 +10,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { LESSON06_RUN_ID: process.env.LESSON06_RUN_ID ?? String(process.pid) },
-    reporters: ['./helpers/reporter/grade-reporter.ts', ['./helpers/reporter/junit-reporter.ts', { summary: false }]],
+    reporters: ['./helpers/report/grade-reporter.ts', ['./helpers/report/junit-reporter.ts', { summary: false }]],
   },
 });

@@ -6,8 +6,8 @@
 import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chalk } from 'zx';
-import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/docker.js';
-import { buildAndVerifyLab } from '../helpers/bench-lab.js';
+import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/targets/docker.js';
+import { buildAndVerifyLab } from '../bench/lab.js';
 import { fail, isRoot } from './lib.js';
 import vitestConfig from '../vitest.config.js';
 

@@ -3,7 +3,7 @@
  * processes in harness cgroups, the cgroups and temporary directories named after a run that is
  * no longer alive. `--all` also takes those of live runs (use it only when none is running).
  */
-import { findLeftovers, sweep, summarize } from '../helpers/sweep.js';
+import { findLeftovers, sweep, summarize } from '../helpers/targets/sweep.js';
 
 const all = process.argv.includes('--all');
 const dryRun = process.argv.includes('--dry-run');

@@ -2,12 +2,12 @@
  * `npm run grade`: the lesson's Verify section against the lab a student built, read-only.
  * Exit 0 if and only if every check passes.
  */
-import { BadInputError } from '../helpers/names.js';
+import { BadInputError } from '../helpers/errors.js';
 import { encodePlan, GRADE_PLAN_ENV, parseGradeArgs, type GradeOptions } from '../helpers/grade/options.js';
-import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
-import { RUN_ID_ENV } from '../helpers/run-id.js';
-import { sweep } from '../helpers/sweep.js';
-import { TARGET_ENV } from '../helpers/target/index.js';
+import { JUNIT_ENV } from '../helpers/report/junit-reporter.js';
+import { RUN_ID_ENV } from '../helpers/targets/run-id.js';
+import { sweep } from '../helpers/targets/sweep.js';
+import { TARGET_ENV } from '../helpers/targets/index.js';
 import { fail, privileged, runInteractive } from './lib.js';
 
 function parse(): GradeOptions {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chalk } from 'zx';
-import { BASE_IMAGE, debianMirror, engineReachable, imageExists, LAB_IMAGE } from '../helpers/docker.js';
+import { BASE_IMAGE, debianMirror, engineReachable, imageExists, LAB_IMAGE } from '../helpers/targets/docker.js';
 import { fail, runInteractive } from './lib.js';
 
 const force = process.argv.includes('--rebuild');

@@ -1,15 +1,15 @@
 /** `npm test`: mocha-style --grep, --target and --junit on top of vitest, as root. */
 import { chalk } from 'zx';
-import { parseTestArgs, toVitestArgs, type TestCli } from '../helpers/cli.js';
-import { BadInputError } from '../helpers/names.js';
-import { JUNIT_ENV } from '../helpers/reporter/junit-reporter.js';
-import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/docker.js';
-import { SUITE_TARGETS, TARGET_ENV } from '../helpers/target/index.js';
+import { parseTestArgs, toVitestArgs, type TestCli } from './cli/test-args.js';
+import { BadInputError } from '../helpers/errors.js';
+import { JUNIT_ENV } from '../helpers/report/junit-reporter.js';
+import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/targets/docker.js';
+import { SUITE_TARGETS, TARGET_ENV } from '../helpers/targets/index.js';
 import { findOnPath } from '../helpers/prereqs.js';
-import { RUN_ID_ENV } from '../helpers/run-id.js';
-import { RUNTIME_ENV } from '../helpers/runtime.js';
-import { sweep, summarize } from '../helpers/sweep.js';
-import { detectPrivilegeMode, PRIVILEGE_ENV } from '../helpers/target/lab-container.js';
+import { RUN_ID_ENV } from '../helpers/targets/run-id.js';
+import { RUNTIME_ENV } from '../helpers/oci/runtime.js';
+import { sweep, summarize } from '../helpers/targets/sweep.js';
+import { detectPrivilegeMode, PRIVILEGE_ENV } from '../helpers/targets/lab-container.js';
 import { fail, isRoot, privileged, runInteractive } from './lib.js';
 
 function parse(): TestCli {

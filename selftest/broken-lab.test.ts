@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FAULT_ENV } from '../helpers/faults.js';
+import { FAULT_ENV } from './support/faults.js';
 import { runSuite } from './support/run-suite.js';
 
 /** A lab broken on purpose must turn the matching spec red, with the right diagnosis. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { labStepCommands } from '../helpers/lab.js';
-import { inNetns } from '../helpers/netops.js';
-import { withNetnsPath, withoutNetnsPath } from '../helpers/oci.js';
+import { labStepCommands } from '../helpers/lesson/lab.js';
+import { inNetns } from '../helpers/net/ops.js';
+import { withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 import { gradeStudentLab, lessonLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
 
 const outcome = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);

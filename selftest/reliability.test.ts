@@ -1,12 +1,12 @@
 import { execa, type ResultPromise } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { Bundle } from '../helpers/bundle.js';
-import { describeOutcome, runArgv } from '../helpers/exec.js';
-import { withArgs, withTerminal } from '../helpers/oci.js';
-import { harnessCgroupPath } from '../helpers/run-id.js';
-import { Runc } from '../helpers/runtime.js';
-import { SandboxTarget } from '../helpers/target/sandbox.js';
-import { findLeftovers, type Leftover } from '../helpers/sweep.js';
+import { Bundle } from '../helpers/oci/bundle.js';
+import { describeOutcome, runArgv } from '../helpers/targets/exec.js';
+import { withArgs, withTerminal } from '../helpers/oci/config.js';
+import { harnessCgroupPath } from '../helpers/targets/run-id.js';
+import { Runc } from '../helpers/oci/runtime.js';
+import { SandboxTarget } from '../helpers/targets/sandbox.js';
+import { findLeftovers, type Leftover } from '../helpers/targets/sweep.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**

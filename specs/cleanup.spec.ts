@@ -1,12 +1,12 @@
 import { check, describe, test } from '../fixtures/index.js';
-import type { ExecResult } from '../helpers/exec.js';
-import { cleanupCommands, IDLE_ARGS } from '../helpers/lesson-data.js';
-import type { LabPlan } from '../helpers/names.js';
-import { linkExists, listNetns, pathExists } from '../helpers/netops.js';
-import { withArgs, withTerminal } from '../helpers/oci.js';
-import type { Runc } from '../helpers/runtime.js';
-import type { Target } from '../helpers/target/types.js';
-import type { Bundle } from '../helpers/bundle.js';
+import type { ExecResult } from '../helpers/targets/exec.js';
+import { cleanupCommands, IDLE_ARGS } from '../helpers/lesson/claims.js';
+import type { LabPlan } from '../helpers/lesson/plan.js';
+import { linkExists, listNetns, pathExists } from '../helpers/net/ops.js';
+import { withArgs, withTerminal } from '../helpers/oci/config.js';
+import type { Runc } from '../helpers/oci/runtime.js';
+import type { Target } from '../helpers/targets/types.js';
+import type { Bundle } from '../helpers/oci/bundle.js';
 import type { BundleFactory } from '../fixtures/index.js';
 
 /** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. */

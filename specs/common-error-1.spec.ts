@@ -1,7 +1,7 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { interfaceNames, outcomeText } from '../helpers/run-views.js';
-import { withArgs, withNetnsPath } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { interfaceNames, outcomeText } from '../helpers/net/views.js';
+import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test('namespace path does not exist: runc refuses to start; ip netns add fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {

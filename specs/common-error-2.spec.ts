@@ -1,10 +1,10 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { labStepCommands } from '../helpers/lab.js';
-import { CLAIMED_PING_COUNT } from '../helpers/lesson-data.js';
-import { outcomeText, pingedAll } from '../helpers/run-views.js';
-import { formatCidr } from '../helpers/names.js';
-import { inNetns } from '../helpers/netops.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { labStepCommands } from '../helpers/lesson/lab.js';
+import { CLAIMED_PING_COUNT } from '../helpers/lesson/claims.js';
+import { outcomeText, pingedAll } from '../helpers/net/views.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { inNetns } from '../helpers/net/ops.js';
 
 describe('common-error-2', { tags: ['common-error-2'] }, () => {
   test('interfaces not brought up: the container cannot ping the host; ip link set … up fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {

@@ -1,8 +1,8 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { UNPRIVILEGED } from '../helpers/lesson-data.js';
-import { interfaceNames, outcomeText } from '../helpers/run-views.js';
-import { withArgs } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { UNPRIVILEGED } from '../helpers/lesson/claims.js';
+import { interfaceNames, outcomeText } from '../helpers/net/views.js';
+import { withArgs } from '../helpers/oci/config.js';
 
 describe('common-error-3', { tags: ['common-error-3'] }, () => {
   test('ip netns add as an unprivileged user is refused; as root it works', async ({ target, plan, lesson }) => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { parsePingSummary } from '../helpers/ip.js';
-import { CLAIMED_PING_COUNT } from '../helpers/lesson-data.js';
-import { outcomeText, pingedAll } from '../helpers/run-views.js';
-import { inNetns, ping } from '../helpers/netops.js';
-import { withArgs } from '../helpers/oci.js';
-import { applyNatFix, buildWan, masqueradePackets, NAT_FIXES, WAN } from '../helpers/wan.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { parsePingSummary } from '../helpers/net/ip.js';
+import { CLAIMED_PING_COUNT } from '../helpers/lesson/claims.js';
+import { outcomeText, pingedAll } from '../helpers/net/views.js';
+import { inNetns, ping } from '../helpers/net/ops.js';
+import { withArgs } from '../helpers/oci/config.js';
+import { applyNatFix, buildWan, masqueradePackets, NAT_FIXES, WAN } from '../helpers/net/wan.js';
 
 describe('common-error-4', { tags: ['common-error-4'] }, () => {
   test('the container reaches the host (10.0.0.1) but not the external address', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {

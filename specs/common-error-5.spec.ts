@@ -1,7 +1,7 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { outcomeText } from '../helpers/run-views.js';
-import { inNetns } from '../helpers/netops.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { inNetns } from '../helpers/net/ops.js';
 
 describe('common-error-5', { tags: ['common-error-5'] }, () => {
   test('wrong: from the host, ip link show veth-container fails after the move', async ({ target, plan, lab, lesson }) => {

@@ -1,10 +1,10 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { addressView, findIface, parseIpAddrText } from '../helpers/ip.js';
-import { NET_RAW } from '../helpers/lesson-data.js';
-import { interfaceNames, outcomeText } from '../helpers/run-views.js';
-import { interfaces, linkExists } from '../helpers/netops.js';
-import { withArgs, withCapability, withNetnsPath, withoutNetnsPath, withTerminal } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { addressView, findIface, parseIpAddrText } from '../helpers/net/ip.js';
+import { NET_RAW } from '../helpers/lesson/claims.js';
+import { interfaceNames, outcomeText } from '../helpers/net/views.js';
+import { interfaces, linkExists } from '../helpers/net/ops.js';
+import { withArgs, withCapability, withNetnsPath, withoutNetnsPath, withTerminal } from '../helpers/oci/config.js';
 
 describe('common-error-6', { tags: ['common-error-6'] }, () => {
   test('no path: the container gets a new namespace with only loopback; adding the path fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {

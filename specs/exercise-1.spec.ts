@@ -1,9 +1,9 @@
 import { check, describe, expect, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { findIface, isUp } from '../helpers/ip.js';
-import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson-data.js';
-import { formatCidr } from '../helpers/names.js';
-import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/netops.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { findIface, isUp } from '../helpers/net/ip.js';
+import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson/claims.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/net/ops.js';
 
 describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 1: ip netns add lists container-net and creates its file under /var/run/netns', async ({ target, plan, lab, lesson }) => {

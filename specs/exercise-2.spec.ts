@@ -3,8 +3,8 @@ import {
   CLAIMED_DEFAULT_NAMESPACES,
   exercise2Args,
   exercise2Namespaces,
-} from '../helpers/lesson-data.js';
-import { networkNamespace, parseConfig, withArgs, withNetnsPath, withTerminal } from '../helpers/oci.js';
+} from '../helpers/lesson/claims.js';
+import { networkNamespace, parseConfig, withArgs, withNetnsPath, withTerminal } from '../helpers/oci/config.js';
 
 const nsTypes = (list: ReadonlyArray<{ type: string }>): string => list.map((n) => n.type).join(', ');
 

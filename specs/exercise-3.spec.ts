@@ -1,10 +1,10 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { addressView, findIface, isUp, parseIpAddrText, parsePingSummary } from '../helpers/ip.js';
-import { CLAIMED_PING_COUNT, exercise2Args, exercise2Namespaces, IDLE_ARGS } from '../helpers/lesson-data.js';
-import { formatCidr } from '../helpers/names.js';
-import { interfacesAsTheLessonAsks, nsInode } from '../helpers/netops.js';
-import { withArgs, withNamespaces, withTerminal } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { addressView, findIface, isUp, parseIpAddrText, parsePingSummary } from '../helpers/net/ip.js';
+import { CLAIMED_PING_COUNT, exercise2Args, exercise2Namespaces, IDLE_ARGS } from '../helpers/lesson/claims.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { interfacesAsTheLessonAsks, nsInode } from '../helpers/net/ops.js';
+import { withArgs, withNamespaces, withTerminal } from '../helpers/oci/config.js';
 
 /** The part of the container's output that `ip addr` printed, before ping starts. */
 const ipAddrPart = (stdout: string): string => stdout.split(/^PING /m)[0] ?? '';

@@ -1,9 +1,9 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { findIface, isUp, parseIpAddrText } from '../helpers/ip.js';
-import { EXERCISE_4_ARGS, IDLE_ARGS, NET_RAW } from '../helpers/lesson-data.js';
-import { nsInode } from '../helpers/netops.js';
-import { networkNamespace, withArgs, withCapability, withTerminal } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
+import { EXERCISE_4_ARGS, IDLE_ARGS, NET_RAW } from '../helpers/lesson/claims.js';
+import { nsInode } from '../helpers/net/ops.js';
+import { networkNamespace, withArgs, withCapability, withTerminal } from '../helpers/oci/config.js';
 
 describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test('step 3: with no path the container has only a loopback interface', async ({ plan, makeBundle, runc, lesson }) => {

@@ -1,11 +1,11 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
-import { fixes } from '../helpers/fixes.js';
-import { findIface, parseIpAddrText, parsePingSummary } from '../helpers/ip.js';
-import { exercise2Args, IDLE_ARGS, NET_RAW } from '../helpers/lesson-data.js';
-import { formatCidr } from '../helpers/names.js';
-import { linkExists } from '../helpers/netops.js';
-import { withArgs, withCapability, withHook, withNetnsPath, withoutNetnsPath, withTerminal } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { findIface, parseIpAddrText, parsePingSummary } from '../helpers/net/ip.js';
+import { exercise2Args, IDLE_ARGS, NET_RAW } from '../helpers/lesson/claims.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { linkExists } from '../helpers/net/ops.js';
+import { withArgs, withCapability, withHook, withNetnsPath, withoutNetnsPath, withTerminal } from '../helpers/oci/config.js';
 
 interface HookState {
   ociVersion?: string;

@@ -3,12 +3,12 @@
  * student built, read-only. Runs only through vitest.grade.config.ts.
  */
 import { check, describe, gradeCheck } from '../fixtures/grade.js';
-import { fixes } from '../helpers/fixes.js';
+import { fixes } from '../helpers/lesson/fixes.js';
 import { probeContainer } from '../helpers/grade/probe.js';
-import { findIface, isUp } from '../helpers/ip.js';
-import { formatCidr } from '../helpers/names.js';
-import { interfaces, listNetns, ping } from '../helpers/netops.js';
-import { networkNamespace, parseConfig, type OciConfig } from '../helpers/oci.js';
+import { findIface, isUp } from '../helpers/net/ip.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { interfaces, listNetns, ping } from '../helpers/net/ops.js';
+import { networkNamespace, parseConfig, type OciConfig } from '../helpers/oci/config.js';
 
 let config: OciConfig | undefined;
 

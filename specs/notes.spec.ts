@@ -1,11 +1,11 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { bridgeConf, invokeCni, type CniResult } from '../helpers/cni.js';
-import type { ExecResult } from '../helpers/exec.js';
-import { addressView, findIface, parseIpAddrText } from '../helpers/ip.js';
-import { IDLE_ARGS, NET_RAW } from '../helpers/lesson-data.js';
-import { inNetns, interfaces, linkExists, nsInode, pathExists, ping } from '../helpers/netops.js';
-import { withArgs, withCapability, withNetnsPath, withTerminal } from '../helpers/oci.js';
-import type { Target } from '../helpers/target/types.js';
+import { bridgeConf, invokeCni, type CniResult } from '../helpers/net/cni.js';
+import type { ExecResult } from '../helpers/targets/exec.js';
+import { addressView, findIface, parseIpAddrText } from '../helpers/net/ip.js';
+import { IDLE_ARGS, NET_RAW } from '../helpers/lesson/claims.js';
+import { inNetns, interfaces, linkExists, nsInode, pathExists, ping } from '../helpers/net/ops.js';
+import { withArgs, withCapability, withNetnsPath, withTerminal } from '../helpers/oci/config.js';
+import type { Target } from '../helpers/targets/types.js';
 import { waitFor } from '../helpers/wait.js';
 
 const out = (r: ExecResult): string => `exit ${r.exitCode}; ${r.stdout}${r.stderr}`;

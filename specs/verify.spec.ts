@@ -1,10 +1,10 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { fixes } from '../helpers/fixes.js';
-import { findIface, isUp, parseIpAddrText } from '../helpers/ip.js';
-import { VERIFY_PATH_QUERY } from '../helpers/lesson-data.js';
-import { formatCidr } from '../helpers/names.js';
-import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/netops.js';
-import { networkNamespace, withArgs, withNetnsPath } from '../helpers/oci.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
+import { VERIFY_PATH_QUERY } from '../helpers/lesson/claims.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/net/ops.js';
+import { networkNamespace, withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 describe('verify', { tags: ['verify'] }, () => {
   test('script check 1: container-net is in ip netns list', async ({ target, plan, lab, lesson }) => {

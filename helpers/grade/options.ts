@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { BadInputError, parseCidr, validateIfName, validateNetnsName, validatePlan, type LabPlan } from '../names.js';
+import { BadInputError } from '../errors.js';
+import { parseCidr } from '../net/cidr.js';
+import { validateIfName, validateNetnsName } from '../net/names.js';
+import { validatePlan, type LabPlan } from '../lesson/plan.js';
 
 /** What `npm run grade` accepts; every default is the lesson's value. */
 export interface GradeOptions {

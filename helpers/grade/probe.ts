@@ -1,8 +1,8 @@
-import { parseIpAddrText, type Iface } from '../ip.js';
-import type { LabPlan } from '../names.js';
-import { compose, withArgs, withCgroupsPath, withNetnsPath, withRootfs, withTerminal, type OciConfig } from '../oci.js';
-import { harnessCgroupPath } from '../run-id.js';
-import type { HostTarget } from '../target/host.js';
+import { parseIpAddrText, type Iface } from '../net/ip.js';
+import type { LabPlan } from '../lesson/plan.js';
+import { compose, withArgs, withCgroupsPath, withNetnsPath, withRootfs, withTerminal, type OciConfig } from '../oci/config.js';
+import { harnessCgroupPath } from '../targets/run-id.js';
+import type { HostTarget } from '../targets/host.js';
 
 export interface ProbeResult {
   readonly started: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseTestArgs, toVitestArgs } from '../../helpers/cli.js';
+import { parseTestArgs, toVitestArgs } from '../../scripts/cli/test-args.js';
 
 describe('npm test arguments', () => {
   test('--grep becomes a test-name pattern; other options pass through', () => {

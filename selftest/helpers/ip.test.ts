@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { addressView, findIface, isUp, parseIpAddrText, parseIpJson, parsePingSummary } from '../../helpers/ip.js';
+import { addressView, findIface, isUp, parseIpAddrText, parseIpJson, parsePingSummary } from '../../helpers/net/ip.js';
 
 const json = JSON.stringify([
   { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }, { family: 'inet6', local: '::1', prefixlen: 128 }] },

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { formatDiagnosis, LessonCheckError, assertLesson } from '../../helpers/diagnosis.js';
-import { describeOutcome, formatExecFailure, type ExecResult } from '../../helpers/exec.js';
-import { fixes } from '../../helpers/fixes.js';
-import { lessonPlan } from '../../helpers/names.js';
-import { formatTranscript } from '../../helpers/transcript.js';
+import { formatDiagnosis, LessonCheckError, assertLesson } from '../../helpers/lesson/diagnosis.js';
+import { describeOutcome, formatExecFailure, type ExecResult } from '../../helpers/targets/exec.js';
+import { fixes } from '../../helpers/lesson/fixes.js';
+import { lessonPlan } from '../../helpers/lesson/plan.js';
+import { formatTranscript } from '../../helpers/targets/transcript.js';
 
 const result = (over: Partial<ExecResult>): ExecResult => ({
   argv: ['ping', '-c', '2', '10.0.0.2'],

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { BadInputError, IFNAME_MAX, lessonPlan, networkOf, parseCidr, sameSubnet, validateIfName, validatePlan } from '../../helpers/names.js';
+import { BadInputError } from '../../helpers/errors.js';
+import { IFNAME_MAX, validateIfName } from '../../helpers/net/names.js';
+import { lessonPlan, validatePlan } from '../../helpers/lesson/plan.js';
+import { networkOf, parseCidr, sameSubnet } from '../../helpers/net/cidr.js';
 
 describe('interface names', () => {
   test('15 characters is the limit', () => {

@@ -9,7 +9,7 @@ import {
   withoutNetnsPath,
   withTerminal,
   type OciConfig,
-} from '../../helpers/oci.js';
+} from '../../helpers/oci/config.js';
 
 const base = (): OciConfig =>
   parseConfig(

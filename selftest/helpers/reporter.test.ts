@@ -1,9 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, test } from 'vitest';
-import { encodeErratum } from '../../helpers/errata.js';
-import { SECTION_IDS } from '../../helpers/lesson.js';
-import { buildJUnit, formatErrataSummary } from '../../helpers/reporter/build-junit.js';
-import { splitAnnotations, type CaseModel, type RunEnvironment } from '../../helpers/reporter/model.js';
+import { encodeErratum } from '../../helpers/lesson/errata.js';
+import { SECTION_IDS } from '../../helpers/lesson/sections.js';
+import { buildJUnit, formatErrataSummary } from '../../helpers/report/build-junit.js';
+import { splitAnnotations, type CaseModel, type RunEnvironment } from '../../helpers/report/model.js';
 
 const env: RunEnvironment = { target: 'sandbox', runtime: 'runc', runtimeVersion: '1.1.5', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
 const erratum = { id: 'E-x', where: 'Exercise 3 Step 1', claim: 'c', observed: 'o', evidence: 'ping: <denied> & "quoted"' };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CGROUP_PATTERN, currentRunId, harnessCgroupPath } from '../../helpers/run-id.js';
+import { CGROUP_PATTERN, currentRunId, harnessCgroupPath } from '../../helpers/targets/run-id.js';
 
 describe('run-named cgroups', () => {
   test('every harness cgroupsPath is one the sweep recognises, and names this run', () => {

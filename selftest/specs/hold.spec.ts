@@ -3,8 +3,8 @@
  * certainly busy, with a runc container alive, when it is interrupted or killed.
  */
 import { test } from '../../fixtures/index.js';
-import { IDLE_ARGS } from '../../helpers/lesson-data.js';
-import { withArgs, withTerminal } from '../../helpers/oci.js';
+import { IDLE_ARGS } from '../../helpers/lesson/claims.js';
+import { withArgs, withTerminal } from '../../helpers/oci/config.js';
 import { waitFor } from '../../helpers/wait.js';
 
 test('hold: a container runs until the run is interrupted', { timeout: 120_000 }, async ({ target, plan, lab, makeBundle, runc }) => {

@@ -3,15 +3,15 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bundle } from '../../helpers/bundle.js';
-import { runArgv, type ExecResult } from '../../helpers/exec.js';
-import { LabBuilder } from '../../helpers/lab.js';
-import { exercise2Args, exercise2Namespaces } from '../../helpers/lesson-data.js';
-import { lessonPlan, type LabPlan } from '../../helpers/names.js';
-import { inNetns, listNetns } from '../../helpers/netops.js';
-import { withArgs, withNamespaces } from '../../helpers/oci.js';
-import { Runc } from '../../helpers/runtime.js';
-import { SandboxTarget } from '../../helpers/target/sandbox.js';
+import { Bundle } from '../../helpers/oci/bundle.js';
+import { runArgv, type ExecResult } from '../../helpers/targets/exec.js';
+import { LabBuilder } from '../../helpers/lesson/lab.js';
+import { exercise2Args, exercise2Namespaces } from '../../helpers/lesson/claims.js';
+import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
+import { inNetns, listNetns } from '../../helpers/net/ops.js';
+import { withArgs, withNamespaces } from '../../helpers/oci/config.js';
+import { Runc } from '../../helpers/oci/runtime.js';
+import { SandboxTarget } from '../../helpers/targets/sandbox.js';
 
 export interface StudentLab {
   readonly t: SandboxTarget;

@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runArgv, type ExecResult } from '../../helpers/exec.js';
+import { runArgv, type ExecResult } from '../../helpers/targets/exec.js';
 
 export interface ReportedCase {
   readonly suite: string;

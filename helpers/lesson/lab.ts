@@ -1,7 +1,8 @@
-import { applyFault, type Fault } from './faults.js';
-import { formatCidr, type LabPlan } from './names.js';
-import { inNetns } from './netops.js';
-import type { Target } from './target/types.js';
+import { applyFault, type Fault } from '../../selftest/support/faults.js';
+import { formatCidr } from '../net/cidr.js';
+import { type LabPlan } from './plan.js';
+import { inNetns } from '../net/ops.js';
+import type { Target } from '../targets/types.js';
 
 /** Exercise 1's steps 1–5, each one lesson command list, built in order and only once. */
 export const LAB_STEPS = {

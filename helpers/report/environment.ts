@@ -1,6 +1,6 @@
 import { release } from 'node:os';
-import { LAB_IMAGE } from '../docker.js';
-import { runArgv } from '../exec.js';
+import { LAB_IMAGE } from '../targets/docker.js';
+import { runArgv } from '../targets/exec.js';
 import type { RunEnvironment } from './model.js';
 
 async function firstLine(argv: string[], pattern: RegExp): Promise<string> {

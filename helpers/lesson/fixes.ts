@@ -1,5 +1,6 @@
-import type { CommonErrorHint } from './lesson.js';
-import { formatCidr, networkOf, type LabPlan } from './names.js';
+import type { CommonErrorHint } from './sections.js';
+import { formatCidr, networkOf } from '../net/cidr.js';
+import { type LabPlan } from './plan.js';
 
 /** The lesson's fix for each Common Error, in the names of the lab under test. */
 export const fixes = {

@@ -1,4 +1,4 @@
-import type { ExecResult } from './exec.js';
+import type { ExecResult } from '../targets/exec.js';
 import { parseIpAddrText, parsePingSummary } from './ip.js';
 
 /** "exit N; <stdout><stderr>": how a command's outcome is quoted in a diagnosis. */

@@ -1,6 +1,6 @@
-import { BadInputError } from './names.js';
-import { parseTargetKind } from './target/index.js';
-import type { TargetKind } from './target/types.js';
+import { BadInputError } from '../../helpers/errors.js';
+import { parseTargetKind } from '../../helpers/targets/index.js';
+import type { TargetKind } from '../../helpers/targets/types.js';
 
 /** What `npm test -- …` accepts on top of vitest's own options. */
 export interface TestCli {

@@ -1,6 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { currentRunId } from '../run-id.js';
-import { docker, HARNESS_LABEL, LAB_IMAGE, missingCapabilities, ownBoundingSet, RUN_LABEL } from '../docker.js';
+import { currentRunId } from './run-id.js';
+import { docker, HARNESS_LABEL, LAB_IMAGE, missingCapabilities, ownBoundingSet, RUN_LABEL } from './docker.js';
 
 const ATTEMPT_LABEL = 'lesson06.attempt';
 

@@ -1,5 +1,5 @@
-import type { OciNamespace } from './oci.js';
-import type { LabPlan } from './names.js';
+import type { OciNamespace } from '../oci/config.js';
+import type { LabPlan } from './plan.js';
 
 /**
  * Values the lesson states as commands or expected output. They are claims under test:

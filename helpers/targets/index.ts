@@ -1,4 +1,4 @@
-import { BadInputError } from '../names.js';
+import { BadInputError } from '../errors.js';
 import { ContainerTarget } from './container.js';
 import { SandboxTarget } from './sandbox.js';
 import { TARGET_KINDS, type Target, type TargetKind } from './types.js';

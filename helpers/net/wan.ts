@@ -1,6 +1,7 @@
-import { formatCidr, networkOf, parseCidr, type Cidr, type LabPlan } from './names.js';
-import { inNetns } from './netops.js';
-import type { Target } from './target/types.js';
+import { formatCidr, networkOf, parseCidr, type Cidr } from './cidr.js';
+import { type LabPlan } from '../lesson/plan.js';
+import { inNetns } from './ops.js';
+import type { Target } from '../targets/types.js';
 
 /**
  * Common Error 4's "external network", simulated: a WAN namespace on TEST-NET-3 (203.0.113.0/24)

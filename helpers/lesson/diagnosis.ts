@@ -1,4 +1,4 @@
-import { commonErrorTitle, formatRef, type CommonErrorHint, type LessonRef } from './lesson.js';
+import { commonErrorTitle, formatRef, type CommonErrorHint, type LessonRef } from './sections.js';
 
 export interface Diagnosis {
   readonly ref: LessonRef;

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { SECTION_IDS } from '../lesson.js';
-import { selectedTargetKind } from '../target/index.js';
+import { SECTION_IDS } from '../lesson/sections.js';
+import { selectedTargetKind } from '../targets/index.js';
 import { buildJUnit, formatCounts, formatErrataSummary } from './build-junit.js';
 import { collectEnvironment } from './environment.js';
 import { splitAnnotations, type CaseModel } from './model.js';

@@ -1,12 +1,12 @@
-import { Bundle } from './bundle.js';
-import { LabBuilder } from './lab.js';
-import { exercise2Namespaces, IDLE_ARGS } from './lesson-data.js';
-import { lessonPlan } from './names.js';
-import { nsInode, ping } from './netops.js';
-import { withArgs, withNamespaces, withTerminal } from './oci.js';
-import { harnessCgroupPath } from './run-id.js';
-import { Runc } from './runtime.js';
-import { SandboxTarget } from './target/sandbox.js';
+import { Bundle } from '../helpers/oci/bundle.js';
+import { LabBuilder } from '../helpers/lesson/lab.js';
+import { exercise2Namespaces, IDLE_ARGS } from '../helpers/lesson/claims.js';
+import { lessonPlan } from '../helpers/lesson/plan.js';
+import { nsInode, ping } from '../helpers/net/ops.js';
+import { withArgs, withNamespaces, withTerminal } from '../helpers/oci/config.js';
+import { harnessCgroupPath } from '../helpers/targets/run-id.js';
+import { Runc } from '../helpers/oci/runtime.js';
+import { SandboxTarget } from '../helpers/targets/sandbox.js';
 
 let seq = 0;
 

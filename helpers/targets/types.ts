@@ -1,5 +1,5 @@
-import type { ExecOptions, ExecResult } from '../exec.js';
-import type { Transcript } from '../transcript.js';
+import type { ExecOptions, ExecResult } from './exec.js';
+import type { Transcript } from './transcript.js';
 
 export type TargetKind = 'sandbox' | 'container' | 'host';
 export const TARGET_KINDS: readonly TargetKind[] = ['sandbox', 'container', 'host'];

@@ -1,6 +1,6 @@
-import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './oci.js';
+import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
-import type { Target } from './target/types.js';
+import type { Target } from '../targets/types.js';
 
 /** The directories the lesson's `mkdir -p rootfs/{…}` creates. */
 export const ROOTFS_DIRS = ['bin', 'proc', 'sys', 'dev/pts', 'dev/shm', 'dev/mqueue', 'etc', 'root', 'run', 'tmp'];

@@ -1,6 +1,6 @@
-import { formatArgv, succeeded, type ExecResult } from './exec.js';
-import type { Target } from './target/types.js';
-import { waitFor } from './wait.js';
+import { formatArgv, succeeded, type ExecResult } from '../targets/exec.js';
+import type { Target } from '../targets/types.js';
+import { waitFor } from '../wait.js';
 
 export interface ContainerState {
   readonly id: string;

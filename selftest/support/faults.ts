@@ -1,7 +1,8 @@
-import { formatCidr, type LabPlan } from './names.js';
-import type { LabStep } from './lab.js';
-import { inNetns } from './netops.js';
-import type { Target } from './target/types.js';
+import { formatCidr } from '../../helpers/net/cidr.js';
+import { type LabPlan } from '../../helpers/lesson/plan.js';
+import type { LabStep } from '../../helpers/lesson/lab.js';
+import { inNetns } from '../../helpers/net/ops.js';
+import type { Target } from '../../helpers/targets/types.js';
 
 /**
  * Deliberate breakages for selftest: a lab carrying one of these must turn the matching spec red.

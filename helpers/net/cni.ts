@@ -1,5 +1,5 @@
-import type { ExecResult } from './exec.js';
-import type { Target } from './target/types.js';
+import type { ExecResult } from '../targets/exec.js';
+import type { Target } from '../targets/types.js';
 
 export const CNI_PATH = '/usr/lib/cni';
 

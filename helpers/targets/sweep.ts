@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, engineReachable, HARNESS_LABEL, RUN_LABEL } from './docker.js';
 import { CGROUP_PATTERN, runAlive, TMP_PATTERN } from './run-id.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../wait.js';
 
 export interface Leftover {
   readonly kind: 'cgroup' | 'process' | 'container' | 'tmp';

@@ -1,5 +1,5 @@
-import { formatExecFailure, succeeded, type ExecResult } from '../exec.js';
-import { Transcript } from '../transcript.js';
+import { formatExecFailure, succeeded, type ExecResult } from './exec.js';
+import { Transcript } from './transcript.js';
 import type { Target, TargetExecOptions, TargetKind } from './types.js';
 
 export class CommandError extends Error {

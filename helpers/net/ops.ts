@@ -1,6 +1,6 @@
 import { parseIpJson, parsePingSummary, type Iface, type PingSummary } from './ip.js';
-import type { ExecResult } from './exec.js';
-import type { Target } from './target/types.js';
+import type { ExecResult } from '../targets/exec.js';
+import type { Target } from '../targets/types.js';
 
 /** argv that runs `cmd` inside a named netns, exactly as the lesson types it. */
 export const inNetns = (netns: string | undefined, cmd: readonly string[]): string[] =>

@@ -3,7 +3,7 @@ import junitImport, { type Builder } from 'junit-report-builder';
 // The package is CommonJS with a default export: Node ESM sees it under .default, bundlers unwrap it.
 const junitModule = junitImport as unknown as { default?: Builder };
 const junit: Builder = junitModule.default ?? (junitImport as unknown as Builder);
-import { formatErratum, uniqueErrata } from '../errata.js';
+import { formatErratum, uniqueErrata } from '../lesson/errata.js';
 import type { CaseModel, RunEnvironment } from './model.js';
 
 /** Sections in lesson order first, anything else after, alphabetically. */

@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { readlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { runArgv, type ExecResult } from '../exec.js';
+import { runArgv, type ExecResult } from './exec.js';
 import { waitFor } from '../wait.js';
 import { BaseTarget } from './base.js';
 import type { TargetExecOptions } from './types.js';

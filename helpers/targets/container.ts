@@ -1,5 +1,5 @@
 import type { StartedTestContainer } from 'testcontainers';
-import { DEFAULT_TIMEOUT_MS, runArgv, type ExecResult } from '../exec.js';
+import { DEFAULT_TIMEOUT_MS, runArgv, type ExecResult } from './exec.js';
 import { BaseTarget } from './base.js';
 import { startLabContainer } from './lab-container.js';
 import type { TargetExecOptions } from './types.js';

@@ -1,5 +1,5 @@
-import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, STEP_ANNOTATION } from '../annotations.js';
-import { decodeErratum, type Erratum } from '../errata.js';
+import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, STEP_ANNOTATION } from '../lesson/annotations.js';
+import { decodeErratum, type Erratum } from '../lesson/errata.js';
 
 /** One test as the graders' report needs it; built from vitest's TestCase, then rendered purely. */
 export interface CaseModel {
