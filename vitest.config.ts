@@ -1,23 +1,52 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import type { Reporter } from 'vitest/node';
+import GradeReporter from './helpers/report/grade-reporter.js';
+import LessonReporter from './helpers/report/junit-reporter.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
+import { configFromEnv } from './helpers/run-config.js';
+
+/** The launcher's run configuration (npm test, npm run grade); run directly, the defaults. */
+const run = configFromEnv(process.env);
+
+/** The lesson suite: every test builds its own lab in its own sandbox, so tests run side by side. */
+const lesson: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'lesson',
+    include: ['specs/**/*.spec.ts'],
+    exclude: ['specs/grade.spec.ts'],
+    sequence: { concurrent: true },
+    maxConcurrency: 8,
+    // Specs keep no module state between files; reusing workers saves a Node start and import per file.
+    isolate: false,
+  },
+};
+
+/** Grading: the Verify checks in order against the one lab on this machine, read-only. */
+const grade: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'grade',
+    include: ['specs/grade.spec.ts'],
+    sequence: { concurrent: false },
+    fileParallelism: false,
+    testTimeout: 60_000,
+  },
+};
+
+const consoleReporters: Array<string | Reporter> = run.mode === 'grade' ? [new GradeReporter(run), ...run.reporters] : [...run.reporters];
 
 export default defineConfig({
   test: {
-    include: ['specs/**/*.spec.ts', ...(process.env.LESSON06_SELFTEST_SPECS ? ['selftest/specs/*.spec.ts'] : [])],
-    // Grading mode has its own config: it adopts a student's lab instead of building one.
-    exclude: ['specs/grade.spec.ts', 'node_modules/**'],
-    // Each test owns a namespace sandbox, so tests in one file may run at once.
-    sequence: { concurrent: true },
-    maxConcurrency: 8,
+    projects: [run.mode === 'grade' ? grade : lesson],
+    provide: { config: run },
     pool: 'forks',
     maxWorkers: 3,
-    // Specs keep no module state between files; reusing workers saves a Node start and import per file.
-    isolate: false,
     testTimeout: 90_000,
     hookTimeout: 60_000,
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),
-    reporters: ['default', './helpers/report/junit-reporter.ts'],
-    // Workers name cgroups and containers after the run; run directly, the run is this vitest process.
-    env: { LESSON06_RUN_ID: process.env.LESSON06_RUN_ID ?? String(process.pid) },
+    ...(run.grep !== undefined ? { testNamePattern: run.grep } : {}),
+    ...(run.tagsFilter !== undefined ? { tagsFilter: [run.tagsFilter] } : {}),
+    reporters: [...consoleReporters, new LessonReporter(run)],
   },
 });

@@ -6,9 +6,9 @@
 import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chalk } from 'zx';
-import { engineReachable, imageExists, LAB_IMAGE } from '../helpers/targets/docker.js';
+import { engineReachable, imageExists, labImage } from '../helpers/targets/docker.js';
 import { buildAndVerifyLab } from '../bench/lab.js';
-import { fail, isRoot } from './lib.js';
+import { fail, isRoot } from './lib/process.js';
 import vitestConfig from '../vitest.config.js';
 
 if (!isRoot()) fail('the benchmark builds namespaces and runs runc', 'run it as root: sudo npm run bench');
@@ -62,7 +62,7 @@ if (labsArg >= 0) {
   let base = 0;
   for (const size of sizes) {
     const started = performance.now();
-    const results = await Promise.all(Array.from({ length: size }, () => buildAndVerifyLab()));
+    const results = await Promise.all(Array.from({ length: size }, () => buildAndVerifyLab(String(process.pid))));
     const seconds = (performance.now() - started) / 1000;
     const failed = results.filter((r) => !r.ok);
     const inodes = new Set(results.map((r) => r.netnsInode));
@@ -87,7 +87,7 @@ if (labsArg >= 0) {
   const floor = await measure(['bash', 'bench/floor.sh', String(parallel), String(tests)]);
   process.stdout.write(`  ${fmt(floor.seconds)}, peak ${floor.peakMb} MB (exit ${floor.exitCode})\n`);
   process.stdout.write(chalk.bold(`Suite / floor: ${(suite.seconds / floor.seconds).toFixed(2)}x (target <= 1.5x; suite target <= 20 s)\n`));
-  if ((await engineReachable()).ok && (await imageExists(LAB_IMAGE))) {
+  if ((await engineReachable()).ok && (await imageExists(labImage('bookworm')))) {
     process.stdout.write(chalk.bold('Suite (container target)\n'));
     const c = await measure([process.execPath, '--import', 'tsx', 'scripts/test.ts', '--target', 'container', '--junit', '/tmp/bench-junit-container.xml']);
     process.stdout.write(`  ${fmt(c.seconds)}, peak ${c.peakMb} MB (exit ${c.exitCode}); container / sandbox: ${(c.seconds / suite.seconds).toFixed(2)}x (target <= 2x)\n`);

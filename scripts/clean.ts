@@ -1,13 +1,21 @@
 /**
- * `npm run clean`: removes what crashed or killed runs left behind, and only that: lab containers,
- * processes in harness cgroups, the cgroups and temporary directories named after a run that is
- * no longer alive. `--all` also takes those of live runs (use it only when none is running).
+ * `npm run clean`: removes what crashed or killed runs left behind, and only that (see --help).
+ * The arguments are parsed before anything else: --help and typos never sweep.
  */
 import { findLeftovers, sweep, summarize } from '../helpers/targets/sweep.js';
+import { parseCleanArgs } from './cli/clean-args.js';
+import { CLEAN_USAGE } from './cli/usage.js';
+import { ensureRoot } from './lib/elevate.js';
+import { parseOrFail } from './lib/process.js';
 
-const all = process.argv.includes('--all');
-const dryRun = process.argv.includes('--dry-run');
-const scope = all ? ({ all: true } as const) : ({ deadRuns: true } as const);
-const found = dryRun ? await findLeftovers(scope) : await sweep(scope);
-for (const f of found) process.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${f.kind} ${f.id} (run ${f.run})\n`);
+const argv = process.argv.slice(2);
+const args = parseOrFail(() => parseCleanArgs(argv), 'npm run clean -- --help lists the options');
+if (args.help) {
+  process.stdout.write(CLEAN_USAGE);
+  process.exit(0);
+}
+await ensureRoot('scripts/clean.ts', argv, 'removing cgroups, processes and containers of dead runs');
+const scope = args.all ? ({ all: true } as const) : ({ deadRuns: true } as const);
+const found = args.dryRun ? await findLeftovers(scope) : await sweep(scope);
+for (const f of found) process.stdout.write(`${args.dryRun ? 'would remove' : 'removed'} ${f.kind} ${f.id} (run ${f.run})\n`);
 process.stdout.write(found.length === 0 ? 'nothing to clean\n' : `${summarize(found)}\n`);

@@ -1,22 +1,25 @@
-/** `npm run doctor`: every prerequisite, ok or missing, with the command that installs it. */
+/** `npm run doctor`: every prerequisite, as the elevated run will see it, with the command that installs it. */
 import { chalk } from 'zx';
-import { checkPrerequisites } from '../helpers/prereqs.js';
-import { isRoot, passwordlessSudo } from './lib.js';
+import { CONTAINER_PREREQUISITES, GRADE_PREREQUISITES, SANDBOX_PREREQUISITES, checkPrerequisites, installCommand } from '../helpers/prereqs.js';
+import { elevatedPath } from '../helpers/run-config.js';
+import { isRoot, passwordlessSudo } from './lib/process.js';
 
-const statuses = await checkPrerequisites();
-const sudo = !isRoot() && (await passwordlessSudo());
-let missing = 0;
-for (const { prereq, ok } of statuses) {
-  // Without root, passwordless sudo is as good: npm test re-runs itself with sudo -n.
-  const fine = ok || (prereq.name === 'root' && sudo);
-  if (!fine) missing++;
-  const mark = fine ? chalk.green('ok     ') : chalk.red('missing');
-  const extra = fine ? (prereq.name === 'root' && !ok ? ' (via passwordless sudo)' : '') : `\n         install: ${prereq.install}`;
-  process.stdout.write(`${mark}  ${prereq.name}: ${prereq.why}${extra}\n`);
-}
+// The run itself executes as root with the sbin directories on PATH; look where it will look.
+const path = isRoot() ? (process.env.PATH ?? '') : elevatedPath(process.env.PATH);
+const list = [...new Set([...SANDBOX_PREREQUISITES, ...GRADE_PREREQUISITES])];
+const statuses = await checkPrerequisites(list, path);
+const missing = statuses.filter((s) => !s.ok);
+for (const { prereq, ok } of statuses)
+  process.stdout.write(`${ok ? chalk.green('ok     ') : chalk.red('missing')}  ${prereq.name}: ${prereq.why}${ok ? '' : `\n         install: apt-get install -y ${prereq.pkg}`}\n`);
+
+const root = isRoot() || (await passwordlessSudo());
+process.stdout.write(`${root ? chalk.green('ok     ') : chalk.red('missing')}  root: ${isRoot() ? 'running as root' : root ? 'via passwordless sudo (npm test re-runs itself with sudo -n)' : 'not root and sudo needs a password: run as root, or configure passwordless sudo'}\n`);
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const nodeOk = major > 20 || (major === 20 && minor >= 19);
-if (!nodeOk) missing++;
 process.stdout.write(`${nodeOk ? chalk.green('ok     ') : chalk.red('missing')}  Node.js >= 20.19 (have ${process.versions.node})\n`);
-process.stdout.write(missing === 0 ? chalk.green('\nready: npm test\n') : chalk.red(`\n${missing} prerequisite(s) missing: run npm run setup\n`));
-process.exit(missing === 0 ? 0 : 1);
+const docker = (await checkPrerequisites(CONTAINER_PREREQUISITES, path))[0];
+process.stdout.write(`${docker?.ok ? chalk.green('ok     ') : chalk.dim('optional')}  docker: only for --target container${docker?.ok ? '' : ' (apt-get install -y docker.io)'}\n`);
+const problems = missing.length + (root ? 0 : 1) + (nodeOk ? 0 : 1);
+if (missing.length > 0) process.stdout.write(chalk.red(`\nto install what is missing: ${installCommand(missing)}\n`));
+process.stdout.write(problems === 0 ? chalk.green('\nready: npm test\n') : chalk.red(`\n${problems} prerequisite(s) missing\n`));
+process.exit(problems === 0 ? 0 : 1);

@@ -8,9 +8,7 @@ import { probeContainer } from '../helpers/grade/probe.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, listNetns, ping } from '../helpers/net/ops.js';
-import { networkNamespace, parseConfig, type OciConfig } from '../helpers/oci/config.js';
-
-let config: OciConfig | undefined;
+import { networkNamespace, parseConfig } from '../helpers/oci/config.js';
 
 describe('verify', () => {
   gradeCheck('netns-exists', 'the network namespace exists under /var/run/netns', [], async ({ g, lesson }) => {
@@ -120,11 +118,11 @@ describe('verify', () => {
     const r = await g.target.exec(['cat', path]);
     let why = r.exitCode === 0 ? '' : r.stderr.trim();
     try {
-      if (!why) config = parseConfig(r.stdout);
+      if (!why) g.studentConfig = parseConfig(r.stdout);
     } catch (e) {
       why = `not valid: ${(e as Error).message}`;
     }
-    check(lesson, config !== undefined, {
+    check(lesson, g.studentConfig !== undefined, {
       expected: `${path} exists and parses as an OCI runtime config`,
       seen: why,
       next: `create it: runc spec (in ${g.plan.bundleDir}), then edit it as Exercise 2 Steps 3-4 do`,
@@ -133,7 +131,7 @@ describe('verify', () => {
 
   gradeCheck('bundle-netns-path', "config.json's network namespace path names this namespace", ['bundle-config'], async ({ g, lesson }) => {
     await lesson.step('automated script, check 5; Exercise 2 Step 3');
-    const net = config ? networkNamespace(config) : undefined;
+    const net = g.studentConfig ? networkNamespace(g.studentConfig) : undefined;
     const ok = [g.plan.netnsPath, `/run/netns/${g.plan.netns}`].includes(net?.path ?? '');
     check(lesson, ok, {
       expected: `{"type":"network","path":"${g.plan.netnsPath}"}`,
@@ -148,7 +146,7 @@ describe('verify', () => {
     ['netns-exists', 'ns-veth-address', 'bundle-netns-path'],
     async ({ g, lesson }) => {
       await lesson.step('Exercise 3; manual checklist, item 5');
-      const r = await probeContainer(g.target, g.plan, config!, g.plan.netnsPath);
+      const r = await probeContainer(g, g.studentConfig!, g.plan.netnsPath);
       check(lesson, r.started, {
         expected: 'a temporary copy of the bundle (own id, sleep, terminal off) starts',
         seen: r.error,

@@ -1,8 +1,7 @@
 import { parseIpAddrText, type Iface } from '../net/ip.js';
-import type { LabPlan } from '../lesson/plan.js';
 import { compose, withArgs, withCgroupsPath, withNetnsPath, withRootfs, withTerminal, type OciConfig } from '../oci/config.js';
 import { harnessCgroupPath } from '../targets/run-id.js';
-import type { HostTarget } from '../targets/host.js';
+import type { GradeSession } from './session.js';
 
 export interface ProbeResult {
   readonly started: boolean;
@@ -18,9 +17,11 @@ export interface ProbeResult {
  * config.json (own id, own args, terminal off) whose rootfs is an overlay over theirs, in the
  * grader's private mount namespace, with runc state under the grader's scratch directory.
  */
-export async function probeContainer(t: HostTarget, plan: LabPlan, config: OciConfig, netnsPath: string): Promise<ProbeResult> {
-  const enter = await t.scratchNamespace();
-  const s = t.scratch;
+export async function probeContainer(g: GradeSession, config: OciConfig, netnsPath: string): Promise<ProbeResult> {
+  const t = g.target;
+  const plan = g.plan;
+  const enter = await t.privateMounts();
+  const s = g.scratch;
   const studentRootfs = config.root.path.startsWith('/') ? config.root.path : `${plan.bundleDir}/${config.root.path}`;
   const bundle = `${s}/bundle`;
   await t.must(['mkdir', '-p', `${bundle}/rootfs`, `${s}/upper`, `${s}/work`, `${s}/runc`]);
@@ -33,7 +34,7 @@ export async function probeContainer(t: HostTarget, plan: LabPlan, config: OciCo
     withTerminal(false),
     withArgs(...tool('sleep'), '60'),
     withNetnsPath(netnsPath),
-    withCgroupsPath(harnessCgroupPath()),
+    withCgroupsPath(harnessCgroupPath(g.runId)),
   )(config);
   probe.root = { path: 'rootfs', readonly: true };
   await t.writeFile(`${bundle}/config.json`, JSON.stringify(probe, null, 2));

@@ -1,4 +1,3 @@
-import { applyFault, type Fault } from '../../selftest/support/faults.js';
 import { formatCidr } from '../net/cidr.js';
 import { type LabPlan } from './plan.js';
 import { inNetns } from '../net/ops.js';
@@ -36,15 +35,22 @@ export function labStepCommands(p: LabPlan, step: LabStep): string[][] {
   }
 }
 
+/** A breakage applied once the lab has been built through a step: selftest's broken labs. */
+export interface LabBreakage {
+  readonly name: string;
+  readonly after: LabStep;
+  apply(t: Target, plan: LabPlan): Promise<void>;
+}
+
 export class LabBuilder {
   #done = 0;
 
-  #faultApplied = false;
+  #broken = false;
 
   constructor(
     private readonly t: Target,
     readonly plan: LabPlan,
-    private readonly fault?: Fault,
+    private readonly breakage?: LabBreakage,
   ) {}
 
   get completed(): number {
@@ -57,9 +63,9 @@ export class LabBuilder {
       const step = s as LabStep;
       if (!opts.skip?.includes(step)) for (const argv of labStepCommands(this.plan, step)) await this.t.must(argv);
       this.#done = s;
-      if (this.fault && !this.#faultApplied && this.fault.after === s) {
-        this.#faultApplied = true;
-        await applyFault(this.t, this.plan, this.fault);
+      if (this.breakage && !this.#broken && this.breakage.after === s) {
+        this.#broken = true;
+        await this.breakage.apply(this.t, this.plan);
       }
     }
     return this;

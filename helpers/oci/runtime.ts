@@ -14,8 +14,6 @@ export class ContainerTimeoutError extends Error {
 }
 
 export const RUN_TIMEOUT_MS = 20_000;
-/** Set by `npm test -- --runtime PATH`: the runtime binary under test. */
-export const RUNTIME_ENV = 'LESSON06_RUNTIME';
 
 /** runc driven through the target, with absolute bundle paths (the lesson's `cd` is `--bundle`). */
 export class Runc {
@@ -85,6 +83,13 @@ export class Runc {
 
   delete(id: string, force = true): Promise<ExecResult> {
     return this.t.exec([this.binary, 'delete', ...(force ? ['--force'] : []), id]);
+  }
+
+  /** Deletes every container this runtime lists on the target (a target sees only its own). */
+  async deleteAll(): Promise<void> {
+    const list = await this.t.exec([this.binary, 'list', '-q']);
+    if (list.exitCode !== 0) return;
+    for (const id of list.stdout.split('\n').filter(Boolean)) await this.delete(id);
   }
 
 }

@@ -41,10 +41,11 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
       if (c.state === 'skipped') {
         tc.skipped();
         if (c.skipNote) tc.property('skip.reason', c.skipNote);
-      } else if (c.state === 'failed') {
-        const first = c.failures[0] ?? 'failed';
-        tc.failure(first, 'LessonCheckFailure');
-        tc.stacktrace([...c.failures, '--- transcript ---', c.transcript ?? '(none)'].join('\n\n'));
+      } else if (c.state === 'failed' || c.state === 'error') {
+        const body = [...c.failures, '--- transcript ---', c.transcript ?? '(none)'].join('\n\n');
+        if (c.state === 'failed') tc.failure(c.headline ?? 'failed', 'LessonCheckFailure');
+        else tc.error(c.headline ?? 'harness error', c.errorType ?? 'HarnessError');
+        tc.stacktrace(body);
       }
       if (c.errata.length > 0) tc.standardOutput(c.errata.map(formatErratum).join('\n\n'));
     }
@@ -58,8 +59,20 @@ export function formatErrataSummary(cases: readonly CaseModel[]): string {
   return [`Errata: ${errata.length} place(s) where the lesson's text differs from what really happened here`, ...errata.map(formatErratum)].join('\n\n');
 }
 
-/** The plain closing line CI systems read: "lesson06: N passed, N failed, N skipped". */
-export function formatCounts(cases: readonly CaseModel[]): string {
+export interface Counts {
+  readonly selected: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly errors: number;
+  readonly skipped: number;
+}
+
+export function countCases(cases: readonly CaseModel[]): Counts {
   const n = (state: CaseModel['state']): number => cases.filter((c) => c.state === state).length;
-  return `lesson06: ${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`;
+  return { selected: cases.length, passed: n('passed'), failed: n('failed'), errors: n('error'), skipped: n('skipped') };
+}
+
+/** The plain closing line CI systems read: "lesson06: N passed, N failed, N skipped" (+ harness errors). */
+export function formatCounts(c: Counts): string {
+  return `lesson06: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.errors > 0 ? `, ${c.errors} harness error(s)` : ''}`;
 }

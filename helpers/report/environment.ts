@@ -1,5 +1,6 @@
 import { release } from 'node:os';
-import { LAB_IMAGE } from '../targets/docker.js';
+import type { RunConfig } from '../run-config.js';
+import { labImage } from '../targets/docker.js';
 import { runArgv } from '../targets/exec.js';
 import type { RunEnvironment } from './model.js';
 
@@ -9,13 +10,13 @@ async function firstLine(argv: string[], pattern: RegExp): Promise<string> {
 }
 
 /** Facts about the machine under test, for the report's properties. */
-export async function collectEnvironment(target: string): Promise<RunEnvironment> {
+export async function collectEnvironment(config: RunConfig): Promise<RunEnvironment> {
   // In the container target the tools under test are the lab image's, not the host's.
-  const inTarget = target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', LAB_IMAGE] : [];
+  const inTarget = config.target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', labImage(config.distro)] : [];
   return {
-    target,
-    runtime: 'runc',
-    runtimeVersion: await firstLine([...inTarget, 'runc', '--version'], /runc version (\S+)/),
+    target: config.target,
+    runtime: config.runtime,
+    runtimeVersion: await firstLine([...inTarget, config.runtime, '--version'], /(?:runc|crun) version (\S+)/),
     kernel: release(),
     busybox: await firstLine([...inTarget, '/bin/busybox'], /(BusyBox v\S+)/),
   };

@@ -1,4 +1,6 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { RunConfig } from '../run-config.js';
+import { wasSelected } from './case-model.js';
 
 const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail' | 'not checked' } => {
   const r = tc.result();
@@ -13,13 +15,16 @@ const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail
   return { mark: '----', text: `${tc.name} (${note})`, state: 'not checked' };
 };
 
-/** One line per grading check and a final count; the JUnit reporter writes the grader's file. */
+/** One line per grading check and a final count; the lesson reporter writes the grader's file. */
 export default class GradeReporter implements Reporter {
+  constructor(private readonly config: RunConfig) {}
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    const lines = modules.flatMap((m) => [...m.children.allTests()]).map(line);
+    const lines = modules.flatMap((m) => [...m.children.allTests()].filter(wasSelected)).map(line);
+    if (lines.length === 0) return;
     for (const l of lines) process.stdout.write(`${l.mark}  ${l.text}\n`);
     const n = (s: string): number => lines.filter((l) => l.state === s).length;
     process.stdout.write(`\ngrade: ${n('pass')} passed, ${n('fail')} failed, ${n('not checked')} not checked\n`);
-    process.stdout.write(`report for the grader: ${process.env.LESSON06_JUNIT || 'reports/junit.xml'}\n`);
+    process.stdout.write(`report for the grader: ${this.config.junit}\n`);
   }
 }

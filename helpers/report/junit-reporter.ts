@@ -1,65 +1,59 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { SECTION_IDS } from '../lesson/sections.js';
-import { selectedTargetKind } from '../targets/index.js';
-import { buildJUnit, formatCounts, formatErrataSummary } from './build-junit.js';
+import type { RunConfig } from '../run-config.js';
+import { buildJUnit, countCases, formatCounts, formatErrataSummary, type Counts } from './build-junit.js';
+import { toCaseModel, wasSelected } from './case-model.js';
 import { collectEnvironment } from './environment.js';
-import { splitAnnotations, type CaseModel } from './model.js';
+import type { CaseModel } from './model.js';
+import { writeReport } from './safe-write.js';
 
-export const JUNIT_ENV = 'LESSON06_JUNIT';
-export const DEFAULT_JUNIT_PATH = 'reports/junit.xml';
-
-function sectionOf(tc: TestCase): string {
-  let p: TestCase['parent'] = tc.parent;
-  while (p.type === 'suite' && p.parent.type === 'suite') p = p.parent;
-  return p.type === 'suite' ? p.name : 'ungrouped';
+/** What the launcher reads after vitest exits, to decide the exit code and what to say. */
+export interface RunSummary extends Counts {
+  readonly junit: string | undefined;
 }
 
-export function toCaseModel(tc: TestCase, root: string): CaseModel | undefined {
-  const r = tc.result();
-  // Tests left out by --grep never ran; the report lists only what was asked for.
-  if (r.state === 'pending' || (r.state === 'skipped' && r.note === undefined && tc.options.mode === 'skip')) return undefined;
-  const meta = tc.meta();
-  return {
-    section: sectionOf(tc),
-    name: tc.name,
-    file: relative(root, tc.module.moduleId),
-    durationMs: tc.diagnostic()?.duration ?? 0,
-    state: r.state,
-    skipNote: r.state === 'skipped' ? r.note : undefined,
-    failures: r.state === 'failed' ? r.errors.map((e) => e.message ?? String(e)) : [],
-    transcript: meta.transcript,
-    ...splitAnnotations(tc.annotations()),
-  };
-}
+export const summaryPath = (c: RunConfig): string => `${c.workDir}/summary.json`;
 
-/** Writes the graders' JUnit file and prints the errata; vitest's own reporter shows progress. */
-export default class LessonJUnitReporter implements Reporter {
+/**
+ * Writes the graders' JUnit file, the errata and the closing count, and the launcher's summary.
+ * Results are collected as each test ends, so a run cut short (--bail, Ctrl-C) still reports
+ * every test that finished. An empty selection writes no report and leaves the previous one.
+ */
+export default class LessonReporter implements Reporter {
   #root = process.cwd();
-  /** Grading prints its own per-check summary; the suite's errata and counts would only repeat it. */
-  readonly #summary: boolean;
+  readonly #cases = new Map<string, CaseModel>();
 
-  constructor(options: { summary?: boolean } = {}) {
-    this.#summary = options.summary ?? true;
-  }
+  constructor(private readonly config: RunConfig) {}
 
   onInit(vitest: { config: { root: string } }): void {
     this.#root = vitest.config.root;
   }
 
+  onTestCaseResult(tc: TestCase): void {
+    if (wasSelected(tc)) this.#cases.set(tc.id, toCaseModel(tc, this.#root));
+  }
+
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    const cases = modules
-      .flatMap((m) => [...m.children.allTests()])
-      .map((tc) => toCaseModel(tc, this.#root))
-      .filter((c): c is CaseModel => c !== undefined);
-    const env = await collectEnvironment(selectedTargetKind());
-    const path = process.env[JUNIT_ENV] || DEFAULT_JUNIT_PATH;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, buildJUnit(cases, env, SECTION_IDS));
-    if (!this.#summary) return;
-    process.stdout.write(
-      `\n${formatErrataSummary(cases)}\n\nJUnit report: ${path} (${cases.length} test cases)\n${formatCounts(cases)}\n`,
-    );
+    // Anything not seen one by one (a file that failed to load) still lands in the report.
+    for (const tc of modules.flatMap((m) => [...m.children.allTests()])) if (!this.#cases.has(tc.id) && wasSelected(tc)) this.#cases.set(tc.id, toCaseModel(tc, this.#root));
+    const cases = [...this.#cases.values()];
+    const counts = countCases(cases);
+    let junit: string | undefined;
+    if (counts.selected > 0) {
+      writeReport(this.config.junit, buildJUnit(cases, await collectEnvironment(this.config), SECTION_IDS), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
+      junit = this.config.junit;
+      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts);
+    }
+    mkdirSync(this.config.workDir, { recursive: true });
+    writeFileSync(summaryPath(this.config), JSON.stringify({ ...counts, junit } satisfies RunSummary));
+  }
+
+  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts): void {
+    const out: string[] = [];
+    for (const c of cases.filter((x) => x.state === 'failed' || x.state === 'error'))
+      out.push(`\n--- transcript: ${c.section} › ${c.name} ---\n${c.transcript ?? '(no commands were run)'}`);
+    out.push(`\n${formatErrataSummary(cases)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases)`, formatCounts(counts));
+    process.stdout.write(`${out.join('\n')}\n`);
   }
 }

@@ -7,10 +7,16 @@ export interface CaseModel {
   readonly name: string;
   readonly file: string;
   readonly durationMs: number;
-  readonly state: 'passed' | 'failed' | 'skipped';
+  /** `error`: the harness itself broke (a fixture, a crash), not the lesson check. */
+  readonly state: 'passed' | 'failed' | 'error' | 'skipped';
   readonly skipNote?: string;
   readonly steps: readonly string[];
+  /** Full text of each failure: the diagnosis, or the harness error with its stack. */
   readonly failures: readonly string[];
+  /** One line for the JUnit message attribute: the check's expected vs seen, or the error's first line. */
+  readonly headline?: string;
+  /** Name of the error class, for <error type=…>. */
+  readonly errorType?: string;
   readonly transcript?: string;
   readonly errata: readonly Erratum[];
   readonly adjustments: readonly string[];

@@ -30,23 +30,6 @@ export abstract class BaseTarget implements Target {
     return result;
   }
 
-  /** Deletes every runc container and netns in this target; only a target's own state is visible to it. */
-  protected async removeLessonState(): Promise<void> {
-    await this.removeContainers();
-    const netns = await this.exec(['ip', 'netns', 'list']);
-    for (const line of netns.stdout.split('\n').filter(Boolean)) {
-      const name = line.split(' ')[0];
-      if (name) await this.exec(['ip', 'netns', 'delete', name]);
-    }
-  }
-
-  protected async removeContainers(): Promise<void> {
-    const list = await this.exec(['runc', 'list', '-q']);
-    if (list.exitCode === 0) {
-      for (const id of list.stdout.split('\n').filter(Boolean)) await this.exec(['runc', 'delete', '-f', id]);
-    }
-  }
-
   async readFile(path: string): Promise<string> {
     return (await this.must(['cat', '--', path])).stdout;
   }

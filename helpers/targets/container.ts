@@ -1,7 +1,8 @@
 import type { StartedTestContainer } from 'testcontainers';
+import type { PrivilegeMode } from '../run-config.js';
 import { DEFAULT_TIMEOUT_MS, runArgv, type ExecResult } from './exec.js';
 import { BaseTarget } from './base.js';
-import { startLabContainer } from './lab-container.js';
+import { startLabContainer, type LabContainerSpec } from './lab-container.js';
 import type { TargetExecOptions } from './types.js';
 
 /** One privileged lab container per test, driven with `docker exec` (argv, stdin when needed). */
@@ -10,9 +11,9 @@ export class ContainerTarget extends BaseTarget {
   readonly home = '/root';
   #container: StartedTestContainer | undefined;
 
-  static async start(): Promise<ContainerTarget> {
+  static async start(spec: LabContainerSpec, mode: PrivilegeMode): Promise<ContainerTarget> {
     const t = new ContainerTarget();
-    t.#container = (await startLabContainer()).container;
+    t.#container = await startLabContainer(spec, mode);
     await t.must(['ip', 'link', 'set', 'lo', 'up']);
     return t;
   }
@@ -58,12 +59,8 @@ export class ContainerTarget extends BaseTarget {
 
   async dispose(): Promise<void> {
     if (!this.#container) return;
-    try {
-      // runc's cgroups live on the host's hierarchy: delete containers before the lab goes away.
-      await this.removeLessonState();
-    } finally {
-      await this.#container.stop({ remove: true, timeout: 0 });
-      this.#container = undefined;
-    }
+    // runc's cgroups live on the host's hierarchy: the runc fixture deletes its containers first.
+    await this.#container.stop({ remove: true, timeout: 0 });
+    this.#container = undefined;
   }
 }

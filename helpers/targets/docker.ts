@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { Distro } from '../run-config.js';
 import { runArgv, type ExecResult } from './exec.js';
 
-export const LAB_IMAGE = 'lesson06-lab:bookworm';
-export const BASE_IMAGE = 'lesson06-base:bookworm';
+/** The lab image for a Debian release, and the debootstrap-built base it is made FROM. */
+export const labImage = (distro: Distro): string => `lesson06-lab:${distro}`;
+export const baseImage = (distro: Distro): string => `lesson06-base:${distro}`;
 /** Every container the harness starts carries these, so `npm run clean` can find exactly those. */
 export const HARNESS_LABEL = 'lesson06.harness';
 export const RUN_LABEL = 'lesson06.run';

@@ -1,84 +1,46 @@
-import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runArgv, type ExecResult } from './exec.js';
-import { currentRunId } from './run-id.js';
-import { readOnlyViolation, type GuardContext } from '../grade/guard.js';
-import { waitFor } from '../wait.js';
 import { BaseTarget } from './base.js';
+import { NamespaceHolder } from './holder.js';
 import type { TargetExecOptions } from './types.js';
+
+/** Says why argv must not run on the student's machine, or undefined when it may. */
+export type CommandGuard = (argv: readonly string[]) => string | undefined;
 
 export class ReadOnlyViolation extends Error {
   override name = 'ReadOnlyViolation';
 }
 
 /**
- * The student's own machine, read-only. Commands run directly, but each argv must pass the
- * guard: reads anywhere, writes only in the grader's scratch directory, and runc only with its
- * own state root inside a private mount namespace (see `scratchNamespace`).
+ * The machine itself, behind a guard the caller supplies (grading passes its read-only guard):
+ * every argv is checked before it runs. `privateMounts` gives a mount namespace of the caller's
+ * own (network shared with the host) for mounts that must never appear on the machine.
  */
 export class HostTarget extends BaseTarget {
   readonly kind = 'host' as const;
-  readonly home: string;
-  readonly scratch: string;
-  readonly guard: GuardContext;
-  #holder: ResultPromise | undefined;
-  #holderPid = 0;
+  #mounts: NamespaceHolder | undefined;
 
-  constructor(home: string, ownIdPrefix: string) {
+  constructor(
+    readonly home: string,
+    private readonly guard: CommandGuard,
+  ) {
     super();
-    this.home = home;
-    this.scratch = mkdtempSync(join(tmpdir(), `lesson06-grade-${currentRunId()}-`));
-    this.guard = { scratch: this.scratch, ownIdPrefix };
   }
 
   protected rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
-    const why = readOnlyViolation(argv, this.guard);
-    if (why !== undefined) throw new ReadOnlyViolation(`grading refused to run "${argv.join(' ')}": ${why}`);
+    const why = this.guard(argv);
+    if (why !== undefined) throw new ReadOnlyViolation(`refused to run "${argv.join(' ')}" on this machine: ${why}`);
     return runArgv(argv, opts);
   }
 
-  /**
-   * A mount namespace of the grader's own (net namespace shared with the host), so the
-   * overlay over the student's rootfs and runc's mounts never appear on the machine.
-   */
-  async scratchNamespace(): Promise<(argv: readonly string[]) => string[]> {
-    if (this.#holder === undefined) {
-      const holder = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--propagation', 'private', '--', 'sleep', 'infinity'], {
-        stdio: 'ignore',
-        reject: false,
-      });
-      this.#holder = holder;
-      this.#holderPid = holder.pid ?? 0;
-      const own = readlinkSync('/proc/self/ns/mnt');
-      await waitFor(
-        () => {
-          try {
-            return readlinkSync(`/proc/${this.#holderPid}/ns/mnt`) !== own;
-          } catch {
-            return false;
-          }
-        },
-        { timeoutMs: 5_000, what: 'the grader mount namespace' },
-      );
-    }
-    return (argv) => ['nsenter', '-t', String(this.#holderPid), '--mount', '--', ...argv];
+  /** argv wrapped to run in the private mount namespace (started on first use). */
+  async privateMounts(): Promise<(argv: readonly string[]) => string[]> {
+    this.#mounts ??= await NamespaceHolder.start(['mount']);
+    const holder = this.#mounts;
+    return (argv) => holder.enter(argv);
   }
 
   async dispose(): Promise<void> {
-    try {
-      if (this.#holder) {
-        const enter = await this.scratchNamespace();
-        const state = `${this.scratch}/runc`;
-        const list = await this.exec(enter(['runc', '--root', state, 'list', '-q']));
-        for (const id of list.stdout.split('\n').filter(Boolean)) await this.exec(enter(['runc', '--root', state, 'delete', '-f', id]));
-        this.#holder.kill('SIGKILL');
-        await this.#holder;
-        this.#holder = undefined;
-      }
-    } finally {
-      rmSync(this.scratch, { recursive: true, force: true });
-    }
+    await this.#mounts?.stop();
+    this.#mounts = undefined;
   }
 }

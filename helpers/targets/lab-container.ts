@@ -1,11 +1,14 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { currentRunId } from './run-id.js';
-import { docker, HARNESS_LABEL, LAB_IMAGE, missingCapabilities, ownBoundingSet, RUN_LABEL } from './docker.js';
+import type { Distro, PrivilegeMode } from '../run-config.js';
+import { docker, HARNESS_LABEL, labImage, missingCapabilities, ownBoundingSet, RUN_LABEL } from './docker.js';
 
 const ATTEMPT_LABEL = 'lesson06.attempt';
 
-// Ryuk's image cannot be pulled without a registry; the harness removes its own containers.
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+/** Which lab containers to start: the image's release, the run that owns them. */
+export interface LabContainerSpec {
+  readonly distro: Distro;
+  readonly runId: string;
+}
 
 
 /** GenericContainer plus the one knob testcontainers 11 lacks: security options. */
@@ -23,14 +26,12 @@ class LabContainer extends GenericContainer {
   }
 }
 
-export type PrivilegeMode = 'privileged' | 'capabilities';
-
-function labContainer(mode: PrivilegeMode): LabContainer {
-  const c = new LabContainer(LAB_IMAGE)
+function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer {
+  const c = new LabContainer(labImage(spec.distro))
     .withCommand(['sleep', 'infinity'])
     // No route out: every address a spec uses lives in namespaces inside this container.
     .withNetworkMode('none')
-    .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: currentRunId() })
+    .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: spec.runId })
     // runc inside needs the host's cgroup hierarchy; bundles get unique cgroupsPath values.
     .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
     .withStartupTimeout(30_000);
@@ -44,13 +45,6 @@ function labContainer(mode: PrivilegeMode): LabContainer {
     .withUnmaskedSystemPaths();
 }
 
-export const PRIVILEGE_ENV = 'LESSON06_PRIVILEGE';
-let mode: PrivilegeMode | undefined = parseMode(process.env[PRIVILEGE_ENV]);
-
-function parseMode(v: string | undefined): PrivilegeMode | undefined {
-  return v === 'privileged' || v === 'capabilities' ? v : undefined;
-}
-
 /** A container that was created but refused to start is still ours to remove. */
 async function removeAttempt(attempt: string): Promise<void> {
   const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);
@@ -60,25 +54,22 @@ async function removeAttempt(attempt: string): Promise<void> {
 /**
  * `--privileged` first; where the engine refuses it (a host whose bounding set lacks a
  * capability: "unable to apply caps"), every capability the host has, unconfined seccomp and
- * AppArmor. Decided once per run (npm test passes it to the workers) or once per worker.
+ * AppArmor. The launcher decides once per run and puts the answer in the run configuration.
  */
-export async function detectPrivilegeMode(): Promise<PrivilegeMode> {
-  if (mode !== undefined) return mode;
+export async function detectPrivilegeMode(spec: LabContainerSpec): Promise<PrivilegeMode> {
   const attempt = `${process.pid}-${Date.now()}`;
   try {
-    const probe = await labContainer('privileged').withLabels({ [ATTEMPT_LABEL]: attempt }).start();
+    const probe = await labContainer(spec, 'privileged').withLabels({ [ATTEMPT_LABEL]: attempt }).start();
     await probe.stop({ remove: true, timeout: 0 });
-    mode = 'privileged';
+    return 'privileged';
   } catch (e) {
     await removeAttempt(attempt);
     if (!/apply caps|operation not permitted|privileged/i.test(String(e))) throw e;
-    mode = 'capabilities';
+    return 'capabilities';
   }
-  return mode;
 }
 
-/** Starts one lab container in the detected privilege mode. */
-export async function startLabContainer(): Promise<{ container: StartedTestContainer; mode: PrivilegeMode }> {
-  const m = await detectPrivilegeMode();
-  return { container: await labContainer(m).start(), mode: m };
+/** Starts one lab container in the given privilege mode. */
+export function startLabContainer(spec: LabContainerSpec, mode: PrivilegeMode): Promise<StartedTestContainer> {
+  return labContainer(spec, mode).start();
 }

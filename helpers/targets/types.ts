@@ -1,8 +1,8 @@
+import type { TargetKind } from '../run-config.js';
 import type { ExecOptions, ExecResult } from './exec.js';
 import type { Transcript } from './transcript.js';
 
-export type TargetKind = 'sandbox' | 'container' | 'host';
-export const TARGET_KINDS: readonly TargetKind[] = ['sandbox', 'container', 'host'];
+export type { TargetKind };
 
 /** Options a spec may give; `cwd` is deliberately absent: lesson paths are passed absolute. */
 export type TargetExecOptions = Omit<ExecOptions, 'cwd'>;

@@ -1,43 +1,102 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BadInputError } from '../../helpers/errors.js';
-import { parseTargetKind } from '../../helpers/targets/index.js';
-import type { TargetKind } from '../../helpers/targets/types.js';
+import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
+import { reportPathProblem } from '../../helpers/report/safe-write.js';
+import { DISTROS, defaultRunConfig, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
+import { single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
-/** What `npm test -- …` accepts on top of vitest's own options. */
-export interface TestCli {
-  readonly grep: string | undefined;
-  readonly target: TargetKind;
-  readonly junit: string | undefined;
-  /** An OCI runtime binary to verify instead of `runc` from PATH (sandbox target). */
-  readonly runtime: string | undefined;
-  /** `existing`: grade the lab already on this machine (npm run grade) instead of building labs. */
-  readonly lab: 'build' | 'existing';
-  /** Everything else goes to vitest unchanged. */
-  readonly passthrough: readonly string[];
+/** Where and as whom the command line is parsed; tests pass their own. */
+export interface ParseContext {
+  readonly pid: number;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly passwd?: () => string;
 }
 
-const OWN = new Set(['--grep', '-g', '--target', '--junit', '--lab', '--runtime']);
+export const processContext = (): ParseContext => ({ pid: process.pid, cwd: process.cwd(), env: process.env });
 
-function takeValue(argv: readonly string[], i: number, flag: string): string {
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new BadInputError(`${flag} needs a value`);
-  return v;
+export type Parsed = { readonly help: true } | { readonly help: false; readonly config: RunConfig };
+
+const GRADE_OPTIONS = {
+  netns: { type: 'string' },
+  'host-veth': { type: 'string' },
+  'ns-veth': { type: 'string' },
+  'host-ip': { type: 'string' },
+  'ns-ip': { type: 'string' },
+  bundle: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  grep: { type: 'string', short: 'g', multiple: true },
+  target: { type: 'string', multiple: true },
+  distro: { type: 'string', multiple: true },
+  junit: { type: 'string', multiple: true },
+  runtime: { type: 'string', multiple: true },
+  lab: { type: 'string', multiple: true },
+  lesson: { type: 'string', multiple: true },
+  ...GRADE_OPTIONS,
+  // vitest options that pass through (an explicit list; see usage)
+  reporter: { type: 'string', multiple: true },
+  bail: { type: 'string' },
+  maxWorkers: { type: 'string' },
+  testTimeout: { type: 'string' },
+  tagsFilter: { type: 'string', multiple: true },
+  silent: { type: 'boolean' },
+  shard: { type: 'string' },
+} as const;
+
+const NO_SELECTION = 'a run that selects no test is never green; choose tests with --grep';
+/** vitest options people reach for, and why this harness refuses each. */
+export const REFUSED: Refusals = {
+  '--watch': 'the suite builds namespaces and runs runc as root; run npm test again instead of watching',
+  '-w': 'watch mode is not supported; run npm test again',
+  '--ui': 'the interfaces are the console and reports/junit.xml',
+  '--retry': 'retries would hide flaky verdicts, and a flaky namespace check is a bug',
+  '--passWithNoTests': NO_SELECTION,
+  '--update': 'there are no snapshots to update',
+  '-u': 'there are no snapshots to update',
+  '--coverage': 'coverage of the harness is not a lesson verdict',
+  '--config': 'the harness chooses vitest configuration itself',
+  '--project': 'choose sections with --grep (npm run grade for grading)',
+  '--run': 'runs are always single runs',
+};
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new BadInputError(`${flag} "${value}" must be one of: ${allowed.join(', ')}`);
+  return value as T;
 }
 
-export function parseTestArgs(argv: readonly string[]): TestCli {
-  const values = new Map<string, string>();
-  const passthrough: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!OWN.has(flag)) {
-      passthrough.push(arg);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : takeValue(argv, i++, flag);
-    values.set(flag === '-g' ? '--grep' : flag, value);
+function invokerOf(env: NodeJS.ProcessEnv): Invoker | undefined {
+  const uid = Number(env.SUDO_UID);
+  const gid = Number(env.SUDO_GID);
+  return Number.isInteger(uid) && uid > 0 && Number.isInteger(gid) ? { uid, gid } : undefined;
+}
+
+function executableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
-  const grep = values.get('--grep');
+}
+
+/** `npm test -- …` (and `npm run grade -- …`, which is `--lab existing`). */
+export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
+  const v = strictParse(command, argv, OPTIONS, REFUSED);
+  if (v.help) return { help: true };
+  const lab = oneOf(single(v.lab, '--lab'), ['build', 'existing'] as const, '--lab', 'build');
+  const grading = lab === 'existing';
+  const runId = String(ctx.pid);
+
+  const givenGrade = Object.keys(GRADE_OPTIONS).filter((k) => v[k as keyof typeof GRADE_OPTIONS] !== undefined);
+  if (!grading && givenGrade.length > 0)
+    throw new BadInputError(`--${givenGrade[0]} describes a student's lab; it goes with npm run grade (or --lab existing)`);
+
+  const grep = single(v.grep, '--grep');
   if (grep !== undefined) {
     try {
       new RegExp(grep);
@@ -45,12 +104,71 @@ export function parseTestArgs(argv: readonly string[]): TestCli {
       throw new BadInputError(`--grep "${grep}" is not a valid regular expression`);
     }
   }
-  const lab = values.get('--lab') ?? 'build';
-  if (lab !== 'build' && lab !== 'existing') throw new BadInputError(`--lab "${lab}" must be "build" (default) or "existing"`);
-  return { grep, target: parseTargetKind(values.get('--target')), junit: values.get('--junit'), lab, runtime: values.get('--runtime'), passthrough };
-}
+  const targetText = single(v.target, '--target');
+  if (targetText === 'host') throw new BadInputError('--target host is the read-only grading target: run npm run grade');
+  const target = grading ? 'host' : oneOf(targetText, ['sandbox', 'container'] as const, '--target', 'sandbox');
+  if (grading && targetText !== undefined) throw new BadInputError('grading always runs on this machine (the host target); drop --target');
+  const distro: Distro = oneOf(single(v.distro, '--distro'), DISTROS, '--distro', 'bookworm');
+  if (single(v.distro, '--distro') !== undefined && target !== 'container')
+    throw new BadInputError('--distro chooses the lab image of --target container; add --target container');
 
-/** mocha's --grep is a regex over the full test name; vitest's -t is the same idea. */
-export function toVitestArgs(cli: TestCli): string[] {
-  return ['run', ...(cli.grep !== undefined ? ['--testNamePattern', cli.grep] : []), ...cli.passthrough];
+  const runtime = single(v.runtime, '--runtime') ?? 'runc';
+  if (runtime !== 'runc') {
+    if (target !== 'sandbox') throw new BadInputError('--runtime works with the sandbox target only');
+    if (!runtime.startsWith('/') || !executableFile(runtime))
+      throw new BadInputError(`--runtime "${runtime}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc)`);
+  }
+
+  const plan = grading ? gradePlan({ netns: v.netns, hostVeth: v['host-veth'], nsVeth: v['ns-veth'], hostIp: v['host-ip'], nsIp: v['ns-ip'], bundle: v.bundle }, runId, invokingHome(ctx.env, ctx.passwd)) : undefined;
+  const junit = resolve(ctx.cwd, single(v.junit, '--junit') ?? (grading ? 'reports/grade.xml' : 'reports/junit.xml'));
+  const problem = reportPathProblem(junit, plan ? [plan.bundleDir] : []);
+  if (problem) throw new BadInputError(`--junit: ${problem}`);
+
+  const lessonText = single(v.lesson, '--lesson');
+  const lesson = lessonText === undefined ? undefined : resolve(ctx.cwd, lessonText);
+  if (lesson !== undefined) {
+    try {
+      if (!statSync(lesson).isFile()) throw new Error('not a file');
+    } catch {
+      throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
+    }
+  }
+
+  const vitestArgs: string[] = [];
+  const bail = wholeNumber(v.bail, '--bail', 1, 10_000);
+  if (bail !== undefined) vitestArgs.push('--bail', String(bail));
+  const workers = wholeNumber(v.maxWorkers, '--maxWorkers', 1, 64);
+  if (workers !== undefined) vitestArgs.push('--maxWorkers', String(workers));
+  const timeout = wholeNumber(v.testTimeout, '--testTimeout', 1_000, 3_600_000);
+  if (timeout !== undefined) vitestArgs.push('--testTimeout', String(timeout));
+  if (v.silent) vitestArgs.push('--silent');
+  if (v.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new BadInputError(`--shard "${v.shard}" must be i/n with 1 <= i <= n, e.g. 1/2`);
+    vitestArgs.push('--shard', v.shard);
+  }
+  const reporters = v.reporter ?? [];
+  for (const r of reporters)
+    if (!/^[a-z-]+$/.test(r)) throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in reporters (default, verbose, dot, tap, …)`);
+
+  const tagsFilter = single(v.tagsFilter, '--tagsFilter');
+  return {
+    help: false,
+    config: defaultRunConfig({
+      mode: grading ? 'grade' : 'suite',
+      target,
+      distro,
+      runtime,
+      runId,
+      junit,
+      grep,
+      tagsFilter,
+      lesson,
+      reporters: grading ? reporters : reporters.length > 0 ? reporters : ['default'],
+      vitestArgs,
+      plan,
+      ci: ctx.env.CI === 'true' || ctx.env.CI === '1',
+      invoker: invokerOf(ctx.env),
+    }),
+  };
 }

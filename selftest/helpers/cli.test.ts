@@ -1,32 +1,84 @@
 import { describe, expect, test } from 'vitest';
-import { parseTestArgs, toVitestArgs } from '../../scripts/cli/test-args.js';
+import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
+import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
+import type { RunConfig } from '../../helpers/run-config.js';
 
-describe('npm test arguments', () => {
-  test('--grep becomes a test-name pattern; other options pass through', () => {
-    const cli = parseTestArgs(['--grep', 'exercise-3', '--reporter=verbose']);
-    expect(toVitestArgs(cli)).toEqual(['run', '--testNamePattern', 'exercise-3', '--reporter=verbose']);
+const ctx: ParseContext = { pid: 4242, cwd: '/work/clone', env: { HOME: '/root' }, passwd: () => 'alice:x:1000:1000::/home/alice:/bin/bash\n' };
+const config = (argv: string[], c: ParseContext = ctx): RunConfig => {
+  const p = parseTestArgs(argv, c);
+  if (p.help) throw new Error('unexpected --help');
+  return p.config;
+};
+
+describe('npm test arguments: one typed configuration', () => {
+  test('defaults: the lesson suite in sandboxes, runc from PATH, reports/junit.xml, named after this process', () => {
+    const c = config([]);
+    expect([c.mode, c.target, c.runtime, c.runId, c.junit, c.reporters]).toEqual(['suite', 'sandbox', 'runc', '4242', '/work/clone/reports/junit.xml', ['default']]);
+    expect(c.workDir).toMatch(/^\/tmp\/lesson06-run-4242-/);
   });
-  test('--grep=, -g and regexes work like mocha', () => {
-    expect(parseTestArgs(['--grep=^exercise-(1|2)']).grep).toBe('^exercise-(1|2)');
-    expect(parseTestArgs(['-g', 'common-error-4']).grep).toBe('common-error-4');
+  test('--grep, -g and --grep= are one regex over full names', () => {
+    expect(config(['--grep', 'exercise-3']).grep).toBe('exercise-3');
+    expect(config(['--grep=^exercise-(1|2)']).grep).toBe('^exercise-(1|2)');
+    expect(config(['-g', 'common-error-4']).grep).toBe('common-error-4');
   });
-  test('no --grep runs everything', () => {
-    expect(toVitestArgs(parseTestArgs([]))).toEqual(['run']);
+  test('reporters add to the JUnit reporter; listed vitest options pass through', () => {
+    const c = config(['--reporter=verbose', '--reporter', 'dot', '--bail', '1', '--maxWorkers', '2', '--shard', '1/2']);
+    expect(c.reporters).toEqual(['verbose', 'dot']);
+    expect(c.vitestArgs).toEqual(['--bail', '1', '--maxWorkers', '2', '--shard', '1/2']);
   });
-  test('bad input is one clear error', () => {
-    expect(() => parseTestArgs(['--grep', '('])).toThrow(/not a valid regular expression/);
-    expect(() => parseTestArgs(['--grep'])).toThrow(/--grep needs a value/);
-    expect(() => parseTestArgs(['--target', 'moon'])).toThrow(/unknown target "moon"/);
+  test('--help parses to help, whatever else is given', () => {
+    expect(parseTestArgs(['--help'], ctx)).toEqual({ help: true });
+    expect(parseTestArgs(['-h', '--grep', 'x'], ctx)).toEqual({ help: true });
   });
-  test('target defaults to sandbox', () => {
-    expect(parseTestArgs([]).target).toBe('sandbox');
+  test('under sudo the invoking user owns the files the run makes', () => {
+    expect(config([], { ...ctx, env: { SUDO_UID: '1000', SUDO_GID: '1000' } }).invoker).toEqual({ uid: 1000, gid: 1000 });
+    expect(config([]).invoker).toBeUndefined();
+  });
+  test('--lab existing is grading: host target, the lesson plan with ~ as the sudo user home, reports/grade.xml', () => {
+    const c = config(['--lab', 'existing', '--netns', 'my-net'], { ...ctx, env: { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' } });
+    expect([c.mode, c.target, c.junit]).toEqual(['grade', 'host', '/work/clone/reports/grade.xml']);
+    expect(c.plan?.netns).toBe('my-net');
+    expect(c.plan?.bundleDir).toBe('/home/alice/oci-netns-test');
+    expect(c.plan?.containerId).toBe('lesson06-grade-4242');
   });
 });
 
-describe('--lab', () => {
-  test('defaults to build; existing selects grading; anything else is refused', () => {
-    expect(parseTestArgs([]).lab).toBe('build');
-    expect(parseTestArgs(['--lab', 'existing', '--netns', 'x']).passthrough).toEqual(['--netns', 'x']);
-    expect(() => parseTestArgs(['--lab', 'mine'])).toThrow(/must be "build"/);
+describe('npm test arguments: every refusal is one clear error', () => {
+  const refused: Array<[string[], RegExp]> = [
+    [['--frobnicate'], /unknown option "--frobnicate" for npm test/],
+    [['--watch'], /does not take --watch/],
+    [['-w'], /does not take -w/],
+    [['--ui'], /does not take --ui/],
+    [['--retry', '2'], /retries would hide flaky verdicts/],
+    [['--passWithNoTests'], /selects no test is never green/],
+    [['specs/exercise-3.spec.ts'], /takes no bare arguments/],
+    [['--grep', '('], /not a valid regular expression/],
+    [['--grep'], /argument missing|--grep/],
+    [['--grep', 'a', '--grep', 'b'], /given 2 times/],
+    [['--target', 'moon'], /--target "moon" must be one of: sandbox, container/],
+    [['--target', 'host'], /read-only grading target/],
+    [['--distro', 'trixie'], /add --target container/],
+    [['--target', 'container', '--distro', 'sid'], /must be one of: bookworm, trixie/],
+    [['--runtime', '/nonexistent/runc'], /not an executable file/],
+    [['--runtime', 'runc-relative'], /not an executable file/],
+    [['--lab', 'mine'], /--lab "mine" must be one of: build, existing/],
+    [['--netns', 'x'], /goes with npm run grade/],
+    [['--lab', 'existing', '--host-veth', 'veth-host-is-too-long'], /at most 15/],
+    [['--lab', 'existing', '--ns-ip', '10.0.0.2'], /not an IPv4 address with a prefix length/],
+    [['--lab', 'existing', '--bundle', 'relative'], /must be an absolute path/],
+    [['--lab', 'existing', '--bundle', '/tmp/a,upperdir=/etc'], /cannot mount safely/],
+    [['--bail', 'x'], /--bail needs a whole number/],
+    [['--shard', '3/2'], /--shard "3\/2" must be i\/n/],
+    [['--reporter', './my-reporter.js'], /built-in reporters/],
+  ];
+  for (const [argv, says] of refused) test(argv.join(' '), () => expect(() => parseTestArgs(argv, ctx)).toThrow(says));
+});
+
+describe('npm run clean arguments', () => {
+  test('--dry-run, --all and --help; typos are refused instead of sweeping', () => {
+    expect(parseCleanArgs([])).toEqual({ help: false, dryRun: false, all: false });
+    expect(parseCleanArgs(['--dry-run', '--all'])).toEqual({ help: false, dryRun: true, all: true });
+    expect(parseCleanArgs(['--help'])).toEqual({ help: true });
+    expect(() => parseCleanArgs(['--dryrun'])).toThrow(/unknown option "--dryrun" for npm run clean/);
   });
 });

@@ -1,31 +1,30 @@
 import { describe, expect, test } from 'vitest';
-import { expandHome, invokingHome, parseGradeArgs } from '../../helpers/grade/options.js';
+import { expandHome, gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { readOnlyViolation } from '../../helpers/grade/guard.js';
 
 const passwd = (): string => 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n';
 
 describe('grade options', () => {
   test("defaults are the lesson's values; ~ is the sudo user's home", () => {
-    const o = parseGradeArgs([], { SUDO_USER: 'alice', HOME: '/root' }, passwd);
-    expect(o.plan.netns).toBe('container-net');
-    expect(o.plan.bundleDir).toBe('/home/alice/oci-netns-test');
-    expect(o.junit).toBe('reports/grade.xml');
+    const plan = gradePlan({}, '77', invokingHome({ SUDO_USER: 'alice', HOME: '/root' }, passwd));
+    expect(plan.netns).toBe('container-net');
+    expect(plan.bundleDir).toBe('/home/alice/oci-netns-test');
+    expect(plan.containerId).toBe('lesson06-grade-77');
     expect(invokingHome({ HOME: '/home/bob' }, passwd)).toBe('/home/bob');
     expect(expandHome('~/b', '/h')).toBe('/h/b');
   });
-  test('bad input is refused before anything runs', () => {
-    const bad: string[][] = [
-      ['--host-veth', 'a-very-long-interface'],
-      ['--ns-veth', 'a/b'],
-      ['--host-ip', '10.0.0.1'],
-      ['--ns-ip', '10.0.1.2/24'],
-      ['--bundle', 'relative'],
-      ['--bundle', '/tmp/a,b'],
-      ['--netns', '../etc'],
-      ['--colour', 'red'],
-      ['--netns'],
+  test('bad values are refused before anything runs', () => {
+    const bad = [
+      { hostVeth: 'a-very-long-interface' },
+      { nsVeth: 'a/b' },
+      { hostIp: '10.0.0.1' },
+      { nsIp: '10.0.1.2/24' },
+      { bundle: 'relative' },
+      { bundle: '/tmp/a,b' },
+      { bundle: '/tmp/a\\b' },
+      { netns: '../etc' },
     ];
-    for (const argv of bad) expect(() => parseGradeArgs(argv, { HOME: '/root' }, passwd), argv.join(' ')).toThrow();
+    for (const v of bad) expect(() => gradePlan(v, '1', '/root'), JSON.stringify(v)).toThrow();
   });
 });
 

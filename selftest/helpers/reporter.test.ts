@@ -16,6 +16,7 @@ const cases: CaseModel[] = [
     durationMs: 1500,
     state: 'failed',
     failures: ['Exercise 3, Step 1\n  expected: 3 received\n  diagnosis: Common Error 2 <&>'],
+    headline: 'expected 3 received; seen 0 received',
     transcript: '[1] $ runc run --bundle /root/oci-netns-test netns-test',
     ...splitAnnotations([
       { type: 'lesson-step', message: 'Exercise 3, Step 1' },
@@ -41,7 +42,8 @@ describe('JUnit report', () => {
   });
   test('a failure carries the diagnosis and the transcript; the step is a property', () => {
     const tc = suites[1].testcase;
-    expect(tc.failure.message).toContain('Common Error 2');
+    expect(tc.failure.message).toBe('expected 3 received; seen 0 received');
+    expect(tc.failure['#text']).toContain('diagnosis: Common Error 2 <&>');
     expect(tc.failure['#text']).toContain('runc run --bundle /root/oci-netns-test netns-test');
     const props = [tc.properties.property].flat().map((p: { name: string }) => p.name);
     expect(props).toContain('lesson.step');

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { CGROUP_PATTERN, currentRunId, harnessCgroupPath } from '../../helpers/targets/run-id.js';
+import { CGROUP_PATTERN, harnessCgroupPath } from '../../helpers/targets/run-id.js';
 
 describe('run-named cgroups', () => {
-  test('every harness cgroupsPath is one the sweep recognises, and names this run', () => {
-    const a = harnessCgroupPath().slice(1);
-    const b = harnessCgroupPath().slice(1);
+  test('every harness cgroupsPath is one the sweep recognises, and names its run', () => {
+    const a = harnessCgroupPath('4242').slice(1);
+    const b = harnessCgroupPath('4242').slice(1);
     expect(a).not.toBe(b);
-    expect(CGROUP_PATTERN.exec(a)?.[1]).toBe(currentRunId());
+    expect(CGROUP_PATTERN.exec(a)?.[1]).toBe('4242');
   });
 });

@@ -1,4 +1,3 @@
-import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,12 +5,12 @@ import { join } from 'node:path';
 import { Bundle } from '../../helpers/oci/bundle.js';
 import { runArgv, type ExecResult } from '../../helpers/targets/exec.js';
 import { LabBuilder } from '../../helpers/lesson/lab.js';
-import { exercise2Args, exercise2Namespaces } from '../../helpers/lesson/claims.js';
 import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
 import { inNetns, listNetns } from '../../helpers/net/ops.js';
-import { withArgs, withNamespaces } from '../../helpers/oci/config.js';
+import { lessonBundle } from '../../helpers/oci/lesson-bundle.js';
 import { Runc } from '../../helpers/oci/runtime.js';
 import { SandboxTarget } from '../../helpers/targets/sandbox.js';
+import { readJUnit } from './junit.js';
 
 export interface StudentLab {
   readonly t: SandboxTarget;
@@ -23,8 +22,7 @@ export interface StudentLab {
 /** The lab exactly as the lesson's commands build it (busybox binary only, jq edits), in a sandbox. */
 export async function lessonLab(s: StudentLab): Promise<void> {
   await s.lab.through(5);
-  await s.bundle.create({ applets: false, cgroupsPath: '/lesson06-selftest-unused' });
-  await s.bundle.patch(withNamespaces(exercise2Namespaces(s.plan.netnsPath)), withArgs(...exercise2Args(s.plan)));
+  await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused', adjusted: false });
 }
 
 function hashTree(dir: string, out: string[] = []): string[] {
@@ -79,13 +77,6 @@ export interface GradeRun {
   readonly after: string;
 }
 
-interface XmlCase {
-  name: string;
-  failure?: { message?: string };
-  skipped?: unknown;
-  properties?: { property?: { name: string; value: string } | Array<{ name: string; value: string }> };
-}
-
 /** Builds a student lab in a fresh sandbox, grades it with `npm run grade` running inside, and snapshots around it. */
 export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, extraArgs: readonly string[] = []): Promise<GradeRun> {
   const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
@@ -102,21 +93,12 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, e
       { timeoutMs: 120_000 },
     );
     const after = await snapshot(s);
-    let cases: GradedCase[] = [];
-    try {
-      const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
-      const xmlCases = [doc.testsuites?.testsuite ?? []].flat().flatMap((su: { testcase: XmlCase | XmlCase[] }) => [su.testcase].flat());
-      cases = xmlCases.map((c: XmlCase) => {
-        const skip = [c.properties?.property ?? []].flat().find((p) => p.name === 'skip.reason')?.value;
-        return {
-          id: c.name.split(':')[0] ?? c.name,
-          state: c.failure ? 'fail' : c.skipped !== undefined ? 'not checked' : 'pass',
-          message: c.failure?.message ?? skip ?? '',
-        };
-      });
-    } catch {
-      // no report: the assertions on exec show why
-    }
+    const cases = readJUnit(junit).map((c): GradedCase => ({
+      id: c.name.split(':')[0] ?? c.name,
+      state: c.state === 'passed' ? 'pass' : c.state === 'skipped' ? 'not checked' : 'fail',
+      // A failure's diagnosis (Common Error, fix) is in the body; a skip says what it needed.
+      message: c.state === 'skipped' ? (c.message ?? '') : `${c.message ?? ''}\n${c.body}`,
+    }));
     return { exec, cases, before, after };
   } finally {
     await t.dispose();

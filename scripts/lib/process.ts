@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { chalk } from 'zx';
+import { BadInputError } from '../../helpers/errors.js';
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
@@ -9,19 +10,20 @@ export async function passwordlessSudo(): Promise<boolean> {
   return r.exitCode === 0;
 }
 
-/** argv prefixed with `sudo -n` when not root; the same argv when root. */
-export async function privileged(argv: readonly string[]): Promise<string[]> {
-  if (isRoot()) return [...argv];
-  if (await passwordlessSudo()) return ['sudo', '-n', '--preserve-env=PATH,CI,LESSON06_TARGET,LESSON06_JUNIT,LESSON06_RUN_ID,LESSON06_GRADE_PLAN,LESSON06_PRIVILEGE,LESSON06_RUNTIME,TESTCONTAINERS_RYUK_DISABLED', ...argv];
-  fail(
-    'this needs root: ip netns, veth pairs and runc need CAP_SYS_ADMIN and CAP_NET_ADMIN.',
-    'run it as root (sudo npm …), or configure passwordless sudo for this user.',
-  );
+/** The one way a script refuses: `error:` and `next:` lines on stderr, exit 2, nothing created. */
+export function fail(what: string, next: string, code = 2): never {
+  process.stderr.write(`${chalk.red('error:')} ${what}\n${chalk.yellow('next:')}  ${next}\n`);
+  process.exit(code);
 }
 
-export function fail(what: string, next: string): never {
-  process.stderr.write(`${chalk.red('error:')} ${what}\n${chalk.yellow('next:')}  ${next}\n`);
-  process.exit(2);
+/** Runs a parser; bad input becomes `fail`, anything else is a harness bug and propagates. */
+export function parseOrFail<T>(parse: () => T, next: string): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof BadInputError) fail(e.message, next);
+    throw e;
+  }
 }
 
 /** Runs argv with the terminal attached and returns its exit code. */

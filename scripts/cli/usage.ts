@@ -1,0 +1,74 @@
+/** What --help prints; kept beside the parser so the two are read together. */
+export const TEST_USAGE = `Usage: npm test -- [options]
+
+Runs lesson 06 (runc and network namespaces) as isolated specs and writes a JUnit report.
+Needs root: as a user with passwordless sudo it re-runs itself through sudo -n.
+
+Harness options:
+  -g, --grep REGEX        run tests whose full name matches (names start with the section:
+                          exercise-1 … exercise-5, verify, cleanup, common-error-1 … 6, notes)
+  --target sandbox|container
+                          sandbox (default): a namespace sandbox per test on this machine;
+                          container: a privileged lab container (Docker) per worker
+  --distro bookworm|trixie
+                          Debian release of the lab image (with --target container)
+  --runtime PATH          verify this OCI runtime binary instead of runc from PATH (sandbox)
+  --junit FILE            JUnit report path (default reports/junit.xml)
+  --lesson FILE           the lesson document, for the annotated lesson (reports/lesson.md/.html)
+  --lab existing          grade the lab already on this machine (same as npm run grade)
+  -h, --help              this text
+
+vitest options that pass through:
+  --reporter NAME         add a console reporter (default, verbose, dot, …); the JUnit report
+                          and the closing line are always written
+  --bail N                stop after N failed tests (every failed test is still reported)
+  --maxWorkers N          worker processes (default 3)
+  --testTimeout MS        per-test timeout (default 90000)
+  --tagsFilter EXPR       run tests by tag (tags are the section names)
+  --shard I/N             run one part of N (merge the parts with npm run merge-reports)
+  --silent                hide the tests' console output
+
+Refused: --watch and --ui (one run, one verdict), --retry (retries hide flaky verdicts),
+--passWithNoTests (a run that selects nothing is an error), file arguments (use --grep).
+
+Exit: 0 every selected test passed; 1 a lesson check failed; 2 refused (bad option, nothing
+selected, missing prerequisite); 3 the harness itself broke (see the <error> entries).
+
+Examples:
+  npm test
+  npm test -- --grep exercise-3
+  npm test -- --grep '^(exercise-1|verify)' --reporter verbose
+  npm test -- --target container --distro trixie
+  npm run grade -- --bundle ~/my-bundle --junit out/alice.xml
+`;
+
+export const GRADE_USAGE = `Usage: npm run grade -- [options]
+
+Grades the lab a student built on this machine, read-only: the lesson's Verify section, check
+by check, then the student's bundle run once in the namespace (see README, "Grading").
+Needs root; with passwordless sudo it re-runs itself through sudo -n.
+
+Options (each defaults to the lesson's value):
+  --netns NAME            network namespace (container-net)
+  --host-veth NAME        host end of the veth pair (veth-host)
+  --ns-veth NAME          namespace end (veth-container)
+  --host-ip CIDR          host address (10.0.0.1/24)
+  --ns-ip CIDR            namespace address (10.0.0.2/24)
+  --bundle DIR            the student's bundle (~/oci-netns-test; ~ is the sudo user's home)
+  --junit FILE            the grader's report (reports/grade.xml; never a link, never in the bundle)
+  -h, --help              this text
+
+Exit: 0 every check passed; 1 a check failed; 2 refused; 3 the grader itself broke.
+`;
+
+export const CLEAN_USAGE = `Usage: npm run clean -- [options]
+
+Removes what crashed or killed runs left behind, and only that: lab containers, processes in
+harness cgroups, those cgroups and temporary directories named after a run that is no longer
+alive. A run that is still alive is never touched.
+
+Options:
+  --dry-run               list what would be removed; remove nothing
+  --all                   also the leftovers of live runs (only when no run is going on)
+  -h, --help              this text
+`;

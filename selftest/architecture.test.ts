@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/** The layers ARCHITECTURE.md describes, checked on the source itself. */
+const ROOTS = ['specs', 'fixtures', 'helpers', 'scripts', 'bench', 'selftest'];
+
+function files(dir: string, ext = /\.ts$/): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p, ext) : ext.test(n) ? [p] : [];
+  });
+}
+
+const sources = ROOTS.flatMap((r) => files(r)).concat(['vitest.config.ts', 'vitest.self.config.ts']);
+
+/** Relative imports of a file, resolved to repository paths (.js specifiers name .ts files). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.\.?\/[^']+)'/g)].map((m) => m[1] ?? '');
+  return specs.map((s) => normalize(join(dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+const graph = new Map(sources.map((f) => [f, importsOf(f)]));
+const layer = (f: string): string => f.split('/')[0] ?? f;
+
+/** Every cycle reachable in an import graph, as "a -> b -> a". */
+function findCycles(g: ReadonlyMap<string, readonly string[]>): string[] {
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (f: string, path: string[]): void => {
+    if (state.get(f) === 'done') return;
+    if (state.get(f) === 'open') {
+      cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+      return;
+    }
+    state.set(f, 'open');
+    for (const d of g.get(f) ?? []) visit(d, [...path, f]);
+    state.set(f, 'done');
+  };
+  for (const f of g.keys()) visit(f, []);
+  return cycles;
+}
+
+function violations(from: (f: string) => boolean, to: (f: string) => boolean): string[] {
+  return [...graph].flatMap(([f, deps]) => (from(f) ? deps.filter(to).map((d) => `${f} -> ${d}`) : []));
+}
+
+describe('import layers: specs → fixtures → helpers', () => {
+  test('helpers import nothing from fixtures, specs, scripts, selftest or bench', () => {
+    expect(violations((f) => layer(f) === 'helpers', (d) => ['fixtures', 'specs', 'scripts', 'selftest', 'bench'].includes(layer(d)))).toEqual([]);
+  });
+  test('fixtures import only helpers (and each other)', () => {
+    expect(violations((f) => layer(f) === 'fixtures', (d) => !['helpers', 'fixtures'].includes(layer(d)))).toEqual([]);
+  });
+  test('specs import only fixtures and helpers', () => {
+    expect(violations((f) => layer(f) === 'specs', (d) => !['helpers', 'fixtures'].includes(layer(d)))).toEqual([]);
+  });
+  test('the Target seam imports nothing from grading', () => {
+    expect(violations((f) => f.startsWith('helpers/targets/'), (d) => d.startsWith('helpers/grade/'))).toEqual([]);
+  });
+  test('no import cycles', () => {
+    expect(findCycles(graph)).toEqual([]);
+  });
+  test('the cycle check can fail: a cycle planted in a copy of the graph is found', () => {
+    const planted = new Map(graph);
+    planted.set('helpers/lesson/lab.ts', [...(graph.get('helpers/lesson/lab.ts') ?? []), 'helpers/lesson/breakage.ts']);
+    const cycles = findCycles(planted);
+    expect(cycles.some((c) => c.includes('helpers/lesson/lab.ts -> helpers/lesson/breakage.ts'))).toBe(true);
+  });
+});
+
+describe('folders that explain themselves', () => {
+  test('helpers/ has at most 8 loose files; the rest is grouped by subject', () => {
+    const loose = readdirSync('helpers').filter((n) => n.endsWith('.ts'));
+    expect(loose.length, loose.join(', ')).toBeLessThanOrEqual(8);
+  });
+  test('every import resolves to a file that exists', () => {
+    const missing = [...graph].flatMap(([f, deps]) => deps.filter((d) => !sources.includes(d) && !d.startsWith('node_modules')).map((d) => `${f} -> ${d}`));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('configuration flows one way', () => {
+  const all = [...sources, ...files('selftest/fakes', /.*/), ...files('fixtures', /\.sh$/), '.ci/run'];
+  test('LESSON06_* environment variables appear only in the run-configuration module', () => {
+    const users = all.filter((f) => f !== 'helpers/run-config.ts' && f !== 'selftest/architecture.test.ts' && /LESSON06_[A-Z]/.test(readFileSync(f, 'utf8')));
+    expect(users).toEqual([]);
+  });
+  test('nothing in helpers, fixtures or specs writes process.env', () => {
+    const writers = sources
+      .filter((f) => ['helpers', 'fixtures', 'specs'].includes(layer(f)))
+      .filter((f) => /process\.env(\.\w+|\[[^\]]+\])\s*(\?\?|\|\||&&)?=(?!=)/.test(readFileSync(f, 'utf8')));
+    expect(writers).toEqual([]);
+  });
+  test('process.env is read only at the process boundary (run-config, scripts, vitest.config)', () => {
+    const readers = sources
+      .filter((f) => ['helpers', 'fixtures', 'specs'].includes(layer(f)) && f !== 'helpers/run-config.ts')
+      .filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8')));
+    expect(readers.map((f) => relative('.', f))).toEqual([]);
+  });
+});
