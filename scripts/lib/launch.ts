@@ -43,7 +43,7 @@ function handBack(config: RunConfig): void {
     if (st.uid === 0) chownSync(p, uid, gid);
     if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
   };
-  for (const dir of ['node_modules/.vite', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
+  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
 }
 
 function readSummary(config: RunConfig): RunSummary | undefined {
