@@ -1,10 +1,12 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { checkPrintedView, checkRunOutcome } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
 import { VERIFY_PATH_QUERY } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/net/ops.js';
-import { networkNamespace, withArgs, withNetnsPath } from '../helpers/oci/config.js';
+import { interfaces, interfacesIfAny, listNetns, ping } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 describe('verify', { tags: ['verify'] }, () => {
   test('script check 1: container-net is in ip netns list', async ({ target, plan, lab, lesson }) => {
@@ -25,7 +27,7 @@ describe('verify', { tags: ['verify'] }, () => {
     check(lesson, r.exitCode === 0, {
       expected: `exit 0 (PASS: ${plan.hostVeth} interface exists)`,
       seen: `exit ${r.exitCode}; ${r.stderr}`,
-      commonError: fixes.noConnectivity(plan),
+      next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
     });
   });
 
@@ -33,7 +35,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('automated script, check 3 (host can reach namespace)');
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 1, waitSeconds: 1 });
-    check(lesson, r.result.exitCode === 0, {
+    check(lesson, r.ok, {
       expected: 'exit 0 (PASS: Host can reach namespace)',
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -44,34 +46,46 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('automated script, check 4 (namespace can reach host)');
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: plan.netns });
-    check(lesson, r.result.exitCode === 0, {
+    check(lesson, r.ok, {
       expected: 'exit 0 (PASS: Namespace can reach host)',
       seen: r.result.stdout + r.result.stderr,
-      commonError: fixes.noConnectivity(plan),
+      commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
     });
   });
 
-  test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lessonBundle, lesson }) => {
+  test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
-    const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]);
-    check(lesson, r.exitCode === 0 && JSON.parse(r.stdout) === plan.netnsPath, {
-      expected: `exit 0 printing "${plan.netnsPath}"`,
+    const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]);
+    check(lesson, r.exitCode === 0, {
+      expected: 'exit 0 (PASS: config.json configured correctly)',
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
     });
+    const printed = JSON.parse(r.stdout) as unknown;
+    check(lesson, printed === plan.netnsPath, {
+      expected: `the path it finds is "${plan.netnsPath}" (the script accepts any path; the harness does not)`,
+      seen: r.stdout,
+      commonError: fixes.missingNetns(plan),
+    });
   });
 
-  test('script check 5 passes for any path, even one naming no namespace', async ({ target, plan, lessonBundle, runc, lesson }) => {
+  test('script check 5 passes for any path, even one naming no namespace; runc then refuses it', async ({ target, plan, lessonBundle, runc, lesson }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
     const typo = `${plan.netnsPath}-typo`;
-    await lessonBundle.patch(withNetnsPath(typo));
+    await lessonBundle.patch(withNetnsPath(typo), withArgs('ip', 'addr'));
     const script = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]);
-    const config = await lessonBundle.config();
-    const run = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, script.exitCode === 0 && networkNamespace(config)?.path === typo && run.exitCode !== 0, {
-      expected: 'the jq check exits 0 for a wrong path, and runc then refuses to start',
-      seen: `jq exit ${script.exitCode}; runc exit ${run.exitCode}; ${run.stderr}`,
+    check(lesson, script.exitCode === 0 && script.stdout.includes(typo), {
+      expected: `the lesson's jq check exits 0 for the wrong path ${typo}`,
+      seen: outcomeText(script),
+      next: "compare the query with the lesson's verification script",
     });
+    const run = await runc.run(plan.containerId, lessonBundle.dir);
+    await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, run, {
+      symptoms: ['netns-missing'],
+      expected: `runc refuses to start: the namespace path ${typo} does not exist`,
+      whenRan: { commonError: fixes.wrongInterfaces(plan), next: `the runtime started a container although ${typo} names no namespace: it did not use the path` },
+    });
+    check(lesson, run.stderr.includes(typo), { expected: `runc's error names ${typo}`, seen: run.stderr, commonError: fixes.missingNetns(plan) });
     await lesson.erratum({
       id: 'E-verify-accepts-any-path',
       where: 'Verify, automated script check 5',
@@ -85,10 +99,11 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('manual checklist, items 1–2');
     await lab.through(5);
     const names = await listNetns(target);
+    check(lesson, names.includes(plan.netns), { expected: `"ip netns list" shows ${plan.netns}`, seen: names.join(', ') || '(none)', commonError: fixes.missingNetns(plan) });
     const host = findIface(await interfaces(target), plan.hostVeth);
-    check(lesson, names.includes(plan.netns) && host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
-      expected: `${plan.netns} listed; ${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
-      seen: `netns [${names.join(', ')}]; ${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',')}` : 'missing'}`,
+    check(lesson, host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
+      expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
+      seen: `${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',') || 'none'}` : 'missing'}`,
       commonError: fixes.noConnectivity(plan),
     });
   });
@@ -96,11 +111,18 @@ describe('verify', { tags: ['verify'] }, () => {
   test('manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24', async ({ target, plan, lab, lesson }) => {
     await lesson.step('manual checklist, item 3');
     await lab.through(5);
-    const inside = findIface(await interfacesAsTheLessonAsks(target, plan.netns), plan.nsVeth);
-    check(lesson, inside !== undefined && isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
+    const list = await interfacesIfAny(target, plan.netns, true);
+    check(lesson, list !== undefined, { expected: `"ip netns exec ${plan.netns} ip addr" runs`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
+    const inside = findIface(list, plan.nsVeth);
+    check(lesson, inside !== undefined, {
+      expected: `${plan.nsVeth} is listed inside ${plan.netns}`,
+      seen: list.map((i) => i.ifname).join(', '),
+      next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
+    });
+    check(lesson, isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
       expected: `${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)} inside ${plan.netns}`,
-      seen: inside ? `flags ${inside.flags.join(',')} inet ${inside.inet.join(',')}` : 'missing',
-      commonError: fixes.invisibleAfterMove(plan),
+      seen: `flags ${inside.flags.join(',')} inet ${inside.inet.join(',') || 'none'}`,
+      commonError: fixes.noConnectivity(plan),
     });
   });
 
@@ -116,16 +138,20 @@ describe('verify', { tags: ['verify'] }, () => {
     });
   });
 
-  test('manual 5: a container run with ip addr sees veth-container and its address', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('manual 5: a container run with ip addr sees veth-container and its address', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('manual checklist, item 5');
     await lab.through(5);
     await lessonBundle.patch(withArgs('ip', 'addr'));
+    const cx = { lesson, target, runc, plan };
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    const veth = findIface(parseIpAddrText(r.stdout), plan.nsVeth);
-    check(lesson, r.exitCode === 0 && veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+    await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr" and exits 0' });
+    const printed = parseIpAddrText(r.stdout);
+    const veth = findIface(printed, plan.nsVeth);
+    check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       expected: `the container lists ${plan.nsVeth} with ${formatCidr(plan.nsCidr)}`,
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
+      seen: outcomeText(r),
       commonError: fixes.wrongInterfaces(plan),
     });
+    checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
   });
 });

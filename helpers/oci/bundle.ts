@@ -1,3 +1,5 @@
+import { LessonCheckError } from '../lesson/diagnosis.js';
+import { formatArgv } from '../targets/exec.js';
 import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
 import type { Target } from '../targets/types.js';
@@ -8,7 +10,7 @@ export const BUSYBOX = '/bin/busybox';
 
 export interface BundleOptions {
   /**
-   * The lesson copies only the busybox binary; then `sh`, `ip` and `ping` do not exist in the
+   * The lesson copies only the busybox binary; then `sh`, `ip` and `ping` may not exist in the
    * rootfs. `true` also installs busybox's applet links so the lesson's commands can run.
    */
   readonly applets: boolean;
@@ -38,14 +40,37 @@ export class Bundle {
     return `${this.dir}/rootfs`;
   }
 
+  /** Exercise 2 Step 1. A runtime whose `spec` writes no OCI config fails the lesson there, not the harness. */
   async create(opts: BundleOptions): Promise<this> {
     await this.t.must(['mkdir', '-p', this.dir]);
-    await this.runc.spec(this.dir);
+    const spec = await this.runc.spec(this.dir);
+    const written = await this.t.exec(['cat', '--', this.configPath]);
+    let problem = written.exitCode === 0 ? '' : `config.json: ${written.stderr.trim()}`;
+    if (problem === '') {
+      try {
+        this.#config = parseConfig(written.stdout);
+      } catch (e) {
+        problem = `config.json: ${(e as Error).message}`;
+      }
+    }
+    if (problem !== '') {
+      throw new LessonCheckError({
+        ref: { section: 'exercise-2', step: 'Step 1' },
+        expected: `"${formatArgv(spec.argv)}" writes config.json, an OCI runtime configuration`,
+        seen: `exit ${spec.exitCode ?? '?'}; ${spec.stdout}${spec.stderr}; ${problem}`,
+        next: `check the runtime under test: "${this.runc.binary} --version" should name runc, and "${this.runc.binary} spec" should write config.json`,
+      });
+    }
     await this.t.must(['mkdir', '-p', ...ROOTFS_DIRS.map((d) => `${this.rootfs}/${d}`)]);
     await this.t.must(['cp', BUSYBOX, `${this.rootfs}/bin/`]);
-    if (opts.applets) await this.t.must(['chroot', this.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
+    if (opts.applets) await this.installApplets();
     await this.patch(withCgroupsPath(opts.cgroupsPath));
     return this;
+  }
+
+  /** `sh`, `ip`, `ping`… as links to the busybox binary the lesson copied. */
+  async installApplets(): Promise<void> {
+    await this.t.must(['chroot', this.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
   }
 
   async config(): Promise<OciConfig> {
