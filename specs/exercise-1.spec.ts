@@ -3,7 +3,7 @@ import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { interfacesIfAny, listNetns, ping } from '../helpers/net/ops.js';
+import { interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
 
 const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string => (list === undefined ? '(namespace not found)' : list.map((i) => i.ifname).join(', ') || '(none)');
@@ -43,11 +43,16 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 3');
     await lab.through(3);
     const host = await interfacesIfAny(target);
-    check(lesson, findIface(host ?? [], plan.hostVeth) !== undefined, {
-      expected: `${plan.hostVeth} stays on the host`,
-      seen: names(host),
-      next: `move ${plan.nsVeth}, not ${plan.hostVeth}: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
-    });
+    if (findIface(host ?? [], plan.hostVeth) === undefined) {
+      const movedInstead = await linkExists(target, plan.hostVeth, plan.netns);
+      check(lesson, false, {
+        expected: `${plan.hostVeth} stays on the host`,
+        seen: `host: ${names(host)}; ${plan.hostVeth} ${movedInstead ? `is in ${plan.netns}` : 'is nowhere'}`,
+        next: movedInstead
+          ? `move ${plan.nsVeth}, not ${plan.hostVeth}: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`
+          : `the pair no longer exists: create it again ("ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}", Step 2) and move ${plan.nsVeth} (Step 3)`,
+      });
+    }
     check(lesson, findIface(host ?? [], plan.nsVeth) === undefined, {
       expected: `${plan.nsVeth} is no longer listed on the host`,
       seen: names(host),
