@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { diagnosisOf, expectFailure, fullName } from './support/expect-failures.js';
 import { runSuite, type SuiteRun } from './support/run-suite.js';
-import { FAKE_RUNTIMES, NON_RUNTIME_ERRATA, type FakeRuntime } from './support/verdicts.js';
+import { FAKE_FIRST_CHECKS, FAKE_RUNTIMES, NON_RUNTIME_ERRATA, type FakeRuntime } from './support/verdicts.js';
 
 /**
  * The whole suite under each fake runtime (selftest/fakes): exactly the tests that may pass do,
  * so no test can start passing for the wrong reason, and every failure is a diagnosed check.
  * The five runs go side by side; each is a full suite, mostly waiting on ip and runc.
  */
-const fullName = (c: { suite: string; name: string }): string => `${c.suite} ${c.name}`;
 const runs = new Map<FakeRuntime, Promise<SuiteRun>>();
 const runUnder = (fake: FakeRuntime): Promise<SuiteRun> => {
   let r = runs.get(fake);
@@ -20,7 +20,6 @@ const runUnder = (fake: FakeRuntime): Promise<SuiteRun> => {
 };
 const errataIds = (run: SuiteRun): string[] =>
   [...new Set(run.cases.flatMap((c) => c.properties.filter((p) => p.name === 'erratum').map((p) => /^(E-[\w-]+)/.exec(p.value)?.[1] ?? p.value)))].sort();
-const diagnosisOf = (body: string): string => body.split('--- transcript ---')[0] ?? '';
 
 describe.concurrent('fake runtimes: the exact set of tests that pass under each', () => {
   for (const [fake, want] of Object.entries(FAKE_RUNTIMES) as Array<[FakeRuntime, (typeof FAKE_RUNTIMES)[FakeRuntime]]>) {
@@ -33,6 +32,13 @@ describe.concurrent('fake runtimes: the exact set of tests that pass under each'
       const expected = want.passes === 'all' ? run.cases.map(fullName).sort() : [...want.passes].sort();
       expect(passed).toEqual(expected);
       expect(run.exec.exitCode).toBe(want.passes === 'all' ? 0 : 1);
+    });
+  }
+
+  for (const [fake, fails] of Object.entries(FAKE_FIRST_CHECKS) as Array<[FakeRuntime, NonNullable<(typeof FAKE_FIRST_CHECKS)[FakeRuntime]>]>) {
+    test(`${fake}: each Verify and Exercise 3 test fails at its first check, with its diagnosis`, { timeout: 300_000 }, async () => {
+      const run = await runUnder(fake);
+      for (const f of fails) expectFailure(run, f);
     });
   }
 

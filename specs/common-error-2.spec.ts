@@ -1,5 +1,5 @@
 import { describe, test } from '../fixtures/index.js';
-import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, type ProofContext } from '../fixtures/proofs.js';
+import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, labPath, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { labStepCommands } from '../helpers/lesson/lab.js';
 import { formatCidr } from '../helpers/net/cidr.js';
@@ -23,10 +23,10 @@ async function brokenRun(cx: ProofContext, bundle: Bundle, what: string): Promis
 
 /** After the lesson's fix: three replies, and they crossed veth-container. */
 async function fixedRun(cx: ProofContext, bundle: Bundle): Promise<void> {
-  const before = await countersOf(cx, cx.plan.netnsPath, cx.plan.nsVeth);
+  const before = await countersOf(cx, labPath(cx.plan));
   const r = await cx.runc.run(cx.plan.containerId, bundle.dir);
   await checkRunOutcome(cx, bundle, r, { symptoms: ['ok'], expected: 'after the fix: exit 0 and 3 replies' });
-  await checkRepliesCrossed(cx, before, r, cx.plan.netnsPath, cx.plan.nsVeth);
+  await checkRepliesCrossed(cx, before, r, labPath(cx.plan));
 }
 
 describe('common-error-2', { tags: ['common-error-2'] }, () => {

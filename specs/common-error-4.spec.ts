@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { check, describe, test } from '../fixtures/index.js';
-import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf } from '../fixtures/proofs.js';
+import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, labPath } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { parsePingSummary } from '../helpers/net/ip.js';
 import { readIcmp } from '../helpers/net/counters.js';
@@ -17,11 +17,11 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     await lab.through(5);
     await buildWan(target);
     const cx = { lesson, target, runc, plan };
-    const before = await countersOf(cx, plan.netnsPath, plan.nsVeth);
+    const before = await countersOf(cx, labPath(plan));
     const host = await runc.run(plan.containerId, lessonBundle.dir);
     checkPrintedView(cx, ipOutputOf(host.stdout), await interfaces(target, plan.netns), plan.netns);
     await checkRunOutcome(cx, lessonBundle, host, { symptoms: ['ok'], expected: `the container pings ${plan.hostCidr.address}: 3 replies` });
-    await checkRepliesCrossed(cx, before, host, plan.netnsPath, plan.nsVeth);
+    await checkRepliesCrossed(cx, before, host, labPath(plan));
     await lessonBundle.patch(withArgs('ping', '-c', '1', '-W', '1', WAN.remoteCidr.address));
     const wan = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, wan, {
@@ -69,7 +69,8 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     const hostForwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
     for (const fix of NAT_FIXES) await applyNatFix(target, plan, fix);
     await lessonBundle.patch(withArgs('sh', '-c', `ip addr && ping -c 1 -W 2 ${WAN.remoteCidr.address}`));
-    const before = await countersOf(cx, plan.netnsPath, plan.nsVeth);
+    const toWan = { from: plan.netnsPath, via: plan.nsVeth, to: WAN_PATH };
+    const before = await countersOf(cx, toWan);
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
     check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 1, {
@@ -77,7 +78,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
       seen: outcomeText(r),
       commonError: fixes.noExternal(plan),
     });
-    await checkRepliesCrossed(cx, before, r, plan.netnsPath, plan.nsVeth);
+    await checkRepliesCrossed(cx, before, r, toWan);
     const masq = await masqueradePackets(target);
     const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
     check(lesson, masq > 0 && routeBack.exitCode !== 0, {

@@ -129,9 +129,16 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     ];
     for (const w of wanted) {
       const i = findIface(w.list, w.name);
-      check(lesson, i !== undefined && isUp(i), {
+      check(lesson, i !== undefined, {
+        expected: `${w.name} exists (${w.where})`,
+        seen: `${w.where}: ${names(w.list)}`,
+        next: w.inNamespace
+          ? `${w.name} is not in ${plan.netns}: move it there with "ip link set ${w.name} netns ${plan.netns}" (Step 3)`
+          : `create the pair again: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
+      });
+      check(lesson, isUp(i), {
         expected: `${w.name} (${w.where}) has the UP flag`,
-        seen: i ? `flags ${i.flags.join(',')}` : 'no such interface',
+        seen: `flags ${i.flags.join(',')}`,
         commonError: fixes.bringUp(plan, w.name, w.inNamespace),
       });
     }

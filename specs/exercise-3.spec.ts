@@ -2,10 +2,12 @@ import { check, describe, test } from '../fixtures/index.js';
 import {
   checkJoined,
   checkLessonEdits,
+  checkRanAndPrinted,
   checkPrintedView,
   checkRepliesCrossed,
   checkRunOutcome,
   countersOf,
+  labPath,
   ipOutputOf,
   startIdle,
 } from '../fixtures/proofs.js';
@@ -57,7 +59,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await checkLessonEdits(cx, lessonBundle);
-    const before = await countersOf(cx, plan.netnsPath, plan.nsVeth);
+    const before = await countersOf(cx, labPath(plan));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     if (!pingedAll(r, CLAIMED_PING_COUNT)) {
       const seen = ipOutputOf(r.stdout);
@@ -69,7 +71,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
         whenOk: { next: 'the run exited 0 without the ping summary: the runtime did not run the lesson\'s process' },
       });
     }
-    await checkRepliesCrossed(cx, before, r, plan.netnsPath, plan.nsVeth);
+    await checkRepliesCrossed(cx, before, r, labPath(plan));
   });
 
   test("step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW", async ({ target, plan, lab, makeBundle, runc, lesson }) => {
@@ -79,22 +81,19 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['net-raw'] } });
     const config = await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs(...exercise2Args(plan)));
     const caps = config.process.capabilities?.bounding ?? [];
-    const before = await countersOf(cx, plan.netnsPath, plan.nsVeth);
+    const before = await countersOf(cx, labPath(plan));
     const r = await runc.run(plan.containerId, bundle.dir);
-    checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
+    await checkRanAndPrinted(cx, bundle, r, await interfaces(target, plan.netns), plan.netns);
+    // The known deviation is a refusal for want of the capability: with it granted, only replies will do.
+    const granted = caps.includes(NET_RAW);
     const symptom = await checkRunOutcome(cx, bundle, r, {
-      symptoms: ['ok', 'ping-not-permitted'],
-      expected: `three replies (the lesson), or busybox ping refused for want of ${NET_RAW} (erratum)`,
+      symptoms: granted ? ['ok'] : ['ok', 'ping-not-permitted'],
+      expected: granted ? `three replies (${NET_RAW} is in the bounding set)` : `three replies (the lesson), or busybox ping refused for want of ${NET_RAW} (erratum)`,
     });
     if (symptom === 'ok') {
-      await checkRepliesCrossed(cx, before, r, plan.netnsPath, plan.nsVeth);
+      await checkRepliesCrossed(cx, before, r, labPath(plan));
       return;
     }
-    check(lesson, !caps.includes(NET_RAW), {
-      expected: `ping is refused only when ${NET_RAW} is missing from the bounding set`,
-      seen: `bounding set: ${caps.join(', ')}; ${outcomeText(r)}`,
-      next: 'the runtime refused a raw socket although the capability is granted: check the runtime and seccomp profile',
-    });
     await lesson.erratum({
       id: 'E-ping-needs-net-raw',
       where: 'Exercise 3 Step 1',
@@ -103,14 +102,14 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       evidence: `${r.stdout}${r.stderr}`.split('\n').filter((l) => /ping|denied|permitted/i.test(l)).join('\n'),
     });
     await bundle.patch(withCapability(NET_RAW));
-    const again = await countersOf(cx, plan.netnsPath, plan.nsVeth);
+    const again = await countersOf(cx, labPath(plan));
     const fixed = await runc.run(plan.containerId, bundle.dir);
     check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), {
       expected: `with ${NET_RAW} added: exit 0 and ${CLAIMED_PING_COUNT} replies`,
       seen: outcomeText(fixed),
       commonError: fixes.noConnectivity(plan),
     });
-    await checkRepliesCrossed(cx, again, fixed, plan.netnsPath, plan.nsVeth);
+    await checkRepliesCrossed(cx, again, fixed, labPath(plan));
   });
 
   test("proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
@@ -125,12 +124,6 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await lesson.step('Step 2');
     await lab.through(5);
     const c = await startIdle({ lesson, target, runc, plan }, plan.containerId, lessonBundle);
-    const state = await runc.state(plan.containerId);
-    check(lesson, state?.pid === c.pid && state.status === 'running', {
-      expected: `"runc state ${plan.containerId}" says running with pid ${c.pid}`,
-      seen: JSON.stringify(state) ?? 'no state',
-      next: `the runtime does not report the container it started: check "${runc.binary} --version"`,
-    });
     const pids = await target.exec(['ip', 'netns', 'pids', plan.netns]);
     check(lesson, pids.stdout.split('\n').includes(String(c.pid)), {
       expected: `"ip netns pids ${plan.netns}" lists ${c.pid}`,
@@ -144,14 +137,9 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.containerId, lessonBundle);
-    checkJoined(cx, c, plan.netnsPath);
     const inside = await runc.exec(plan.containerId, ['ip', 'addr']);
     const fromNetns = await interfacesAsTheLessonAsks(target, plan.netns);
-    check(lesson, inside.exitCode === 0, {
-      expected: `"runc exec ${plan.containerId} ip addr" runs in the container`,
-      seen: outcomeText(inside),
-      next: 'runc exec failed: read its error above',
-    });
     checkPrintedView(cx, parseIpAddrText(inside.stdout), fromNetns, `"ip netns exec ${plan.netns} ip addr"`);
+    checkJoined(cx, c, plan.netnsPath);
   });
 });

@@ -11,6 +11,7 @@ import { waitFor } from '../helpers/wait.js';
 
 const out = (r: ExecResult): string => `exit ${r.exitCode}; ${r.stdout}${r.stderr}`;
 const POD_NET = '/var/run/netns/shared-pod-net';
+const C1_TO_C2 = { from: '/var/run/netns/c1', via: 'eth0', to: '/var/run/netns/c2' };
 
 describe('notes', { tags: ['notes'] }, () => {
   test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, plan, makeBundle, runc, lesson }) => {
@@ -79,16 +80,18 @@ describe('notes', { tags: ['notes'] }, () => {
     const cx = { lesson, target, runc, plan };
     const b = await makeBundle(`${target.home}/bridge-test`);
     await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('sh', '-c', 'ip addr && ping -c 1 -W 1 172.17.0.3'));
-    const before = await countersOf(cx, '/var/run/netns/c1', 'eth0');
+    const before = await countersOf(cx, C1_TO_C2);
     const r = await runc.run('bridge-test', b.dir);
     checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, 'c1'), 'c1');
     await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: 'the container pings c2 (172.17.0.3): 1 reply' });
-    await checkRepliesCrossed(cx, before, r, '/var/run/netns/c1', 'eth0');
+    await checkRepliesCrossed(cx, before, r, C1_TO_C2);
   });
 });
 
 const CNI_NETNS = 'cni-test';
 const CNI_NETNS_PATH = `/var/run/netns/${CNI_NETNS}`;
+/** The CNI gateway is the bridge's address, in the lab host's own namespace. */
+const CNI_TO_GATEWAY = { from: CNI_NETNS_PATH, via: 'eth0', to: undefined };
 
 async function cniAdd(t: Target): Promise<{ r: ExecResult; result: CniResult }> {
   await t.must(['ip', 'netns', 'add', CNI_NETNS]);
@@ -128,13 +131,13 @@ describe('notes', { tags: ['notes'] }, () => {
     });
     const b = await makeBundle(`${target.home}/cni-test`);
     await b.patch(withNetnsPath(CNI_NETNS_PATH), withArgs('sh', '-c', `ip addr && ping -c 1 -W 1 ${gw}`));
-    const before = await countersOf(cx, CNI_NETNS_PATH, 'eth0');
+    const before = await countersOf(cx, CNI_TO_GATEWAY);
     const r = await runc.run('cni-ctr', b.dir);
     const printed = ipOutputOf(r.stdout);
     checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
     check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { expected: `the container sees eth0 with ${ip}`, seen: out(r), commonError: fixes.wrongInterfaces(plan) });
     await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
-    await checkRepliesCrossed(cx, before, r, CNI_NETNS_PATH, 'eth0');
+    await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
   });
 
   test('CNI CHECK with the previous result succeeds', async ({ target, lesson }) => {

@@ -131,8 +131,9 @@ export function parseLinkCounters(stdout: string, name: string): LinkCounters | 
 export interface IcmpCounters {
   readonly outEchos: number;
   readonly inEchoReps: number;
-  /** Echo requests this namespace received. */
+  /** Echo requests this namespace received, and the replies it sent. */
   readonly inEchos: number;
+  readonly outEchoReps: number;
 }
 
 export function parseIcmpCounters(snmp: string): IcmpCounters | undefined {
@@ -140,6 +141,6 @@ export function parseIcmpCounters(snmp: string): IcmpCounters | undefined {
   const [names, values] = lines.map((l) => l.slice(6).trim().split(/\s+/));
   if (!names || !values || names.length !== values.length) return undefined;
   const get = (k: string): number => Number(values[names.indexOf(k)]);
-  const out = { outEchos: get('OutEchos'), inEchoReps: get('InEchoReps'), inEchos: get('InEchos') };
+  const out = { outEchos: get('OutEchos'), inEchoReps: get('InEchoReps'), inEchos: get('InEchos'), outEchoReps: get('OutEchoReps') };
   return Object.values(out).every(Number.isFinite) ? out : undefined;
 }

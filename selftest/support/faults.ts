@@ -49,6 +49,13 @@ export const FAULTS = {
   // The lab undone after it was built.
   'ns-veth-deleted': after('ns-veth-deleted', 3, (p) => [inNetns(p.netns, ['ip', 'link', 'del', p.nsVeth])]),
   'netns-missing': after('netns-missing', 5, (p) => [['ip', 'netns', 'del', p.netns]]),
+  'veth-pair-deleted': after('veth-pair-deleted', 5, (p) => [['ip', 'link', 'del', p.hostVeth]]),
+  'ns-veth-moved-away': after('ns-veth-moved-away', 5, (p) => [
+    ['ip', 'netns', 'add', OTHER_NETNS],
+    inNetns(p.netns, ['ip', 'link', 'set', p.nsVeth, 'netns', OTHER_NETNS]),
+  ]),
+  // The host's address also given to the namespace: pings "work" without crossing the veth.
+  'host-ip-inside-netns': after('host-ip-inside-netns', 5, (p) => [inNetns(p.netns, ['ip', 'addr', 'add', `${p.hostCidr.address}/32`, 'dev', 'lo'])]),
   // Exercise 2: each edit of the lesson's bundle missing or wrong.
   'edit-path-missing': { name: 'edit-path-missing', config: (c) => withoutNetnsPath(c) },
   'edit-path-typo': { name: 'edit-path-typo', config: (c, p) => withNetnsPath(`${p.netnsPath}x`)(c) },
