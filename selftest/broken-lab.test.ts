@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { expectFailure, fullName } from './support/expect-failures.js';
 import { runSuite } from './support/run-suite.js';
 import { FAULTS } from './support/faults.js';
-import { FAULT_CASES } from './support/verdicts.js';
+import { FAULT_SCENARIOS, judge, scenarioConfig } from './support/scenarios.js';
 import { limit } from './support/limit.js';
 
 /** Child suites at once: each is mostly waiting on ip and runc, and CI has two cores. */
@@ -37,19 +35,14 @@ describe('a broken lab is caught', () => {
  */
 describe.concurrent('broken labs: the failing check and its diagnosis', () => {
   test('the catalogue covers every fault, and has at least 24', () => {
-    expect([...new Set(FAULT_CASES.map((c) => c.fault))].sort()).toEqual(Object.keys(FAULTS).sort());
+    expect([...new Set(FAULT_SCENARIOS.map((c) => c.fault))].sort()).toEqual(Object.keys(FAULTS).sort());
     expect(Object.keys(FAULTS).length).toBeGreaterThanOrEqual(24);
   });
-  for (const c of FAULT_CASES) {
-    const title = c.fails.map((f) => `"${f.test}" at "${f.check}" (${f.diagnosis})`).join('; ');
-    test(`${c.fault}${c.runtime ? ` under ${c.runtime}` : ''} → ${title}`, async () => {
-      const runtime = c.runtime ? { runtime: resolve('selftest/fakes', c.runtime) } : {};
-      const run = await pool(() => runSuite(c.grep, { fault: c.fault, ...runtime }));
-      const report = run.cases.map((k) => `${k.state} ${fullName(k)}: ${k.message ?? ''}`).join('\n');
-      expect(run.cases.length, `${report}\n${run.exec.stderr.slice(-1500)}`).toBeGreaterThan(0);
-      expect(run.cases.filter((k) => k.state === 'error').map(fullName), report).toEqual([]);
-      expect(run.cases.filter((k) => k.state !== 'passed').map(fullName).sort(), report).toEqual(c.fails.map((f) => f.test).sort());
-      for (const f of c.fails) expectFailure(run, f);
+  for (const s of FAULT_SCENARIOS) {
+    const title = s.fails.map((f) => `"${f.test}" at "${f.check}" (${f.diagnosis})`).join('; ');
+    test(`${s.name} → ${title}`, async () => {
+      const run = await pool(() => runSuite(s.grep, scenarioConfig(s)));
+      expect(judge(run, s)).toEqual([]);
     });
   }
 });

@@ -1,5 +1,4 @@
-import { expect } from 'vitest';
-import type { SuiteRun } from './run-suite.js';
+import type { ReportedCase } from './junit.js';
 import type { ExpectedFailure } from './verdicts.js';
 
 export const fullName = (c: { suite: string; name: string }): string => `${c.suite} ${c.name}`;
@@ -7,18 +6,14 @@ export const fullName = (c: { suite: string; name: string }): string => `${c.sui
 /** The part of a failure's body before its transcript: the diagnosis. */
 export const diagnosisOf = (body: string): string => body.split('--- transcript ---')[0] ?? '';
 
-/** The test failed at the expected check, with a diagnosis naming the expected cause. */
-export function expectFailure(run: SuiteRun, f: ExpectedFailure): void {
-  const c = run.cases.find((k) => fullName(k) === f.test);
-  expect(c?.state, `${f.test} should fail`).toBe('failed');
-  const expected = (c?.message ?? '').split('; seen ')[0];
-  const diagnosis = diagnosisOf(c?.body ?? '');
-  expect(expected, `${f.test}: the failing check\n${diagnosis}`).toContain(f.check);
-  if (f.diagnosis === 'next') {
-    expect(diagnosis, `${f.test}: a next step, no Common Error`).not.toContain('diagnosis: Common Error');
-    expect(diagnosis, f.test).toMatch(/\n {2}next: {5}/);
-  } else {
-    expect(diagnosis, f.test).toContain(`diagnosis: ${f.diagnosis}:`);
-  }
-  expect(diagnosis, f.test).toContain(f.says);
+/** Why a reported test is not the expected failure, or undefined when it is (one reading, shared with the mutation run). */
+export function failureProblem(c: ReportedCase | undefined, f: ExpectedFailure): string | undefined {
+  if (c?.state !== 'failed') return `${f.test}: expected to fail, was ${c?.state ?? 'not run'}`;
+  const expected = (c.message ?? '').split('; seen ')[0] ?? '';
+  const diagnosis = diagnosisOf(c.body);
+  if (!expected.includes(f.check)) return `${f.test}: failed at "${expected}", not at "${f.check}"`;
+  if (f.diagnosis === 'next' && (diagnosis.includes('diagnosis: Common Error') || !/\n {2}next: {5}/.test(diagnosis))) return `${f.test}: expected a next step and no Common Error:\n${diagnosis}`;
+  if (f.diagnosis !== 'next' && !diagnosis.includes(`diagnosis: ${f.diagnosis}:`)) return `${f.test}: expected ${f.diagnosis}:\n${diagnosis}`;
+  if (!diagnosis.includes(f.says)) return `${f.test}: the diagnosis does not say "${f.says}":\n${diagnosis}`;
+  return undefined;
 }

@@ -14,11 +14,11 @@ export interface SuiteRun {
  * Runs the real lesson suite in a child vitest (the product's config plus the breakage seam)
  * with a run configuration of its own, and reads its JUnit file.
  */
-export async function runSuite(grep: string | undefined, over: Partial<RunConfig> = {}, opts: { timeoutMs?: number } = {}): Promise<SuiteRun> {
+export async function runSuite(grep: string | undefined, over: Partial<RunConfig> = {}, opts: { timeoutMs?: number; cwd?: string } = {}): Promise<SuiteRun> {
   const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   try {
     const config = defaultRunConfig({ grep, junit: join(dir, 'junit.xml'), workDir: join(dir, 'work'), ...over });
-    const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--config', 'selftest/vitest.suite.config.ts'], { env: configToEnv(config), timeoutMs: opts.timeoutMs ?? 180_000 });
+    const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--config', 'selftest/vitest.suite.config.ts'], { env: configToEnv(config), timeoutMs: opts.timeoutMs ?? 180_000, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     return { exec, cases: readJUnit(config.junit) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
