@@ -10,6 +10,8 @@ export interface ThrowawayUser {
   readonly gid: number;
   readonly home: string;
   readonly sudoers: string | undefined;
+  /** tsx's cache directory for this uid already existed (a deleted user's, with a reused uid): not ours to remove. */
+  readonly tsxCacheExisted: boolean;
 }
 
 async function must(argv: readonly string[], timeoutMs = 120_000): Promise<ExecResult> {
@@ -37,17 +39,17 @@ export async function createUser(name: string, passwordlessSudo: boolean): Promi
     writeFileSync(sudoers, `${name} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
     await must(['visudo', '--check', '--quiet', '--file', sudoers]);
   }
-  return { name, uid, gid, home, sudoers };
+  return { name, uid, gid, home, sudoers, tsxCacheExisted: existsSync(`/tmp/tsx-${uid}`) };
 }
 
-/** Removes the user, its home, its sudoers file and what its runs cached in /tmp (tsx keeps /tmp/tsx-<uid>). */
+/** Removes the user, its home, its sudoers file and what its runs cached in /tmp (tsx keeps /tmp/tsx-<uid>), if that was new. */
 export async function removeUser(u: ThrowawayUser): Promise<string[]> {
   const problems: string[] = [];
   if (u.sudoers) rmSync(u.sudoers, { force: true });
   const r = await runArgv(['userdel', '--remove', u.name], { timeoutMs: 60_000 });
   // userdel warns (exit 12) when the mail spool it also removes does not exist; the user is gone all the same.
   if (r.exitCode !== 0 && r.exitCode !== 12) problems.push(`userdel ${u.name}: exit ${r.exitCode} ${r.stderr.trim()}`);
-  rmSync(`/tmp/tsx-${u.uid}`, { recursive: true, force: true });
+  if (!u.tsxCacheExisted) rmSync(`/tmp/tsx-${u.uid}`, { recursive: true, force: true });
   if (existsSync(u.home)) problems.push(`${u.home} still exists`);
   return problems;
 }
