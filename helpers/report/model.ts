@@ -5,17 +5,22 @@ import { decodeErratum, type Erratum } from '../lesson/errata.js';
 export interface CaseModel {
   readonly section: string;
   readonly name: string;
+  /** Every describe block and the test's name, as the console heads its transcript: "exercise-1 › step 6: …". */
+  readonly fullName: string;
   readonly file: string;
+  /** When the test started (epoch ms); absent for what never started (a spec file that did not load). */
+  readonly startTime?: number;
   readonly durationMs: number;
   /** `error`: the harness itself broke (a fixture, a crash), not the lesson check. */
   readonly state: 'passed' | 'failed' | 'error' | 'skipped';
+  /** Why a selected test did not run to a verdict; the JUnit <skipped message>. */
   readonly skipNote?: string;
   readonly steps: readonly string[];
   /** Full text of each failure: the diagnosis, or the harness error with its stack. */
   readonly failures: readonly string[];
   /** One line for the JUnit message attribute: the check's expected vs seen, or the error's first line. */
   readonly headline?: string;
-  /** Name of the error class, for <error type=…>. */
+  /** For <error type=…>: names the harness and the error class, e.g. "HarnessError.CommandError". */
   readonly errorType?: string;
   readonly transcript?: string;
   readonly errata: readonly Erratum[];
@@ -28,6 +33,16 @@ export interface RunEnvironment {
   readonly runtimeVersion: string;
   readonly kernel: string;
   readonly busybox: string;
+}
+
+/** Facts of the whole run, for the testsuite attributes graders' tools read. */
+export interface RunFacts {
+  /** When vitest started the run (epoch ms). */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly hostname: string;
+  /** Set when the run ended early (--bail, Ctrl-C): what stopped it and what never started. */
+  readonly stopped?: string;
 }
 
 export interface Annotation {

@@ -97,6 +97,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
     throw new BadInputError(`--${givenGrade[0]} describes a student's lab; it goes with npm run grade (or --lab existing)`);
 
   const grep = single(v.grep, '--grep');
+  // An empty pattern matches every name: `--grep "$SECTION"` with SECTION unset would run everything.
+  if (grep !== undefined && grep.trim() === '') throw new BadInputError('--grep needs a pattern; an empty one would select every test (drop --grep to run them all)');
   if (grep !== undefined) {
     try {
       new RegExp(grep);
@@ -152,6 +154,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
     if (!/^[a-z-]+$/.test(r)) throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in reporters (default, verbose, dot, tap, …)`);
 
   const tagsFilter = single(v.tagsFilter, '--tagsFilter');
+  if (tagsFilter !== undefined && tagsFilter.trim() === '') throw new BadInputError('--tagsFilter needs a tag expression, e.g. exercise-3');
   return {
     help: false,
     config: defaultRunConfig({

@@ -32,7 +32,9 @@ Refused: --watch and --ui (one run, one verdict), --retry (retries hide flaky ve
 --passWithNoTests (a run that selects nothing is an error), file arguments (use --grep).
 
 Exit: 0 every selected test passed; 1 a lesson check failed; 2 refused (bad option, nothing
-selected, missing prerequisite); 3 the harness itself broke (see the <error> entries).
+selected, missing prerequisite, no root, a selected test skipped); 3 the harness itself broke
+(<error> entries in the report, not lesson verdicts); 130 interrupted (Ctrl-C).
+The last line is the count CI systems read: "lesson06: N passed, N failed, N skipped".
 
 Examples:
   npm test

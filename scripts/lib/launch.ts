@@ -10,8 +10,8 @@ import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
 import { sweep, summarize } from '../../helpers/targets/sweep.js';
 import { fail, runInteractive } from './process.js';
 
-/** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite); 3 the harness broke. */
-export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3 } as const;
+/** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite, a selected test skipped); 3 the harness broke; 130 interrupted. */
+export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
   const missing = (await checkPrerequisites(prerequisitesFor(config), process.env.PATH ?? '')).filter((s) => !s.ok);
@@ -59,12 +59,48 @@ function selectionText(config: RunConfig): string {
   return parts.length > 0 ? parts.join(' and ') : 'this run';
 }
 
+/** The exit code and, when it is not a plain verdict, the one `error:` line that explains it. */
+export interface Outcome {
+  readonly code: number;
+  readonly error?: string;
+  readonly next?: string;
+}
+
+/**
+ * Turns what the reporter saw (its summary) and vitest's exit status into the run's exit code,
+ * most serious first: the harness broke (3) before a lesson check failed (1), before an empty
+ * or incomplete selection (2). Never 0 unless at least one test was selected, every selected
+ * test passed and vitest agrees.
+ */
+export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | undefined, selection: string, junit: string): Outcome {
+  if (summary === undefined)
+    return { code: EXIT.harness, error: `vitest ended (${vitestExit === undefined ? 'killed by a signal' : `exit ${vitestExit}`}) without reporting any result`, next: 'read the output above; an interrupted run reports nothing' };
+  if (summary.errors > 0) return { code: EXIT.harness, error: `the harness itself broke in ${summary.errors} place(s); those are <error> entries in ${junit}, not lesson verdicts`, next: 'read the transcripts above; report the harness error if it repeats' };
+  if (summary.failed > 0) return { code: EXIT.failed };
+  if (summary.selected === 0)
+    return {
+      code: EXIT.refused,
+      error: `${selection} selects no test; no report was written (${junit} is unchanged)`,
+      next: 'test names start with their section: exercise-1 … exercise-5, verify, cleanup, common-error-1 … common-error-6, notes',
+    };
+  if (summary.interrupted) return { code: EXIT.interrupted, error: 'the run was interrupted before every selected test ended', next: 'run it again to get a verdict for every test' };
+  if (summary.skipped > 0)
+    return { code: EXIT.refused, error: `${summary.skipped} of ${summary.selected} selected tests did not run (see the skip reasons in ${junit})`, next: 'npm run doctor' };
+  if (vitestExit !== 0) return { code: EXIT.harness, error: `vitest exited ${vitestExit ?? 'by a signal'} although every selected test passed`, next: 'read vitest\'s output above' };
+  return { code: EXIT.passed };
+}
+
+export interface LaunchOptions {
+  /** Selftest only: a vitest configuration that adds its breakage seam to the product's. */
+  readonly vitestConfig?: string;
+}
+
 /**
  * As root: sweep what dead runs left, check prerequisites, run vitest with the configuration,
  * sweep this run's own leftovers, hand files back, and turn the reporter's summary into an exit
- * code. Never 0 unless at least one test was selected and every selected test passed.
+ * code (outcomeOf).
  */
-export async function launch(initial: RunConfig): Promise<number> {
+export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Promise<number> {
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
@@ -77,7 +113,8 @@ export async function launch(initial: RunConfig): Promise<number> {
   let vitestExit: number | undefined;
   let summary: RunSummary | undefined;
   try {
-    const r = await execa('node_modules/.bin/vitest', ['run', ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
+    const r = await execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
     vitestExit = r.exitCode;
     summary = readSummary(config);
   } finally {
@@ -86,17 +123,7 @@ export async function launch(initial: RunConfig): Promise<number> {
     if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
     handBack(config);
   }
-  if (summary === undefined) {
-    process.stderr.write(`${chalk.red('error:')} vitest ended (exit ${vitestExit ?? 'signal'}) without reporting any result\n${chalk.yellow('next:')}  read the output above; an interrupted run reports nothing\n`);
-    return vitestExit === 0 || vitestExit === undefined ? EXIT.harness : vitestExit;
-  }
-  if (summary.selected === 0) {
-    process.stderr.write(
-      `${chalk.red('error:')} ${selectionText(config)} selects no test; no report was written (${config.junit} is unchanged)\n${chalk.yellow('next:')}  test names start with their section: exercise-1 … exercise-5, verify, cleanup, common-error-1 … common-error-6, notes\n`,
-    );
-    return EXIT.refused;
-  }
-  if (summary.errors > 0) return EXIT.harness;
-  if (summary.failed > 0 || vitestExit !== 0) return EXIT.failed;
-  return EXIT.passed;
+  const outcome = outcomeOf(summary, vitestExit, selectionText(config), config.junit);
+  if (outcome.error) process.stderr.write(`${chalk.red('error:')} ${outcome.error}\n${chalk.yellow('next:')}  ${outcome.next ?? ''}\n`);
+  return outcome.code;
 }

@@ -18,7 +18,7 @@ export async function runSuite(grep: string, over: Partial<RunConfig> = {}): Pro
   const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   try {
     const config = defaultRunConfig({ grep, junit: join(dir, 'junit.xml'), workDir: join(dir, 'work'), ...over });
-    const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--config', 'selftest/vitest.suite.config.ts'], { env: configToEnv(config), timeoutMs: 180_000 });
+    const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--config', 'selftest/vitest.suite.config.ts', ...config.vitestArgs], { env: configToEnv(config), timeoutMs: 180_000 });
     return { exec, cases: readJUnit(config.junit) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
