@@ -1,13 +1,20 @@
 import { formatErratum, uniqueErrata, type Erratum } from '../lesson/errata.js';
+import { skippedWithMessage, withHostname, xmlSafe, type JUnitSuite } from './junit-extensions.js';
 import type { CaseModel, RunEnvironment, RunFacts } from './model.js';
-import { el, renderDocument, type XmlNode } from './xml.js';
+import junitImport, { type Builder } from 'junit-report-builder';
+import { create } from 'xmlbuilder';
+
+// The package is CommonJS with a default export: Node ESM sees it under .default, bundlers unwrap it.
+const junitModule = junitImport as unknown as { default?: Builder };
+const junit: Builder = junitModule.default ?? (junitImport as unknown as Builder);
 
 /**
- * The graders' report. It validates against the Jenkins xUnit plugin's junit-10.xsd
- * (selftest/support/junit-10.xsd), the schema strict JUnit consumers check files against. That
- * schema has no <properties> and no `file` inside a <testcase>: what belongs to one test (its
- * lesson step, errata, adjustments, file) is in that test's <system-out>, one "key: value" line
- * each, and the errata of a section are also <property name="erratum"> of its testsuite.
+ * The graders' report, built with junit-report-builder (suites, cases, properties, escaping) and
+ * valid against the Jenkins xUnit plugin's junit-10.xsd (selftest/support/junit-10.xsd), the
+ * schema strict JUnit consumers check files against. That schema has no <properties> and no
+ * `file` inside a <testcase>: what belongs to one test (its lesson step, errata, adjustments,
+ * file) is in that test's <system-out>, one "key: value" line each, and the errata of a section
+ * are also <property name="erratum"> of its testsuite.
  */
 
 /** Sections in lesson order first, anything else after, alphabetically. */
@@ -41,8 +48,6 @@ function environmentProperties(env: RunEnvironment): Array<[string, string]> {
   ];
 }
 
-const property = ([name, value]: readonly [string, string]): XmlNode => el('property', [['name', name], ['value', oneLine(value)]]);
-
 /** One test's own facts: "key: value" lines, a blank line, then each erratum in full. */
 export function caseOutput(c: CaseModel): string {
   const head = [
@@ -55,15 +60,15 @@ export function caseOutput(c: CaseModel): string {
   return [head.join('\n'), ...c.errata.map(formatErratum)].join('\n\n');
 }
 
-function testcase(c: CaseModel): XmlNode {
-  const verdict: XmlNode[] = [];
-  if (c.state === 'skipped') verdict.push(el('skipped', [['message', oneLine(c.skipNote ?? 'skipped')]]));
+function addTestcase(suite: JUnitSuite, c: CaseModel): void {
+  const tc = suite.testCase().className(`lesson06.${c.section}`).name(c.name).time(Number(seconds(c.durationMs)));
+  if (c.state === 'skipped') skippedWithMessage(tc, oneLine(c.skipNote ?? 'skipped'));
   else if (c.state === 'failed' || c.state === 'error') {
     const body = [...c.failures, '--- transcript ---', c.transcript ?? '(no commands were run)'].join('\n\n');
-    if (c.state === 'failed') verdict.push(el('failure', [['message', c.headline ?? 'failed'], ['type', 'LessonCheckFailure']], body));
-    else verdict.push(el('error', [['message', `harness fault, not a lesson verdict: ${c.headline ?? 'unknown error'}`], ['type', c.errorType ?? 'HarnessError']], body));
+    if (c.state === 'failed') tc.failure(c.headline ?? 'failed', 'LessonCheckFailure').stacktrace(xmlSafe(body));
+    else tc.error(`harness fault, not a lesson verdict: ${c.headline ?? 'unknown error'}`, c.errorType ?? 'HarnessError', xmlSafe(body));
   }
-  return el('testcase', [['classname', `lesson06.${c.section}`], ['name', c.name], ['time', seconds(c.durationMs)]], [...verdict, el('system-out', [], caseOutput(c))]);
+  tc.standardOutput(xmlSafe(caseOutput(c)));
 }
 
 /** Wall time a section took: its tests run side by side, so the span from first start to last end. */
@@ -78,44 +83,28 @@ function span(cases: readonly CaseModel[], fallbackStart: number): { start: numb
 /** Renders the report: one testsuite per lesson section, run facts as suite attributes and properties. */
 export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, order: readonly string[], run: RunFacts): string {
   const sections = [...new Set(cases.map((c) => c.section))].sort(sectionOrder(order));
-  const suites = sections.map((section) => {
+  const factory = junit.newBuilder();
+  const all = countCases(cases);
+  const root = create('testsuites', { encoding: 'UTF-8', invalidCharReplacement: '' })
+    .att('name', 'lesson-06-network-integration')
+    .att('tests', all.selected)
+    .att('failures', all.failed)
+    .att('errors', all.errors)
+    .att('time', seconds(run.durationMs));
+  for (const section of sections) {
     const mine = cases.filter((x) => x.section === section);
-    const n = countCases(mine);
     const { start, ms } = span(mine, run.startedAt);
+    const suite = withHostname(factory.testSuite().name(section).timestamp(isoSeconds(start)).time(Number(seconds(ms))), run.hostname);
     const props = [
       ...environmentProperties(env),
       ...uniqueErrata(mine.flatMap((c) => c.errata)).map((e): [string, string] => ['erratum', erratumLine(e)]),
       ...(run.stopped ? [['run.stopped', run.stopped] as [string, string]] : []),
     ];
-    return el(
-      'testsuite',
-      [
-        ['name', section],
-        ['tests', n.selected],
-        ['failures', n.failed],
-        ['errors', n.errors],
-        ['skipped', n.skipped],
-        ['time', seconds(ms)],
-        ['timestamp', isoSeconds(start)],
-        ['hostname', run.hostname],
-      ],
-      [el('properties', [], props.map(property)), ...mine.map(testcase)],
-    );
-  });
-  const all = countCases(cases);
-  return renderDocument(
-    el(
-      'testsuites',
-      [
-        ['name', 'lesson-06-network-integration'],
-        ['tests', all.selected],
-        ['failures', all.failed],
-        ['errors', all.errors],
-        ['time', seconds(run.durationMs)],
-      ],
-      suites,
-    ),
-  );
+    for (const [name, value] of props) suite.property(name, oneLine(value));
+    for (const c of mine) addTestcase(suite, c);
+    suite.build(root);
+  }
+  return `${root.end({ pretty: true, indent: '  ', newline: '\n' })}\n`;
 }
 
 export function formatErrataSummary(cases: readonly CaseModel[]): string {
