@@ -2,7 +2,6 @@ import { check, describe, expect, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson/claims.js';
-import { labStepCommands } from '../helpers/lesson/lab.js';
 import { parsePingSummary } from '../helpers/net/ip.js';
 import { inNetns } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
@@ -140,12 +139,11 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     });
   });
 
-  test('as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states', async ({ target, plan, lesson }) => {
+  test('as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Steps 1–6, as written');
     await lesson.checks('exercise-1/s1/b1/L6', 'exercise-1/s1/b1/L10', 'exercise-1/s3/b1/L10', 'exercise-1/s6/b1/L3', 'exercise-1/s6/b1/L7');
-    const build = async (step: 1 | 2 | 3 | 4 | 5): Promise<void> => {
-      for (const argv of labStepCommands(plan, step)) await target.must(argv);
-    };
+    // The lab builder runs each step's lesson commands as written (labStepCommands).
+    const build = async (step: 1 | 2 | 3 | 4 | 5): Promise<void> => void (await lab.through(step));
     await build(1);
     const list = await target.must(['ip', 'netns', 'list']);
     const files = await target.must(['ls', '-la', '/var/run/netns/']);

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { CHECKS_ANNOTATION, RUNS_ANNOTATION } from '../lesson/annotations.js';
 import type { RunDeclaration } from '../lesson/adjustments.js';
@@ -20,8 +20,16 @@ export interface LessonSummary {
 
 export const lessonSummaryPath = (c: RunConfig): string => `${c.workDir}/lesson-summary.json`;
 
-/** The annotated lesson lands beside the JUnit report: reports/lesson.md and reports/lesson.html by default. */
-export const lessonReportPaths = (c: RunConfig): { md: string; html: string } => ({ md: join(dirname(c.junit), 'lesson.md'), html: join(dirname(c.junit), 'lesson.html') });
+/**
+ * The annotated lesson lands beside the JUnit report and is named after it: reports/junit.xml →
+ * reports/lesson.md and .html; reports/junit-container.xml → reports/lesson-container.md, so two
+ * runs of one CI job keep both.
+ */
+export function lessonReportPaths(c: RunConfig): { md: string; html: string } {
+  const junit = basename(c.junit).replace(/\.xml$/, '');
+  const stem = junit.includes('junit') ? junit.replace('junit', 'lesson') : 'lesson';
+  return { md: join(dirname(c.junit), `${stem}.md`), html: join(dirname(c.junit), `${stem}.html`) };
+}
 
 export const NO_LESSON_HINT =
   'annotated lesson: not written (no lesson document); pass --lesson PATH/06-network-integration.md, or keep the course repository\'s shared/ beside this clone';
