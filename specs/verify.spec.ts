@@ -141,12 +141,13 @@ describe('verify', { tags: ['verify'] }, () => {
 
   test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundle, lesson }) => {
     await lesson.step('automated script, whole');
+    const exitsZero = (_: string, code: number | undefined): boolean => code === 0;
     const checks = [
-      { line: 'verify/b1/L9', pass: 'verify/b1/L13', argv: ['ip', 'netns', 'list'], ok: (out: string, code: number | undefined) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists' },
-      { line: 'verify/b1/L16', pass: 'verify/b1/L20', argv: ['ip', 'link', 'show', plan.hostVeth], ok: (_: string, code: number | undefined) => code === 0, says: `PASS: ${plan.hostVeth} interface exists` },
-      { line: 'verify/b1/L23', pass: 'verify/b1/L27', argv: ['ping', '-c', '1', '-W', '1', plan.nsCidr.address], ok: (_: string, code: number | undefined) => code === 0, says: 'PASS: Host can reach namespace' },
-      { line: 'verify/b1/L30', pass: 'verify/b1/L34', argv: ['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address], ok: (_: string, code: number | undefined) => code === 0, says: 'PASS: Namespace can reach host' },
-      { line: 'verify/b1/L37', pass: 'verify/b1/L41', argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath], ok: (_: string, code: number | undefined) => code === 0, says: 'PASS: config.json configured correctly' },
+      { line: 'verify/b1/L9', pass: 'verify/b1/L13', argv: ['ip', 'netns', 'list'], ok: (out: string, code: number | undefined) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists', fix: fixes.missingNetns(plan) },
+      { line: 'verify/b1/L16', pass: 'verify/b1/L20', argv: ['ip', 'link', 'show', plan.hostVeth], ok: exitsZero, says: `PASS: ${plan.hostVeth} interface exists`, fix: fixes.noConnectivity(plan) },
+      { line: 'verify/b1/L23', pass: 'verify/b1/L27', argv: ['ping', '-c', '1', '-W', '1', plan.nsCidr.address], ok: exitsZero, says: 'PASS: Host can reach namespace', fix: fixes.noConnectivity(plan) },
+      { line: 'verify/b1/L30', pass: 'verify/b1/L34', argv: ['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address], ok: exitsZero, says: 'PASS: Namespace can reach host', fix: fixes.noConnectivity(plan) },
+      { line: 'verify/b1/L37', pass: 'verify/b1/L41', argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath], ok: exitsZero, says: 'PASS: config.json configured correctly', fix: fixes.wrongInterfaces(plan) },
     ];
     for (const c of checks) {
       await lesson.runs(c.line, { adjustment: 'condition-by-harness', as: [c.argv] });
@@ -156,19 +157,22 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.runs('verify/b2/L2', { adjustment: 'checks-as-argv', as: checks.map((c) => c.argv) });
     await lab.through(5);
     const said: string[] = [];
-    for (const c of checks) {
-      // ping has a timeout of its own (-W 1); the exec timeout bounds the rest.
-      const r = await target.exec(c.argv, { timeoutMs: 10_000 });
-      if (!c.ok(r.stdout, r.exitCode)) {
-        said.push(`FAIL at "${c.argv.join(' ')}" (exit ${r.exitCode ?? '?'})`);
-        break;
+    const failed = await (async () => {
+      for (const c of checks) {
+        // ping has a timeout of its own (-W 1); the exec timeout bounds the rest.
+        const r = await target.exec(c.argv, { timeoutMs: 10_000 });
+        if (!c.ok(r.stdout, r.exitCode)) {
+          said.push(`FAIL at "${c.argv.join(' ')}" (exit ${r.exitCode ?? '?'})`);
+          return c;
+        }
+        said.push(c.says);
       }
-      said.push(c.says);
-    }
-    check(lesson, said.length === checks.length && said.every((s) => s.startsWith('PASS')), {
+      return undefined;
+    })();
+    check(lesson, failed === undefined, {
       expected: 'five PASS lines, then "=== All verifications passed! ==="',
       seen: said.join('; '),
-      commonError: fixes.noConnectivity(plan),
+      ...(failed ? { commonError: failed.fix } : {}),
     });
   });
 });
