@@ -72,6 +72,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test("step 3: runc created a new netns: the container's inode differs from the host's and from container-net", async ({ target, plan, lab, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
     await lesson.checks('background-how-container-runtimes-handle-networking/cfg1');
+    await lesson.runs('exercise-4/s3/b1/L1', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.newContainerId]] });
     await lab.through(1);
     const bundle = await makeBundle(plan.newBundleDir);
     await bundle.patch(withTerminal(false), withArgs(...IDLE_ARGS));

@@ -39,7 +39,7 @@ export const ADJUSTMENTS = {
     runs: true,
   },
   'idle-process': {
-    reason: "the container runs sleep instead of the lesson's process, which exits after about 2 s while this step needs it running",
+    reason: "the container runs sleep instead of the lesson's process, which exits by itself (after about 2 s in Exercise 3) while this check needs it running",
     runs: true,
   },
   'condition-by-harness': {
