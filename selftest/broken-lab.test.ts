@@ -40,6 +40,15 @@ describe('a broken lab is caught', () => {
     expect(c?.body).toContain('ip netns add container-net');
   });
 
+  test('veth-host DOWN: the whole verify script passes its first two checks, stops at the ping, and says Common Error 2', async () => {
+    const broken = await runSuite('verify the whole script', { fault: 'veth-host-down' });
+    expect(broken.exec.exitCode).toBe(1);
+    const [c] = broken.cases;
+    expect(c?.message).toContain('seen PASS: Network namespace exists; PASS: veth-host interface exists; FAIL at "ping -c 1 -W 1 10.0.0.2"');
+    expect(c?.body).toContain('diagnosis: Common Error 2');
+    expect(c?.body).not.toContain('$ ip netns exec container-net ping');
+  });
+
   test('wrong subnet: the namespace cannot ping the host and the diagnosis is Common Error 2', async () => {
     const broken = await runSuite('exercise-1 step 6: the namespace pings', { fault: 'wrong-subnet' });
     expect(broken.exec.exitCode).toBe(1);

@@ -79,7 +79,7 @@ describe('leak-proof under interruption and concurrency', () => {
     const [ra, rb] = await Promise.all([a, b]);
     for (const r of [ra, rb]) {
       expect(r.exitCode, String(r.stdout).slice(-2000)).toBe(0);
-      expect(String(r.stdout)).toContain('lesson06: 6 passed, 0 failed');
+      expect(String(r.stdout)).toContain('lesson06: 7 passed, 0 failed');
     }
     expect([...(await leftoversOf(a.id)), ...(await leftoversOf(b.id))]).toEqual([]);
   });

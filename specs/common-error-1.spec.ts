@@ -6,6 +6,7 @@ import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test('namespace path does not exist: runc refuses to start; ip netns add fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom and fix');
+    await lesson.checks('common-error-1/out1');
     await lessonBundle.patch(withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.netnsPath) && /no such file|does not exist/i.test(r.stderr), {
@@ -55,6 +56,19 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     await lessonBundle.patch(withNetnsPath(plan.netnsPath));
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
     check(lesson, fixed.exitCode === 0, { expected: `pointing at ${plan.netnsPath} (made by ip netns add) works`, seen: outcomeText(fixed), commonError: fixes.missingNetns(plan) });
+  });
+
+  test('fix as written: ls -la finds no file; ip netns add creates it; ls -la and ip netns list then show it', async ({ target, plan, lesson }) => {
+    await lesson.step('fix, as written');
+    const before = await target.exec(['ls', '-la', plan.netnsPath]);
+    await target.must(['ip', 'netns', 'add', plan.netns]);
+    const after = await target.exec(['ls', '-la', plan.netnsPath]);
+    const list = await target.must(['ip', 'netns', 'list']);
+    check(lesson, before.exitCode !== 0 && /no such file/i.test(before.stderr) && after.exitCode === 0 && list.stdout.split('\n').some((l) => l.split(' ')[0] === plan.netns), {
+      expected: `before: ls fails (No such file or directory); after ip netns add: ls shows ${plan.netnsPath} and ip netns list shows ${plan.netns}`,
+      seen: `before: ${outcomeText(before)}\nafter: ${outcomeText(after)}\nlist: ${list.stdout}`,
+      commonError: fixes.missingNetns(plan),
+    });
   });
 });
 

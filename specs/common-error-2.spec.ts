@@ -5,6 +5,7 @@ import { CLAIMED_PING_COUNT } from '../helpers/lesson/claims.js';
 import { outcomeText, pingedAll } from '../helpers/net/views.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns } from '../helpers/net/ops.js';
+import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
 
 describe('common-error-2', { tags: ['common-error-2'] }, () => {
   test('interfaces not brought up: the container cannot ping the host; ip link set … up fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
@@ -39,6 +40,22 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
     await target.must(inNetns(plan.netns, ['ip', 'addr', 'add', formatCidr(plan.nsCidr), 'dev', plan.nsVeth]));
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
     check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), { expected: 'after the fix: 3 received', seen: outcomeText(fixed), commonError: fixes.noConnectivity(plan) });
+  });
+
+  test('fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('fix, as written');
+    await lab.through(4);
+    const states = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]))];
+    check(lesson, states.every((r) => r.exitCode === 0 && / state DOWN /.test(r.stdout)), { expected: 'before the fix both ends show state DOWN', seen: states.map(outcomeText).join('\n') });
+    await target.must(['ip', 'link', 'set', plan.hostVeth, 'up']);
+    await target.must(inNetns(plan.netns, ['ip', 'link', 'set', plan.nsVeth, 'up']));
+    const host = findIface(parseIpAddrText((await target.must(['ip', 'addr', 'show', plan.hostVeth])).stdout), plan.hostVeth);
+    const ns = findIface(parseIpAddrText((await target.must(inNetns(plan.netns, ['ip', 'addr', 'show', plan.nsVeth]))).stdout), plan.nsVeth);
+    check(lesson, host !== undefined && ns !== undefined && isUp(host) && isUp(ns) && host.inet.includes(formatCidr(plan.hostCidr)) && ns.inet.includes(formatCidr(plan.nsCidr)), {
+      expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}, ${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)}`,
+      seen: `${plan.hostVeth}: ${host ? `${host.flags.join(',')} ${host.inet.join(',')}` : 'missing'}; ${plan.nsVeth}: ${ns ? `${ns.flags.join(',')} ${ns.inet.join(',')}` : 'missing'}`,
+      commonError: fixes.noConnectivity(plan),
+    });
   });
 });
 

@@ -34,6 +34,8 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
 
   test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundle, lesson }) => {
     await lesson.step('fix: verify config.json');
+    await lesson.runs('common-error-6/b1/L2', { adjustment: 'file-argument', as: [['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundle.configPath]] });
+    await lesson.checks('common-error-6/b1/L4');
     const r = await target.must(['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundle.configPath]);
     check(lesson, r.stdout.trim() === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
       expected: JSON.stringify({ type: 'network', path: plan.netnsPath }),

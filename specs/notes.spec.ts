@@ -14,6 +14,7 @@ const POD_NET = '/var/run/netns/shared-pod-net';
 describe('notes', { tags: ['notes'] }, () => {
   test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, makeBundle, runc, lesson }) => {
     await lesson.step('Sharing Network Namespaces');
+    await lesson.checks('notes/cfg3');
     await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
     await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
     const a = await makeBundle(`${target.home}/pod-a`);
@@ -76,6 +77,21 @@ describe('notes', { tags: ['notes'] }, () => {
     const r = await runc.run('bridge-test', b.dir);
     check(lesson, r.exitCode === 0 && /1 packets received/.test(r.stdout), { expected: 'the container pings c2', seen: out(r) });
   });
+
+  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({ target, makeBundle, runc, lesson }) => {
+    await lesson.step('How This Relates to Docker (docker run, by hand)');
+    await lesson.runs('notes/b1/L2', { adjustment: 'docker-by-hand', as: [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run', 'docker-run-test']] });
+    await dockerStyleBridge(target);
+    const b = await makeBundle(`${target.home}/docker-run-test`);
+    await b.patch(withTerminal(false), withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
+    const r = await runc.run('docker-run-test', b.dir);
+    const seen = parseIpAddrText(r.stdout);
+    const eth0 = findIface(seen, 'eth0');
+    check(lesson, r.exitCode === 0 && eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
+      expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
+      seen: out(r),
+    });
+  });
 });
 
 const CNI_NETNS = 'cni-test';
@@ -96,6 +112,7 @@ async function cniAdd(t: Target): Promise<{ r: ExecResult; result: CniResult }> 
 describe('notes', { tags: ['notes'] }, () => {
   test('CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns', async ({ target, lesson }) => {
     await lesson.step('The CNI Standard');
+    await lesson.checks('notes/cfg2');
     const { r, result } = await cniAdd(target);
     const ip = result.ips?.[0]?.address ?? '';
     const eth0 = findIface(await interfaces(target, CNI_NETNS), 'eth0');

@@ -84,6 +84,23 @@ function executableFile(path: string): boolean {
   }
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where the course keeps the lesson beside a clone of this repository (CI and the team have it). */
+export const SHARED_LESSON = '../shared/lesson/06-network-integration.md';
+
+/** The lesson document a run annotates by default: the shared copy beside the clone, when there is one. */
+export function sharedLesson(repoRoot: string): string | undefined {
+  const path = resolve(repoRoot, SHARED_LESSON);
+  return isFile(path) ? path : undefined;
+}
+
 /** `npm test -- …` (and `npm run grade -- …`, which is `--lab existing`). */
 export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
   const v = strictParse(command, argv, OPTIONS, REFUSED);
@@ -127,14 +144,9 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (problem) throw new BadInputError(`--junit: ${problem}`);
 
   const lessonText = single(v.lesson, '--lesson');
-  const lesson = lessonText === undefined ? undefined : resolve(ctx.cwd, lessonText);
-  if (lesson !== undefined) {
-    try {
-      if (!statSync(lesson).isFile()) throw new Error('not a file');
-    } catch {
-      throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
-    }
-  }
+  if (grading && lessonText !== undefined) throw new BadInputError('--lesson annotates the lesson suite; grading (--lab existing) does not use it');
+  const lesson = lessonText === undefined ? (grading ? undefined : sharedLesson(ctx.cwd)) : resolve(ctx.cwd, lessonText);
+  if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText))) throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
 
   const vitestArgs: string[] = [];
   const bail = wholeNumber(v.bail, '--bail', 1, 10_000);

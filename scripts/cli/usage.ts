@@ -14,7 +14,9 @@ Harness options:
                           Debian release of the lab image (with --target container)
   --runtime PATH          verify this OCI runtime binary instead of runc from PATH (sandbox)
   --junit FILE            JUnit report path (default reports/junit.xml)
-  --lesson FILE           the lesson document, for the annotated lesson (reports/lesson.md/.html)
+  --lesson FILE           the lesson document, for the annotated lesson (lesson.md and
+                          lesson.html beside the JUnit report); default
+                          ../shared/lesson/06-network-integration.md when it exists
   --lab existing          grade the lab already on this machine (same as npm run grade)
   -h, --help              this text
 

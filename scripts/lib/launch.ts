@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chalk } from 'zx';
 import { checkPrerequisites, installCommand, prerequisitesFor } from '../../helpers/prereqs.js';
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
+import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { engineReachable, imageExists, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
@@ -46,9 +47,9 @@ function handBack(config: RunConfig): void {
   for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
 }
 
-function readSummary(config: RunConfig): RunSummary | undefined {
+function readJson<T>(path: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(summaryPath(config), 'utf8')) as RunSummary;
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch {
     return undefined;
   }
@@ -112,11 +113,13 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   process.on('SIGTERM', () => undefined);
   let vitestExit: number | undefined;
   let summary: RunSummary | undefined;
+  let lesson: LessonSummary | undefined;
   try {
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
     const r = await execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
     vitestExit = r.exitCode;
-    summary = readSummary(config);
+    summary = readJson<RunSummary>(summaryPath(config));
+    lesson = readJson<LessonSummary>(lessonSummaryPath(config));
   } finally {
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
@@ -125,5 +128,12 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   }
   const outcome = outcomeOf(summary, vitestExit, selectionText(config), config.junit);
   if (outcome.error) process.stderr.write(`${chalk.red('error:')} ${outcome.error}\n${chalk.yellow('next:')}  ${outcome.next ?? ''}\n`);
+  if (outcome.code === EXIT.passed && lesson !== undefined && lesson.problems.length > 0) {
+    // Green tests with lesson lines nobody accounts for would be a report that says less than it shows.
+    process.stderr.write(
+      `${chalk.red('error:')} the annotated lesson found ${lesson.problems.length} fault(s) in the harness's own lesson bookkeeping (listed above, and in ${lesson.written[0] ?? 'the lesson report'})\n${chalk.yellow('next:')}  fix the declarations (lesson.runs/checks in specs, helpers/lesson/line-notes.ts) so every lesson line is accounted for\n`,
+    );
+    return EXIT.harness;
+  }
   return outcome.code;
 }

@@ -45,9 +45,9 @@ export function exitOnHarnessCrash(command: string): void {
 }
 
 /** Runs argv with the terminal attached and returns its exit code. */
-export async function runInteractive(argv: readonly string[], env: Record<string, string> = {}): Promise<number> {
+export async function runInteractive(argv: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<number> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('empty argv');
-  const r = await execa(file, args, { stdio: 'inherit', reject: false, env: { ...process.env, ...env } });
+  const r = await execa(file, args, { stdio: 'inherit', reject: false, env: { ...process.env, ...env }, cwd });
   return r.exitCode ?? 1;
 }

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
 import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
@@ -40,6 +43,27 @@ describe('npm test arguments: one typed configuration', () => {
     expect(c.plan?.netns).toBe('my-net');
     expect(c.plan?.bundleDir).toBe('/home/alice/oci-netns-test');
     expect(c.plan?.containerId).toBe('lesson06-grade-4242');
+  });
+});
+
+describe('npm test arguments: the lesson document for the annotated lesson', () => {
+  const root = mkdtempSync(join(tmpdir(), 'annotated-lesson-selftest-cli-'));
+  const clone = join(root, 'clone');
+  const shared = join(root, 'shared', 'lesson', '06-network-integration.md');
+  mkdirSync(clone);
+  const at = (cwd: string): ParseContext => ({ ...ctx, cwd });
+  test('without --lesson, the shared copy beside the clone when there is one, else none', () => {
+    expect(config([], at(clone)).lesson).toBeUndefined();
+    mkdirSync(join(root, 'shared', 'lesson'), { recursive: true });
+    writeFileSync(shared, '# lesson\n');
+    expect(config([], at(clone)).lesson).toBe(shared);
+    expect(config(['--lab', 'existing'], at(clone)).lesson).toBeUndefined();
+  });
+  test('--lesson FILE is resolved from the working directory; a missing file or grading with it is refused', () => {
+    expect(config(['--lesson', '../shared/lesson/06-network-integration.md'], at(clone)).lesson).toBe(shared);
+    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(/--lesson "nope.md" is not a readable file/);
+    expect(() => config(['--lab', 'existing', '--lesson', shared], at(clone))).toThrow(/grading \(--lab existing\) does not use it/);
+    rmSync(root, { recursive: true, force: true });
   });
 });
 
