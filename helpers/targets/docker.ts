@@ -8,6 +8,8 @@ export const baseImage = (distro: Distro): string => `lesson06-base:${distro}`;
 /** Every container the harness starts carries these, so `npm run clean` can find exactly those. */
 export const HARNESS_LABEL = 'lesson06.harness';
 export const RUN_LABEL = 'lesson06.run';
+/** The vitest worker a lab container belongs to (one container per worker). */
+export const WORKER_LABEL = 'lesson06.worker';
 
 export function docker(args: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
   return runArgv(['docker', ...args], { timeoutMs });
