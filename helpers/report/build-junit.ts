@@ -24,8 +24,10 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
       .testSuite()
       .name(section)
       .property('target', env.target)
+      .property('distro', env.distro)
       .property('runtime', env.runtime)
       .property('runtime.version', env.runtimeVersion)
+      .property('iproute2', env.iproute2)
       .property('kernel', env.kernel)
       .property('busybox', env.busybox);
     for (const c of cases.filter((x) => x.section === section)) {
@@ -53,10 +55,19 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
   return builder.build();
 }
 
-export function formatErrataSummary(cases: readonly CaseModel[]): string {
+/** Where the errata were seen: the release and the versions of the tools that showed them. */
+export function formatSeenOn(env: RunEnvironment): string {
+  return `${env.distro} (${env.target} target): runc ${env.runtimeVersion}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
+}
+
+export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnvironment): string {
   const errata = uniqueErrata(cases.flatMap((c) => c.errata));
-  if (errata.length === 0) return 'Errata: none (every checked lesson claim held on this machine)';
-  return [`Errata: ${errata.length} place(s) where the lesson's text differs from what really happened here`, ...errata.map(formatErratum)].join('\n\n');
+  const seenOn = formatSeenOn(env);
+  if (errata.length === 0) return `Errata: none (every checked lesson claim held on ${seenOn})`;
+  return [
+    `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}`,
+    ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}`),
+  ].join('\n\n');
 }
 
 export interface Counts {

@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { SECTION_IDS } from '../lesson/sections.js';
 import type { RunConfig } from '../run-config.js';
 import { buildJUnit, countCases, formatCounts, formatErrataSummary, type Counts } from './build-junit.js';
 import { toCaseModel, wasSelected } from './case-model.js';
 import { collectEnvironment } from './environment.js';
-import type { CaseModel } from './model.js';
+import type { CaseModel, RunEnvironment } from './model.js';
 import { writeReport } from './safe-write.js';
+import { RECORD_FILE, shardRecord } from './shards.js';
 
 /** What the launcher reads after vitest exits, to decide the exit code and what to say. */
 export interface RunSummary extends Counts {
@@ -41,19 +43,23 @@ export default class LessonReporter implements Reporter {
     const counts = countCases(cases);
     let junit: string | undefined;
     if (counts.selected > 0) {
-      writeReport(this.config.junit, buildJUnit(cases, await collectEnvironment(this.config), SECTION_IDS), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
+      const env = await collectEnvironment(this.config);
+      writeReport(this.config.junit, buildJUnit(cases, env, SECTION_IDS), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
       junit = this.config.junit;
-      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts);
+      const record = shardRecord(this.config, env);
+      if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
+      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env);
     }
     mkdirSync(this.config.workDir, { recursive: true });
     writeFileSync(summaryPath(this.config), JSON.stringify({ ...counts, junit } satisfies RunSummary));
   }
 
-  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts): void {
+  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts, env: RunEnvironment): void {
     const out: string[] = [];
     for (const c of cases.filter((x) => x.state === 'failed' || x.state === 'error'))
       out.push(`\n--- transcript: ${c.section} › ${c.name} ---\n${c.transcript ?? '(no commands were run)'}`);
-    out.push(`\n${formatErrataSummary(cases)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases)`, formatCounts(counts));
+    const part = this.config.shard ? `, shard ${this.config.shard.index}/${this.config.shard.count}: merge all shards with npm run merge-reports` : '';
+    out.push(`\n${formatErrataSummary(cases, env)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases${part})`, formatCounts(counts));
     process.stdout.write(`${out.join('\n')}\n`);
   }
 }

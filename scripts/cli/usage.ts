@@ -61,6 +61,22 @@ Options (each defaults to the lesson's value):
 Exit: 0 every check passed; 1 a check failed; 2 refused; 3 the grader itself broke.
 `;
 
+export const MERGE_USAGE = `Usage: npm run merge-reports -- [options]
+
+Joins the shards of a split run into one JUnit report and one closing line, exactly as an
+unsharded npm test writes them. Each shard is one npm test -- --shard I/N (on its own runner);
+it leaves its results in reports/shards/I-of-N/. Shards of another split, with another
+selection, target or tool versions, or a missing shard, are refused.
+
+Options:
+  --from DIR              where the shard directories are (reports/shards)
+  --junit FILE            the merged report (reports/junit.xml)
+  --reporter NAME         console reporter (default, verbose, dot, …)
+  -h, --help              this text
+
+Exit: as npm test: 0 every test passed; 1 a lesson check failed; 2 refused; 3 harness error.
+`;
+
 export const CLEAN_USAGE = `Usage: npm run clean -- [options]
 
 Removes what crashed or killed runs left behind, and only that: lab containers, processes in

@@ -46,7 +46,7 @@ function handBack(config: RunConfig): void {
   for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
 }
 
-function readSummary(config: RunConfig): RunSummary | undefined {
+export function readSummary(config: RunConfig): RunSummary | undefined {
   try {
     return JSON.parse(readFileSync(summaryPath(config), 'utf8')) as RunSummary;
   } catch {
@@ -71,6 +71,8 @@ export async function launch(initial: RunConfig): Promise<number> {
   const config = initial.target === 'container' ? await prepareContainers(initial) : initial;
   rmSync(config.workDir, { recursive: true, force: true });
   mkdirSync(config.workDir, { recursive: true });
+  // A shard's results are replaced whole: a blob from an earlier run of this shard must not be merged.
+  if (config.shardDir) rmSync(config.shardDir, { recursive: true, force: true });
   // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
@@ -86,6 +88,11 @@ export async function launch(initial: RunConfig): Promise<number> {
     if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
     handBack(config);
   }
+  return exitCodeFor(config, summary, vitestExit);
+}
+
+/** The exit code a vitest run earns from the reporter's summary (npm test and npm run merge-reports alike). */
+export function exitCodeFor(config: RunConfig, summary: RunSummary | undefined, vitestExit: number | undefined): number {
   if (summary === undefined) {
     process.stderr.write(`${chalk.red('error:')} vitest ended (exit ${vitestExit ?? 'signal'}) without reporting any result\n${chalk.yellow('next:')}  read the output above; an interrupted run reports nothing\n`);
     return vitestExit === 0 || vitestExit === undefined ? EXIT.harness : vitestExit;

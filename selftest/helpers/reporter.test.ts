@@ -5,7 +5,15 @@ import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { buildJUnit, formatErrataSummary } from '../../helpers/report/build-junit.js';
 import { splitAnnotations, type CaseModel, type RunEnvironment } from '../../helpers/report/model.js';
 
-const env: RunEnvironment = { target: 'sandbox', runtime: 'runc', runtimeVersion: '1.1.5', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
+const env: RunEnvironment = {
+  target: 'container',
+  distro: 'Debian GNU/Linux 13 (trixie)',
+  runtime: 'runc',
+  runtimeVersion: '1.1.15+ds1',
+  iproute2: '6.15.0',
+  kernel: '6.1',
+  busybox: 'BusyBox v1.37.0',
+};
 const erratum = { id: 'E-x', where: 'Exercise 3 Step 1', claim: 'c', observed: 'o', evidence: 'ping: <denied> & "quoted"' };
 
 const cases: CaseModel[] = [
@@ -38,7 +46,15 @@ describe('JUnit report', () => {
   test('one testsuite per section, in lesson order, with run properties', () => {
     expect(suites.map((s: { name: string }) => s.name)).toEqual(['exercise-1', 'exercise-3', 'cleanup']);
     const props = [suites[1].properties.property].flat().map((p: { name: string; value: string }) => `${p.name}=${p.value}`);
-    expect(props).toEqual(['target=sandbox', 'runtime=runc', 'runtime.version=1.1.5', 'kernel=6.1', 'busybox=BusyBox v1.35.0']);
+    expect(props).toEqual([
+      'target=container',
+      'distro=Debian GNU/Linux 13 (trixie)',
+      'runtime=runc',
+      'runtime.version=1.1.15+ds1',
+      'iproute2=6.15.0',
+      'kernel=6.1',
+      'busybox=BusyBox v1.37.0',
+    ]);
   });
   test('a failure carries the diagnosis and the transcript; the step is a property', () => {
     const tc = suites[1].testcase;
@@ -54,9 +70,12 @@ describe('JUnit report', () => {
     expect(tc.skipped).toBeDefined();
     expect(JSON.stringify(tc.properties)).toContain('prerequisite missing: runc');
   });
-  test('errata summary lists each erratum once', () => {
+  test('errata summary lists each erratum once, with the release it was seen on', () => {
     const twice = [...cases, { ...cases[0]!, name: 'again' }];
-    expect(formatErrataSummary(twice).match(/E-x/g)).toHaveLength(1);
-    expect(formatErrataSummary([cases[1]!])).toMatch(/^Errata: none/);
+    const summary = formatErrataSummary(twice, env);
+    expect(summary.match(/E-x/g)).toHaveLength(1);
+    expect(summary).toContain('seen on:     Debian GNU/Linux 13 (trixie)');
+    expect(summary).toMatch(/^Errata: 1 place\(s\) .* on Debian GNU\/Linux 13 \(trixie\) \(container target\): runc 1\.1\.15\+ds1, iproute2 6\.15\.0, BusyBox v1\.37\.0, kernel 6\.1/);
+    expect(formatErrataSummary([cases[1]!], env)).toMatch(/^Errata: none .* held on Debian GNU\/Linux 13 \(trixie\)/);
   });
 });
