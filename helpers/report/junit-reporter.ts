@@ -42,12 +42,13 @@ export default class LessonReporter implements Reporter {
     const cases = [...this.#cases.values()];
     const counts = countCases(cases);
     let junit: string | undefined;
-    if (counts.selected > 0) {
-      const env = await collectEnvironment(this.config);
+    // A shard's record is written even when none of its files holds a selected test: the merge needs every part.
+    const env = counts.selected > 0 || this.config.shard ? await collectEnvironment(this.config) : undefined;
+    const record = env && shardRecord(this.config, env);
+    if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
+    if (counts.selected > 0 && env) {
       writeReport(this.config.junit, buildJUnit(cases, env, SECTION_IDS), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
       junit = this.config.junit;
-      const record = shardRecord(this.config, env);
-      if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
       if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env);
     }
     mkdirSync(this.config.workDir, { recursive: true });

@@ -97,6 +97,11 @@ export function exitCodeFor(config: RunConfig, summary: RunSummary | undefined, 
     process.stderr.write(`${chalk.red('error:')} vitest ended (exit ${vitestExit ?? 'signal'}) without reporting any result\n${chalk.yellow('next:')}  read the output above; an interrupted run reports nothing\n`);
     return vitestExit === 0 || vitestExit === undefined ? EXIT.harness : vitestExit;
   }
+  if (summary.selected === 0 && config.shard) {
+    // Only the merged report can say whether the selection tested anything; it exits 2 if not.
+    process.stdout.write(`shard ${config.shard.index}/${config.shard.count}: none of its test files holds a test of ${selectionText(config)}; its part of the merged report is empty\n`);
+    return EXIT.passed;
+  }
   if (summary.selected === 0) {
     process.stderr.write(
       `${chalk.red('error:')} ${selectionText(config)} selects no test; no report was written (${config.junit} is unchanged)\n${chalk.yellow('next:')}  test names start with their section: exercise-1 … exercise-5, verify, cleanup, common-error-1 … common-error-6, notes\n`,
