@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['selftest/**/*.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
+    // selftest starts lab containers itself (selftest/container.test.ts); Ryuk's image cannot be pulled.
+    env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
   },
 });

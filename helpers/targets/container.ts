@@ -2,6 +2,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import type { PrivilegeMode } from '../run-config.js';
 import { waitFor } from '../wait.js';
 import { ExecChannel } from './channel.js';
+import { removeContainer } from './docker.js';
 import type { ExecOptions, ExecResult } from './exec.js';
 import type { NamespaceKind } from './holder.js';
 import { startLabContainer, type LabContainerSpec } from './lab-container.js';
@@ -70,7 +71,7 @@ export class LabContainer implements SandboxHost {
     try {
       return new LabContainer(container, await ExecChannel.open(container.getId()));
     } catch (e) {
-      await container.stop({ remove: true, timeout: 0 });
+      await removeContainer(container.getId());
       throw e;
     }
   }
@@ -87,6 +88,6 @@ export class LabContainer implements SandboxHost {
     // The agent kills what it started when its stdin closes; removing the container ends the rest.
     this.channel.close();
     await this.channel.closed();
-    await this.container.stop({ remove: true, timeout: 0 });
+    await removeContainer(this.id);
   }
 }

@@ -17,6 +17,17 @@ class LabContainerBuilder extends GenericContainer {
     return this;
   }
 
+  /**
+   * `--cgroupns host`: runc inside creates its cgroups at the host's /sys/fs/cgroup/lesson06-…
+   * (the bind mount), where the sweep looks. Docker's default on cgroup v2 hosts (GitHub's
+   * ubuntu runners) is a private cgroup namespace, from which those paths are not reachable.
+   */
+  withHostCgroupNamespace(): this {
+    // Engine API 1.41 field that @types/dockerode does not list yet.
+    Object.assign(this.hostConfig, { CgroupnsMode: 'host' });
+    return this;
+  }
+
   /** The API form of `--security-opt systempaths=unconfined`: /proc/sys writable, nothing masked. */
   withUnmaskedSystemPaths(): this {
     this.hostConfig.MaskedPaths = [];
@@ -38,6 +49,7 @@ function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer
     .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: spec.runId, [WORKER_LABEL]: String(process.pid) })
     // runc inside needs the host's cgroup hierarchy; bundles get unique cgroupsPath values.
     .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
+    .withHostCgroupNamespace()
     .withStartupTimeout(30_000);
   if (mode === 'privileged') return c.withPrivilegedMode();
   const caps = capabilityArgs();
@@ -58,7 +70,7 @@ function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer
 export async function detectPrivilegeMode(spec: LabContainerSpec): Promise<PrivilegeMode> {
   const attempt = `${process.pid}-${Date.now()}`;
   const labels = ['--label', `${HARNESS_LABEL}=1`, '--label', `${RUN_LABEL}=${spec.runId}`, '--label', `${ATTEMPT_LABEL}=${attempt}`];
-  const probe = await docker(['run', '--rm', '--network', 'none', '--privileged', ...labels, labImage(spec.distro), 'true']);
+  const probe = await docker(['run', '--rm', '--network', 'none', '--cgroupns', 'host', '--privileged', ...labels, labImage(spec.distro), 'true']);
   if (probe.exitCode === 0) return 'privileged';
   // A container that was created but refused to start is still ours to remove.
   const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);

@@ -7,11 +7,13 @@ import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporte
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { engineReachable, imageExists, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
-import { sweep, summarize } from '../../helpers/targets/sweep.js';
+import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
 import { fail, runInteractive } from './process.js';
 
 /** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite); 3 the harness broke. */
 export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3 } as const;
+/** 128 + SIGINT, as a shell reports a run stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
   const missing = (await checkPrerequisites(prerequisitesFor(config), process.env.PATH ?? '')).filter((s) => !s.ok);
@@ -65,17 +67,25 @@ function selectionText(config: RunConfig): string {
  * code. Never 0 unless at least one test was selected and every selected test passed.
  */
 export async function launch(initial: RunConfig): Promise<number> {
+  // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
+  // Before vitest starts (the container target's probe creates a container) it ends the run here.
+  let interrupted = false;
+  process.on('SIGINT', () => (interrupted = true));
+  process.on('SIGTERM', () => (interrupted = true));
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
   const config = initial.target === 'container' ? await prepareContainers(initial) : initial;
+  if (interrupted) {
+    const mine = await sweep({ run: config.runId });
+    process.stderr.write(`${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`);
+    return EXIT_INTERRUPTED;
+  }
   rmSync(config.workDir, { recursive: true, force: true });
   mkdirSync(config.workDir, { recursive: true });
   // A shard's results are replaced whole: a blob from an earlier run of this shard must not be merged.
   if (config.shardDir) rmSync(config.shardDir, { recursive: true, force: true });
-  // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => undefined);
+  const startedAt = Date.now();
   let vitestExit: number | undefined;
   let summary: RunSummary | undefined;
   try {
@@ -85,6 +95,8 @@ export async function launch(initial: RunConfig): Promise<number> {
   } finally {
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
+    // Interrupted: a killed worker's lab container may still be coming into existence.
+    if (config.target === 'container' && summary === undefined) mine.push(...(await sweepLateContainers(config.runId, startedAt)));
     if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
     handBack(config);
   }
