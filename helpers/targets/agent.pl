@@ -190,7 +190,10 @@ sub reap {
 }
 
 sub shutdown_all {
-  kill 'KILL', $_ for keys %spawned, keys %pidjob;
+  my @pids = (keys %spawned, keys %pidjob);
+  kill 'KILL', @pids if @pids;
+  # Reaped before exiting: in a container whose pid 1 is `sleep`, nobody else would.
+  waitpid($_, 0) for @pids;
   exit 0;
 }
 

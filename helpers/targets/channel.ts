@@ -53,9 +53,15 @@ export class ExecChannel {
     });
   }
 
-  /** Opens the channel and waits for the agent's first answer (its pid inside the container). */
-  static async open(containerId: string, timeoutMs = 30_000): Promise<ExecChannel> {
-    const proc = execa('docker', ['exec', '-i', containerId, 'perl', '-e', AGENT], { buffer: false, reject: false, stdin: 'pipe' });
+  /** Opens the channel into a container and waits for the agent's first answer (its pid there). */
+  static open(containerId: string, timeoutMs = 30_000): Promise<ExecChannel> {
+    return ExecChannel.through(['docker', 'exec', '-i', containerId], timeoutMs);
+  }
+
+  /** The agent started through `prefix` (`docker exec -i <id>`; empty: on this machine, for selftest). */
+  static async through(prefix: readonly string[], timeoutMs = 30_000): Promise<ExecChannel> {
+    const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT];
+    const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe' });
     const ch = new ExecChannel(proc);
     const ready = new Promise<Answer>((resolve, reject) => ch.#pending.set(0, { resolve, reject }));
     const timer = setTimeout(() => ch.#break(new Error(`lab container channel: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);
