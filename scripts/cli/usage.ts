@@ -25,7 +25,8 @@ vitest options that pass through:
   --maxWorkers N          worker processes (default 3)
   --testTimeout MS        per-test timeout (default 90000)
   --tagsFilter EXPR       run tests by tag (tags are the section names)
-  --shard I/N             run one part of N (merge the parts with npm run merge-reports)
+  --shard I/N             run part I of N; results go to reports/shards/I-of-N/ (join all
+                          parts with npm run merge-reports)
   --silent                hide the tests' console output
 
 Refused: --watch and --ui (one run, one verdict), --retry (retries hide flaky verdicts),
