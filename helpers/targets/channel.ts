@@ -70,6 +70,7 @@ export class ExecChannel {
       if (a.kind !== 'ready') throw new Error(`lab container channel: unexpected first answer "${a.kind}"`);
     } catch (e) {
       ch.close();
+      await ch.closed();
       throw e;
     } finally {
       clearTimeout(timer);
