@@ -7,6 +7,7 @@ import { readLesson } from './helpers/lesson/document.js';
 import { commandIndex } from './helpers/lesson/links.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
 import { configFromEnv } from './helpers/run-config.js';
+import { BLOB_FILE } from './helpers/report/shards.js';
 
 /** The launcher's run configuration (npm test, npm run grade); run directly, the defaults. */
 const run = configFromEnv(process.env);
@@ -41,6 +42,10 @@ const grade: TestProjectInlineConfiguration = {
 
 const consoleReporters: Array<string | Reporter> = run.mode === 'grade' ? [new GradeReporter(run), ...run.reporters] : [...run.reporters];
 
+// A shard also leaves vitest's blob, which npm run merge-reports replays through these same reporters.
+const blob: Array<['blob', { outputFile: string }]> = run.shardDir ? [['blob', { outputFile: `${run.shardDir}/${BLOB_FILE}` }]] : [];
+const reporters: Array<string | Reporter | ['blob', { outputFile: string }]> = [...consoleReporters, new LessonDocReporter(run, lessonDoc), new LessonReporter(run), ...blob];
+
 export default defineConfig({
   test: {
     projects: [run.mode === 'grade' ? grade : lesson],
@@ -52,6 +57,6 @@ export default defineConfig({
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),
     ...(run.grep !== undefined ? { testNamePattern: run.grep } : {}),
     ...(run.tagsFilter !== undefined ? { tagsFilter: [run.tagsFilter] } : {}),
-    reporters: [...consoleReporters, new LessonDocReporter(run, lessonDoc), new LessonReporter(run)],
+    reporters,
   },
 });

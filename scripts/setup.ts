@@ -2,29 +2,22 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { chalk } from 'zx';
 import { DYNAMIC_BUSYBOX_DIR } from '../helpers/oci/busybox.js';
 import { ensureRoot } from './lib/elevate.js';
+import { aptInstallArgv, packagesToInstall } from './lib/packages.js';
 import { fail, runInteractive } from './lib/process.js';
-
-export const DEBIAN_PACKAGES = [
-  'runc',
-  'busybox-static',
-  'iproute2',
-  'iputils-ping',
-  'jq',
-  'iptables',
-  'containernetworking-plugins',
-  'util-linux',
-  'coreutils',
-];
 
 await ensureRoot('scripts/setup.ts', process.argv.slice(2), 'installing Debian packages');
 const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' };
-process.stdout.write(chalk.bold(`Installing Debian packages: ${DEBIAN_PACKAGES.join(' ')}\n`));
+const containerdIo = (await execa('dpkg-query', ['-W', '-f', '${Status}', 'containerd.io'], { reject: false })).stdout.includes('install ok installed');
+const packages = packagesToInstall(containerdIo);
+if (containerdIo) process.stdout.write(chalk.dim("containerd.io is installed: its runc is used (Debian's runc would remove Docker)\n"));
+process.stdout.write(chalk.bold(`Installing Debian packages: ${packages.join(' ')}\n`));
 if ((await runInteractive(['apt-get', 'update'], aptEnv)) !== 0) fail('apt-get update failed', 'check that Debian mirrors are reachable, then run npm run setup again');
-if ((await runInteractive(['apt-get', 'install', '-y', '--no-install-recommends', ...DEBIAN_PACKAGES], aptEnv)) !== 0)
-  fail('apt-get install failed', 'read apt-get output above; then run npm run setup again');
+if ((await runInteractive(aptInstallArgv(packages), aptEnv)) !== 0)
+  fail('apt-get install failed (it never removes packages, such as Docker, to make room)', 'read apt-get output above; then run npm run setup again');
 
 /**
  * Debian's dynamic `busybox` conflicts with busybox-static, so it is never installed: its package

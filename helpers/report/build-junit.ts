@@ -41,8 +41,10 @@ export const isoSeconds = (epochMs: number): string => new Date(epochMs).toISOSt
 function environmentProperties(env: RunEnvironment): Array<[string, string]> {
   return [
     ['target', env.target],
+    ['distro', env.distro],
     ['runtime', env.runtime],
     ['runtime.version', env.runtimeVersion],
+    ['iproute2', env.iproute2],
     ['kernel', env.kernel],
     ['busybox', env.busybox],
   ];
@@ -107,10 +109,19 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
   return `${root.end({ pretty: true, indent: '  ', newline: '\n' })}\n`;
 }
 
-export function formatErrataSummary(cases: readonly CaseModel[]): string {
+/** Where the errata were seen: the release and the versions of the tools that showed them. */
+export function formatSeenOn(env: RunEnvironment): string {
+  return `${env.distro} (${env.target} target): runc ${env.runtimeVersion}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
+}
+
+export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnvironment): string {
   const errata = uniqueErrata(cases.flatMap((c) => c.errata));
-  if (errata.length === 0) return 'Errata: none (every checked lesson claim held on this machine)';
-  return [`Errata: ${errata.length} place(s) where the lesson's text differs from what really happened here`, ...errata.map(formatErratum)].join('\n\n');
+  const seenOn = formatSeenOn(env);
+  if (errata.length === 0) return `Errata: none (every checked lesson claim held on ${seenOn})`;
+  return [
+    `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}`,
+    ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}`),
+  ].join('\n\n');
 }
 
 export interface Counts {

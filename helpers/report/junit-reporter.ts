@@ -1,14 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { SECTION_IDS } from '../lesson/sections.js';
 import type { RunConfig } from '../run-config.js';
 import { buildJUnit, countCases, formatCounts, formatErrataSummary, type Counts } from './build-junit.js';
 import { harnessErrorCase, moduleErrorCases, neverFinished, toCaseModel, wasSelected, type ReportedError } from './case-model.js';
 import { collectEnvironment } from './environment.js';
-import type { CaseModel } from './model.js';
+import type { CaseModel, RunEnvironment } from './model.js';
 import { writeReport } from './safe-write.js';
+import { RECORD_FILE, shardRecord } from './shards.js';
 
 /** What the launcher reads after vitest exits, to decide the exit code and what to say. */
 export interface RunSummary extends Counts {
@@ -91,23 +92,28 @@ export default class LessonReporter implements Reporter {
     const notSelected = all.filter((tc) => !wasSelected(tc)).length;
 
     let junit: string | undefined;
-    if (counts.selected > 0) {
+    // A shard's record is written even when none of its files holds a selected test: the merge needs every part.
+    const env = counts.selected > 0 || this.config.shard ? await collectEnvironment(this.config) : undefined;
+    const record = env && shardRecord(this.config, env);
+    if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
+    if (counts.selected > 0 && env) {
       const run = { startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt, hostname: hostname() || 'localhost', ...(stopped ? { stopped } : {}) };
-      writeReport(this.config.junit, buildJUnit(cases, await collectEnvironment(this.config), SECTION_IDS, run), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
+      writeReport(this.config.junit, buildJUnit(cases, env, SECTION_IDS, run), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
       junit = this.config.junit;
-      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, { notSelected, notStarted, stopped });
+      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env, { notSelected, notStarted, stopped });
     }
     mkdirSync(this.config.workDir, { recursive: true });
     writeFileSync(summaryPath(this.config), JSON.stringify({ ...counts, junit, interrupted, notSelected, notStarted } satisfies RunSummary));
   }
 
-  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined }): void {
+  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts, env: RunEnvironment, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined }): void {
     const out: string[] = [];
     for (const c of cases.filter((x) => x.state === 'failed' || x.state === 'error')) {
       const verdict = c.state === 'failed' ? `failed: ${c.headline ?? ''}` : `harness error (not a lesson verdict): ${c.headline ?? ''}`;
       out.push(`\n--- transcript: ${c.fullName} ---\n${verdict}\n${c.transcript ?? '(no commands were run)'}`);
     }
-    out.push(`\n${formatErrataSummary(cases)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases)`);
+    const part = this.config.shard ? `, shard ${this.config.shard.index}/${this.config.shard.count}: merge all shards with npm run merge-reports` : '';
+    out.push(`\n${formatErrataSummary(cases, env)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases${part})`);
     out.push(...formatRunNotes(counts, { ...run, selection: selectionText(this.config) }));
     out.push(formatCounts(counts));
     process.stdout.write(`${out.join('\n')}\n`);

@@ -29,8 +29,11 @@ export interface CaseModel {
 
 export interface RunEnvironment {
   readonly target: string;
+  /** The release the tools under test come from (/etc/os-release PRETTY_NAME: the host's, or the lab image's). */
+  readonly distro: string;
   readonly runtime: string;
   readonly runtimeVersion: string;
+  readonly iproute2: string;
   readonly kernel: string;
   readonly busybox: string;
 }

@@ -8,7 +8,7 @@ import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/less
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { engineReachable, imageExists, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
-import { sweep, summarize } from '../../helpers/targets/sweep.js';
+import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
 import { fail, runInteractive } from './process.js';
 
 /** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite, a selected test skipped); 3 the harness broke; 130 interrupted. */
@@ -46,6 +46,8 @@ function handBack(config: RunConfig): void {
   };
   for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
 }
+
+export const readSummary = (config: RunConfig): RunSummary | undefined => readJson<RunSummary>(summaryPath(config));
 
 function readJson<T>(path: string): T | undefined {
   try {
@@ -102,15 +104,25 @@ export interface LaunchOptions {
  * code (outcomeOf).
  */
 export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Promise<number> {
+  // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
+  // Before vitest starts (the container target's probe creates a container) it ends the run here.
+  let interrupted = false;
+  process.on('SIGINT', () => (interrupted = true));
+  process.on('SIGTERM', () => (interrupted = true));
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
   const config = initial.target === 'container' ? await prepareContainers(initial) : initial;
+  if (interrupted) {
+    const mine = await sweep({ run: config.runId });
+    process.stderr.write(`${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`);
+    return EXIT.interrupted;
+  }
   rmSync(config.workDir, { recursive: true, force: true });
   mkdirSync(config.workDir, { recursive: true });
-  // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => undefined);
+  // A shard's results are replaced whole: a blob from an earlier run of this shard must not be merged.
+  if (config.shardDir) rmSync(config.shardDir, { recursive: true, force: true });
+  const startedAt = Date.now();
   let vitestExit: number | undefined;
   let summary: RunSummary | undefined;
   let lesson: LessonSummary | undefined;
@@ -118,22 +130,35 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
     const r = await execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
     vitestExit = r.exitCode;
-    summary = readJson<RunSummary>(summaryPath(config));
+    summary = readSummary(config);
     lesson = readJson<LessonSummary>(lessonSummaryPath(config));
   } finally {
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
+    // Interrupted: a killed worker's lab container may still be coming into existence.
+    if (config.target === 'container' && summary === undefined) mine.push(...(await sweepLateContainers(config.runId, startedAt)));
     if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
     handBack(config);
   }
-  const outcome = outcomeOf(summary, vitestExit, selectionText(config), config.junit);
-  if (outcome.error) process.stderr.write(`${chalk.red('error:')} ${outcome.error}\n${chalk.yellow('next:')}  ${outcome.next ?? ''}\n`);
-  if (outcome.code === EXIT.passed && lesson !== undefined && lesson.problems.length > 0) {
+  const code = exitCodeFor(config, summary, vitestExit);
+  if (code === EXIT.passed && lesson !== undefined && lesson.problems.length > 0) {
     // Green tests with lesson lines nobody accounts for would be a report that says less than it shows.
     process.stderr.write(
       `${chalk.red('error:')} the annotated lesson found ${lesson.problems.length} fault(s) in the harness's own lesson bookkeeping (listed above, and in ${lesson.written[0] ?? 'the lesson report'})\n${chalk.yellow('next:')}  fix the declarations (lesson.runs/checks in specs, helpers/lesson/line-notes.ts) so every lesson line is accounted for\n`,
     );
     return EXIT.harness;
   }
+  return code;
+}
+
+/** The exit code a vitest run earns from the reporter's summary (npm test and npm run merge-reports alike), with its error line. */
+export function exitCodeFor(config: RunConfig, summary: RunSummary | undefined, vitestExit: number | undefined): number {
+  if (summary !== undefined && summary.selected === 0 && config.shard) {
+    // Only the merged report can say whether the selection tested anything; it exits 2 if not.
+    process.stdout.write(`shard ${config.shard.index}/${config.shard.count}: none of its test files holds a test of ${selectionText(config)}; its part of the merged report is empty\n`);
+    return EXIT.passed;
+  }
+  const outcome = outcomeOf(summary, vitestExit, selectionText(config), config.junit);
+  if (outcome.error) process.stderr.write(`${chalk.red('error:')} ${outcome.error}\n${chalk.yellow('next:')}  ${outcome.next ?? ''}\n`);
   return outcome.code;
 }

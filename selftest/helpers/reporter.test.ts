@@ -9,7 +9,15 @@ import { xmlSafe } from '../../helpers/report/junit-extensions.js';
 import { outcomeOf } from '../../scripts/lib/launch.js';
 import { outputProperties } from '../support/junit.js';
 
-const env: RunEnvironment = { target: 'sandbox', runtime: 'runc', runtimeVersion: '1.1.5', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
+const env: RunEnvironment = {
+  target: 'container',
+  distro: 'Debian GNU/Linux 13 (trixie)',
+  runtime: 'runc',
+  runtimeVersion: '1.1.15+ds1',
+  iproute2: '6.15.0',
+  kernel: '6.1',
+  busybox: 'BusyBox v1.37.0',
+};
 const erratum = { id: 'E-x', where: 'Exercise 3 Step 1', claim: 'c', observed: 'ping is\nrefused', evidence: 'ping: <denied> & "quoted"' };
 const run: RunFacts = { startedAt: Date.UTC(2025, 0, 2, 3, 4, 5, 678), durationMs: 12_345.6, hostname: 'lab-vm' };
 
@@ -62,11 +70,13 @@ describe('JUnit report (built from a model)', () => {
     const props = [exercise3.properties.property].flat() as Array<{ name: string; value?: string }>;
     expect(props.every((p) => typeof p.value === 'string' && p.value !== '' && !p.value.includes('\n'))).toBe(true);
     expect(props.map((p) => `${p.name}=${p.value}`)).toEqual([
-      'target=sandbox',
+      'target=container',
+      'distro=Debian GNU/Linux 13 (trixie)',
       'runtime=runc',
-      'runtime.version=1.1.5',
+      'runtime.version=1.1.15+ds1',
+      'iproute2=6.15.0',
       'kernel=6.1',
-      'busybox=BusyBox v1.35.0',
+      'busybox=BusyBox v1.37.0',
       'erratum=E-x: ping is refused',
     ]);
     expect(xml, 'a property with a body instead of a value').not.toMatch(/<property\b[^>]*[^/]>/);
@@ -98,10 +108,13 @@ describe('JUnit report (built from a model)', () => {
   test('a skip carries its reason as <skipped message>', () => {
     expect(suites[2].testcase.skipped.message).toMatch(/^not finished: .*--bail 1/);
   });
-  test('errata summary lists each erratum once', () => {
+  test('errata summary lists each erratum once, with the release it was seen on', () => {
     const twice = [...cases, { ...cases[0]!, name: 'again' }];
-    expect(formatErrataSummary(twice).match(/E-x \(/g)).toHaveLength(1);
-    expect(formatErrataSummary([cases[2]!])).toMatch(/^Errata: none/);
+    const summary = formatErrataSummary(twice, env);
+    expect(summary.match(/E-x \(/g)).toHaveLength(1);
+    expect(summary).toContain('seen on:     Debian GNU/Linux 13 (trixie)');
+    expect(summary).toMatch(/^Errata: 1 place\(s\) .* on Debian GNU\/Linux 13 \(trixie\) \(container target\): runc 1\.1\.15\+ds1, iproute2 6\.15\.0, BusyBox v1\.37\.0, kernel 6\.1/);
+    expect(formatErrataSummary([cases[2]!], env)).toMatch(/^Errata: none .* held on Debian GNU\/Linux 13 \(trixie\)/);
   });
 });
 
