@@ -6,9 +6,10 @@ import { checkPrerequisites, installCommand, prerequisitesFor } from '../../help
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
 import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
-import { engineReachable, imageExists, labImage } from '../../helpers/targets/docker.js';
+import { engineReachable, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
 import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
+import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
 
 /** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite, a selected test skipped); 3 the harness broke; 130 interrupted. */
@@ -26,8 +27,8 @@ async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   if (!engine.ok)
     fail(`--target container needs a Docker engine, and none answered: ${engine.why}`, 'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)');
   const image = labImage(config.distro);
-  // Built once and reused; a missing image is built here, never pulled blindly.
-  if (!(await imageExists(image)) && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
+  // Built once and reused; a missing image, or one built from an older recipe, is built here, never pulled blindly.
+  if ((await labImageState(image)) !== 'current' && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
     fail(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
   const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
   process.stdout.write(chalk.dim(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
