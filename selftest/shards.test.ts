@@ -64,12 +64,12 @@ describe('npm test -- --shard i/n, then npm run merge-reports', () => {
       const wholeCases = readJUnit(join(dir, 'whole.xml'));
       const parts = [readJUnit('reports/shards/1-of-2/junit.xml'), readJUnit('reports/shards/2-of-2/junit.xml')];
       expect(parts.every((p) => p.length > 0 && p.length < wholeCases.length), 'each shard ran a part, not all').toBe(true);
-      expect(wholeCases.length).toBe(11);
+      expect(wholeCases.length, 'the unsharded run selected tests').toBeGreaterThan(2);
       expect(comparable(readJUnit(join(dir, 'merged.xml')))).toEqual(comparable(wholeCases));
       // The same closing line as the unsharded run prints.
       const closing = (out: string): string | undefined => /^lesson06: .*$/m.exec(out)?.[0];
       expect(closing(merged.stdout)).toBe(closing(whole.stdout));
-      expect(closing(merged.stdout)).toBe('lesson06: 11 passed, 0 failed, 0 skipped');
+      expect(closing(merged.stdout)).toBe(`lesson06: ${wholeCases.length} passed, 0 failed, 0 skipped`);
 
       // Without shard 2 there is nothing honest to merge: refused, exit 2, no report.
       renameSync('reports/shards/2-of-2', join(dir, 'shard-2'));
