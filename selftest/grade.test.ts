@@ -164,7 +164,7 @@ describe('npm run grade', { concurrent: true }, () => {
       for (const step of [1, 2, 3, 4, 5] as const) for (const argv of labStepCommands(custom, step)) await s.t.must(argv);
       await s.bundle.create({ applets: false, cgroupsPath: '/x' });
       await s.bundle.patch(withNetnsPath(custom.netnsPath));
-    }, ['--netns', 'my-net', '--host-veth', 'h0', '--ns-veth', 'c0', '--host-ip', '192.168.77.1/24', '--ns-ip', '192.168.77.2/24']);
+    }, { args: ['--netns', 'my-net', '--host-veth', 'h0', '--ns-veth', 'c0', '--host-ip', '192.168.77.1/24', '--ns-ip', '192.168.77.2/24'] });
     expect(run.exec.exitCode, run.exec.stdout).toBe(0);
     expect(run.after).toBe(run.before);
   });

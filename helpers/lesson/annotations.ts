@@ -2,3 +2,5 @@
 export const STEP_ANNOTATION = 'lesson-step';
 export const ERRATUM_ANNOTATION = 'erratum';
 export const ADJUSTMENT_ANNOTATION = 'harness-adjustment';
+/** Grading: something the student's config asks for that the grader does not do (reported, not failed). */
+export const FINDING_ANNOTATION = 'grade-finding';

@@ -38,6 +38,7 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
       c.steps.forEach((s) => tc.property('lesson.step', s));
       c.errata.forEach((e) => tc.multilineProperty('erratum', formatErratum(e)));
       c.adjustments.forEach((a) => tc.property('harness.adjustment', a));
+      (c.findings ?? []).forEach((f) => tc.property('grade.finding', f));
       if (c.state === 'skipped') {
         tc.skipped();
         if (c.skipNote) tc.property('skip.reason', c.skipNote);
