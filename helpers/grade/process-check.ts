@@ -125,7 +125,9 @@ export function analyseProcess(ctx: AnalysisContext, proc: StudentProcess): Proc
   if (name === undefined || name === '') return fault(a, 'bad-args', 'process.args is empty: there is no program to run', 'set process.args, e.g. ["sh", "-c", "ip addr"]', SYMPTOM.args);
   const found = lookPath(a, name);
   if (!found.ok) return found.result;
-  return checkExecutable(a, found.file, name, 0);
+  const checked = checkExecutable(a, found.file, name, 0);
+  // The program is what runc looks up and execs, even when the kernel then runs its #! interpreter.
+  return checked.ok ? { ...checked, program: found.file.inside } : checked;
 }
 
 type LookPathResult = { ok: true; file: Resolved; viaPath: boolean } | { ok: false; result: ProcessAnalysis };
@@ -186,7 +188,7 @@ function regularExecutable(a: Analysis, r: Resolved, name: string, viaPath: bool
 
 /** The file the kernel will execute: a script (#!) or an ELF for this machine, with what it needs. */
 function checkExecutable(a: Analysis, r: Resolved, name: string, depth: number): ProcessAnalysis {
-  const opened = openRegular(r.host, r.host);
+  const opened = openRegular(r.host, r.stat);
   if (!opened.ok) return fault(a, 'not-regular', `${name}: ${r.inside} cannot be read as a regular file`, `replace ${a.shown(r.inside)} with the program`, SYMPTOM.noEntry);
   const file = opened.file;
   try {
@@ -247,7 +249,7 @@ function ldSoConf(a: Analysis): string[] {
   const read = (inside: string): string[] => {
     const r = a.resolve(inside);
     if (!r.ok) return [];
-    const t = readSmallText(r.host, 64 * 1024, r.host);
+    const t = readSmallText(r.host, 64 * 1024, r.stat);
     return t.ok ? t.text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean) : [];
   };
   const out: string[] = [];
@@ -270,14 +272,14 @@ function muslPath(a: Analysis, elf: ElfInfo): string[] {
   if (!arch) return [];
   const r = a.resolve(`/etc/ld-musl-${arch}.path`);
   if (!r.ok) return [];
-  const t = readSmallText(r.host, 64 * 1024, r.host);
+  const t = readSmallText(r.host, 64 * 1024, r.stat);
   return t.ok ? t.text.split(/[\n:]/).map((l) => l.trim()).filter((l) => l.startsWith('/')) : [];
 }
 
 /** A library file the loader would accept: an ELF of the program's class and machine. */
 function loadable(r: Resolved, elf: ElfInfo): ElfInfo | undefined {
   if (!r.stat.isFile()) return undefined;
-  const o = openRegular(r.host, r.host);
+  const o = openRegular(r.host, r.stat);
   if (!o.ok) return undefined;
   try {
     const p = parseElf(o.file.readAt, o.file.size);

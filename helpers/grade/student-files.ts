@@ -34,12 +34,18 @@ export interface OpenFile {
 
 export type Opened = { readonly ok: true; readonly file: OpenFile } | { readonly ok: false; readonly problem: string };
 
+/** The file a check looked at: device and inode (from lstat). */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
 /**
  * Opens `path` for reading if it is a regular file reached without a symbolic link at its last
- * component. `expectReal`: the path the kernel must report for the open file, so a directory
- * swapped for a link between a check and the open is noticed.
+ * component. `expect`: the path the kernel must report for the open file, or the identity a
+ * check saw, so a directory swapped for a link between that check and the open is noticed.
  */
-export function openRegular(path: string, expectReal?: string): Opened {
+export function openRegular(path: string, expect?: string | FileIdentity): Opened {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -57,10 +63,10 @@ export function openRegular(path: string, expectReal?: string): Opened {
   };
   const st = fstatSync(fd);
   if (!st.isFile()) return fail(`${path} is ${kindOf(st)}, not a regular file`);
-  if (expectReal !== undefined) {
+  if (typeof expect === 'string') {
     const real = readlinkSync(`/proc/self/fd/${fd}`);
-    if (real !== expectReal) return fail(`${path} was reached through a symbolic link (it opened ${real}); the grader reads only ${expectReal}`);
-  }
+    if (real !== expect) return fail(`${path} was reached through a symbolic link (it opened ${real}); the grader reads only ${expect}`);
+  } else if (expect !== undefined && (st.dev !== expect.dev || st.ino !== expect.ino)) return fail(`${path} changed while the grader looked at it`);
   const size = st.size;
   return {
     ok: true,
@@ -86,11 +92,11 @@ export function openRegular(path: string, expectReal?: string): Opened {
 export type TextRead = { readonly ok: true; readonly text: string; readonly size: number } | { readonly ok: false; readonly problem: string };
 
 /** A whole small text file, refused when larger than `maxBytes` (read only after its size is known). */
-export function readSmallText(path: string, maxBytes: number, expectReal?: string): TextRead {
-  const o = openRegular(path, expectReal);
+export function readSmallText(path: string, maxBytes: number, expect?: string | FileIdentity): TextRead {
+  const o = openRegular(path, expect);
   if (!o.ok) return o;
   try {
-    if (o.file.size > maxBytes) return { ok: false, problem: `${path} is ${o.file.size} bytes, more than the ${maxBytes} bytes a config.json may have` };
+    if (o.file.size > maxBytes) return { ok: false, problem: `${path} is ${o.file.size} bytes, more than the ${maxBytes} bytes the grader reads` };
     const bytes = o.file.readAt(0, maxBytes + 1);
     if (bytes.length > maxBytes) return { ok: false, problem: `${path} grew past ${maxBytes} bytes while it was read` };
     return { ok: true, text: Buffer.from(bytes).toString('utf8'), size: bytes.length };

@@ -57,6 +57,11 @@ export interface GradeRun {
   /** Everything the grader put out: stdout, stderr and the report file. */
   readonly output: string;
   readonly reportBytes: number;
+  /** The secret the lab hid; it must not be in `output`. */
+  readonly secret: string;
+  readonly durationMs: number;
+  /** What `inspect` found. */
+  readonly inspected: string;
 }
 
 export interface GradeOptions {
@@ -65,6 +70,8 @@ export interface GradeOptions {
   readonly junit?: string;
   /** More files and directories the snapshot hashes. */
   readonly trees?: readonly string[];
+  /** Runs in the lab's sandbox after grading and the second snapshot; its result is kept. */
+  readonly inspect?: (s: StudentLab) => Promise<string>;
 }
 
 /** Starts an isolated sandbox with the lab's surroundings: marker dirs, a "host" dir, a root-only secret. */
@@ -114,7 +121,19 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
     }));
     if (!opts.junit) await s.t.exec(['rm', '-f', junit]);
     const after = await snapshotSandbox(s.box, { trees });
-    return { exec, cases, before, after, changed: snapshotDiff(before, after), output: `${exec.stdout}\n${exec.stderr}\n${report}`, reportBytes: Buffer.byteLength(report) };
+    const inspected = opts.inspect ? await opts.inspect(s) : '';
+    return {
+      exec,
+      cases,
+      before,
+      after,
+      changed: snapshotDiff(before, after),
+      output: `${exec.stdout}\n${exec.stderr}\n${report}`,
+      reportBytes: Buffer.byteLength(report),
+      secret: s.secret,
+      durationMs: exec.durationMs,
+      inspected,
+    };
   } finally {
     await s.box.dispose();
   }
