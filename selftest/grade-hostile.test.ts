@@ -71,7 +71,7 @@ describe('the isolated sandbox hostile labs are built in', () => {
       const mountinfo = (await box.t.must(['cat', '/proc/self/mountinfo'])).stdout;
       const roots = mountinfo.split('\n').filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(' ')[3]);
       expect(roots.length).toBeGreaterThan(0);
-      for (const r of roots) expect(r).toMatch(/^\/lesson06-\d+-\d+-\d+$/);
+      for (const r of roots) expect(r).toMatch(/^\/lesson06-hostile-\d+-\d+$/);
     } finally {
       await box.dispose();
     }

@@ -21,7 +21,7 @@ import { buildElf } from './support/hostile-elf.js';
 
 const dirs: string[] = [];
 const scratch = (): string => {
-  const d = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
+  const d = mkdtempSync(join(tmpdir(), `grade-units-${process.pid}-`));
   dirs.push(d);
   return d;
 };
@@ -137,7 +137,7 @@ describe("static check of the student's process", () => {
   test('each fault is named, with the fix in the student\'s paths', () => {
     const cases: Array<[string, ReturnType<typeof analyseProcess>, FaultKind, RegExp]> = [
       ['empty args', analyse(() => undefined, []), 'bad-args', /process\.args is empty/],
-      ['no PATH', analyse(busybox, ['sh'], []), 'no-path', /process\.env has no PATH/],
+      ['no PATH', analyse(busybox, ['sh'], []), 'no-path', /has no PATH in its "env"/],
       ['applets missing', analyse(busybox, ['sh']), 'no-applets', /chroot \/home\/alice\/b\/rootfs \/bin\/busybox --install -s \/bin/],
       ['absent', analyse(() => undefined, ['/bin/prog']), 'not-found', /\/home\/alice\/b\/rootfs\/bin\/prog/],
       ['not executable', analyse((r) => put(r, '/bin/prog', dynamic, 0o644), ['/bin/prog']), 'not-executable', /chmod \+x \/home\/alice\/b\/rootfs\/bin\/prog/],

@@ -170,7 +170,7 @@ describe('verify', () => {
     const a = analyseProcess({ rootfs: g.rootfs!.real, shown: g.rootfs!.shown }, { args: p.args, env: p.env ?? [], cwd: typeof p.cwd === 'string' ? p.cwd : '/' });
     g.process = a;
     check(lesson, a.ok, {
-      expected: `process.args[0] "${clip(p.args[0] ?? '')}" is ${(p.args[0] ?? '').includes('/') ? 'in the rootfs' : 'found in the rootfs through process.env PATH'}, is executable, and what it needs to start is in the rootfs`,
+      expected: `process.args[0] "${clip(p.args[0] ?? '')}" is ${(p.args[0] ?? '').includes('/') ? 'in the rootfs' : 'found in the rootfs through the PATH in config.json\'s "env"'}, is executable, and what it needs to start is in the rootfs`,
       seen: a.ok ? '' : [a.fault.cause, ...a.chain.map((c) => `  ${c}`)].join('\n'),
       next: a.ok ? undefined : a.fault.fix,
     });

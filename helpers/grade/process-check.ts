@@ -141,7 +141,7 @@ function lookPath(a: Analysis, name: string): LookPathResult {
   }
   const path = [...a.proc.env].reverse().find((e) => e.startsWith('PATH='))?.slice(5);
   if (path === undefined || path === '')
-    return { ok: false, result: fault(a, 'no-path', `process.env has no PATH, so runc cannot look up "${name}"`, `add "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" to process.env, or give process.args[0] as an absolute path`, SYMPTOM.lookPath) };
+    return { ok: false, result: fault(a, 'no-path', `config.json's process has no PATH in its "env", so runc cannot look up "${name}"`, `add "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" to the "env" list of "process", or give process.args[0] as an absolute path`, SYMPTOM.lookPath) };
   const dirs = path.split(':').map((d) => (d === '' ? '.' : d));
   let blocked: { r: Resolved; why: string } | undefined;
   const misses: Resolution[] = [];
@@ -162,7 +162,7 @@ function lookPath(a: Analysis, name: string): LookPathResult {
   }
   const busybox = dirs.map((d) => a.resolve(posix.join(d, 'busybox'))).find((r) => r.ok) ?? a.resolve('/bin/busybox');
   const dangling = misses.find((m) => m.links.length > 0);
-  const searched = `searched ${dirs.join(', ')} (process.env PATH) inside the rootfs`;
+  const searched = `searched ${dirs.join(', ')} (the PATH in config.json's "env") inside the rootfs`;
   if (busybox.ok && !dangling)
     return {
       ok: false,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabPlan } from '../lesson/plan.js';
@@ -67,10 +67,13 @@ export class GradeSession {
   async dispose(): Promise<void> {
     this.budget.teardown();
     try {
-      const enter = await this.target.privateMounts();
       const state = `${this.scratch}/runc`;
-      const list = await this.target.exec(enter(['runc', '--root', state, 'list', '-q']));
-      for (const id of list.stdout.split('\n').filter(Boolean)) await this.target.exec(enter(['runc', '--root', state, 'delete', '--force', id]));
+      // runc keeps state only once the probe ran; a lab that never got that far has nothing to delete.
+      if (existsSync(state)) {
+        const enter = await this.target.privateMounts();
+        const list = await this.target.exec(enter(['runc', '--root', state, 'list', '-q']));
+        for (const id of list.stdout.split('\n').filter(Boolean)) await this.target.exec(enter(['runc', '--root', state, 'delete', '--force', id]));
+      }
       await this.target.dispose();
     } finally {
       rmSync(this.scratch, { recursive: true, force: true });

@@ -15,7 +15,7 @@ function shapeProblem(c: unknown): string | undefined {
   const p = o.process as Record<string, unknown> | undefined;
   if (p === null || typeof p !== 'object') return 'it has no "process" object';
   if (!isStrings(p.args)) return 'process.args is not a list of strings';
-  if (p.env !== undefined && !isStrings(p.env)) return 'process.env is not a list of strings';
+  if (p.env !== undefined && !isStrings(p.env)) return 'the "env" of "process" is not a list of strings';
   if (p.cwd !== undefined && typeof p.cwd !== 'string') return 'process.cwd is not a string';
   const root = o.root as Record<string, unknown> | undefined;
   if (root === null || typeof root !== 'object' || typeof root.path !== 'string') return 'root.path is missing';

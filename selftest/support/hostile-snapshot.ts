@@ -40,31 +40,32 @@ export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOption
   const t = box.t;
   const parts: string[] = [];
   const out = async (label: string, argv: string[]): Promise<void> => {
-    const r = await t.exec(argv);
-    parts.push(`## ${label}\n${r.stdout}${r.exitCode === 0 ? '' : `(exit ${r.exitCode ?? '?'}: ${r.stderr.trim()})`}`);
+    parts.push(`## ${label}\n${(await t.must(argv)).stdout}`);
   };
   for (const netns of [undefined, ...(await listNetns(t))]) {
     const where = netns ?? 'sandbox';
     for (const what of ['link', 'addr', 'route']) {
-      const r = await t.exec(inNetns(netns, ['ip', '-j', what, 'show']));
+      const r = await t.must(inNetns(netns, ['ip', '-j', what, 'show']));
       // IPv6 duplicate address detection clears "tentative" by itself; it is not a change by the grader.
       parts.push(`## ${where} ${what}\n${r.stdout.replaceAll('"tentative":true,', '')}`);
     }
-    const sysctl = await t.exec(inNetns(netns, ['sysctl', '-a', '--pattern', '^net\\.']));
+    // must: a missing sysctl (procps) would make both snapshots equally empty, and the comparison hollow.
+    const sysctl = await t.must(inNetns(netns, ['sysctl', '-a', '--pattern', '^net\\.']));
     parts.push(`## ${where} net sysctls\n${sysctl.stdout.split('\n').filter((l) => !VOLATILE_SYSCTL.test(l)).join('\n')}`);
   }
   await out('hostname, domainname, IPC sysctls', ['sysctl', 'kernel.hostname', 'kernel.domainname', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmmax', 'kernel.shmall', 'kernel.shmmni', 'fs.mqueue.msg_max']);
   await out("PID 1's namespaces", ['stat', '-L', '-c', '%n %i', '/proc/1/ns/mnt', '/proc/1/ns/net', '/proc/1/ns/pid', '/proc/1/ns/uts', '/proc/1/ns/ipc']);
-  const mountinfo = await t.exec(['cat', '/proc/1/mountinfo']);
+  const mountinfo = await t.must(['cat', '/proc/1/mountinfo']);
   const mountpoints = mountinfo.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[4] ?? '');
   parts.push(`## mounts: ${mountpoints.length}\n${mountpoints.sort().join('\n')}`);
   await out('runc list', ['runc', 'list', '-q']);
+  // /var/run/netns exists only once a namespace was added: ls's complaint about it is part of the state.
   const ls = await t.exec(['ls', '-a', '/run', '/tmp', '/var/run/netns']);
   // tsx keeps its compile cache in /tmp/tsx-<uid>: any npm script of this project makes it, grading or not.
-  parts.push(`## /run, /tmp, /var/run/netns\n${ls.stdout.split('\n').filter((l) => !/^tsx-\d+$/.test(l)).join('\n')}`);
+  parts.push(`## /run, /tmp, /var/run/netns\n${ls.stdout.split('\n').filter((l) => !/^tsx-\d+$/.test(l)).join('\n')}${ls.stderr}`);
   // Every process in the sandbox's pid namespace but the ps that lists them. The sandbox's init is a
   // sleep that reaps nobody, so a process that ended (the grader's own esbuild) stays a zombie: not running.
-  const ps = await t.exec(['ps', '-e', '-o', 'pid=,stat=,comm=,args=']);
+  const ps = await t.must(['ps', '-e', '-o', 'pid=,stat=,comm=,args=']);
   const running = ps.stdout.split('\n').filter((l) => l.trim() !== '' && !/^\s*\d+\s+Z/.test(l) && l.trim().split(/\s+/)[2] !== 'ps');
   parts.push(`## processes\n${running.join('\n')}`);
   parts.push(`## cgroups below the sandbox's\n${box.leftoverCgroups().join('\n')}`);
