@@ -58,6 +58,7 @@ export function caseOutput(c: CaseModel): string {
     ...c.steps.map((s) => `lesson.step: ${oneLine(s)}`),
     ...c.errata.map((e) => `erratum: ${erratumLine(e)}`),
     ...c.adjustments.map((a) => `harness.adjustment: ${oneLine(a)}`),
+    ...(c.findings ?? []).map((f) => `grade.finding: ${oneLine(f)}`),
   ];
   return [head.join('\n'), ...c.errata.map(formatErratum)].join('\n\n');
 }

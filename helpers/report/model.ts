@@ -1,4 +1,4 @@
-import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, STEP_ANNOTATION } from '../lesson/annotations.js';
+import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, FINDING_ANNOTATION, STEP_ANNOTATION } from '../lesson/annotations.js';
 import { decodeErratum, type Erratum } from '../lesson/errata.js';
 
 /** One test as the graders' report needs it; built from vitest's TestCase, then rendered purely. */
@@ -25,6 +25,8 @@ export interface CaseModel {
   readonly transcript?: string;
   readonly errata: readonly Erratum[];
   readonly adjustments: readonly string[];
+  /** Grading: what the student's config asks for and the grader does not do. */
+  readonly findings?: readonly string[];
 }
 
 export interface RunEnvironment {
@@ -53,16 +55,18 @@ export interface Annotation {
   readonly message: string;
 }
 
-export function splitAnnotations(list: readonly Annotation[]): Pick<CaseModel, 'steps' | 'errata' | 'adjustments'> {
+export function splitAnnotations(list: readonly Annotation[]): Pick<CaseModel, 'steps' | 'errata' | 'adjustments' | 'findings'> {
   const steps: string[] = [];
   const errata: Erratum[] = [];
   const adjustments: string[] = [];
+  const findings: string[] = [];
   for (const a of list) {
     if (a.type === STEP_ANNOTATION) steps.push(a.message);
     else if (a.type === ERRATUM_ANNOTATION) {
       const e = decodeErratum(a.message);
       if (e) errata.push(e);
     } else if (a.type === ADJUSTMENT_ANNOTATION) adjustments.push(a.message);
+    else if (a.type === FINDING_ANNOTATION) findings.push(a.message);
   }
-  return { steps, errata, adjustments };
+  return { steps, errata, adjustments, findings };
 }
