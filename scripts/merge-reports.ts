@@ -6,14 +6,14 @@
  * machine facts (the merging machine may not even have Docker).
  */
 import { execa } from 'execa';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BLOB_FILE, findShards, shardSetProblems } from '../helpers/report/shards.js';
 import { configToEnv, defaultRunConfig, DISTROS, type Distro } from '../helpers/run-config.js';
 import { parseMergeArgs } from './cli/merge-args.js';
 import { MERGE_USAGE } from './cli/usage.js';
-import { exitCodeFor, readSummary } from './lib/launch.js';
+import { exitCodeFor, privateWorkDir, readSummary } from './lib/launch.js';
 import { fail, parseOrFail } from './lib/process.js';
 
 const argv = process.argv.slice(2);
@@ -32,6 +32,7 @@ const first = records[0];
 if (!first) fail('no shard record', 'run npm test -- --shard 1/2 and --shard 2/2 first');
 
 const config = defaultRunConfig({
+  workDir: privateWorkDir(String(process.pid)),
   target: first.target === 'container' ? 'container' : 'sandbox',
   distro: (DISTROS as readonly string[]).includes(first.distro) ? (first.distro as Distro) : 'bookworm',
   grep: first.grep ?? undefined,
@@ -46,7 +47,6 @@ const blobs = mkdtempSync(join(tmpdir(), `lesson06-merge-${process.pid}-`));
 let code: number;
 try {
   for (const r of records) copyFileSync(join(args.from, `${r.shard.index}-of-${r.shard.count}`, BLOB_FILE), join(blobs, `blob-${r.shard.index}-${r.shard.count}.json`));
-  mkdirSync(config.workDir, { recursive: true });
   process.stdout.write(`merging ${records.length} shard(s) of ${first.shard.count} from ${relative(process.cwd(), args.from)}\n`);
   const r = await execa('node_modules/.bin/vitest', ['run', '--mergeReports', blobs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
   code = exitCodeFor(config, readSummary(config), r.exitCode);

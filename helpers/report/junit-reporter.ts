@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
@@ -102,8 +101,7 @@ export default class LessonReporter implements Reporter {
       junit = this.config.junit;
       if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env, { notSelected, notStarted, stopped });
     }
-    mkdirSync(this.config.workDir, { recursive: true });
-    writeFileSync(summaryPath(this.config), JSON.stringify({ ...counts, junit, interrupted, notSelected, notStarted } satisfies RunSummary));
+    writeReport(summaryPath(this.config), JSON.stringify({ ...counts, junit, interrupted, notSelected, notStarted } satisfies RunSummary));
   }
 
   #printSuiteEnd(cases: readonly CaseModel[], counts: Counts, env: RunEnvironment, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined }): void {

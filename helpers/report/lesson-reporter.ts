@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { CHECKS_ANNOTATION, RUNS_ANNOTATION } from '../lesson/annotations.js';
@@ -108,7 +107,6 @@ export default class LessonDocReporter implements Reporter {
   }
 
   #summary(s: LessonSummary): void {
-    mkdirSync(this.config.workDir, { recursive: true });
-    writeFileSync(lessonSummaryPath(this.config), JSON.stringify(s));
+    writeReport(lessonSummaryPath(this.config), JSON.stringify(s));
   }
 }

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chalk } from 'zx';
 import { checkPrerequisites, installCommand, prerequisitesFor } from '../../helpers/prereqs.js';
@@ -49,6 +50,9 @@ function handBack(config: RunConfig): void {
 }
 
 export const readSummary = (config: RunConfig): RunSummary | undefined => readJson<RunSummary>(summaryPath(config));
+
+/** A fresh private directory for the run's internal files, named after the run so a sweep finds it. */
+export const privateWorkDir = (runId: string): string => mkdtempSync(join(tmpdir(), `lesson06-run-${runId}-`));
 
 function readJson<T>(path: string): T | undefined {
   try {
@@ -113,14 +117,15 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
-  const config = initial.target === 'container' ? await prepareContainers(initial) : initial;
+  const prepared = initial.target === 'container' ? await prepareContainers(initial) : initial;
   if (interrupted) {
-    const mine = await sweep({ run: config.runId });
+    const mine = await sweep({ run: prepared.runId });
     process.stderr.write(`${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`);
     return EXIT.interrupted;
   }
-  rmSync(config.workDir, { recursive: true, force: true });
-  mkdirSync(config.workDir, { recursive: true });
+  // The reporter's summaries go to a directory only this run can have made (mkdtemp, 0700): a
+  // predictable name in /tmp could be planted as a link by another user before a root run.
+  const config = { ...prepared, workDir: privateWorkDir(prepared.runId) };
   // A shard's results are replaced whole: a blob from an earlier run of this shard must not be merged.
   if (config.shardDir) rmSync(config.shardDir, { recursive: true, force: true });
   const startedAt = Date.now();

@@ -9,6 +9,8 @@ export const DEBIAN_PACKAGES = [
   'containernetworking-plugins',
   'util-linux',
   'coreutils',
+  // sysctl and ps: grading's selftest snapshots the machine with them.
+  'procps',
 ] as const;
 
 /**
