@@ -2,11 +2,17 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 import type { Reporter } from 'vitest/node';
 import GradeReporter from './helpers/report/grade-reporter.js';
 import LessonReporter from './helpers/report/junit-reporter.js';
+import LessonDocReporter from './helpers/report/lesson-reporter.js';
+import { readLesson } from './helpers/lesson/document.js';
+import { commandIndex } from './helpers/lesson/links.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
 import { configFromEnv } from './helpers/run-config.js';
+import { BLOB_FILE } from './helpers/report/shards.js';
 
 /** The launcher's run configuration (npm test, npm run grade); run directly, the defaults. */
 const run = configFromEnv(process.env);
+/** The lesson document, for the annotated lesson only; specs run the same without it. */
+const lessonDoc = run.mode === 'suite' && run.lesson !== undefined ? readLesson(run.lesson) : undefined;
 
 /** The lesson suite: every test builds its own lab in its own sandbox, so tests run side by side. */
 const lesson: TestProjectInlineConfiguration = {
@@ -36,10 +42,14 @@ const grade: TestProjectInlineConfiguration = {
 
 const consoleReporters: Array<string | Reporter> = run.mode === 'grade' ? [new GradeReporter(run), ...run.reporters] : [...run.reporters];
 
+// A shard also leaves vitest's blob, which npm run merge-reports replays through these same reporters.
+const blob: Array<['blob', { outputFile: string }]> = run.shardDir ? [['blob', { outputFile: `${run.shardDir}/${BLOB_FILE}` }]] : [];
+const reporters: Array<string | Reporter | ['blob', { outputFile: string }]> = [...consoleReporters, new LessonDocReporter(run, lessonDoc), new LessonReporter(run), ...blob];
+
 export default defineConfig({
   test: {
     projects: [run.mode === 'grade' ? grade : lesson],
-    provide: { config: run },
+    provide: { config: run, lessonIndex: lessonDoc ? commandIndex(lessonDoc) : [] },
     pool: 'forks',
     maxWorkers: 3,
     testTimeout: 90_000,
@@ -47,6 +57,6 @@ export default defineConfig({
     tags: SECTION_IDS.map((name) => ({ name, description: `lesson 06 section ${name}` })),
     ...(run.grep !== undefined ? { testNamePattern: run.grep } : {}),
     ...(run.tagsFilter !== undefined ? { tagsFilter: [run.tagsFilter] } : {}),
-    reporters: [...consoleReporters, new LessonReporter(run)],
+    reporters,
   },
 });

@@ -1,5 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { DYNAMIC_BUSYBOX, fileLinkage } from './oci/busybox.js';
 import type { RunConfig } from './run-config.js';
 
 export interface Prerequisite {
@@ -8,6 +9,8 @@ export interface Prerequisite {
   readonly why: string;
   /** The Debian package that provides it. */
   readonly pkg: string;
+  /** A command other than `apt-get install -y pkg` that provides it. */
+  readonly install?: string;
   readonly check: (path: string) => Promise<boolean>;
 }
 
@@ -43,7 +46,19 @@ export const SANDBOX_PREREQUISITES: readonly Prerequisite[] = [
   IP,
   PING,
   { name: 'jq', why: "the lesson's config edits", pkg: 'jq', check: onPath('jq') },
-  { name: '/bin/busybox (busybox-static)', why: 'the container rootfs', pkg: 'busybox-static', check: () => executable('/bin/busybox') },
+  {
+    name: '/bin/busybox, statically linked (busybox-static)',
+    why: 'the container rootfs: the lesson copies the binary alone, which only a static busybox survives',
+    pkg: 'busybox-static',
+    check: async () => (await executable('/bin/busybox')) && fileLinkage('/bin/busybox')?.kind === 'static',
+  },
+  {
+    name: `a dynamically linked busybox, unpacked in ${DYNAMIC_BUSYBOX}`,
+    why: 'Exercise 2: shows the lesson\'s cp failing with a dynamic busybox',
+    pkg: 'busybox',
+    install: 'npm run setup',
+    check: async () => fileLinkage(DYNAMIC_BUSYBOX)?.kind === 'dynamic',
+  },
   UTIL_LINUX,
   { name: 'iptables', why: "Common Error 4's NAT, inside the sandbox", pkg: 'iptables', check: onPath('iptables') },
   { name: 'CNI plugins (containernetworking-plugins)', why: "the Notes' CNI bridge plugin", pkg: 'containernetworking-plugins', check: () => executable('/usr/lib/cni/bridge') },
@@ -73,5 +88,8 @@ export async function checkPrerequisites(list: readonly Prerequisite[], path: st
 
 /** One command that installs everything missing. */
 export function installCommand(missing: readonly PrereqStatus[]): string {
-  return `apt-get install -y ${[...new Set(missing.map((m) => m.prereq.pkg))].join(' ')}   (or: npm run setup)`;
+  const apt = [...new Set(missing.filter((m) => m.prereq.install === undefined).map((m) => m.prereq.pkg))];
+  const other = [...new Set(missing.flatMap((m) => (m.prereq.install === undefined ? [] : [m.prereq.install])))];
+  if (apt.length === 0) return other.join(' && ');
+  return `apt-get install -y ${apt.join(' ')}   (or: npm run setup)`;
 }

@@ -1,4 +1,5 @@
 import type { LabPlan } from './lesson/plan.js';
+import type { RunEnvironment } from './report/model.js';
 
 /**
  * The one run configuration. `scripts/cli/` parses the command line into it once; vitest hands it
@@ -43,6 +44,11 @@ export interface RunConfig {
   readonly reporters: readonly string[];
   /** Vitest options that pass through, from an explicit list (see scripts/cli). */
   readonly vitestArgs: readonly string[];
+  /** `--shard i/n`: this run is part i of n; its blob and record go to `shardDir` for npm run merge-reports. */
+  readonly shard: { readonly index: number; readonly count: number } | undefined;
+  readonly shardDir: string | undefined;
+  /** Known facts about the machine under test (npm run merge-reports: the shards' own); otherwise collected. */
+  readonly environment: RunEnvironment | undefined;
   /** Decided once by the launcher for the container target. */
   readonly privilege: PrivilegeMode | undefined;
   /** Grading: the student's names and addresses. */
@@ -55,6 +61,10 @@ export interface RunConfig {
 }
 
 export const CONFIG_ENV = 'LESSON06_CONFIG';
+
+/** Where shard i of n keeps its blob, its record and its partial JUnit report. */
+export const shardDirOf = (reportsDir: string, shard: { readonly index: number; readonly count: number }): string =>
+  `${reportsDir}/shards/${shard.index}-of-${shard.count}`;
 
 /** What a vitest started directly (npx vitest) runs with: the lesson suite in sandboxes. */
 export function defaultRunConfig(over: Partial<RunConfig> = {}): RunConfig {
@@ -72,6 +82,9 @@ export function defaultRunConfig(over: Partial<RunConfig> = {}): RunConfig {
     lesson: undefined,
     reporters: ['default'],
     vitestArgs: [],
+    shard: undefined,
+    shardDir: undefined,
+    environment: undefined,
     privilege: undefined,
     plan: undefined,
     fault: undefined,

@@ -6,8 +6,9 @@ import { findLeftovers, sweep, summarize } from '../helpers/targets/sweep.js';
 import { parseCleanArgs } from './cli/clean-args.js';
 import { CLEAN_USAGE } from './cli/usage.js';
 import { ensureRoot } from './lib/elevate.js';
-import { parseOrFail } from './lib/process.js';
+import { exitOnHarnessCrash, parseOrFail } from './lib/process.js';
 
+exitOnHarnessCrash('npm run clean');
 const argv = process.argv.slice(2);
 const args = parseOrFail(() => parseCleanArgs(argv), 'npm run clean -- --help lists the options');
 if (args.help) {

@@ -2,6 +2,7 @@
 import { chalk } from 'zx';
 import { CONTAINER_PREREQUISITES, GRADE_PREREQUISITES, SANDBOX_PREREQUISITES, checkPrerequisites, installCommand } from '../helpers/prereqs.js';
 import { elevatedPath } from '../helpers/run-config.js';
+import { describeLinkage, fileLinkage } from '../helpers/oci/busybox.js';
 import { isRoot, passwordlessSudo } from './lib/process.js';
 
 // The run itself executes as root with the sbin directories on PATH; look where it will look.
@@ -10,7 +11,11 @@ const list = [...new Set([...SANDBOX_PREREQUISITES, ...GRADE_PREREQUISITES])];
 const statuses = await checkPrerequisites(list, path);
 const missing = statuses.filter((s) => !s.ok);
 for (const { prereq, ok } of statuses)
-  process.stdout.write(`${ok ? chalk.green('ok     ') : chalk.red('missing')}  ${prereq.name}: ${prereq.why}${ok ? '' : `\n         install: apt-get install -y ${prereq.pkg}`}\n`);
+  process.stdout.write(`${ok ? chalk.green('ok     ') : chalk.red('missing')}  ${prereq.name}: ${prereq.why}${ok ? '' : `\n         install: ${prereq.install ?? `apt-get install -y ${prereq.pkg}`}`}\n`);
+// Read from the ELF header (PT_INTERP), not from the package name: a machine may have either busybox.
+const linkage = fileLinkage('/bin/busybox');
+const linkageLabel = linkage?.kind === 'static' ? chalk.green('static ') : linkage?.kind === 'dynamic' ? chalk.red('dynamic') : chalk.red('missing');
+process.stdout.write(`${linkageLabel}  ${describeLinkage('/bin/busybox', linkage)}${linkage?.kind === 'static' ? '' : '\n         install: apt-get install -y busybox-static (it replaces busybox)'}\n`);
 
 const root = isRoot() || (await passwordlessSudo());
 process.stdout.write(`${root ? chalk.green('ok     ') : chalk.red('missing')}  root: ${isRoot() ? 'running as root' : root ? 'via passwordless sudo (npm test re-runs itself with sudo -n)' : 'not root and sudo needs a password: run as root, or configure passwordless sudo'}\n`);

@@ -3,8 +3,9 @@ import { parseTestArgs, processContext } from './cli/test-args.js';
 import { GRADE_USAGE } from './cli/usage.js';
 import { ensureRoot } from './lib/elevate.js';
 import { launch } from './lib/launch.js';
-import { parseOrFail } from './lib/process.js';
+import { exitOnHarnessCrash, parseOrFail } from './lib/process.js';
 
+exitOnHarnessCrash('npm run grade');
 const argv = process.argv.slice(2);
 const parsed = parseOrFail(() => parseTestArgs(['--lab', 'existing', ...argv], processContext(), 'npm run grade'), 'npm run grade -- --help lists the options');
 if (parsed.help) {

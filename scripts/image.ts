@@ -12,6 +12,7 @@ import { DISTROS, type Distro } from '../helpers/run-config.js';
 import { baseImage, debianMirror, engineReachable, imageExists, labImage } from '../helpers/targets/docker.js';
 import { strictParse } from './cli/strict.js';
 import { ensureRoot } from './lib/elevate.js';
+import { labImageState, RECIPE_DIR, RECIPE_LABEL, recipeHash } from './lib/image-recipe.js';
 import { fail, parseOrFail, runInteractive } from './lib/process.js';
 
 const USAGE = `Usage: npm run image -- [--distro bookworm|trixie] [--rebuild] [--pull-base]
@@ -43,10 +44,12 @@ await ensureRoot('scripts/image.ts', argv, 'building the lab image (debootstrap,
 const engine = await engineReachable();
 if (!engine.ok) fail(`no Docker engine: ${engine.why}`, 'apt-get install docker.io, then start dockerd (see README, "Container target")');
 const lab = labImage(opts.distro);
-if (!opts.rebuild && (await imageExists(lab))) {
-  process.stdout.write(`${lab} is already built (npm run image -- --distro ${opts.distro} --rebuild to build it again)\n`);
+const state = await labImageState(lab);
+if (!opts.rebuild && state === 'current') {
+  process.stdout.write(`${lab} is already built from this recipe (npm run image -- --distro ${opts.distro} --rebuild to build it again)\n`);
   process.exit(0);
 }
+if (state === 'stale') process.stdout.write(`${lab} was built from an older fixtures/image/Dockerfile: building it again\n`);
 
 let base = `debian:${opts.distro}`;
 // Pulling is opt-in (a runner with a registry); otherwise a missing base is built locally.
@@ -71,4 +74,4 @@ if (!(await imageExists(base))) {
   }
 }
 process.stdout.write(chalk.bold(`docker build ${lab} FROM ${base}\n`));
-process.exit(await runInteractive(['docker', 'build', '--build-arg', `BASE=${base}`, '-t', lab, 'fixtures/image']));
+process.exit(await runInteractive(['docker', 'build', '--build-arg', `BASE=${base}`, '--label', `${RECIPE_LABEL}=${recipeHash()}`, '-t', lab, RECIPE_DIR]));

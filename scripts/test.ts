@@ -3,8 +3,9 @@ import { parseTestArgs, processContext } from './cli/test-args.js';
 import { GRADE_USAGE, TEST_USAGE } from './cli/usage.js';
 import { ensureRoot } from './lib/elevate.js';
 import { launch } from './lib/launch.js';
-import { parseOrFail } from './lib/process.js';
+import { exitOnHarnessCrash, parseOrFail } from './lib/process.js';
 
+exitOnHarnessCrash('npm test');
 const argv = process.argv.slice(2);
 const parsed = parseOrFail(() => parseTestArgs(argv, processContext()), 'npm test -- --help lists the options');
 if (parsed.help) {

@@ -25,6 +25,15 @@ describe('a broken lab is caught', () => {
     expect(c?.body).toContain('$ ip link set veth-host down');
     expect(c?.body).toMatch(/\$ ping -c 2 -W 1 10\.0\.0\.2\n\s+-> exit code [1-9]/);
   });
+
+  test('veth-host DOWN: the whole verify script passes its first two checks, stops at the ping, and says Common Error 2', async () => {
+    const broken = await pool(() => runSuite('verify the whole script', { fault: 'veth-host-down' }));
+    expect(broken.exec.exitCode).toBe(1);
+    const [c] = broken.cases;
+    expect(c?.message).toContain('seen PASS: Network namespace exists; PASS: veth-host interface exists; FAIL at "ping -c 1 -W 1 10.0.0.2"');
+    expect(c?.body).toContain('diagnosis: Common Error 2');
+    expect(c?.body).not.toContain('$ ip netns exec container-net ping');
+  });
 });
 
 /**

@@ -45,6 +45,10 @@ async function leftovers(t: Target, plan: LabPlan, runc: Runc, pids: readonly nu
 describe('cleanup', { tags: ['cleanup'] }, () => {
   test('after the clean-up commands no container, veth, namespace or bundle remains', async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
     await lesson.step('clean-up commands');
+    await lesson.runs('cleanup/b1/L2', { adjustment: 'ignore-failure', as: [['runc', 'delete', '-f', plan.containerId]] });
+    await lesson.runs('cleanup/b1/L3', { adjustment: 'ignore-failure', as: [['runc', 'delete', '-f', plan.newContainerId]] });
+    await lesson.runs('cleanup/b1/L6', { adjustment: 'ignore-failure', as: [['ip', 'link', 'del', plan.hostVeth]] });
+    await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
     await lab.through(5);
     const pids = await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);
     const before = await leftovers(target, plan, runc, pids);
@@ -85,6 +89,8 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
 
   test("after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both", async ({ target, plan, lab, config, lesson }) => {
     await lesson.step('verify cleanup');
+    await lesson.runs('cleanup/b1/L12', { adjustment: 'condition-by-harness', as: [['ip', 'netns', 'list']] });
+    await lesson.runs('cleanup/b1/L13', { adjustment: 'condition-by-harness', as: [['ip', 'link', 'show', plan.hostVeth]] });
     await lab.through(5);
     // No container runs in this test: only the clean-up lines for the lab itself.
     await runCleanup(target, plan, config.runtime, ['lab']);

@@ -3,6 +3,7 @@ import { checkPrintedView, checkRunOutcome } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 /** What the runtime did when it should have refused a path: it ran the container anyway. */
@@ -11,6 +12,7 @@ const ranAnyway = (path: string) => ({ next: `the runtime started the container 
 describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test('namespace path does not exist: runc refuses to start; ip netns add fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom and fix');
+    await lesson.checks('common-error-1/out1');
     const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
@@ -69,5 +71,18 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, fixed, { symptoms: ['ok'], expected: `pointing at ${plan.netnsPath} (made by ip netns add) works` });
     checkPrintedView(cx, parseIpAddrText(fixed.stdout), await interfaces(target, plan.netns), plan.netns);
+  });
+
+  test('fix as written: ls -la finds no file; ip netns add creates it; ls -la and ip netns list then show it', async ({ target, plan, lesson }) => {
+    await lesson.step('fix, as written');
+    const before = await target.exec(['ls', '-la', plan.netnsPath]);
+    await target.must(['ip', 'netns', 'add', plan.netns]);
+    const after = await target.exec(['ls', '-la', plan.netnsPath]);
+    const list = await target.must(['ip', 'netns', 'list']);
+    check(lesson, before.exitCode !== 0 && /no such file/i.test(before.stderr) && after.exitCode === 0 && list.stdout.split('\n').some((l) => l.split(' ')[0] === plan.netns), {
+      expected: `before: ls fails (No such file or directory); after ip netns add: ls shows ${plan.netnsPath} and ip netns list shows ${plan.netns}`,
+      seen: `before: ${outcomeText(before)}\nafter: ${outcomeText(after)}\nlist: ${list.stdout}`,
+      commonError: fixes.missingNetns(plan),
+    });
   });
 });

@@ -1,10 +1,12 @@
-import { describe, test } from '../fixtures/index.js';
+import { check, describe, test } from '../fixtures/index.js';
 import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, labPath, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { labStepCommands } from '../helpers/lesson/lab.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns, interfaces } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
 import type { Bundle } from '../helpers/oci/bundle.js';
+import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
 
 /**
  * The lesson's container in a broken lab: its ping must fail for want of a route, and
@@ -59,5 +61,25 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
     await target.must(inNetns(plan.netns, ['ip', 'addr', 'del', '10.0.1.2/24', 'dev', plan.nsVeth]));
     await target.must(inNetns(plan.netns, ['ip', 'addr', 'add', formatCidr(plan.nsCidr), 'dev', plan.nsVeth]));
     await fixedRun(cx, lessonBundle);
+  });
+
+  test('fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('fix, as written');
+    await lab.through(4);
+    const states = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]))];
+    check(lesson, states.every((r) => r.exitCode === 0 && / state DOWN /.test(r.stdout)), {
+      expected: 'before the fix both ends show state DOWN',
+      seen: states.map(outcomeText).join('\n'),
+      next: 'the lab is not as Exercise 1 Step 4 leaves it: the interfaces should be DOWN until Step 5',
+    });
+    await target.must(['ip', 'link', 'set', plan.hostVeth, 'up']);
+    await target.must(inNetns(plan.netns, ['ip', 'link', 'set', plan.nsVeth, 'up']));
+    const host = findIface(parseIpAddrText((await target.must(['ip', 'addr', 'show', plan.hostVeth])).stdout), plan.hostVeth);
+    const ns = findIface(parseIpAddrText((await target.must(inNetns(plan.netns, ['ip', 'addr', 'show', plan.nsVeth]))).stdout), plan.nsVeth);
+    check(lesson, host !== undefined && ns !== undefined && isUp(host) && isUp(ns) && host.inet.includes(formatCidr(plan.hostCidr)) && ns.inet.includes(formatCidr(plan.nsCidr)), {
+      expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}, ${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)}`,
+      seen: `${plan.hostVeth}: ${host ? `${host.flags.join(',')} ${host.inet.join(',')}` : 'missing'}; ${plan.nsVeth}: ${ns ? `${ns.flags.join(',')} ${ns.inet.join(',')}` : 'missing'}`,
+      commonError: fixes.noConnectivity(plan),
+    });
   });
 });

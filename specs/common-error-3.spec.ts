@@ -22,6 +22,8 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
 
   test('runc run as an unprivileged user is refused; as root (sudo) it works', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('cause: running runc without root');
+    await lesson.runs('common-error-3/b1/L2', { adjustment: 'bundle-flag', as: [['runc', 'run', '--bundle', lessonBundle.dir]] });
+    await lesson.checks('common-error-3/out1');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
@@ -49,6 +51,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
 
   test('the namespace file under /var/run/netns is owned by root', async ({ target, plan, lab, lesson }) => {
     await lesson.step('fix: ls -la /var/run/netns/');
+    await lesson.runs('common-error-3/b1/L5', { adjustment: 'structured-query', as: [['stat', '-c', '%U', plan.netnsPath]] });
     await lab.through(1);
     const owner = await target.exec(['stat', '-c', '%U', plan.netnsPath]);
     check(lesson, owner.exitCode === 0, { expected: `${plan.netnsPath} exists`, seen: outcomeText(owner), commonError: fixes.missingNetns(plan) });

@@ -33,6 +33,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
 
   test('no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply', async ({ target, plan, lab, lesson }) => {
     await lesson.step('cause: missing NAT/routing');
+    await lesson.runs('common-error-4/b1/L2', { adjustment: 'file-write', as: [['dd', 'of=/proc/sys/net/ipv4/ip_forward']] });
     await lab.through(5);
     await buildWan(target);
     const probe = () => ping(target, WAN.remoteCidr.address, { netns: plan.netns, count: 1, waitSeconds: 1 });
@@ -63,6 +64,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
 
   test("after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('fix: ip_forward, MASQUERADE, default route');
+    await lesson.runs('common-error-4/b1/L2', { adjustment: 'file-write', as: [['dd', 'of=/proc/sys/net/ipv4/ip_forward']] });
     await lab.through(5);
     await buildWan(target);
     const cx = { lesson, target, runc, plan };

@@ -47,6 +47,8 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
 
   test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
     await lesson.step('fix: verify config.json');
+    await lesson.runs('common-error-6/b1/L2', { adjustment: 'file-argument', as: [['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundleAsWritten.configPath]] });
+    await lesson.checks('common-error-6/b1/L4');
     const r = await target.exec(['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundleAsWritten.configPath]);
     check(lesson, r.exitCode === 0 && r.stdout.trim() === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
       expected: JSON.stringify({ type: 'network', path: plan.netnsPath }),

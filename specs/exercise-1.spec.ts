@@ -1,9 +1,9 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, isUp } from '../helpers/net/ip.js';
+import { findIface, isUp, parsePingSummary } from '../helpers/net/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
+import { inNetns, interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
 
 const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string => (list === undefined ? '(namespace not found)' : list.map((i) => i.ifname).join(', ') || '(none)');
@@ -11,6 +11,7 @@ const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string => (
 describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 1: ip netns add lists container-net and creates its file under /var/run/netns', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 1');
+    await lesson.checks('exercise-1/s1/b1/L6');
     await lab.through(1);
     const listed = await listNetns(target);
     check(lesson, listed.includes(plan.netns), {
@@ -41,6 +42,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
 
   test('step 3: after the move veth-container is gone from the host view', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('exercise-1/s3/b1/L6');
     await lab.through(3);
     const host = await interfacesIfAny(target);
     if (findIface(host ?? [], plan.hostVeth) === undefined) {
@@ -79,6 +81,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
 
   test('step 3: veth-container is inside the namespace and DOWN', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('exercise-1/s3/b1/L10');
     await lab.through(3);
     const list = await interfacesIfAny(target, plan.netns, true);
     check(lesson, list !== undefined, {
@@ -146,6 +149,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
 
   test('step 6: the host pings the namespace at 10.0.0.2', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 6');
+    await lesson.checks('exercise-1/s6/b1/L3');
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 2 });
     check(lesson, r.ok, {
@@ -157,12 +161,59 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
 
   test('step 6: the namespace pings the host at 10.0.0.1', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 6');
+    await lesson.checks('exercise-1/s6/b1/L7');
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 2, netns: plan.netns });
     check(lesson, r.ok, {
       expected: `"ip netns exec ${plan.netns} ping -c 2 ${plan.hostCidr.address}": 2 packets transmitted, 2 received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
+    });
+  });
+
+  test('as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states', async ({ target, plan, lab, lesson }) => {
+    await lesson.step('Steps 1–6, as written');
+    await lesson.checks('exercise-1/s1/b1/L6', 'exercise-1/s1/b1/L10', 'exercise-1/s3/b1/L10', 'exercise-1/s6/b1/L3', 'exercise-1/s6/b1/L7');
+    // The lab builder runs each step's lesson commands as written (labStepCommands).
+    const build = async (step: 1 | 2 | 3 | 4 | 5): Promise<void> => void (await lab.through(step));
+    await build(1);
+    const list = await target.must(['ip', 'netns', 'list']);
+    const files = await target.must(['ls', '-la', '/var/run/netns/']);
+    check(lesson, list.stdout.includes(plan.netns) && files.stdout.includes(plan.netns), {
+      expected: `"ip netns list" and "ls -la /var/run/netns/" both show ${plan.netns}`,
+      seen: `${list.stdout}\n${files.stdout}`,
+      commonError: fixes.missingNetns(plan),
+    });
+    await build(2);
+    const shown = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(['ip', 'link', 'show', plan.nsVeth])];
+    check(lesson, shown.every((r) => r.exitCode === 0), {
+      expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`,
+      seen: shown.map(outcomeText).join('\n'),
+      next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
+    });
+    await build(3);
+    const gone = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
+    check(lesson, gone.exitCode !== 0, {
+      expected: `after the move "ip link show ${plan.nsVeth}" no longer finds it on the host`,
+      seen: outcomeText(gone),
+      next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
+    });
+    const inside = await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]));
+    check(lesson, inside.exitCode === 0 && / state DOWN /.test(inside.stdout), {
+      expected: `inside ${plan.netns} "ip link show ${plan.nsVeth}" shows it in DOWN state`,
+      seen: outcomeText(inside),
+      ...(inside.exitCode === 0
+        ? { next: 'the lesson brings interfaces up only in Step 5: run the steps in order' }
+        : { next: `it is not inside ${plan.netns} either: create the pair again and move it (Steps 2–3)` }),
+    });
+    await build(4);
+    await build(5);
+    const pings = [await target.exec(['ping', '-c', '2', plan.nsCidr.address]), await target.exec(inNetns(plan.netns, ['ping', '-c', '2', plan.hostCidr.address]))];
+    const summaries = pings.map((r) => parsePingSummary(r.stdout));
+    check(lesson, summaries.every((p) => p?.transmitted === 2 && p.received === 2), {
+      expected: 'both pings: 2 packets transmitted, 2 received',
+      seen: pings.map(outcomeText).join('\n'),
+      commonError: fixes.noConnectivity(plan),
     });
   });
 });

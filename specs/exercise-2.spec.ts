@@ -3,6 +3,17 @@ import { checkPrintedView, checkRunOutcome, ipOutputOf } from '../fixtures/proof
 import { CLAIMED_DEFAULT_NAMESPACES, exercise2Args, exercise2Namespaces } from '../helpers/lesson/claims.js';
 import { interfaces } from '../helpers/net/ops.js';
 import { networkNamespace, parseConfig, withArgs, withNamespaces, withNetnsPath, withTerminal } from '../helpers/oci/config.js';
+import { inDir, rootfsDirsArgv } from '../helpers/lesson/as-written.js';
+import { ROOTFS_DIRS } from '../helpers/oci/bundle.js';
+import { DYNAMIC_BUSYBOX, elfLinkage, odHexArgv, parseOdHex } from '../helpers/oci/busybox.js';
+import type { Target } from '../helpers/targets/types.js';
+
+/** `cat config.json | jq FILTER > config.json.tmp && mv config.json.tmp config.json`, in the bundle directory. */
+async function jqEdit(t: Target, dir: string, filter: string): Promise<void> {
+  const edited = await t.must(inDir(dir, ['jq', filter, 'config.json']));
+  await t.writeFile(`${dir}/config.json.tmp`, edited.stdout);
+  await t.must(inDir(dir, ['mv', 'config.json.tmp', 'config.json']));
+}
 
 const nsTypes = (list: ReadonlyArray<{ type: string }>): string => list.map((n) => n.type).join(', ');
 const withoutLinux = (c: object): string => JSON.stringify({ ...c, linux: undefined });
@@ -10,6 +21,7 @@ const withoutLinux = (c: object): string => JSON.stringify({ ...c, linux: undefi
 describe('exercise-2', { tags: ['exercise-2'] }, () => {
   test('step 2: runc spec writes a network namespace with no path', async ({ plan, makeBundle, lesson }) => {
     await lesson.step('Step 2');
+    await lesson.checks('exercise-2/s2/out1');
     const config = await (await makeBundle(plan.bundleDir, { adjust: 'none' })).config();
     const net = networkNamespace(config);
     check(lesson, net !== undefined && net.path === undefined, {
@@ -30,6 +42,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
 
   test("step 3: the lesson's jq edit points the network namespace at /var/run/netns/container-net", async ({ target, plan, makeBundle, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('exercise-2/s3/cfg1');
     const bundle = await makeBundle(plan.bundleDir, { adjust: 'none' });
     const before = await bundle.config();
     const filter = `.linux.namespaces = ${JSON.stringify(exercise2Namespaces(plan.netnsPath))}`;
@@ -59,6 +72,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
 
   test("step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1", async ({ target, plan, makeBundle, lesson }) => {
     await lesson.step('Step 4');
+    await lesson.checks('exercise-2/s4/cfg1');
     const bundle = await makeBundle(plan.bundleDir, { adjust: 'none' });
     const args = exercise2Args(plan);
     const edited = parseConfig((await target.must(['jq', `.process.args = ${JSON.stringify(args)}`, bundle.configPath])).stdout);
@@ -103,6 +117,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
 
   test("step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false", async ({ target, runc, plan, lab, makeBundle, lesson }) => {
     await lesson.step('Step 4');
+    await lesson.checks('exercise-2/s4/cfg1');
     await lab.through(5);
     const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['terminal'] } });
     const config = await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs('ip', 'addr'));
@@ -130,5 +145,73 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const r = symptom === 'ok' ? tty : await runc.run(plan.containerId, bundle.dir);
     await checkRunOutcome(cx, bundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr" and exits 0' });
     checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
+  });
+
+  test("as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)", async ({ target, plan, runc, lesson }) => {
+    await lesson.step('Steps 1–4, as written');
+    const dir = plan.bundleDir;
+    const nsFilter = `.linux.namespaces = ${JSON.stringify(exercise2Namespaces(plan.netnsPath))}`;
+    const argsFilter = `.process.args = ${JSON.stringify(exercise2Args(plan))}`;
+    await lesson.runs('exercise-2/s1/b1/L3', { adjustment: 'cwd', as: [['env', '-C', dir]] });
+    await lesson.runs('exercise-2/s1/b1/L9', { adjustment: 'brace-expansion', as: [inDir(dir, rootfsDirsArgv())] });
+    await lesson.runs('exercise-2/s2/b1/L2', { adjustment: 'file-argument', as: [inDir(dir, ['jq', '.linux.namespaces', 'config.json'])] });
+    await lesson.runs('exercise-2/s3/b1/L2', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', nsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
+    await lesson.runs('exercise-2/s4/b1/L1', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
+    await target.must(['mkdir', '-p', dir]);
+    await target.must(inDir(dir, [runc.binary, 'spec']));
+    await target.must(inDir(dir, rootfsDirsArgv()));
+    await target.must(inDir(dir, ['cp', '/bin/busybox', 'rootfs/bin/']));
+    const defaults = JSON.parse((await target.must(inDir(dir, ['jq', '.linux.namespaces', 'config.json']))).stdout) as Array<{ type: string; path?: string }>;
+    check(lesson, defaults.some((n) => n.type === 'network' && n.path === undefined), {
+      expected: 'Step 2: the network entry has no path (runc would create a new namespace)',
+      seen: JSON.stringify(defaults),
+      next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
+    });
+    await jqEdit(target, dir, nsFilter);
+    await jqEdit(target, dir, argsFilter);
+    const config = parseConfig(await target.readFile(`${dir}/config.json`));
+    const missing = (await Promise.all([...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) => ((await target.exec(['test', '-e', `${dir}/${p}`])).exitCode === 0 ? '' : p)))).filter(Boolean);
+    check(lesson, networkNamespace(config)?.path === plan.netnsPath && JSON.stringify(config.process.args) === JSON.stringify(exercise2Args(plan)) && missing.length === 0, {
+      expected: `config.json joins ${plan.netnsPath} and runs ${JSON.stringify(exercise2Args(plan))}; the rootfs has its directories and bin/busybox`,
+      seen: `network ${JSON.stringify(networkNamespace(config))}; args ${JSON.stringify(config.process.args)}; missing in rootfs: ${missing.join(', ') || 'nothing'}`,
+      next: "compare each command with the lesson's Steps 1–4: the transcript shows what ran",
+    });
+  });
+
+  test('step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there', async ({ target, plan, makeBundle, runc, lesson }) => {
+    await lesson.step('Step 1');
+    const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['applets'] } });
+    await bundle.patch(withArgs('/bin/busybox', 'true'));
+    const linkage = async (path: string) => elfLinkage(parseOdHex((await target.must(odHexArgv(path))).stdout));
+    const copied = await linkage(`${bundle.rootfs}/bin/busybox`);
+    const asCopied = await runc.run(plan.containerId, bundle.dir);
+    check(lesson, copied.kind === 'static' && asCopied.exitCode === 0, {
+      expected: "the busybox the harness copies (the lesson's cp /bin/busybox rootfs/bin/) is static and runs alone in the rootfs",
+      seen: `${copied.kind}; exit ${asCopied.exitCode}; ${asCopied.stderr}`,
+      next: copied.kind === 'static' ? "read runc's error above: a static busybox should start alone" : 'install busybox-static (npm run doctor says which busybox /bin/busybox is)',
+    });
+    const dynamic = await target.exec(['test', '-x', DYNAMIC_BUSYBOX]);
+    check(lesson, dynamic.exitCode === 0, {
+      expected: `Debian's dynamic busybox unpacked at ${DYNAMIC_BUSYBOX} (npm run setup, or npm run image for --target container)`,
+      seen: 'missing: run npm run setup',
+      next: 'run npm run setup (it unpacks Debian\'s dynamic busybox into a cache, never installs it)',
+    });
+    await target.must(['cp', DYNAMIC_BUSYBOX, `${bundle.rootfs}/bin/busybox`]);
+    const elf = await linkage(`${bundle.rootfs}/bin/busybox`);
+    const interpreter = elf.kind === 'dynamic' ? elf.interpreter : '(none)';
+    const interpInRootfs = await target.exec(['test', '-e', `${bundle.rootfs}${interpreter}`]);
+    const r = await runc.run(plan.containerId, bundle.dir);
+    check(lesson, elf.kind === 'dynamic' && interpInRootfs.exitCode !== 0 && r.exitCode !== 0 && /no such file or directory/i.test(r.stderr) && r.stderr.includes('/bin/busybox'), {
+      expected: `runc cannot exec /bin/busybox: it exists in the rootfs, but its ELF interpreter ${interpreter} does not (ENOENT)`,
+      seen: `ELF ${JSON.stringify(elf)}; interpreter in rootfs: ${interpInRootfs.exitCode === 0 ? 'present' : 'absent'}; exit ${r.exitCode}; ${r.stderr}`,
+      next: r.exitCode === 0 ? 'the runtime reported success for a program that cannot start: it did not run the container' : "read runc's error above",
+    });
+    await lesson.erratum({
+      id: 'E-busybox-must-be-static',
+      where: 'Exercise 2 Step 1 (and Exercise 4 Step 1)',
+      claim: 'cp /bin/busybox rootfs/bin/ gives the container a working busybox',
+      observed: `only when /bin/busybox is statically linked (Debian: busybox-static). Debian's busybox package is dynamic: alone in the rootfs it cannot start, because its ELF interpreter ${interpreter} is missing (npm run doctor says which one this machine has)`,
+      evidence: `PT_INTERP of Debian's busybox: ${interpreter}\n${r.stderr.trim()}`,
+    });
   });
 });

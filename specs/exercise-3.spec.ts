@@ -18,10 +18,15 @@ import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, interfacesAsTheLessonAsks } from '../helpers/net/ops.js';
 import { outcomeText, pingedAll } from '../helpers/net/views.js';
 import { withArgs, withCapability, withNamespaces } from '../helpers/oci/config.js';
+import { inDir } from '../helpers/lesson/as-written.js';
+import { RUN_TIMEOUT_MS } from '../helpers/oci/runtime.js';
+import { classifyRun } from '../helpers/oci/outcome.js';
+import { remedyForRun } from '../helpers/lesson/run-diagnosis.js';
 
 describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test('step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('Step 1');
+    await lesson.checks('exercise-3/s1/proves/1', 'exercise-3/s1/proves/2', 'exercise-3/s1/proves/4');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await checkLessonEdits(cx, lessonBundle);
@@ -56,6 +61,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
 
   test('step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('Step 1');
+    await lesson.checks('exercise-3/s1/proves/3');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await checkLessonEdits(cx, lessonBundle);
@@ -114,6 +120,8 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
 
   test("proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('Step 1 (what this proves)');
+    await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
+    await lesson.checks('exercise-3/s1/proves/1', 'background-how-container-runtimes-handle-networking/cfg2', 'the-config-json-namespaces-section/cfg1');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.containerId, lessonBundle);
@@ -122,6 +130,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
 
   test('step 2: ip netns pids container-net lists the running container', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('Step 2');
+    await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
     await lab.through(5);
     const c = await startIdle({ lesson, target, runc, plan }, plan.containerId, lessonBundle);
     const pids = await target.exec(['ip', 'netns', 'pids', plan.netns]);
@@ -134,6 +143,9 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
 
   test('step 2: ip netns exec container-net ip addr matches what the container sees', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('Step 2');
+    await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
+    await lesson.runs('exercise-3/s2/b1/L5', { adjustment: 'json-output', as: [['ip', 'netns', 'exec', plan.netns, 'ip', '-j', 'addr', 'show']] });
+    await lesson.checks('exercise-3/s2/b1/L6');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.containerId, lessonBundle);
@@ -141,5 +153,33 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const fromNetns = await interfacesAsTheLessonAsks(target, plan.netns);
     checkPrintedView(cx, parseIpAddrText(inside.stdout), fromNetns, `"ip netns exec ${plan.netns} ip addr"`);
     checkJoined(cx, c, plan.netnsPath);
+  });
+
+  test("as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    await lesson.step('Step 1, as written');
+    await lesson.runs('exercise-3/s1/b1/L1', { adjustment: 'cwd', as: [['env', '-C', lessonBundle.dir]] });
+    await lesson.runs('exercise-3/s1/b1/L2', { adjustment: lessonBundle.needs.length > 0 ? 'unattended-bundle' : 'cwd', as: [inDir(lessonBundle.dir, ['runc', 'run', plan.containerId])] });
+    await lesson.checks('exercise-3/s1/out1');
+    await lab.through(5);
+    const cx = { lesson, target, runc, plan };
+    await checkLessonEdits(cx, lessonBundle);
+    const before = await countersOf(cx, labPath(plan));
+    const r = await target.exec(inDir(lessonBundle.dir, [runc.binary, 'run', plan.containerId]), { timeoutMs: RUN_TIMEOUT_MS });
+    const seen = await checkRanAndPrinted(cx, lessonBundle, r, await interfaces(target, plan.netns), plan.netns);
+    const lo = findIface(seen, 'lo');
+    const veth = findIface(seen, plan.nsVeth);
+    const seqs = [...r.stdout.matchAll(new RegExp(`^64 bytes from ${plan.hostCidr.address.replaceAll('.', '\\.')}: seq=(\\d+) ttl=64 `, 'gm'))].map((m) => Number(m[1]));
+    check(lesson, seen.length === 2 && lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8') && veth !== undefined && isUp(veth) && veth.inet.includes(formatCidr(plan.nsCidr)), {
+      expected: `ip addr lists exactly lo (UP, 127.0.0.1/8) and ${plan.nsVeth} (UP, ${formatCidr(plan.nsCidr)})`,
+      seen: outcomeText(r),
+      commonError: fixes.noConnectivity(plan),
+    });
+    const symptom = classifyRun(r);
+    check(lesson, symptom === 'ok' && r.stdout.includes(`PING ${plan.hostCidr.address} (${plan.hostCidr.address}): 56 data bytes`) && JSON.stringify(seqs) === '[0,1,2]', {
+      expected: `exit 0, "PING ${plan.hostCidr.address} (${plan.hostCidr.address}): 56 data bytes" and replies seq=0, 1, 2 with ttl=64`,
+      seen: `${symptom}; replies seq=${JSON.stringify(seqs)}; ${outcomeText(r)}`,
+      ...(symptom === 'ok' ? { next: "the ping's output differs from the lesson's: compare process.args with Exercise 2 Step 4" } : remedyForRun(symptom, plan)),
+    });
+    await checkRepliesCrossed(cx, before, r, labPath(plan));
   });
 });

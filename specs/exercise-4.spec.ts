@@ -1,12 +1,14 @@
-import { check, describe, test } from '../fixtures/index.js';
+import { check, describe, meetNeeds, test } from '../fixtures/index.js';
 import { checkNewNetns, checkPrintedView, checkRunOutcome, startIdle, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parseIpAddrText, type Iface } from '../helpers/net/ip.js';
 import { EXERCISE_4_ARGS } from '../helpers/lesson/claims.js';
 import { outcomeText } from '../helpers/net/views.js';
-import type { Bundle } from '../helpers/oci/bundle.js';
-import { networkNamespace, withArgs } from '../helpers/oci/config.js';
-import type { Runc } from '../helpers/oci/runtime.js';
+import { Bundle } from '../helpers/oci/bundle.js';
+import { networkNamespace, withArgs, withCgroupsPath } from '../helpers/oci/config.js';
+import { RUN_TIMEOUT_MS, type Runc } from '../helpers/oci/runtime.js';
+import { inDir, rootfsDirsArgv } from '../helpers/lesson/as-written.js';
+import { harnessCgroupPath } from '../helpers/targets/run-id.js';
 
 /**
  * Exercise 4's run as the lesson does it (foreground, `ip link && ip addr`), then a second
@@ -39,6 +41,7 @@ async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: st
 describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test('step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('exercise-4/s3/out1', 'exercise-4/s3/observes/1', 'exercise-4/s3/observes/2', 'background-how-container-runtimes-handle-networking/cfg1');
     const cx = { lesson, target, runc, plan };
     const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
     const names = [...new Set(printed.map((i) => i.ifname))];
@@ -69,6 +72,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
 
   test('step 3: no address is assigned except loopback ones', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('exercise-4/s3/observes/3');
     const cx = { lesson, target, runc, plan };
     const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
     const inet = printed.flatMap((i) => i.inet);
@@ -82,6 +86,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
 
   test('step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable', async ({ target, plan, lab, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('exercise-4/s3/observes/4');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     const bundle = await makeBundle(plan.newBundleDir);
@@ -96,10 +101,46 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
 
   test("step 3: runc created a new netns: the container's inode differs from the host's and from container-net", async ({ target, plan, lab, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
+    await lesson.checks('background-how-container-runtimes-handle-networking/cfg1');
+    await lesson.runs('exercise-4/s3/b1/L1', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.newContainerId]] });
     await lab.through(1);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.newContainerId, await makeBundle(plan.newBundleDir));
     check(lesson, c.others.has(plan.netnsPath), { expected: `${plan.netnsPath} exists to compare with`, seen: 'missing', commonError: fixes.missingNetns(plan) });
     checkNewNetns(cx, c);
+  });
+
+  test("as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr", async ({ target, plan, runc, config, runtimeProfile, lesson }) => {
+    await lesson.step('Steps 1–3, as written');
+    const dir = plan.newBundleDir;
+    const argsFilter = `.process.args = ${JSON.stringify(EXERCISE_4_ARGS)}`;
+    await lesson.runs('exercise-4/s1/b1/L2', { adjustment: 'cwd', as: [['env', '-C', dir]] });
+    await lesson.runs('exercise-4/s1/b1/L4', { adjustment: 'brace-expansion', as: [inDir(dir, rootfsDirsArgv())] });
+    await lesson.runs('exercise-4/s2/b1/L1', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
+    await lesson.checks('exercise-4/s3/observes/1');
+    await target.must(['mkdir', '-p', dir]);
+    await target.must(inDir(dir, [runc.binary, 'spec']));
+    await target.must(inDir(dir, rootfsDirsArgv()));
+    await target.must(inDir(dir, ['cp', '/bin/busybox', 'rootfs/bin/']));
+    const edited = await target.must(inDir(dir, ['jq', argsFilter, 'config.json']));
+    await target.writeFile(`${dir}/config.json.tmp`, edited.stdout);
+    await target.must(inDir(dir, ['mv', 'config.json.tmp', 'config.json']));
+    // Unattended: what this runtime needs (applet links, no TTY), and a cgroup of its own.
+    const bundle = new Bundle(target, runc, dir);
+    await meetNeeds(bundle, runtimeProfile, lesson);
+    await bundle.patch(withCgroupsPath(harnessCgroupPath(config.runId)));
+    await lesson.runs('exercise-4/s3/b1/L1', { adjustment: bundle.needs.length > 0 ? 'unattended-bundle' : 'cwd', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] });
+    const r = await target.exec(inDir(dir, [runc.binary, 'run', plan.newContainerId]), { timeoutMs: RUN_TIMEOUT_MS });
+    const printed = parseIpAddrText(r.stdout);
+    check(lesson, r.exitCode === 0 && JSON.stringify(printed.map((i) => i.ifname)) === JSON.stringify(['lo', 'lo']), {
+      expected: 'exit 0, and "1: lo: …" twice (ip link, then ip addr) with no other interface',
+      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
+      commonError: fixes.wrongInterfaces(plan),
+    });
+    // The namespace such a bundle gets: a container of it kept running, asked of the kernel.
+    const cx = { lesson, target, runc, plan };
+    const c = await startIdle(cx, plan.newContainerId, bundle);
+    checkNewNetns(cx, c);
+    checkPrintedView(cx, printed.slice(1), c.view ?? [], 'the new namespace of a container made from the same bundle');
   });
 });

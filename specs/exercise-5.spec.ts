@@ -1,6 +1,6 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
-import { checkRunOutcome, ipOutputOf, startContainer } from '../fixtures/proofs.js';
+import { checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, parsePingSummary } from '../helpers/net/ip.js';
 import { CLAIMED_PING_COUNT, exercise2Args, IDLE_ARGS } from '../helpers/lesson/claims.js';
@@ -9,6 +9,7 @@ import { linkExists } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
 import { withArgs, withHook, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 import type { Target } from '../helpers/targets/types.js';
+import type { Bundle } from '../helpers/oci/bundle.js';
 import { waitFor } from '../helpers/wait.js';
 
 interface HookState {
@@ -30,10 +31,45 @@ async function recordedState(t: Target, file: string): Promise<HookState | undef
   }
 }
 
+/**
+ * Exercise 5's pattern: a hook wires a veth pair into the new namespace the runtime created. The
+ * container must see veth-container (and not veth-host), ping the host, and when it exits the
+ * kernel must destroy its namespace and with it the pair: proof the interface lived there.
+ */
+async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestart' | 'createRuntime'): Promise<void> {
+  const { lesson, target, runc, plan } = cx;
+  const hook = await installHook(target, 'wire-network.sh', [plan.hostVeth, plan.nsVeth, formatCidr(plan.hostCidr), formatCidr(plan.nsCidr)]);
+  await bundle.patch(withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook(stage, hook));
+  const r = await runc.run(plan.newContainerId, bundle.dir);
+  const seen = ipOutputOf(r.stdout);
+  if (seen.length === 0) await checkRunOutcome(cx, bundle, r, { symptoms: [], expected: 'the container runs and prints its interfaces', whenOk: { next: 'the run printed no interface: the runtime did not run the process' } });
+  const veth = findIface(seen, plan.nsVeth);
+  check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && findIface(seen, plan.hostVeth) === undefined, {
+    expected: `the ${stage} hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and ${plan.hostVeth} is not there`,
+    seen: `${seen.map((i) => `${i.ifname} ${i.inet.join(',')}`).join('; ')}; ${outcomeText(r)}`,
+    commonError: fixes.wrongInterfaces(plan),
+  });
+  check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === CLAIMED_PING_COUNT, {
+    expected: `the container pings ${plan.hostCidr.address}: ${CLAIMED_PING_COUNT} received`,
+    seen: outcomeText(r),
+    commonError: fixes.noConnectivity(plan),
+  });
+  // veth-container lived in the container's own namespace: when the container exited, the kernel
+  // destroyed that namespace, the interface, and with it its peer on this side.
+  let gone = false;
+  await waitFor(async () => (gone = !(await linkExists(target, plan.hostVeth))), { timeoutMs: 5_000, intervalMs: 100, what: `${plan.hostVeth} to go` }).catch(() => undefined);
+  check(lesson, gone, {
+    expected: `${plan.hostVeth} disappears once the container exits (its peer lived in the container's namespace, which the kernel destroyed)`,
+    seen: `${plan.hostVeth} still exists 5 s after the run: its peer was not in a namespace of the container's own`,
+    commonError: fixes.wrongInterfaces(plan),
+  });
+}
+
 for (const stage of ['prestart', 'createRuntime'] as const) {
   describe('exercise-5', { tags: ['exercise-5'] }, () => {
     test(`a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`, async ({ target, plan, makeBundle, runc, lesson }) => {
       await lesson.step(`config.json with hooks (${stage})`);
+      await lesson.checks('exercise-5/cfg1');
       const cx = { lesson, target, runc, plan };
       const bundle = await makeBundle(plan.newBundleDir);
       const file = `/tmp/${stage}-state.json`;
@@ -60,37 +96,13 @@ for (const stage of ['prestart', 'createRuntime'] as const) {
 describe('exercise-5', { tags: ['exercise-5'] }, () => {
   test('a prestart hook wires the network: the container in a new netns gets veth-container and pings the host', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('hook sets up networking');
-    const cx = { lesson, target, runc, plan };
-    const bundle = await makeBundle(plan.newBundleDir);
-    const hook = await installHook(target, 'wire-network.sh', [plan.hostVeth, plan.nsVeth, formatCidr(plan.hostCidr), formatCidr(plan.nsCidr)]);
-    await bundle.patch(withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook('prestart', hook));
-    const r = await runc.run(plan.newContainerId, bundle.dir);
-    const seen = ipOutputOf(r.stdout);
-    if (seen.length === 0) await checkRunOutcome(cx, bundle, r, { symptoms: [], expected: 'the container runs and prints its interfaces', whenOk: { next: 'the run printed no interface: the runtime did not run the process' } });
-    const veth = findIface(seen, plan.nsVeth);
-    check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && findIface(seen, plan.hostVeth) === undefined, {
-      expected: `the hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and ${plan.hostVeth} is not there`,
-      seen: `${seen.map((i) => `${i.ifname} ${i.inet.join(',')}`).join('; ')}; ${outcomeText(r)}`,
-      commonError: fixes.wrongInterfaces(plan),
-    });
-    check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === CLAIMED_PING_COUNT, {
-      expected: `the container pings ${plan.hostCidr.address}: ${CLAIMED_PING_COUNT} received`,
-      seen: outcomeText(r),
-      commonError: fixes.noConnectivity(plan),
-    });
-    // veth-container lived in the container's own namespace: when the container exited, the kernel
-    // destroyed that namespace, the interface, and with it its peer on this side.
-    let gone = false;
-    await waitFor(async () => (gone = !(await linkExists(target, plan.hostVeth))), { timeoutMs: 5_000, intervalMs: 100, what: `${plan.hostVeth} to go` }).catch(() => undefined);
-    check(lesson, gone, {
-      expected: `${plan.hostVeth} disappears once the container exits (its peer lived in the container's namespace, which the kernel destroyed)`,
-      seen: `${plan.hostVeth} still exists 5 s after the run: its peer was not in a namespace of the container's own`,
-      commonError: fixes.wrongInterfaces(plan),
-    });
+    await lesson.checks('exercise-5/cfg1');
+    await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'prestart');
   });
 
   test('a poststop hook receives the state (no pid) and removes the host end', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('config.json with hooks (poststop)');
+    await lesson.checks('exercise-5/cfg1');
     // A pre-made netns outlives the container, so only the hook can make veth-host disappear.
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
@@ -134,5 +146,36 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
       seen: `containers [${containers.join(', ')}]; cgroups ${cgroups.stdout.trim() || 'none'}`,
       next: 'the runtime left a half-created container behind: delete it with "runc delete -f"',
     });
+  });
+
+  test('prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated', async ({ target, plan, makeBundle, runc, lesson }) => {
+    await lesson.step('config.json with hooks (prestart and createRuntime)');
+    await lesson.checks('exercise-5/cfg1');
+    const cx = { lesson, target, runc, plan };
+    const bundle = await makeBundle(plan.newBundleDir);
+    const files = { prestart: '/tmp/both-prestart.json', createRuntime: '/tmp/both-createRuntime.json' };
+    await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', await stateRecorder(target, files.prestart)), withHook('createRuntime', await stateRecorder(target, files.createRuntime)));
+    await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hooks received can be compared with the running container's`);
+    const c = await startContainer(cx, plan.newContainerId, bundle);
+    const states = { prestart: await recordedState(target, files.prestart), createRuntime: await recordedState(target, files.createRuntime) };
+    const same = (s: HookState | undefined): boolean => s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
+    check(lesson, same(states.prestart) && same(states.createRuntime), {
+      expected: `both hooks received the state of "${plan.newContainerId}" with pid ${c.pid} (the container's process) before the process started`,
+      seen: `prestart: ${JSON.stringify(states.prestart) ?? 'never ran'}\ncreateRuntime: ${JSON.stringify(states.createRuntime) ?? 'never ran'}`,
+      next: "check config.json's hooks entries (Exercise 5); a hook that never ran wrote no file",
+    });
+    await lesson.erratum({
+      id: 'E-prestart-deprecated',
+      where: 'Exercise 5 (config.json with hooks)',
+      claim: 'pre-start hooks ("prestart") are where a runtime hook sets up networking',
+      observed: 'runc still runs prestart, but the OCI runtime spec marks it DEPRECATED (config.md, POSIX-platform Hooks: createRuntime, createContainer and startContainer replace it); a createRuntime hook ran at the same point with the same state',
+      evidence: `ociVersion ${states.prestart?.ociVersion ?? '?'}\nprestart hook stdin:      ${JSON.stringify(states.prestart)}\ncreateRuntime hook stdin: ${JSON.stringify(states.createRuntime)}`,
+    });
+  });
+
+  test('a createRuntime hook, the replacement for prestart, wires the network the same way', async ({ target, plan, makeBundle, runc, lesson }) => {
+    await lesson.step('hook sets up networking (createRuntime)');
+    await lesson.checks('exercise-5/cfg1');
+    await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'createRuntime');
   });
 });

@@ -4,11 +4,15 @@
  */
 import { check, describe, gradeCheck } from '../fixtures/grade.js';
 import { fixes } from '../helpers/lesson/fixes.js';
+import { configFindings } from '../helpers/grade/findings.js';
+import { analyseProcess } from '../helpers/grade/process-check.js';
 import { probeContainer } from '../helpers/grade/probe.js';
+import { clip, validateRootfsPath } from '../helpers/grade/probe-config.js';
+import { readStudentConfig } from '../helpers/grade/student-config.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, listNetns, ping } from '../helpers/net/ops.js';
-import { networkNamespace, parseConfig } from '../helpers/oci/config.js';
+import { networkNamespace } from '../helpers/oci/config.js';
 
 describe('verify', () => {
   gradeCheck('netns-exists', 'the network namespace exists under /var/run/netns', [], async ({ g, lesson }) => {
@@ -112,20 +116,19 @@ describe('verify', () => {
     check(lesson, r.ok, { expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, commonError: fixes.noConnectivity(g.plan) });
   });
 
-  gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson }) => {
+  gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson, note }) => {
     await lesson.step('Exercise 2 Steps 1-2');
     const path = `${g.plan.bundleDir}/config.json`;
-    const r = await g.target.exec(['cat', path]);
-    let why = r.exitCode === 0 ? '' : r.stderr.trim();
-    try {
-      if (!why) g.studentConfig = parseConfig(r.stdout);
-    } catch (e) {
-      why = `not valid: ${(e as Error).message}`;
+    // Read in this process as data only: never through a link, never a FIFO or device, at most 1 MiB.
+    const r = readStudentConfig(g.plan.bundleDir);
+    if (r.ok) {
+      g.studentConfig = r.config;
+      for (const f of configFindings(r.config, await g.runcSpec())) await note(f);
     }
-    check(lesson, g.studentConfig !== undefined, {
-      expected: `${path} exists and parses as an OCI runtime config`,
-      seen: why,
-      next: `create it: runc spec (in ${g.plan.bundleDir}), then edit it as Exercise 2 Steps 3-4 do`,
+    check(lesson, r.ok, {
+      expected: `${path}: a regular file (not a link), at most 1 MiB, that parses as an OCI runtime config`,
+      seen: r.ok ? '' : r.problem,
+      next: r.ok ? '' : r.next,
     });
   });
 
@@ -135,22 +138,56 @@ describe('verify', () => {
     const ok = [g.plan.netnsPath, `/run/netns/${g.plan.netns}`].includes(net?.path ?? '');
     check(lesson, ok, {
       expected: `{"type":"network","path":"${g.plan.netnsPath}"}`,
-      seen: JSON.stringify(net ?? null),
+      seen: clip(JSON.stringify(net ?? null)),
       commonError: net?.path ? fixes.missingNetns(g.plan) : fixes.wrongInterfaces(g.plan),
+    });
+    if (g.outcomes.get('netns-exists') !== 'pass') return;
+    // The path runc will be given must be the namespace under grading, by the kernel's account.
+    const path = net?.path ?? '';
+    const [fs, ino, want] = await Promise.all([g.target.exec(['stat', '-L', '-f', '-c', '%T', path]), g.target.exec(['stat', '-L', '-c', '%i', path]), g.target.exec(['stat', '-L', '-c', '%i', g.plan.netnsPath])]);
+    check(lesson, fs.stdout.trim() === 'nsfs' && ino.stdout.trim() === want.stdout.trim(), {
+      expected: `${path} is the namespace ${g.plan.netnsPath} (nsfs, inode ${want.stdout.trim()})`,
+      seen: `${fs.stdout.trim() || fs.stderr.trim()}, inode ${ino.stdout.trim() || '?'}`,
+      commonError: fixes.missingNetns(g.plan),
+    });
+  });
+
+  gradeCheck('bundle-rootfs', "config.json's root.path is the bundle's rootfs directory", ['bundle-config'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 2 Step 1');
+    const r = validateRootfsPath(g.studentConfig?.root.path, g.plan.bundleDir);
+    if (r.ok) g.rootfs = r;
+    check(lesson, r.ok, {
+      expected: `root.path names a directory of its own (the lesson's "rootfs" in ${g.plan.bundleDir})`,
+      seen: r.ok ? '' : r.problem,
+      next: `make root.path "rootfs" and build the rootfs there (Exercise 2 Step 1)`,
+    });
+  });
+
+  gradeCheck('bundle-process', "config.json's process can start in the rootfs", ['bundle-rootfs'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 2 Steps 1 and 4');
+    const p = g.studentConfig!.process;
+    // Static: nothing from the rootfs runs; paths resolve inside the rootfs, ELF headers are read from the bytes.
+    const a = analyseProcess({ rootfs: g.rootfs!.real, shown: g.rootfs!.shown }, { args: p.args, env: p.env ?? [], cwd: typeof p.cwd === 'string' ? p.cwd : '/' });
+    g.process = a;
+    check(lesson, a.ok, {
+      expected: `process.args[0] "${clip(p.args[0] ?? '')}" is ${(p.args[0] ?? '').includes('/') ? 'in the rootfs' : 'found in the rootfs through the PATH in config.json\'s "env"'}, is executable, and what it needs to start is in the rootfs`,
+      seen: a.ok ? '' : [a.fault.cause, ...a.chain.map((c) => `  ${c}`)].join('\n'),
+      next: a.ok ? '' : a.fault.fix,
     });
   });
 
   gradeCheck(
     'container-joins-netns',
     "the student's bundle runs in the namespace and sees its interface and address",
-    ['netns-exists', 'ns-veth-address', 'bundle-netns-path'],
+    ['netns-exists', 'ns-veth-address', 'bundle-netns-path', 'bundle-process'],
     async ({ g, lesson }) => {
       await lesson.step('Exercise 3; manual checklist, item 5');
-      const r = await probeContainer(g, g.studentConfig!, g.plan.netnsPath);
-      check(lesson, r.started, {
-        expected: 'a temporary copy of the bundle (own id, sleep, terminal off) starts',
+      const program = g.process?.ok ? g.process.program : '';
+      const r = await probeContainer(g, { rootfs: g.rootfs!.real, program, netnsPath: networkNamespace(g.studentConfig!)!.path! });
+      check(lesson, r.created, {
+        expected: `runc creates the grader's container (runc spec's config with the student's rootfs and network path; ${program} is never started)`,
         seen: r.error,
-        next: /executable file not found/.test(r.error) ? 'the rootfs lacks the program: install busybox applets (chroot rootfs /bin/busybox --install -s /bin)' : 'read runc\'s error above',
+        next: `the static analysis found ${program} ready to start, so this is runc's own refusal: read its error above`,
       });
       check(lesson, r.containerInode === r.netnsInode, {
         expected: `the container's netns inode equals ${g.plan.netnsPath}'s (${r.netnsInode ?? '?'})`,

@@ -1,5 +1,5 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { checkJoined, checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, startContainer, startIdle } from '../fixtures/proofs.js';
+import { checkJoined, checkPrintedView, checkRanAndPrinted, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, startContainer, startIdle } from '../fixtures/proofs.js';
 import { bridgeConf, invokeCni, type CniResult } from '../helpers/net/cni.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
@@ -16,6 +16,7 @@ const C1_TO_C2 = { from: '/var/run/netns/c1', via: 'eth0', to: '/var/run/netns/c
 describe('notes', { tags: ['notes'] }, () => {
   test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('Sharing Network Namespaces');
+    await lesson.checks('notes/cfg3');
     const cx = { lesson, target, runc, plan };
     await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
     await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
@@ -86,6 +87,23 @@ describe('notes', { tags: ['notes'] }, () => {
     await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: 'the container pings c2 (172.17.0.3): 1 reply' });
     await checkRepliesCrossed(cx, before, r, C1_TO_C2);
   });
+
+  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({ target, plan, makeBundle, runc, lesson }) => {
+    await lesson.step('How This Relates to Docker (docker run, by hand)');
+    await lesson.runs('notes/b1/L2', { adjustment: 'docker-by-hand', as: [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run', 'docker-run-test']] });
+    await dockerStyleBridge(target);
+    const cx = { lesson, target, runc, plan };
+    const b = await makeBundle(`${target.home}/docker-run-test`);
+    await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
+    const r = await runc.run('docker-run-test', b.dir);
+    const seen = await checkRanAndPrinted(cx, b, r, await interfaces(target, 'c1'), 'c1');
+    const eth0 = findIface(seen, 'eth0');
+    check(lesson, eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
+      expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
+      seen: out(r),
+      commonError: fixes.wrongInterfaces(plan),
+    });
+  });
 });
 
 const CNI_NETNS = 'cni-test';
@@ -108,6 +126,7 @@ async function cniAdd(t: Target): Promise<{ r: ExecResult; result: CniResult }> 
 describe('notes', { tags: ['notes'] }, () => {
   test('CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns', async ({ target, lesson }) => {
     await lesson.step('The CNI Standard');
+    await lesson.checks('notes/cfg2');
     const { r, result } = await cniAdd(target);
     const ip = result.ips?.[0]?.address ?? '';
     const eth0 = findIface(await interfaces(target, CNI_NETNS), 'eth0');

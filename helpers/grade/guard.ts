@@ -59,22 +59,59 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
   }
 }
 
-/** runc and mounts run only in the grader's private mount namespace, with state in its scratch dir. */
+/** The probe's only runc subcommands; `create` never starts the process, and nothing else runs in the container. */
+const RUNC_READS = ['list', 'state'];
+const RUNC_OWN = ['create', 'delete'];
+
+/** Value of `--flag V` or `--flag=V` in argv. */
+const flagValue = (args: readonly string[], flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+};
+
+/** runc and mounts run only in the grader's private mount namespace, with state and bundle in its scratch dir. */
 function scratchNamespaceCommand(argv: readonly string[], ctx: GuardContext): string | undefined {
   const [cmd, ...rest] = argv;
   if (cmd === 'nsenter') {
     const dash = rest.indexOf('--');
-    if (dash < 0 || !rest.slice(0, dash).includes('--mount') || rest.slice(0, dash).includes('--net'))
+    const opts = rest.slice(0, dash);
+    const inner = rest.slice(dash + 1);
+    // Reading the probe container's network view with the machine's own ip: a read-only ip command only.
+    if (dash >= 0 && opts.length === 1 && /^--net=\/proc\/\d+\/ns\/net$/.test(opts[0] ?? '')) return inner[0] === 'ip' ? readOnlyViolation(inner, ctx) : 'nsenter --net may only run a read-only ip command';
+    if (dash < 0 || !opts.includes('--mount') || opts.some((o) => o.startsWith('--net') || o.startsWith('--pid') || o.startsWith('--uts') || o.startsWith('--ipc')))
       return 'nsenter may only enter the grader mount namespace';
-    return scratchNamespaceCommand(rest.slice(dash + 1), ctx);
+    return scratchNamespaceCommand(inner, ctx);
   }
-  if (cmd === 'mount' || cmd === 'umount') return inside(rest[rest.length - 1], ctx.scratch) ? undefined : `${cmd} outside the scratch directory`;
+  if (cmd === 'mount') {
+    if (!inside(rest[rest.length - 1], ctx.scratch)) return 'mount outside the scratch directory';
+    const options = (flagValue(rest, '-o') ?? '').split(',');
+    if (flagValue(rest, '-t') !== 'overlay') return 'the grader mounts only its overlay';
+    for (const key of ['upperdir', 'workdir']) {
+      const values = options.filter((o) => o.startsWith(`${key}=`));
+      if (values.length !== 1 || !inside(values[0]?.slice(key.length + 1), ctx.scratch)) return `overlay ${key} must be one directory inside the scratch directory`;
+    }
+    return undefined;
+  }
+  if (cmd === 'umount') return inside(rest[rest.length - 1], ctx.scratch) ? undefined : 'umount outside the scratch directory';
   if (cmd === 'runc') {
     if (rest[0] !== '--root' || !inside(rest[1], ctx.scratch)) return 'runc must use --root inside the scratch directory';
-    const id = rest[rest.length - 1] ?? '';
-    const sub = rest[2] === '--log' ? rest[4] : rest[2];
-    if (sub === 'list' || sub === 'state' || sub === 'exec') return undefined;
-    return id.startsWith(ctx.ownIdPrefix) ? undefined : `runc ${sub ?? ''} on a container that is not the grader's`;
+    let i = 2;
+    if (rest[i] === '--log') {
+      if (!inside(rest[i + 1], ctx.scratch)) return 'runc --log must be inside the scratch directory';
+      i += 2;
+    }
+    const sub = rest[i] ?? '';
+    const args = rest.slice(i + 1);
+    if (RUNC_READS.includes(sub)) return undefined;
+    if (sub === 'spec') return inside(flagValue(args, '--bundle'), ctx.scratch) ? undefined : 'runc spec writes only into the scratch directory';
+    if (!RUNC_OWN.includes(sub)) return `runc ${sub} is not something the grader does`;
+    const id = args[args.length - 1] ?? '';
+    if (!id.startsWith(ctx.ownIdPrefix)) return `runc ${sub} on a container that is not the grader's`;
+    if (sub === 'create' && !inside(flagValue(args, '--bundle'), ctx.scratch)) return "runc create runs only the grader's own generated bundle";
+    const pidFile = flagValue(args, '--pid-file');
+    if (pidFile !== undefined && !inside(pidFile, ctx.scratch)) return 'runc --pid-file must be inside the scratch directory';
+    return undefined;
   }
   return `${cmd} is not allowed`;
 }

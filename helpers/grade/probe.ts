@@ -1,62 +1,75 @@
-import { parseIpAddrText, type Iface } from '../net/ip.js';
-import { compose, withArgs, withCgroupsPath, withNetnsPath, withRootfs, withTerminal, type OciConfig } from '../oci/config.js';
+import { describeOutcome } from '../targets/exec.js';
+import { addressView, parseIpJson, type Iface } from '../net/ip.js';
 import { harnessCgroupPath } from '../targets/run-id.js';
+import { generateProbeConfig } from './probe-config.js';
 import type { GradeSession } from './session.js';
 
 export interface ProbeResult {
-  readonly started: boolean;
+  /** runc created the container: its init process stands in every namespace, ready to exec. */
+  readonly created: boolean;
+  /** runc's own error when it did not (from its log), or how the command ended. */
   readonly error: string;
   readonly containerInode?: string;
   readonly netnsInode?: string;
+  /** Interfaces as the container sees them, read with this machine's ip inside its netns. */
   readonly inside: Iface[];
+  /** The same, one "name address,…" line per interface. */
   readonly insideText: string;
 }
 
+export interface ProbeInput {
+  /** The student's rootfs, validated (a real directory, safe as an overlay lowerdir). */
+  readonly rootfs: string;
+  /** The student's program as found by the static analysis (a path inside the rootfs). */
+  readonly program: string;
+  /** The student's network namespace path, validated to be the namespace under grading. */
+  readonly netnsPath: string;
+}
+
+/** runc's log lines are logfmt; the msg of each error line is what runc said. */
+export function runcLogErrors(log: string): string {
+  const msgs = log
+    .split('\n')
+    .filter((l) => /level=(error|fatal)/.test(l))
+    .map((l) => /msg="((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\(.)/g, '$1') ?? l);
+  return msgs.join('\n');
+}
+
 /**
- * Exercise 3 run against the student's own bundle without touching it: a temporary copy of
- * config.json (own id, own args, terminal off) whose rootfs is an overlay over theirs, in the
- * grader's private mount namespace, with runc state under the grader's scratch directory.
+ * Exercise 3 against the student's bundle without running anything of theirs: the grader's own
+ * config (runc spec + the two validated values) over an overlay of their rootfs, `runc create`d in
+ * the grader's private mount namespace with state in its scratch directory. A created container's
+ * init has joined every namespace and is waiting to exec the program; it is deleted without ever
+ * being started. Proof comes from the kernel: the init's netns inode, and `ip` of this machine
+ * run inside that netns.
  */
-export async function probeContainer(g: GradeSession, config: OciConfig, netnsPath: string): Promise<ProbeResult> {
+export async function probeContainer(g: GradeSession, v: ProbeInput): Promise<ProbeResult> {
   const t = g.target;
-  const plan = g.plan;
   const enter = await t.privateMounts();
   const s = g.scratch;
-  const studentRootfs = config.root.path.startsWith('/') ? config.root.path : `${plan.bundleDir}/${config.root.path}`;
   const bundle = `${s}/bundle`;
+  const id = g.plan.containerId;
   await t.must(['mkdir', '-p', `${bundle}/rootfs`, `${s}/upper`, `${s}/work`, `${s}/runc`]);
+  const config = generateProbeConfig(await g.runcSpec(), { netnsPath: v.netnsPath, args: [v.program], cgroupsPath: harnessCgroupPath(g.runId) });
+  await t.writeFile(`${bundle}/config.json`, JSON.stringify(config, null, 2));
   // -n: libmount would otherwise record the mount in /run/mount/utab, a file on the student's machine.
-  await t.must(enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', `lowerdir=${studentRootfs},upperdir=${s}/upper,workdir=${s}/work`, `${bundle}/rootfs`]));
-  const hasBusybox = (await t.exec(['test', '-x', `${studentRootfs}/bin/busybox`])).exitCode === 0;
-  const tool = (name: string): string[] => (hasBusybox ? ['/bin/busybox', name] : [name]);
-  const probe = compose(
-    withRootfs('rootfs'),
-    withTerminal(false),
-    withArgs(...tool('sleep'), '60'),
-    withNetnsPath(netnsPath),
-    withCgroupsPath(harnessCgroupPath(g.runId)),
-  )(config);
-  probe.root = { path: 'rootfs', readonly: true };
-  await t.writeFile(`${bundle}/config.json`, JSON.stringify(probe, null, 2));
+  await t.must(enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', `lowerdir=${v.rootfs},upperdir=${s}/upper,workdir=${s}/work`, `${bundle}/rootfs`]));
   const runc = (...args: string[]): string[] => enter(['runc', '--root', `${s}/runc`, ...args]);
-  const run = await t.exec(runc('--log', `${s}/runc.log`, 'run', '--detach', '--pid-file', `${s}/pid`, '--bundle', bundle, plan.containerId), {
-    discardOutput: true,
-  });
+  // The container's init keeps runc's stdio; captured pipes would never close, so runc logs to a file.
+  const create = await t.exec(runc('--log', `${s}/runc.log`, 'create', '--pid-file', `${s}/pid`, '--bundle', bundle, id), { discardOutput: true });
   const pid = (await t.exec(['cat', `${s}/pid`])).stdout.trim();
-  if (run.exitCode !== 0 || !/^\d+$/.test(pid)) {
-    const log = (await t.exec(['cat', `${s}/runc.log`])).stdout;
-    return { started: false, error: log || `runc exited ${run.exitCode}`, inside: [], insideText: '' };
+  if (create.exitCode !== 0 || !/^\d+$/.test(pid)) {
+    const log = runcLogErrors((await t.exec(['cat', `${s}/runc.log`])).stdout);
+    await t.exec(runc('delete', '--force', id));
+    return { created: false, error: log || `runc create: ${describeOutcome(create)}`, inside: [], insideText: '' };
   }
-  const containerInode = (await t.must(['stat', '-L', '-c', '%i', `/proc/${pid}/ns/net`])).stdout.trim();
-  const netnsInode = (await t.must(['stat', '-L', '-c', '%i', netnsPath])).stdout.trim();
-  const ipAddr = await t.exec(runc('exec', plan.containerId, ...tool('ip'), 'addr'));
-  await t.exec(runc('delete', '--force', plan.containerId));
-  return {
-    started: true,
-    error: ipAddr.stderr,
-    containerInode,
-    netnsInode,
-    inside: parseIpAddrText(ipAddr.stdout),
-    insideText: ipAddr.stdout,
-  };
+  try {
+    const containerInode = (await t.must(['stat', '-L', '-c', '%i', `/proc/${pid}/ns/net`])).stdout.trim();
+    const netnsInode = (await t.must(['stat', '-L', '-c', '%i', v.netnsPath])).stdout.trim();
+    const addr = await t.exec(['nsenter', `--net=/proc/${pid}/ns/net`, '--', 'ip', '-j', 'addr', 'show']);
+    const inside = addr.exitCode === 0 ? parseIpJson(addr.stdout) : [];
+    return { created: true, error: addr.stderr, containerInode, netnsInode, inside, insideText: addressView(inside).join('\n') };
+  } finally {
+    await t.exec(runc('delete', '--force', id));
+  }
 }

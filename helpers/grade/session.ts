@@ -1,25 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabPlan } from '../lesson/plan.js';
-import type { OciConfig } from '../oci/config.js';
-import { HostTarget } from '../targets/host.js';
+import { parseConfig, type OciConfig } from '../oci/config.js';
+import { GradeBudget, GradeTarget } from './budget.js';
 import { readOnlyViolation, type GuardContext } from './guard.js';
+import type { ProcessAnalysis } from './process-check.js';
+import type { RootfsCheck } from './probe-config.js';
 
 export type CheckOutcome = 'pass' | 'fail' | 'not checked';
 
 /**
- * One graded lab: the student's machine behind the read-only guard, the grader's own scratch
- * directory (the only place it writes), and what the checks found so far. A file-scoped
- * fixture: checks run in order and later ones read what earlier ones established.
+ * One graded lab: the student's machine behind the read-only guard and the time budget, the
+ * grader's own scratch directory (the only place it writes), and what the checks found so far.
+ * A file-scoped fixture: checks run in order and later ones read what earlier ones established.
  */
 export class GradeSession {
   readonly outcomes = new Map<string, CheckOutcome>();
-  /** The student's config.json, once bundle-config has read and parsed it. */
+  /** The student's config.json, once bundle-config has read and parsed it (as data only). */
   studentConfig: OciConfig | undefined;
+  /** The student's rootfs, once bundle-rootfs has validated root.path. */
+  rootfs: Extract<RootfsCheck, { ok: true }> | undefined;
+  /** The static analysis of the student's process, once bundle-process ran. */
+  process: ProcessAnalysis | undefined;
+  #spec: OciConfig | undefined;
 
   private constructor(
-    readonly target: HostTarget,
+    readonly target: GradeTarget,
     readonly plan: LabPlan,
     readonly guard: GuardContext,
     readonly runId: string,
@@ -29,11 +36,27 @@ export class GradeSession {
     return this.guard.scratch;
   }
 
-  static open(plan: LabPlan, runId: string): GradeSession {
+  get budget(): GradeBudget {
+    return this.target.budget;
+  }
+
+  static open(plan: LabPlan, runId: string, budget = new GradeBudget()): GradeSession {
     const scratch = mkdtempSync(join(tmpdir(), `lesson06-grade-${runId}-`));
     const guard: GuardContext = { scratch, ownIdPrefix: `lesson06-grade-` };
     const home = plan.bundleDir.replace(/\/[^/]*$/, '') || '/';
-    return new GradeSession(new HostTarget(home, (argv) => readOnlyViolation(argv, guard)), plan, guard, runId);
+    return new GradeSession(new GradeTarget(home, (argv) => readOnlyViolation(argv, guard), budget), plan, guard, runId);
+  }
+
+  /** What `runc spec` writes on this machine: the base of the probe's config and of the findings. */
+  async runcSpec(): Promise<OciConfig> {
+    if (this.#spec === undefined) {
+      const dir = `${this.scratch}/spec`;
+      await this.target.must(['mkdir', '-p', dir]);
+      await this.target.must(['runc', '--root', `${this.scratch}/runc`, 'spec', '--bundle', dir]);
+      // The grader's own file, written by runc a moment ago.
+      this.#spec = parseConfig(readFileSync(`${dir}/config.json`, 'utf8'));
+    }
+    return structuredClone(this.#spec);
   }
 
   /** Names of the checks in `needs` that did not pass. */
@@ -42,11 +65,15 @@ export class GradeSession {
   }
 
   async dispose(): Promise<void> {
+    this.budget.teardown();
     try {
-      const enter = await this.target.privateMounts();
       const state = `${this.scratch}/runc`;
-      const list = await this.target.exec(enter(['runc', '--root', state, 'list', '-q']));
-      for (const id of list.stdout.split('\n').filter(Boolean)) await this.target.exec(enter(['runc', '--root', state, 'delete', '-f', id]));
+      // runc keeps state only once the probe ran; a lab that never got that far has nothing to delete.
+      if (existsSync(state)) {
+        const enter = await this.target.privateMounts();
+        const list = await this.target.exec(enter(['runc', '--root', state, 'list', '-q']));
+        for (const id of list.stdout.split('\n').filter(Boolean)) await this.target.exec(enter(['runc', '--root', state, 'delete', '--force', id]));
+      }
       await this.target.dispose();
     } finally {
       rmSync(this.scratch, { recursive: true, force: true });

@@ -2,3 +2,8 @@
 export const STEP_ANNOTATION = 'lesson-step';
 export const ERRATUM_ANNOTATION = 'erratum';
 export const ADJUSTMENT_ANNOTATION = 'harness-adjustment';
+/** A lesson command line the test runs (JSON RunDeclaration), and the claims/outputs it checks (JSON id list). */
+export const RUNS_ANNOTATION = 'lesson-runs';
+export const CHECKS_ANNOTATION = 'lesson-checks';
+/** Grading: something the student's config asks for that the grader does not do (reported, not failed). */
+export const FINDING_ANNOTATION = 'grade-finding';

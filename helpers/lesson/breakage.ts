@@ -1,4 +1,4 @@
-import type { Adjustment } from '../oci/adjustments.js';
+import type { RuntimeNeed } from '../oci/runtime-needs.js';
 import type { OciConfig } from '../oci/config.js';
 import type { Target } from '../targets/types.js';
 import type { LabFault } from './lab.js';
@@ -18,7 +18,7 @@ export interface Breakage {
   /** Changes the lesson bundle's directory (rootfs, files) once it is built. */
   readonly bundle?: (t: Target, bundleDir: string) => Promise<void>;
   /** Adjustments the harness "forgets" although the runtime needs them. */
-  readonly dropAdjustments?: readonly Adjustment[];
+  readonly dropAdjustments?: readonly RuntimeNeed[];
 }
 
 let installed: Breakage | undefined;

@@ -2,6 +2,7 @@ import { LessonCheckError } from '../lesson/diagnosis.js';
 import { formatArgv } from '../targets/exec.js';
 import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
+import type { RuntimeNeed } from './runtime-needs.js';
 import type { Target } from '../targets/types.js';
 
 /** The directories the lesson's `mkdir -p rootfs/{…}` creates. */
@@ -25,6 +26,9 @@ export interface BundleOptions {
 export class Bundle {
   /** What this object last read or wrote: patches need no second `cat` of a file only it writes. */
   #config: OciConfig | undefined;
+
+  /** What was changed for the runtime under test (set by the fixture that applied it); none: as the lesson makes it. */
+  needs: readonly RuntimeNeed[] = [];
 
   constructor(
     private readonly t: Target,

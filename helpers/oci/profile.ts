@@ -3,7 +3,7 @@ import { remedyForRun } from '../lesson/run-diagnosis.js';
 import type { LabPlan } from '../lesson/plan.js';
 import type { ExecResult } from '../targets/exec.js';
 import type { Target } from '../targets/types.js';
-import { ADJUSTMENT_ORDER, adjustmentPatch, type Adjustment } from './adjustments.js';
+import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
 import { Bundle } from './bundle.js';
 import { withArgs } from './config.js';
 import { classifyRun, processRan, type RunSymptom } from './outcome.js';
@@ -16,13 +16,13 @@ import type { Runc } from './runtime.js';
  */
 export interface RuntimeProfile {
   /** Each adjustment this runtime needs, with the output that showed it. */
-  readonly needs: ReadonlyMap<Adjustment, string>;
+  readonly needs: ReadonlyMap<RuntimeNeed, string>;
 }
 
 export type ProbeOutcome = { readonly ok: true; readonly profile: RuntimeProfile } | { readonly ok: false; readonly failure: Diagnosis };
 
 /** The failure that each adjustment answers. */
-const ANSWERS: Readonly<Partial<Record<RunSymptom, Adjustment>>> = {
+const ANSWERS: Readonly<Partial<Record<RunSymptom, RuntimeNeed>>> = {
   'exec-not-found': 'applets',
   'no-tty': 'terminal',
   'ping-not-permitted': 'net-raw',
@@ -32,11 +32,11 @@ const ANSWERS: Readonly<Partial<Record<RunSymptom, Adjustment>>> = {
 const PROBE_ARGS = ['sh', '-c', 'ping -c 1 -W 1 127.0.0.1'];
 
 export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: string, cgroupsPath: string): Promise<ProbeOutcome> {
-  const needs = new Map<Adjustment, string>();
+  const needs = new Map<RuntimeNeed, string>();
   try {
     const bundle = await new Bundle(t, runc, dir).create({ applets: false, cgroupsPath });
     await bundle.patch(withArgs(...PROBE_ARGS));
-    for (let attempt = 0; attempt <= ADJUSTMENT_ORDER.length; attempt++) {
+    for (let attempt = 0; attempt <= NEED_ORDER.length; attempt++) {
       const r = await runc.run(`lesson06-probe-${attempt}`, dir);
       const symptom = classifyRun(r);
       const answer = ANSWERS[symptom];
@@ -49,7 +49,7 @@ export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: st
       if (answer === undefined || needs.has(answer)) return { ok: false, failure: probeFailure(plan, r, symptom) };
       needs.set(answer, evidence);
       if (answer === 'applets') await bundle.installApplets();
-      const patch = adjustmentPatch(answer);
+      const patch = needPatch(answer);
       if (patch) await bundle.patch(patch);
     }
     return { ok: false, failure: probeFailure(plan, undefined, 'runtime-failed') };

@@ -1,9 +1,9 @@
-import { relative } from 'node:path';
-import type { TestCase } from 'vitest/node';
+import { basename, relative } from 'node:path';
+import type { TestCase, TestModule, TestSuite } from 'vitest/node';
 import { splitAnnotations, type CaseModel } from './model.js';
 
 /** What the reporter knows about a vitest error: its class and, for lesson checks, the diagnosis. */
-interface ReportedError {
+export interface ReportedError {
   readonly name?: string;
   readonly message?: string;
   readonly stack?: string;
@@ -24,35 +24,102 @@ export function headlineOf(e: ReportedError): string {
   return oneLine(`${e.name ?? 'Error'}: ${firstLine(e.message)}`);
 }
 
+/** A check's diagnosis as written; any other error as its stack, which already starts with "Name: message". */
+function errorText(e: ReportedError): string {
+  if (isLessonCheck(e)) return e.message ?? '';
+  const head = `${e.name ?? 'Error'}: ${e.message ?? ''}`;
+  return e.stack?.startsWith(head) ? e.stack : `${head}\n${e.stack ?? ''}`.trim();
+}
+const harnessType = (e: ReportedError): string => `HarnessError.${(e.name ?? 'Error').replace(/[^\w.]/g, '') || 'Error'}`;
+
 export function sectionOf(tc: TestCase): string {
   let p: TestCase['parent'] = tc.parent;
   while (p.type === 'suite' && p.parent.type === 'suite') p = p.parent;
   return p.type === 'suite' ? p.name : 'ungrouped';
 }
 
-/** Tests left out by --grep/--tagsFilter/--shard never ran; the report lists only what was asked for. */
-export function wasSelected(tc: TestCase): boolean {
-  const r = tc.result();
-  return !(r.state === 'pending' || (r.state === 'skipped' && r.note === undefined && tc.options.mode === 'skip'));
+/** The describe blocks and the name, outermost first: how the console heads a test's transcript. */
+export function fullNameOf(t: TestCase | TestSuite): string {
+  const parts = [t.name];
+  for (let p = t.parent; p.type === 'suite'; p = p.parent) parts.unshift(p.name);
+  return parts.join(' › ');
 }
 
-export function toCaseModel(tc: TestCase, root: string): CaseModel {
+/**
+ * Whether --grep/--tagsFilter/--shard chose the test. Left-out tests are skipped without a note in
+ * "skip" mode and never enter the report; a chosen test that never finished (the run stopped
+ * under --bail or Ctrl-C) is still pending, and is reported as not finished.
+ */
+export function wasSelected(tc: TestCase): boolean {
+  const r = tc.result();
+  if (tc.options.mode === 'skip' || tc.options.mode === 'todo') return r.state === 'skipped' && r.note !== undefined;
+  return true;
+}
+
+/** A selected test that has no verdict because the run stopped before it ended. */
+export const neverFinished = (tc: TestCase): boolean => tc.result().state === 'pending';
+
+/** One test as the report needs it; `notFinished` says why a test that never ended has no verdict. */
+export function toCaseModel(tc: TestCase, root: string, notFinished: string): CaseModel {
   const r = tc.result();
   const errors = (r.state === 'failed' ? r.errors : []) as readonly ReportedError[];
   const harness = errors.find((e) => !isLessonCheck(e));
   const state = r.state === 'failed' ? (harness ? 'error' : 'failed') : r.state === 'passed' ? 'passed' : 'skipped';
   const first = harness ?? errors[0];
+  const d = tc.diagnostic();
   return {
     section: sectionOf(tc),
     name: tc.name,
+    fullName: fullNameOf(tc),
     file: relative(root, tc.module.moduleId),
-    durationMs: Math.round(tc.diagnostic()?.duration ?? 0),
+    ...(d ? { startTime: d.startTime } : {}),
+    durationMs: Math.round(d?.duration ?? 0),
     state,
-    skipNote: r.state === 'skipped' ? (r.note ?? 'skipped') : undefined,
-    failures: errors.map((e) => (isLessonCheck(e) ? (e.message ?? '') : `${e.name ?? 'Error'}: ${e.message ?? ''}\n${e.stack ?? ''}`.trim())),
+    skipNote: r.state === 'skipped' ? (r.note ?? 'skipped (no reason given)') : r.state === 'pending' ? notFinished : undefined,
+    failures: errors.map(errorText),
     headline: first ? headlineOf(first) : undefined,
-    errorType: harness ? `HarnessError.${harness.name ?? 'Error'}` : undefined,
+    errorType: harness ? harnessType(harness) : undefined,
     transcript: tc.meta().transcript,
     ...splitAnnotations(tc.annotations()),
   };
+}
+
+/** The section a spec file belongs to: specs/<section>.spec.ts. */
+const sectionOfFile = (file: string): string => basename(file).replace(/\.spec\.[cm]?[jt]s$/, '');
+
+/**
+ * The harness breaking outside any one test — a spec file or setup file that does not load, a
+ * failing beforeAll/afterAll, an error thrown after its test ended — as a report entry of its own
+ * (an <error>, never a lesson failure, never an empty selection).
+ */
+export function harnessErrorCase(where: { section: string; name: string; fullName: string; file: string }, errors: readonly ReportedError[]): CaseModel {
+  const first = errors[0] ?? { name: 'Error', message: 'unknown harness error' };
+  return {
+    ...where,
+    durationMs: 0,
+    state: 'error',
+    failures: errors.map(errorText),
+    headline: headlineOf({ ...first, name: first.name === 'LessonCheckError' ? 'Error' : first.name }),
+    errorType: harnessType(first),
+    steps: [],
+    errata: [],
+    adjustments: [],
+  };
+}
+
+/** Errors a module or one of its describe blocks reported outside its tests. */
+export function moduleErrorCases(m: TestModule, root: string): CaseModel[] {
+  const file = relative(root, m.moduleId);
+  const out: CaseModel[] = [];
+  const moduleErrors = m.errors() as readonly ReportedError[];
+  if (moduleErrors.length > 0)
+    out.push(harnessErrorCase({ section: sectionOfFile(file), name: `${file} could not run`, fullName: `${file} (spec file)`, file }, moduleErrors));
+  for (const s of m.children.allSuites()) {
+    const errors = s.errors() as readonly ReportedError[];
+    if (errors.length > 0) {
+      const fullName = fullNameOf(s);
+      out.push(harnessErrorCase({ section: sectionOfFile(file), name: `${fullName}: a beforeAll/afterAll hook failed`, fullName, file }, errors));
+    }
+  }
+  return out;
 }

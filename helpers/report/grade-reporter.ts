@@ -1,15 +1,24 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { FINDING_ANNOTATION } from '../lesson/annotations.js';
 import type { RunConfig } from '../run-config.js';
 import { wasSelected } from './case-model.js';
 
+/** What the grader left out, under the check that found it. */
+const notes = (tc: TestCase): string =>
+  tc
+    .annotations()
+    .filter((a) => a.type === FINDING_ANNOTATION)
+    .map((a) => `\n        note: ${a.message}`)
+    .join('');
+
 const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail' | 'not checked' } => {
   const r = tc.result();
-  if (r.state === 'passed') return { mark: 'PASS', text: tc.name, state: 'pass' };
+  if (r.state === 'passed') return { mark: 'PASS', text: `${tc.name}${notes(tc)}`, state: 'pass' };
   if (r.state === 'failed') {
     const message = (r.errors[0]?.message ?? '').split('\n');
     // A diagnosis repeats the lesson step on its first line; anything else is shown whole.
     const detail = (message.length > 1 ? message.slice(1) : message).join('\n        ');
-    return { mark: 'FAIL', text: `${tc.name}\n        ${detail}`, state: 'fail' };
+    return { mark: 'FAIL', text: `${tc.name}\n        ${detail}${notes(tc)}`, state: 'fail' };
   }
   const note = r.state === 'skipped' ? (r.note ?? 'not checked') : 'not run';
   return { mark: '----', text: `${tc.name} (${note})`, state: 'not checked' };

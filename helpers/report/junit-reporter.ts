@@ -1,59 +1,132 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { hostname } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { SECTION_IDS } from '../lesson/sections.js';
 import type { RunConfig } from '../run-config.js';
 import { buildJUnit, countCases, formatCounts, formatErrataSummary, type Counts } from './build-junit.js';
-import { toCaseModel, wasSelected } from './case-model.js';
+import { harnessErrorCase, moduleErrorCases, neverFinished, toCaseModel, wasSelected, type ReportedError } from './case-model.js';
 import { collectEnvironment } from './environment.js';
-import type { CaseModel } from './model.js';
+import type { CaseModel, RunEnvironment } from './model.js';
 import { writeReport } from './safe-write.js';
+import { RECORD_FILE, shardRecord } from './shards.js';
 
 /** What the launcher reads after vitest exits, to decide the exit code and what to say. */
 export interface RunSummary extends Counts {
   readonly junit: string | undefined;
+  /** The run stopped before every selected test ended (--bail, Ctrl-C). */
+  readonly interrupted: boolean;
+  /** Tests vitest collected that the selection left out. */
+  readonly notSelected: number;
+  /** Spec files that never started because the run stopped first; their tests are in no count. */
+  readonly notStarted: readonly string[];
 }
 
 export const summaryPath = (c: RunConfig): string => `${c.workDir}/summary.json`;
 
+/** How the user chose tests, for the line that explains vitest's larger "skipped" count. */
+function selectionText(config: RunConfig): string {
+  const parts = [config.grep !== undefined ? `--grep "${config.grep}"` : '', config.tagsFilter !== undefined ? `--tagsFilter "${config.tagsFilter}"` : ''].filter(Boolean);
+  const shard = config.vitestArgs.indexOf('--shard');
+  if (shard >= 0) parts.push(`--shard ${config.vitestArgs[shard + 1] ?? ''}`);
+  return parts.length > 0 ? parts.join(' and ') : 'the selection';
+}
+
 /**
  * Writes the graders' JUnit file, the errata and the closing count, and the launcher's summary.
  * Results are collected as each test ends, so a run cut short (--bail, Ctrl-C) still reports
- * every test that finished. An empty selection writes no report and leaves the previous one.
+ * every test that finished, and every selected test that did not is reported as not finished.
+ * Errors outside tests (a spec file that does not load, a hook, an unhandled error) are harness
+ * errors in the report, so a broken harness never looks like an empty selection.
+ * An empty selection writes no report and leaves the previous one.
  */
 export default class LessonReporter implements Reporter {
   #root = process.cwd();
+  #bail = 0;
+  #startedAt = Date.now();
   readonly #cases = new Map<string, CaseModel>();
+  /** Tests that had no verdict when their result came in; their note is only known at the end. */
+  readonly #unfinished = new Map<string, TestCase>();
 
   constructor(private readonly config: RunConfig) {}
 
-  onInit(vitest: { config: { root: string } }): void {
+  onInit(vitest: { config: { root: string; bail?: number } }): void {
     this.#root = vitest.config.root;
+    this.#bail = vitest.config.bail ?? 0;
+  }
+
+  onTestRunStart(): void {
+    this.#startedAt = Date.now();
   }
 
   onTestCaseResult(tc: TestCase): void {
-    if (wasSelected(tc)) this.#cases.set(tc.id, toCaseModel(tc, this.#root));
+    if (!wasSelected(tc)) return;
+    if (neverFinished(tc)) this.#unfinished.set(tc.id, tc);
+    else this.#unfinished.delete(tc.id);
+    this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    // Anything not seen one by one (a file that failed to load) still lands in the report.
-    for (const tc of modules.flatMap((m) => [...m.children.allTests()])) if (!this.#cases.has(tc.id) && wasSelected(tc)) this.#cases.set(tc.id, toCaseModel(tc, this.#root));
-    const cases = [...this.#cases.values()];
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason: TestRunEndReason = 'passed'): Promise<void> {
+    const all = modules.flatMap((m) => [...m.children.allTests()]);
+    // Anything not seen one by one still lands in the report.
+    for (const tc of all)
+      if (!this.#cases.has(tc.id) && wasSelected(tc)) {
+        if (neverFinished(tc)) this.#unfinished.set(tc.id, tc);
+        this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
+      }
+    const failedSoFar = [...this.#cases.values()].filter((c) => c.state === 'failed' || c.state === 'error').length;
+    const why = this.#bail > 0 && failedSoFar >= this.#bail ? `vitest stopped the run after ${failedSoFar} failed test(s) (--bail ${this.#bail})` : 'the run was interrupted';
+    for (const [id, tc] of this.#unfinished) this.#cases.set(id, toCaseModel(tc, this.#root, `not finished: ${why} before this test ended`));
+
+    const harness = [
+      ...modules.flatMap((m) => moduleErrorCases(m, this.#root)),
+      ...unhandledErrors.map((e, i) =>
+        harnessErrorCase({ section: 'harness', name: `unhandled error ${i + 1}`, fullName: `unhandled error ${i + 1} (outside any test)`, file: '(none)' }, [e as ReportedError]),
+      ),
+    ];
+    const cases = [...this.#cases.values(), ...harness];
     const counts = countCases(cases);
+    const interrupted = reason === 'interrupted' || this.#unfinished.size > 0;
+    const notStarted = modules.filter((m) => ['pending', 'queued'].includes(m.state()) && [...m.children.allTests()].length === 0).map((m) => relative(this.#root, m.moduleId));
+    const stopped = interrupted ? `${why}${notStarted.length > 0 ? `; spec files never started: ${notStarted.join(', ')}` : ''}` : undefined;
+    const notSelected = all.filter((tc) => !wasSelected(tc)).length;
+
     let junit: string | undefined;
-    if (counts.selected > 0) {
-      writeReport(this.config.junit, buildJUnit(cases, await collectEnvironment(this.config), SECTION_IDS), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
+    // A shard's record is written even when none of its files holds a selected test: the merge needs every part.
+    const env = counts.selected > 0 || this.config.shard ? await collectEnvironment(this.config) : undefined;
+    const record = env && shardRecord(this.config, env);
+    if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
+    if (counts.selected > 0 && env) {
+      const run = { startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt, hostname: hostname() || 'localhost', ...(stopped ? { stopped } : {}) };
+      writeReport(this.config.junit, buildJUnit(cases, env, SECTION_IDS, run), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
       junit = this.config.junit;
-      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts);
+      if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env, { notSelected, notStarted, stopped });
     }
-    mkdirSync(this.config.workDir, { recursive: true });
-    writeFileSync(summaryPath(this.config), JSON.stringify({ ...counts, junit } satisfies RunSummary));
+    writeReport(summaryPath(this.config), JSON.stringify({ ...counts, junit, interrupted, notSelected, notStarted } satisfies RunSummary));
   }
 
-  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts): void {
+  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts, env: RunEnvironment, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined }): void {
     const out: string[] = [];
-    for (const c of cases.filter((x) => x.state === 'failed' || x.state === 'error'))
-      out.push(`\n--- transcript: ${c.section} › ${c.name} ---\n${c.transcript ?? '(no commands were run)'}`);
-    out.push(`\n${formatErrataSummary(cases)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases)`, formatCounts(counts));
+    for (const c of cases.filter((x) => x.state === 'failed' || x.state === 'error')) {
+      const verdict = c.state === 'failed' ? `failed: ${c.headline ?? ''}` : `harness error (not a lesson verdict): ${c.headline ?? ''}`;
+      out.push(`\n--- transcript: ${c.fullName} ---\n${verdict}\n${c.transcript ?? '(no commands were run)'}`);
+    }
+    const part = this.config.shard ? `, shard ${this.config.shard.index}/${this.config.shard.count}: merge all shards with npm run merge-reports` : '';
+    out.push(`\n${formatErrataSummary(cases, env)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases${part})`);
+    out.push(...formatRunNotes(counts, { ...run, selection: selectionText(this.config) }));
+    out.push(formatCounts(counts));
     process.stdout.write(`${out.join('\n')}\n`);
   }
+}
+
+/**
+ * The lines just above the closing count, so that it never contradicts vitest's own summary:
+ * what the selection left out (vitest counts those as skipped), what never ran, harness errors.
+ */
+export function formatRunNotes(c: Counts, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined; selection: string }): string[] {
+  const notes: string[] = [];
+  if (run.notSelected > 0) notes.push(`not selected: ${run.notSelected} test(s) outside ${run.selection}; vitest's summary counts them as skipped, this count leaves them out`);
+  if (run.stopped) notes.push(`stopped early: ${run.stopped}; selected tests that never finished are counted as skipped`);
+  if (run.notStarted.length > 0) notes.push(`not started: ${run.notStarted.length} spec file(s), whose tests are in no count`);
+  if (c.errors > 0) notes.push(`harness errors: ${c.errors} (the harness broke, not the lesson; <error> in the JUnit report; counted as failed below)`);
+  return notes;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chownSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Invoker } from '../run-config.js';
@@ -45,13 +46,17 @@ export function writeReport(path: string, content: string, invoker?: Invoker, fo
   if (problem) throw new Error(`report not written: ${problem}`);
   const abs = resolve(path);
   const made = mkdirSync(dirname(abs), { recursive: true });
-  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+  // An unguessable name, created exclusively (O_EXCL never follows a link); removed only if it is ours.
+  const tmp = join(dirname(abs), `.${basename(abs)}.${randomBytes(8).toString('hex')}.tmp`);
+  let ours = false;
   try {
     writeFileSync(tmp, content, { flag: 'wx', mode: 0o644 });
+    ours = true;
     if (invoker) chownSync(tmp, invoker.uid, invoker.gid);
     renameSync(tmp, abs);
+    ours = false;
   } finally {
-    rmSync(tmp, { force: true });
+    if (ours) rmSync(tmp, { force: true });
   }
   if (invoker && made) for (let d = dirname(abs); isInside(d, made); d = dirname(d)) chownSync(d, invoker.uid, invoker.gid);
 }

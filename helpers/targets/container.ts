@@ -1,66 +1,93 @@
 import type { StartedTestContainer } from 'testcontainers';
 import type { PrivilegeMode } from '../run-config.js';
-import { DEFAULT_TIMEOUT_MS, runArgv, type ExecResult } from './exec.js';
-import { BaseTarget } from './base.js';
+import { waitFor } from '../wait.js';
+import { ExecChannel } from './channel.js';
+import { removeContainer } from './docker.js';
+import type { ExecOptions, ExecResult } from './exec.js';
+import type { NamespaceKind } from './holder.js';
 import { startLabContainer, type LabContainerSpec } from './lab-container.js';
-import type { TargetExecOptions } from './types.js';
+import type { Holder, SandboxHost } from './sandbox.js';
 
-/** One privileged lab container per test, driven with `docker exec` (argv, stdin when needed). */
-export class ContainerTarget extends BaseTarget {
+/**
+ * A namespace holder inside a lab container: the same `setpriv --pdeathsig KILL unshare … sleep
+ * infinity` the sandbox target uses, started by the container's agent (so it dies with the
+ * agent), ended by its pid. Pids are the container's own; nsenter runs inside the container too.
+ */
+class ChannelHolder implements Holder {
+  private constructor(
+    private readonly channel: ExecChannel,
+    readonly pid: number,
+    readonly kinds: readonly NamespaceKind[],
+  ) {}
+
+  static async start(channel: ExecChannel, kinds: readonly NamespaceKind[]): Promise<ChannelHolder> {
+    // A pid namespace needs unshare --fork and the child's pid: only grading's hostile labs use one, never on this target.
+    if (kinds.includes('pid')) throw new Error('lab container sandboxes hold mount, net, uts and ipc namespaces, not pid');
+    const flags = kinds.map((k) => `--${k}`);
+    const pid = await channel.start(['setpriv', '--pdeathsig', 'KILL', '--', 'unshare', ...flags, '--propagation', 'private', '--', 'sleep', 'infinity']);
+    const h = new ChannelHolder(channel, pid, kinds);
+    const names = kinds.map((k) => (k === 'mount' ? 'mnt' : k));
+    // Mounting before the holder has left the container's namespaces would cover the container's own directories.
+    await waitFor(
+      async () => {
+        const r = await channel.run(['readlink', ...names.map((n) => `/proc/${pid}/ns/${n}`), ...names.map((n) => `/proc/self/ns/${n}`)], { timeoutMs: 5_000 });
+        const links = r.stdout.trim().split('\n');
+        return r.exitCode === 0 && names.every((_, i) => links[i] !== links[i + names.length]);
+      },
+      { timeoutMs: 5_000, intervalMs: 5, what: `process ${pid} in the lab container to enter its own ${kinds.join(', ')} namespaces` },
+    );
+    return h;
+  }
+
+  enter(argv: readonly string[], who: readonly string[] = []): string[] {
+    return ['nsenter', '-t', String(this.pid), ...this.kinds.map((k) => `--${k}`), ...who, '--', ...argv];
+  }
+
+  stop(): Promise<void> {
+    return this.channel.kill(this.pid);
+  }
+}
+
+/**
+ * One lab container per vitest worker: started once, removed when the worker ends, labelled with
+ * the run (so the sweep finds it after Ctrl-C or kill -9). Each test gets its own sandbox inside
+ * it; every command goes through one long-lived channel (see channel.ts), not an Engine API exec.
+ */
+export class LabContainer implements SandboxHost {
   readonly kind = 'container' as const;
   readonly home = '/root';
-  #container: StartedTestContainer | undefined;
 
-  static async start(spec: LabContainerSpec, mode: PrivilegeMode): Promise<ContainerTarget> {
-    const t = new ContainerTarget();
-    t.#container = await startLabContainer(spec, mode);
-    await t.must(['ip', 'link', 'set', 'lo', 'up']);
-    return t;
+  private constructor(
+    private readonly container: StartedTestContainer,
+    private readonly channel: ExecChannel,
+  ) {}
+
+  get id(): string {
+    return this.container.getId();
   }
 
-  protected rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
-    if (!this.#container) throw new Error('lab container is not running');
-    // The Engine API is about twice as fast as the CLI; the CLI stays for stdin and --detach.
-    return opts.input !== undefined || opts.discardOutput ? this.#cliExec(this.#container, argv, opts) : this.#apiExec(this.#container, argv, opts);
-  }
-
-  async #apiExec(c: StartedTestContainer, argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
-    const started = performance.now();
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const user = opts.uid !== undefined ? `${opts.uid}:${opts.gid ?? opts.uid}` : undefined;
-    const run = c.exec([...argv], { env: { ...opts.env }, ...(user ? { user } : {}) });
+  static async start(spec: LabContainerSpec, mode: PrivilegeMode): Promise<LabContainer> {
+    const container = await startLabContainer(spec, mode);
     try {
-      const r = await Promise.race([run, timeout]);
-      const durationMs = Math.round(performance.now() - started);
-      if (r === 'timeout') {
-        run.catch(() => undefined);
-        return { argv: [...argv], exitCode: undefined, signal: undefined, timedOut: true, stdout: '', stderr: '', durationMs, spawnError: undefined };
-      }
-      // 126/127 from the engine mean "not executable"/"not found", as a shell would report.
-      return { argv: [...argv], exitCode: r.exitCode, signal: undefined, timedOut: false, stdout: r.stdout, stderr: r.stderr, durationMs, spawnError: undefined };
-    } finally {
-      clearTimeout(timer);
+      return new LabContainer(container, await ExecChannel.open(container.getId()));
+    } catch (e) {
+      await removeContainer(container.getId());
+      throw e;
     }
   }
 
-  async #cliExec(c: StartedTestContainer, argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
-    const flags: string[] = [];
-    if (opts.input !== undefined) flags.push('--interactive');
-    // A detached runc container would hold docker exec's streams open forever; -d returns at once.
-    if (opts.discardOutput) flags.push('--detach');
-    if (opts.uid !== undefined) flags.push('--user', `${opts.uid}:${opts.gid ?? opts.uid}`);
-    for (const [k, v] of Object.entries(opts.env ?? {})) flags.push('--env', `${k}=${v}`);
-    const { uid: _u, gid: _g, env: _e, ...rest } = opts;
-    const r = await runArgv(['docker', 'exec', ...flags, c.getId(), ...argv], rest);
-    return { ...r, argv: [...argv] };
+  hold(kinds: readonly NamespaceKind[]): Promise<Holder> {
+    return ChannelHolder.start(this.channel, kinds);
   }
 
-  async dispose(): Promise<void> {
-    if (!this.#container) return;
-    // runc's cgroups live on the host's hierarchy: the runc fixture deletes its containers first.
-    await this.#container.stop({ remove: true, timeout: 0 });
-    this.#container = undefined;
+  run(argv: readonly string[], opts: Omit<ExecOptions, 'cwd' | 'uid' | 'gid'>): Promise<ExecResult> {
+    return this.channel.run(argv, opts);
+  }
+
+  async stop(): Promise<void> {
+    // The agent kills what it started when its stdin closes; removing the container ends the rest.
+    this.channel.close();
+    await this.channel.closed();
+    await removeContainer(this.id);
   }
 }

@@ -8,6 +8,8 @@ export const baseImage = (distro: Distro): string => `lesson06-base:${distro}`;
 /** Every container the harness starts carries these, so `npm run clean` can find exactly those. */
 export const HARNESS_LABEL = 'lesson06.harness';
 export const RUN_LABEL = 'lesson06.run';
+/** The vitest worker a lab container belongs to (one container per worker). */
+export const WORKER_LABEL = 'lesson06.worker';
 
 export function docker(args: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
   return runArgv(['docker', ...args], { timeoutMs });
@@ -18,6 +20,22 @@ export async function engineReachable(): Promise<{ ok: boolean; why: string }> {
   if (r.spawnError) return { ok: false, why: 'the docker client is not installed' };
   if (r.exitCode !== 0) return { ok: false, why: (r.stderr.trim().split('\n').pop() ?? 'no answer').slice(0, 300) };
   return { ok: true, why: `Docker engine ${r.stdout.trim()}` };
+}
+
+/** Removes a container by id, running or not; one that is already gone (or going) is no error. */
+export async function removeContainer(id: string): Promise<void> {
+  const r = await docker(['rm', '-f', id]);
+  if (r.exitCode !== 0 && !/no such container|already in progress/i.test(r.stderr)) throw new Error(`docker rm -f ${id} failed: ${r.stderr.trim()}`);
+}
+
+/**
+ * Ids of the containers the engine creates with `label` during the next `windowMs` (and since
+ * `sinceMs`): a create request a killed worker sent may complete after its process is gone.
+ */
+export async function containersCreated(label: string, sinceMs: number, windowMs: number): Promise<string[]> {
+  const until = Math.ceil((Date.now() + windowMs) / 1000);
+  const r = await docker(['events', '--since', String(Math.floor(sinceMs / 1000)), '--until', String(until), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${label}`, '--format', '{{.Actor.ID}}'], windowMs + 15_000);
+  return [...new Set(r.stdout.split('\n').filter(Boolean))];
 }
 
 export async function imageExists(ref: string): Promise<boolean> {

@@ -27,20 +27,50 @@ export interface ExecOptions {
   readonly discardOutput?: boolean;
   /** Start in a new session (setsid): no controlling terminal, so runc acts the same from a TTY and CI. */
   readonly newSession?: boolean;
+  /**
+   * Keep at most this many bytes of stdout and of stderr; the rest is read and counted, not kept,
+   * so a flood of output neither blocks the process nor fills memory or a report.
+   */
+  readonly maxOutputBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The note that replaces what an output cap dropped. */
+export const cutNote = (bytes: number): string => `\n… ${bytes} bytes cut`;
+
+/** An execa transform that keeps the first `max` bytes of a stream and appends how many it dropped. */
+function capStream(max: number) {
+  let kept = 0;
+  let cut = 0;
+  return {
+    binary: true,
+    *transform(chunk: unknown) {
+      const bytes = chunk as Uint8Array;
+      const room = Math.max(0, max - kept);
+      if (bytes.length > room) cut += bytes.length - room;
+      if (room === 0) return;
+      kept += Math.min(room, bytes.length);
+      yield bytes.length > room ? bytes.subarray(0, room) : bytes;
+    },
+    *final() {
+      if (cut > 0) yield cutNote(cut);
+    },
+  };
+}
 
 /** Runs argv (never a shell string) and resolves with the outcome; it does not throw on failure. */
 export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('runArgv: empty argv');
   const started = performance.now();
+  const sink = (): 'ignore' | 'pipe' | ReturnType<typeof capStream> =>
+    opts.discardOutput ? 'ignore' : opts.maxOutputBytes === undefined ? 'pipe' : capStream(opts.maxOutputBytes);
   const result = await execa(file, args, {
     reject: false,
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
-    stdout: opts.discardOutput ? 'ignore' : 'pipe',
-    stderr: opts.discardOutput ? 'ignore' : 'pipe',
+    stdout: sink(),
+    stderr: sink(),
     input: opts.input,
     timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     // SIGKILL so a hung namespace tool cannot ignore the timeout.

@@ -50,10 +50,12 @@ export class NamespaceHolder {
     }
     try {
       this.#pid = Number(readFileSync(`/proc/${top}/task/${top}/children`, 'utf8').trim().split(' ')[0]) || 0;
+      // Until the child has exec'd sleep, unshare may still be mounting its /proc: /proc/1 would be the machine's.
+      return this.#pid > 0 && readFileSync(`/proc/${this.#pid}/comm`, 'utf8').trim() === 'sleep';
     } catch {
       this.#pid = 0;
+      return false;
     }
-    return this.#pid > 0;
   }
 
   #separated(): boolean {

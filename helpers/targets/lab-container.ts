@@ -1,20 +1,30 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { Distro, PrivilegeMode } from '../run-config.js';
-import { docker, HARNESS_LABEL, labImage, missingCapabilities, ownBoundingSet, RUN_LABEL } from './docker.js';
+import { docker, HARNESS_LABEL, labImage, missingCapabilities, ownBoundingSet, RUN_LABEL, WORKER_LABEL } from './docker.js';
 
 const ATTEMPT_LABEL = 'lesson06.attempt';
 
-/** Which lab containers to start: the image's release, the run that owns them. */
+/** Which lab container to start: the image's release, the run that owns it. */
 export interface LabContainerSpec {
   readonly distro: Distro;
   readonly runId: string;
 }
 
-
 /** GenericContainer plus the one knob testcontainers 11 lacks: security options. */
-class LabContainer extends GenericContainer {
+class LabContainerBuilder extends GenericContainer {
   withSecurityOpts(...opts: string[]): this {
     this.hostConfig.SecurityOpt = [...(this.hostConfig.SecurityOpt ?? []), ...opts];
+    return this;
+  }
+
+  /**
+   * `--cgroupns host`: runc inside creates its cgroups at the host's /sys/fs/cgroup/lesson06-…
+   * (the bind mount), where the sweep looks. Docker's default on cgroup v2 hosts (GitHub's
+   * ubuntu runners) is a private cgroup namespace, from which those paths are not reachable.
+   */
+  withHostCgroupNamespace(): this {
+    // Engine API 1.41 field that @types/dockerode does not list yet.
+    Object.assign(this.hostConfig, { CgroupnsMode: 'host' });
     return this;
   }
 
@@ -26,47 +36,47 @@ class LabContainer extends GenericContainer {
   }
 }
 
-function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer {
-  const c = new LabContainer(labImage(spec.distro))
+/** The capability-mode flags: every capability the host's bounding set has, nothing confined. */
+function capabilityArgs(): { add: string[]; drop: string[]; security: string[] } {
+  return { add: ['ALL'], drop: missingCapabilities(ownBoundingSet()), security: ['seccomp=unconfined', 'apparmor=unconfined'] };
+}
+
+function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainerBuilder {
+  const c = new LabContainerBuilder(labImage(spec.distro))
     .withCommand(['sleep', 'infinity'])
     // No route out: every address a spec uses lives in namespaces inside this container.
     .withNetworkMode('none')
-    .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: spec.runId })
+    .withLabels({ [HARNESS_LABEL]: '1', [RUN_LABEL]: spec.runId, [WORKER_LABEL]: String(process.pid) })
     // runc inside needs the host's cgroup hierarchy; bundles get unique cgroupsPath values.
     .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
+    .withHostCgroupNamespace()
     .withStartupTimeout(30_000);
   if (mode === 'privileged') return c.withPrivilegedMode();
-  const missing = missingCapabilities(ownBoundingSet());
+  const caps = capabilityArgs();
   return c
-    .withAddedCapabilities('ALL')
-    .withDroppedCapabilities(...missing)
-    .withSecurityOpts('seccomp=unconfined', 'apparmor=unconfined')
+    .withAddedCapabilities(...caps.add)
+    .withDroppedCapabilities(...caps.drop)
+    .withSecurityOpts(...caps.security)
     // As under --privileged; net.* sysctls there belong to the container's own netns.
     .withUnmaskedSystemPaths();
-}
-
-/** A container that was created but refused to start is still ours to remove. */
-async function removeAttempt(attempt: string): Promise<void> {
-  const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);
-  for (const id of ids.stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]);
 }
 
 /**
  * `--privileged` first; where the engine refuses it (a host whose bounding set lacks a
  * capability: "unable to apply caps"), every capability the host has, unconfined seccomp and
  * AppArmor. The launcher decides once per run and puts the answer in the run configuration.
+ * The probe is one `docker run` (the launcher has no testcontainers session, hence no Ryuk).
  */
 export async function detectPrivilegeMode(spec: LabContainerSpec): Promise<PrivilegeMode> {
   const attempt = `${process.pid}-${Date.now()}`;
-  try {
-    const probe = await labContainer(spec, 'privileged').withLabels({ [ATTEMPT_LABEL]: attempt }).start();
-    await probe.stop({ remove: true, timeout: 0 });
-    return 'privileged';
-  } catch (e) {
-    await removeAttempt(attempt);
-    if (!/apply caps|operation not permitted|privileged/i.test(String(e))) throw e;
-    return 'capabilities';
-  }
+  const labels = ['--label', `${HARNESS_LABEL}=1`, '--label', `${RUN_LABEL}=${spec.runId}`, '--label', `${ATTEMPT_LABEL}=${attempt}`];
+  const probe = await docker(['run', '--rm', '--network', 'none', '--cgroupns', 'host', '--privileged', ...labels, labImage(spec.distro), 'true']);
+  if (probe.exitCode === 0) return 'privileged';
+  // A container that was created but refused to start is still ours to remove.
+  const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);
+  for (const id of ids.stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]);
+  if (!/apply caps|operation not permitted|privileged/i.test(probe.stderr)) throw new Error(`lab container probe failed: ${probe.stderr.trim() || `exit code ${probe.exitCode ?? '?'}`}`);
+  return 'capabilities';
 }
 
 /** Starts one lab container in the given privilege mode. */

@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
-import { runArgv, type ExecResult } from './exec.js';
+import { runArgv, type ExecOptions, type ExecResult } from './exec.js';
 import { BaseTarget } from './base.js';
 import { NamespaceHolder, type NamespaceKind } from './holder.js';
-import type { TargetExecOptions } from './types.js';
+import type { TargetExecOptions, TargetKind } from './types.js';
 
 const SANDBOX_FS_LABEL = 'lesson06-sandbox';
 
@@ -11,6 +11,35 @@ function sandboxHome(): string {
   // Mounting a tmpfs on "/" (or a path that is not a plain home) would be absurd, so fall back.
   return h.startsWith('/') && h !== '/' && !h.startsWith('/run') && !h.startsWith('/tmp') ? h : '/root';
 }
+
+/** The process holding a sandbox's namespaces open; commands enter them with nsenter. */
+export interface Holder {
+  readonly pid: number;
+  /** argv that runs `argv` inside the held namespaces, optionally as another user. */
+  enter(argv: readonly string[], who?: readonly string[]): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Where a sandbox's processes start: this machine (execa) or a lab container (its command
+ * channel). Everything else about a sandbox is the same on both, so the container target runs
+ * exactly the sandbox the default target uses.
+ */
+export interface SandboxHost {
+  readonly kind: TargetKind;
+  /** What the lesson's `~` means there. */
+  readonly home: string;
+  hold(kinds: readonly NamespaceKind[]): Promise<Holder>;
+  run(argv: readonly string[], opts: Omit<ExecOptions, 'cwd' | 'uid' | 'gid'>): Promise<ExecResult>;
+}
+
+/** This machine: holders are local processes, commands run through execa. */
+export const LOCAL_HOST: SandboxHost = {
+  kind: 'sandbox',
+  home: sandboxHome(),
+  hold: (kinds) => NamespaceHolder.start(kinds),
+  run: (argv, opts) => runArgv(argv, opts),
+};
 
 export interface SandboxOptions {
   /**
@@ -29,19 +58,25 @@ export interface SandboxOptions {
  * those belong to the runc fixture, which deletes them with the runtime under test.
  */
 export class SandboxTarget extends BaseTarget {
-  readonly kind = 'sandbox' as const;
-  readonly home = sandboxHome();
+  readonly kind: TargetKind;
+  readonly home: string;
 
-  private constructor(private readonly holder: NamespaceHolder) {
+  private constructor(
+    private readonly holder: Holder,
+    private readonly host: SandboxHost,
+  ) {
     super();
+    this.kind = host.kind;
+    this.home = host.home;
   }
 
   get pid(): number {
     return this.holder.pid;
   }
 
-  static async start(opts: SandboxOptions = {}): Promise<SandboxTarget> {
-    const t = new SandboxTarget(await NamespaceHolder.start(opts.namespaces ?? ['mount', 'net']));
+  /** A sandbox on `host` (default: this machine). */
+  static async start(opts: SandboxOptions = {}, host: SandboxHost = LOCAL_HOST): Promise<SandboxTarget> {
+    const t = new SandboxTarget(await host.hold(opts.namespaces ?? ['mount', 'net']), host);
     try {
       for (const dir of opts.privateDirs ?? ['/run', '/tmp', t.home]) {
         await t.must(['mount', '-t', 'tmpfs', '-o', dir === '/tmp' ? 'mode=1777' : 'mode=755', SANDBOX_FS_LABEL, dir]);
@@ -61,7 +96,7 @@ export class SandboxTarget extends BaseTarget {
     if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
     const { uid: _u, gid: _g, ...rest } = opts;
     // A new session: no controlling terminal, so runc behaves the same from a TTY and from CI.
-    return runArgv(this.holder.enter(argv, who), { ...rest, newSession: true }).then((r) => ({ ...r, argv: [...argv] }));
+    return this.host.run(this.holder.enter(argv, who), { ...rest, newSession: true }).then((r) => ({ ...r, argv: [...argv] }));
   }
 
   async dispose(): Promise<void> {

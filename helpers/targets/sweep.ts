@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docker, engineReachable, HARNESS_LABEL, RUN_LABEL } from './docker.js';
+import { containersCreated, docker, engineReachable, HARNESS_LABEL, removeContainer, RUN_LABEL } from './docker.js';
 import { CGROUP_PATTERN, runAlive, TMP_PATTERN } from './run-id.js';
 import { waitFor } from '../wait.js';
 
@@ -76,7 +76,7 @@ export async function findLeftovers(scope: SweepScope): Promise<Leftover[]> {
  */
 export async function sweep(scope: SweepScope): Promise<Leftover[]> {
   const found = await findLeftovers(scope);
-  for (const c of found.filter((l) => l.kind === 'container')) await docker(['rm', '-f', c.id]);
+  for (const c of found.filter((l) => l.kind === 'container')) await removeContainer(c.id);
   const procs = found.filter((l) => l.kind === 'process').map((l) => Number(l.id));
   for (const pid of new Set(procs)) {
     try {
@@ -97,6 +97,23 @@ export async function sweep(scope: SweepScope): Promise<Leftover[]> {
   }
   for (const t of found.filter((l) => l.kind === 'tmp')) rmSync(t.id, { recursive: true, force: true });
   return found;
+}
+
+/** How long an interrupted run watches for lab containers its killed workers had asked the engine for. */
+export const LATE_CREATE_WINDOW_MS = 3_000;
+
+/**
+ * After an interrupted container run: a worker killed while the engine was creating its lab
+ * container leaves a create the engine completes after the worker, and after an ordinary sweep.
+ * Every container this run created (engine events since it started, for a stated window more)
+ * is removed; returns how many were still there.
+ */
+export async function sweepLateContainers(run: string, sinceMs: number): Promise<Leftover[]> {
+  const ids = await containersCreated(`${RUN_LABEL}=${run}`, sinceMs, LATE_CREATE_WINDOW_MS);
+  const alive = new Set((await docker(['ps', '-aq', '--no-trunc', '--filter', `label=${RUN_LABEL}=${run}`])).stdout.split('\n').filter(Boolean));
+  const late = ids.filter((id) => alive.has(id));
+  for (const id of late) await removeContainer(id);
+  return late.map((id) => ({ kind: 'container', id: id.slice(0, 12), run }));
 }
 
 export function summarize(found: readonly Leftover[]): string {

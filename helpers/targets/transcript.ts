@@ -12,8 +12,9 @@ export class Transcript {
     return this.#entries;
   }
 
-  format(): string {
-    return formatTranscript(this.#entries);
+  /** `labels`: entry number (1-based) → notes printed under it, e.g. the lesson line it ran. */
+  format(labels?: ReadonlyMap<number, readonly string[]>): string {
+    return formatTranscript(this.#entries, labels);
   }
 }
 
@@ -24,11 +25,11 @@ const indent = (text: string): string =>
     .map((l) => `        ${l}`)
     .join('\n');
 
-export function formatTranscript(entries: readonly ExecResult[]): string {
+export function formatTranscript(entries: readonly ExecResult[], labels?: ReadonlyMap<number, readonly string[]>): string {
   if (entries.length === 0) return '(no commands were run)';
   return entries
     .map((e, i) => {
-      const lines = [`[${i + 1}] $ ${formatArgv(e.argv)}`, `    -> ${describeOutcome(e)}, ${e.durationMs} ms`];
+      const lines = [`[${i + 1}] $ ${formatArgv(e.argv)}`, ...(labels?.get(i + 1) ?? []).map((l) => `    = ${l}`), `    -> ${describeOutcome(e)}, ${e.durationMs} ms`];
       if (e.stdout.trim()) lines.push('    stdout:', indent(e.stdout));
       if (e.stderr.trim()) lines.push('    stderr:', indent(e.stderr));
       return lines.join('\n');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
-import { DISTROS, defaultRunConfig, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
+import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
 import { single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
 /** Where and as whom the command line is parsed; tests pass their own. */
@@ -84,6 +84,23 @@ function executableFile(path: string): boolean {
   }
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where the course keeps the lesson beside a clone of this repository (CI and the team have it). */
+export const SHARED_LESSON = '../shared/lesson/06-network-integration.md';
+
+/** The lesson document a run annotates by default: the shared copy beside the clone, when there is one. */
+export function sharedLesson(repoRoot: string): string | undefined {
+  const path = resolve(repoRoot, SHARED_LESSON);
+  return isFile(path) ? path : undefined;
+}
+
 /** `npm test -- …` (and `npm run grade -- …`, which is `--lab existing`). */
 export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
   const v = strictParse(command, argv, OPTIONS, REFUSED);
@@ -97,6 +114,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
     throw new BadInputError(`--${givenGrade[0]} describes a student's lab; it goes with npm run grade (or --lab existing)`);
 
   const grep = single(v.grep, '--grep');
+  // An empty pattern matches every name: `--grep "$SECTION"` with SECTION unset would run everything.
+  if (grep !== undefined && grep.trim() === '') throw new BadInputError('--grep needs a pattern; an empty one would select every test (drop --grep to run them all)');
   if (grep !== undefined) {
     try {
       new RegExp(grep);
@@ -119,20 +138,28 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       throw new BadInputError(`--runtime "${runtime}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc)`);
   }
 
+  const shardText = v.shard;
+  let shard: RunConfig['shard'];
+  if (shardText !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(shardText);
+    const index = Number(m?.[1]);
+    const count = Number(m?.[2]);
+    if (!m || index < 1 || index > count || count > 64) throw new BadInputError(`--shard "${shardText}" must be i/n with 1 <= i <= n <= 64, e.g. 1/2`);
+    if (grading) throw new BadInputError('--shard splits the lesson suite; grading runs its checks in order on one machine');
+    shard = { index, count };
+  }
+  const shardDir = shard ? shardDirOf(resolve(ctx.cwd, 'reports'), shard) : undefined;
+
   const plan = grading ? gradePlan({ netns: v.netns, hostVeth: v['host-veth'], nsVeth: v['ns-veth'], hostIp: v['host-ip'], nsIp: v['ns-ip'], bundle: v.bundle }, runId, invokingHome(ctx.env, ctx.passwd)) : undefined;
-  const junit = resolve(ctx.cwd, single(v.junit, '--junit') ?? (grading ? 'reports/grade.xml' : 'reports/junit.xml'));
+  // A shard's own report is partial: it stays beside its blob, never where the whole run's report goes.
+  const junit = resolve(ctx.cwd, single(v.junit, '--junit') ?? (grading ? 'reports/grade.xml' : shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
   const problem = reportPathProblem(junit, plan ? [plan.bundleDir] : []);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
 
   const lessonText = single(v.lesson, '--lesson');
-  const lesson = lessonText === undefined ? undefined : resolve(ctx.cwd, lessonText);
-  if (lesson !== undefined) {
-    try {
-      if (!statSync(lesson).isFile()) throw new Error('not a file');
-    } catch {
-      throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
-    }
-  }
+  if (grading && lessonText !== undefined) throw new BadInputError('--lesson annotates the lesson suite; grading (--lab existing) does not use it');
+  const lesson = lessonText === undefined ? (grading ? undefined : sharedLesson(ctx.cwd)) : resolve(ctx.cwd, lessonText);
+  if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText))) throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
 
   const vitestArgs: string[] = [];
   const bail = wholeNumber(v.bail, '--bail', 1, 10_000);
@@ -142,16 +169,13 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   const timeout = wholeNumber(v.testTimeout, '--testTimeout', 1_000, 3_600_000);
   if (timeout !== undefined) vitestArgs.push('--testTimeout', String(timeout));
   if (v.silent) vitestArgs.push('--silent');
-  if (v.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(v.shard);
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new BadInputError(`--shard "${v.shard}" must be i/n with 1 <= i <= n, e.g. 1/2`);
-    vitestArgs.push('--shard', v.shard);
-  }
+  if (shard) vitestArgs.push('--shard', `${shard.index}/${shard.count}`);
   const reporters = v.reporter ?? [];
   for (const r of reporters)
     if (!/^[a-z-]+$/.test(r)) throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in reporters (default, verbose, dot, tap, …)`);
 
   const tagsFilter = single(v.tagsFilter, '--tagsFilter');
+  if (tagsFilter !== undefined && tagsFilter.trim() === '') throw new BadInputError('--tagsFilter needs a tag expression, e.g. exercise-3');
   return {
     help: false,
     config: defaultRunConfig({
@@ -166,6 +190,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       lesson,
       reporters: grading ? reporters : reporters.length > 0 ? reporters : ['default'],
       vitestArgs,
+      shard,
+      shardDir,
       plan,
       ci: ctx.env.CI === 'true' || ctx.env.CI === '1',
       invoker: invokerOf(ctx.env),

@@ -14,7 +14,9 @@ Harness options:
                           Debian release of the lab image (with --target container)
   --runtime PATH          verify this OCI runtime binary instead of runc from PATH (sandbox)
   --junit FILE            JUnit report path (default reports/junit.xml)
-  --lesson FILE           the lesson document, for the annotated lesson (reports/lesson.md/.html)
+  --lesson FILE           the lesson document, for the annotated lesson (lesson.md and
+                          lesson.html beside the JUnit report); default
+                          ../shared/lesson/06-network-integration.md when it exists
   --lab existing          grade the lab already on this machine (same as npm run grade)
   -h, --help              this text
 
@@ -25,14 +27,17 @@ vitest options that pass through:
   --maxWorkers N          worker processes (default 3)
   --testTimeout MS        per-test timeout (default 90000)
   --tagsFilter EXPR       run tests by tag (tags are the section names)
-  --shard I/N             run one part of N (merge the parts with npm run merge-reports)
+  --shard I/N             run part I of N; results go to reports/shards/I-of-N/ (join all
+                          parts with npm run merge-reports)
   --silent                hide the tests' console output
 
 Refused: --watch and --ui (one run, one verdict), --retry (retries hide flaky verdicts),
 --passWithNoTests (a run that selects nothing is an error), file arguments (use --grep).
 
 Exit: 0 every selected test passed; 1 a lesson check failed; 2 refused (bad option, nothing
-selected, missing prerequisite); 3 the harness itself broke (see the <error> entries).
+selected, missing prerequisite, no root, a selected test skipped); 3 the harness itself broke
+(<error> entries in the report, not lesson verdicts); 130 interrupted (Ctrl-C).
+The last line is the count CI systems read: "lesson06: N passed, N failed, N skipped".
 
 Examples:
   npm test
@@ -59,6 +64,22 @@ Options (each defaults to the lesson's value):
   -h, --help              this text
 
 Exit: 0 every check passed; 1 a check failed; 2 refused; 3 the grader itself broke.
+`;
+
+export const MERGE_USAGE = `Usage: npm run merge-reports -- [options]
+
+Joins the shards of a split run into one JUnit report and one closing line, exactly as an
+unsharded npm test writes them. Each shard is one npm test -- --shard I/N (on its own runner);
+it leaves its results in reports/shards/I-of-N/. Shards of another split, with another
+selection, target or tool versions, or a missing shard, are refused.
+
+Options:
+  --from DIR              where the shard directories are (reports/shards)
+  --junit FILE            the merged report (reports/junit.xml)
+  --reporter NAME         console reporter (default, verbose, dot, …)
+  -h, --help              this text
+
+Exit: as npm test: 0 every test passed; 1 a lesson check failed; 2 refused; 3 harness error.
 `;
 
 export const CLEAN_USAGE = `Usage: npm run clean -- [options]

@@ -1,17 +1,20 @@
 import { execa } from 'execa';
-import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chalk } from 'zx';
 import { checkPrerequisites, installCommand, prerequisitesFor } from '../../helpers/prereqs.js';
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
+import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
-import { engineReachable, imageExists, labImage } from '../../helpers/targets/docker.js';
+import { engineReachable, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
-import { sweep, summarize } from '../../helpers/targets/sweep.js';
+import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
+import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
 
-/** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite); 3 the harness broke. */
-export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3 } as const;
+/** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite, a selected test skipped); 3 the harness broke; 130 interrupted. */
+export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
   const missing = (await checkPrerequisites(prerequisitesFor(config), process.env.PATH ?? '')).filter((s) => !s.ok);
@@ -25,8 +28,8 @@ async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   if (!engine.ok)
     fail(`--target container needs a Docker engine, and none answered: ${engine.why}`, 'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)');
   const image = labImage(config.distro);
-  // Built once and reused; a missing image is built here, never pulled blindly.
-  if (!(await imageExists(image)) && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
+  // Built once and reused; a missing image, or one built from an older recipe, is built here, never pulled blindly.
+  if ((await labImageState(image)) !== 'current' && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
     fail(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
   const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
   process.stdout.write(chalk.dim(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
@@ -46,9 +49,14 @@ function handBack(config: RunConfig): void {
   for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
 }
 
-function readSummary(config: RunConfig): RunSummary | undefined {
+export const readSummary = (config: RunConfig): RunSummary | undefined => readJson<RunSummary>(summaryPath(config));
+
+/** A fresh private directory for the run's internal files, named after the run so a sweep finds it. */
+export const privateWorkDir = (runId: string): string => mkdtempSync(join(tmpdir(), `lesson06-run-${runId}-`));
+
+function readJson<T>(path: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(summaryPath(config), 'utf8')) as RunSummary;
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch {
     return undefined;
   }
@@ -59,44 +67,104 @@ function selectionText(config: RunConfig): string {
   return parts.length > 0 ? parts.join(' and ') : 'this run';
 }
 
+/** The exit code and, when it is not a plain verdict, the one `error:` line that explains it. */
+export interface Outcome {
+  readonly code: number;
+  readonly error?: string;
+  readonly next?: string;
+}
+
+/**
+ * Turns what the reporter saw (its summary) and vitest's exit status into the run's exit code,
+ * most serious first: the harness broke (3) before a lesson check failed (1), before an empty
+ * or incomplete selection (2). Never 0 unless at least one test was selected, every selected
+ * test passed and vitest agrees.
+ */
+export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | undefined, selection: string, junit: string): Outcome {
+  if (summary === undefined)
+    return { code: EXIT.harness, error: `vitest ended (${vitestExit === undefined ? 'killed by a signal' : `exit ${vitestExit}`}) without reporting any result`, next: 'read the output above; an interrupted run reports nothing' };
+  if (summary.errors > 0) return { code: EXIT.harness, error: `the harness itself broke in ${summary.errors} place(s); those are <error> entries in ${junit}, not lesson verdicts`, next: 'read the transcripts above; report the harness error if it repeats' };
+  if (summary.failed > 0) return { code: EXIT.failed };
+  if (summary.selected === 0)
+    return {
+      code: EXIT.refused,
+      error: `${selection} selects no test; no report was written (${junit} is unchanged)`,
+      next: 'test names start with their section: exercise-1 … exercise-5, verify, cleanup, common-error-1 … common-error-6, notes',
+    };
+  if (summary.interrupted) return { code: EXIT.interrupted, error: 'the run was interrupted before every selected test ended', next: 'run it again to get a verdict for every test' };
+  if (summary.skipped > 0)
+    return { code: EXIT.refused, error: `${summary.skipped} of ${summary.selected} selected tests did not run (see the skip reasons in ${junit})`, next: 'npm run doctor' };
+  if (vitestExit !== 0) return { code: EXIT.harness, error: `vitest exited ${vitestExit ?? 'by a signal'} although every selected test passed`, next: 'read vitest\'s output above' };
+  return { code: EXIT.passed };
+}
+
+export interface LaunchOptions {
+  /** Selftest only: a vitest configuration that adds its breakage seam to the product's. */
+  readonly vitestConfig?: string;
+}
+
 /**
  * As root: sweep what dead runs left, check prerequisites, run vitest with the configuration,
  * sweep this run's own leftovers, hand files back, and turn the reporter's summary into an exit
- * code. Never 0 unless at least one test was selected and every selected test passed.
+ * code (outcomeOf).
  */
-export async function launch(initial: RunConfig): Promise<number> {
+export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Promise<number> {
+  // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
+  // Before vitest starts (the container target's probe creates a container) it ends the run here.
+  let interrupted = false;
+  process.on('SIGINT', () => (interrupted = true));
+  process.on('SIGTERM', () => (interrupted = true));
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
-  const config = initial.target === 'container' ? await prepareContainers(initial) : initial;
-  rmSync(config.workDir, { recursive: true, force: true });
-  mkdirSync(config.workDir, { recursive: true });
-  // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => undefined);
+  const prepared = initial.target === 'container' ? await prepareContainers(initial) : initial;
+  if (interrupted) {
+    const mine = await sweep({ run: prepared.runId });
+    process.stderr.write(`${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`);
+    return EXIT.interrupted;
+  }
+  // The reporter's summaries go to a directory only this run can have made (mkdtemp, 0700): a
+  // predictable name in /tmp could be planted as a link by another user before a root run.
+  const config = { ...prepared, workDir: privateWorkDir(prepared.runId) };
+  // A shard's results are replaced whole: a blob from an earlier run of this shard must not be merged.
+  if (config.shardDir) rmSync(config.shardDir, { recursive: true, force: true });
+  const startedAt = Date.now();
   let vitestExit: number | undefined;
   let summary: RunSummary | undefined;
+  let lesson: LessonSummary | undefined;
   try {
-    const r = await execa('node_modules/.bin/vitest', ['run', ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
+    const r = await execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
     vitestExit = r.exitCode;
     summary = readSummary(config);
+    lesson = readJson<LessonSummary>(lessonSummaryPath(config));
   } finally {
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
+    // Interrupted: a killed worker's lab container may still be coming into existence.
+    if (config.target === 'container' && summary === undefined) mine.push(...(await sweepLateContainers(config.runId, startedAt)));
     if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
     handBack(config);
   }
-  if (summary === undefined) {
-    process.stderr.write(`${chalk.red('error:')} vitest ended (exit ${vitestExit ?? 'signal'}) without reporting any result\n${chalk.yellow('next:')}  read the output above; an interrupted run reports nothing\n`);
-    return vitestExit === 0 || vitestExit === undefined ? EXIT.harness : vitestExit;
-  }
-  if (summary.selected === 0) {
+  const code = exitCodeFor(config, summary, vitestExit);
+  if (code === EXIT.passed && lesson !== undefined && lesson.problems.length > 0) {
+    // Green tests with lesson lines nobody accounts for would be a report that says less than it shows.
     process.stderr.write(
-      `${chalk.red('error:')} ${selectionText(config)} selects no test; no report was written (${config.junit} is unchanged)\n${chalk.yellow('next:')}  test names start with their section: exercise-1 … exercise-5, verify, cleanup, common-error-1 … common-error-6, notes\n`,
+      `${chalk.red('error:')} the annotated lesson found ${lesson.problems.length} fault(s) in the harness's own lesson bookkeeping (listed above, and in ${lesson.written[0] ?? 'the lesson report'})\n${chalk.yellow('next:')}  fix the declarations (lesson.runs/checks in specs, helpers/lesson/line-notes.ts) so every lesson line is accounted for\n`,
     );
-    return EXIT.refused;
+    return EXIT.harness;
   }
-  if (summary.errors > 0) return EXIT.harness;
-  if (summary.failed > 0 || vitestExit !== 0) return EXIT.failed;
-  return EXIT.passed;
+  return code;
+}
+
+/** The exit code a vitest run earns from the reporter's summary (npm test and npm run merge-reports alike), with its error line. */
+export function exitCodeFor(config: RunConfig, summary: RunSummary | undefined, vitestExit: number | undefined): number {
+  if (summary !== undefined && summary.selected === 0 && config.shard) {
+    // Only the merged report can say whether the selection tested anything; it exits 2 if not.
+    process.stdout.write(`shard ${config.shard.index}/${config.shard.count}: none of its test files holds a test of ${selectionText(config)}; its part of the merged report is empty\n`);
+    return EXIT.passed;
+  }
+  const outcome = outcomeOf(summary, vitestExit, selectionText(config), config.junit);
+  if (outcome.error) process.stderr.write(`${chalk.red('error:')} ${outcome.error}\n${chalk.yellow('next:')}  ${outcome.next ?? ''}\n`);
+  return outcome.code;
 }

@@ -26,10 +26,28 @@ export function parseOrFail<T>(parse: () => T, next: string): T {
   }
 }
 
+/**
+ * Anything a command throws that is not bad input is the harness breaking: one `error:` line that
+ * says so (exit 3, as a harness fault inside vitest), then the stack for a bug report, never a
+ * bare Node.js trace that looks like the student's mistake.
+ */
+export function exitOnHarnessCrash(command: string): void {
+  const crash = (e: unknown): void => {
+    if (e instanceof BadInputError) fail(e.message, `${command} -- --help lists the options`);
+    const err = e instanceof Error ? e : new Error(String(e));
+    const line = `${err.name}: ${err.message}`.replace(/\s+/g, ' ').trim();
+    process.stderr.write(`${chalk.red('error:')} ${command} itself broke (a harness fault, not a lesson verdict): ${line.length > 300 ? `${line.slice(0, 299)}…` : line}\n`);
+    process.stderr.write(`${chalk.yellow('next:')}  run it again; if it repeats, report it with the stack below\n${chalk.dim(err.stack ?? '')}\n`);
+    process.exit(3);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+}
+
 /** Runs argv with the terminal attached and returns its exit code. */
-export async function runInteractive(argv: readonly string[], env: Record<string, string> = {}): Promise<number> {
+export async function runInteractive(argv: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<number> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('empty argv');
-  const r = await execa(file, args, { stdio: 'inherit', reject: false, env: { ...process.env, ...env } });
+  const r = await execa(file, args, { stdio: 'inherit', reject: false, env: { ...process.env, ...env }, cwd });
   return r.exitCode ?? 1;
 }

@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
+import { parseMergeArgs } from '../../scripts/cli/merge-args.js';
 import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
 import type { RunConfig } from '../../helpers/run-config.js';
 
@@ -43,6 +47,27 @@ describe('npm test arguments: one typed configuration', () => {
   });
 });
 
+describe('npm test arguments: the lesson document for the annotated lesson', () => {
+  const root = mkdtempSync(join(tmpdir(), 'annotated-lesson-selftest-cli-'));
+  const clone = join(root, 'clone');
+  const shared = join(root, 'shared', 'lesson', '06-network-integration.md');
+  mkdirSync(clone);
+  const at = (cwd: string): ParseContext => ({ ...ctx, cwd });
+  test('without --lesson, the shared copy beside the clone when there is one, else none', () => {
+    expect(config([], at(clone)).lesson).toBeUndefined();
+    mkdirSync(join(root, 'shared', 'lesson'), { recursive: true });
+    writeFileSync(shared, '# lesson\n');
+    expect(config([], at(clone)).lesson).toBe(shared);
+    expect(config(['--lab', 'existing'], at(clone)).lesson).toBeUndefined();
+  });
+  test('--lesson FILE is resolved from the working directory; a missing file or grading with it is refused', () => {
+    expect(config(['--lesson', '../shared/lesson/06-network-integration.md'], at(clone)).lesson).toBe(shared);
+    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(/--lesson "nope.md" is not a readable file/);
+    expect(() => config(['--lab', 'existing', '--lesson', shared], at(clone))).toThrow(/grading \(--lab existing\) does not use it/);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe('npm test arguments: every refusal is one clear error', () => {
   const refused: Array<[string[], RegExp]> = [
     [['--frobnicate'], /unknown option "--frobnicate" for npm test/],
@@ -55,6 +80,9 @@ describe('npm test arguments: every refusal is one clear error', () => {
     [['--grep', '('], /not a valid regular expression/],
     [['--grep'], /argument missing|--grep/],
     [['--grep', 'a', '--grep', 'b'], /given 2 times/],
+    [['--grep', ''], /--grep needs a pattern; an empty one would select every test/],
+    [['--grep=  '], /--grep needs a pattern/],
+    [['--tagsFilter', ''], /--tagsFilter needs a tag expression/],
     [['--target', 'moon'], /--target "moon" must be one of: sandbox, container/],
     [['--target', 'host'], /read-only grading target/],
     [['--distro', 'trixie'], /add --target container/],
@@ -80,5 +108,28 @@ describe('npm run clean arguments', () => {
     expect(parseCleanArgs(['--dry-run', '--all'])).toEqual({ help: false, dryRun: true, all: true });
     expect(parseCleanArgs(['--help'])).toEqual({ help: true });
     expect(() => parseCleanArgs(['--dryrun'])).toThrow(/unknown option "--dryrun" for npm run clean/);
+  });
+});
+
+describe('--shard and npm run merge-reports arguments', () => {
+  test('a shard keeps its blob, record and partial report in reports/shards/I-of-N, never in reports/junit.xml', () => {
+    const c = config(['--shard', '2/3']);
+    expect([c.shard, c.shardDir, c.junit]).toEqual([{ index: 2, count: 3 }, '/work/clone/reports/shards/2-of-3', '/work/clone/reports/shards/2-of-3/junit.xml']);
+    expect(config(['--shard', '1/2', '--junit', 'out/part.xml']).junit).toBe('/work/clone/out/part.xml');
+    expect(config([]).shardDir).toBeUndefined();
+  });
+  test.each([
+    [['--shard', '0/2'], /--shard "0\/2" must be i\/n/],
+    [['--shard', '1/100'], /n <= 64/],
+    [['--lab', 'existing', '--shard', '1/2'], /grading runs its checks in order/],
+  ])('refused: %j', (argv, says) => {
+    expect(() => config(argv)).toThrow(says);
+  });
+  test('merge-reports: defaults, options, and no blob reporter of its own', () => {
+    expect(parseMergeArgs([], '/work/clone')).toEqual({ help: false, from: '/work/clone/reports/shards', junit: '/work/clone/reports/junit.xml', reporters: ['default'] });
+    expect(parseMergeArgs(['--from', 'dl', '--junit', 'out/all.xml', '--reporter', 'dot'], '/work/clone')).toEqual({ help: false, from: '/work/clone/dl', junit: '/work/clone/out/all.xml', reporters: ['dot'] });
+    expect(parseMergeArgs(['-h'], '/work/clone')).toEqual({ help: true });
+    expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/console reporters/);
+    expect(() => parseMergeArgs(['--form', 'x'], '/work/clone')).toThrow(/unknown option "--form" for npm run merge-reports/);
   });
 });

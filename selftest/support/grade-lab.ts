@@ -1,73 +1,50 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Bundle } from '../../helpers/oci/bundle.js';
 import { runArgv, type ExecResult } from '../../helpers/targets/exec.js';
 import { LabBuilder } from '../../helpers/lesson/lab.js';
 import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
-import { inNetns, listNetns } from '../../helpers/net/ops.js';
 import { lessonBundle } from '../../helpers/oci/lesson-bundle.js';
 import { Runc } from '../../helpers/oci/runtime.js';
-import { SandboxTarget } from '../../helpers/targets/sandbox.js';
+import type { SandboxTarget } from '../../helpers/targets/sandbox.js';
+import { IsolatedSandbox } from './hostile-sandbox.js';
+import { snapshotDiff, snapshotSandbox } from './hostile-snapshot.js';
 import { readJUnit } from './junit.js';
 
+/** Where a student's lab lives inside its sandbox (a private /tmp). */
+export const LAB_DIR = '/tmp/lab';
+/** Directories a hostile lab aims its writes at; they must stay empty. */
+export const MARKERS = '/tmp/markers';
+/** "A host directory" a hostile lab bind-mounts into its container. */
+export const HOST_DIR = '/tmp/hostile-host';
+/** A root-only file a hostile lab tries to read through the grader. */
+export const SECRET_FILE = '/run/hostile-secret';
+
 export interface StudentLab {
+  readonly box: IsolatedSandbox;
   readonly t: SandboxTarget;
   readonly plan: LabPlan;
   readonly lab: LabBuilder;
   readonly bundle: Bundle;
+  /** A string that must never appear in anything the grader prints or writes. */
+  readonly secret: string;
 }
 
-/** The lab exactly as the lesson's commands build it (busybox binary only, jq edits), in a sandbox. */
+/**
+ * The lab as the lesson's commands build it (busybox binary, jq edits), plus the one fix Exercise 3
+ * cannot run without (erratum E-rootfs-needs-applets: busybox's applet links), in a sandbox.
+ */
 export async function lessonLab(s: StudentLab): Promise<void> {
   await s.lab.through(5);
-  await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused', adjusted: false });
-}
-
-function hashTree(dir: string, out: string[] = []): string[] {
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return out;
-  }
-  for (const n of names) {
-    const p = join(dir, n);
-    const st = lstatSync(p);
-    if (st.isSymbolicLink()) out.push(`${p} -> ${readlinkSync(p)}`);
-    else if (st.isDirectory()) {
-      out.push(`${p}/ mode ${st.mode}`);
-      hashTree(p, out);
-    }
-    else out.push(`${p} ${st.mode} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
-  }
-  return out;
-}
-
-/** Everything grading promises not to change: links, addresses, routes (host and every netns), netns files, runc, bundle. */
-export async function snapshot(s: StudentLab): Promise<string> {
-  const t = s.t;
-  const parts: string[] = [];
-  const views = async (netns?: string): Promise<void> => {
-    for (const what of ['link', 'addr', 'route']) {
-      // IPv6 duplicate address detection clears "tentative" by itself; it is not a change by the grader.
-      parts.push((await t.exec(inNetns(netns, ['ip', '-j', what, 'show']))).stdout.replaceAll('"tentative":true,', ''));
-    }
-  };
-  await views();
-  for (const n of await listNetns(t)) await views(n);
-  // runc list creates /run/runc on first use, so it goes before the listing of /run.
-  parts.push((await t.exec(['runc', 'list', '-q'])).stdout);
-  parts.push((await t.exec(['ls', '-la', '/var/run/netns', '/run'])).stdout);
-  parts.push(hashTree(s.plan.bundleDir).join('\n'));
-  return parts.join('\n--\n');
+  const b = await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused', adjusted: false });
+  await s.t.must(['chroot', b.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
 }
 
 export interface GradedCase {
   readonly id: string;
   readonly state: 'pass' | 'fail' | 'not checked';
   readonly message: string;
+  readonly findings: readonly string[];
 }
 
 export interface GradeRun {
@@ -75,33 +52,89 @@ export interface GradeRun {
   readonly cases: GradedCase[];
   readonly before: string;
   readonly after: string;
+  /** Lines that differ between the snapshots (empty: nothing changed). */
+  readonly changed: string[];
+  /** Everything the grader put out: stdout, stderr and the report file. */
+  readonly output: string;
+  readonly reportBytes: number;
+  /** The secret the lab hid; it must not be in `output`. */
+  readonly secret: string;
+  readonly durationMs: number;
+  /** What `inspect` found. */
+  readonly inspected: string;
 }
 
-/** Builds a student lab in a fresh sandbox, grades it with `npm run grade` running inside, and snapshots around it. */
-export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, extraArgs: readonly string[] = []): Promise<GradeRun> {
-  const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
-  // Only /run is private: the grader inside must see this repository and the real /tmp.
-  const t = await SandboxTarget.start({ privateDirs: ['/run'] });
+export interface GradeOptions {
+  readonly args?: readonly string[];
+  /** Where the report goes, inside the sandbox; default /tmp/lab/grade.xml. */
+  readonly junit?: string;
+  /** More files and directories the snapshot hashes. */
+  readonly trees?: readonly string[];
+  /** Runs in the lab's sandbox after grading and the second snapshot; its result is kept. */
+  readonly inspect?: (s: StudentLab) => Promise<string>;
+}
+
+/** Starts an isolated sandbox with the lab's surroundings: marker dirs, a "host" dir, a root-only secret. */
+export async function studentLab(): Promise<StudentLab> {
+  const box = await IsolatedSandbox.start();
+  const t = box.t;
   try {
-    const plan = { ...lessonPlan(dir), bundleDir: join(dir, 'oci-netns-test') };
-    const s: StudentLab = { t, plan, lab: new LabBuilder(t, plan), bundle: new Bundle(t, new Runc(t), plan.bundleDir) };
+    const secret = `SECRET-${randomBytes(12).toString('hex')}`;
+    await t.must(['mkdir', '-p', LAB_DIR, MARKERS, HOST_DIR]);
+    await t.writeFile(SECRET_FILE, `${secret}\n`);
+    await t.must(['chmod', '600', SECRET_FILE]);
+    const plan = { ...lessonPlan(LAB_DIR), bundleDir: `${LAB_DIR}/oci-netns-test` };
+    return { box, t, plan, lab: new LabBuilder(t, plan), bundle: new Bundle(t, new Runc(t), plan.bundleDir), secret };
+  } catch (e) {
+    await box.dispose();
+    throw e;
+  }
+}
+
+/** Runs `npm run grade` inside the lab's sandbox (all five of its namespaces), as a student's machine would. */
+export function runGrader(s: StudentLab, args: readonly string[]): Promise<ExecResult> {
+  return runArgv(
+    ['nsenter', '-t', String(s.box.pid), '--mount', '--net', '--pid', '--uts', '--ipc', `--wd=${process.cwd()}`, '--', process.execPath, '--import', 'tsx', 'scripts/grade.ts', ...args],
+    // Far beyond the grader's own one-minute bound: reaching it means the grader hung.
+    { timeoutMs: 150_000, maxOutputBytes: 4 * 1024 * 1024 },
+  );
+}
+
+/** Builds a student lab in a fresh isolated sandbox, grades it from inside, and snapshots around it. */
+export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, opts: GradeOptions = {}): Promise<GradeRun> {
+  const s = await studentLab();
+  try {
     await build(s);
-    const before = await snapshot(s);
-    const junit = join(dir, 'grade.xml');
-    const exec = await runArgv(
-      ['nsenter', '-t', String(t.pid), '--mount', '--net', `--wd=${process.cwd()}`, '--', process.execPath, '--import', 'tsx', 'scripts/grade.ts', '--bundle', plan.bundleDir, '--junit', junit, ...extraArgs],
-      { timeoutMs: 120_000 },
-    );
-    const after = await snapshot(s);
-    const cases = readJUnit(junit).map((c): GradedCase => ({
+    const trees = [LAB_DIR, MARKERS, HOST_DIR, SECRET_FILE, ...(opts.trees ?? [])];
+    const before = await snapshotSandbox(s.box, { trees });
+    const junit = opts.junit ?? `${LAB_DIR}/grade.xml`;
+    const exec = await runGrader(s, ['--bundle', s.plan.bundleDir, '--junit', junit, ...(opts.args ?? [])]);
+    // The report is the grader's; it is not part of what grading must leave unchanged.
+    const reportPath = s.box.host(junit);
+    const report = existsSync(reportPath) && statSync(reportPath).isFile() && !opts.junit ? readFileSync(reportPath, 'utf8') : '';
+    const cases = report === '' ? [] : readJUnit(reportPath).map((c): GradedCase => ({
       id: c.name.split(':')[0] ?? c.name,
       state: c.state === 'passed' ? 'pass' : c.state === 'skipped' ? 'not checked' : 'fail',
       // A failure's diagnosis (Common Error, fix) is in the body; a skip says what it needed.
       message: c.state === 'skipped' ? (c.message ?? '') : `${c.message ?? ''}\n${c.body}`,
+      findings: c.properties.filter((p) => p.name === 'grade.finding').map((p) => p.value),
     }));
-    return { exec, cases, before, after };
+    if (!opts.junit) await s.t.exec(['rm', '-f', junit]);
+    const after = await snapshotSandbox(s.box, { trees });
+    const inspected = opts.inspect ? await opts.inspect(s) : '';
+    return {
+      exec,
+      cases,
+      before,
+      after,
+      changed: snapshotDiff(before, after),
+      output: `${exec.stdout}\n${exec.stderr}\n${report}`,
+      reportBytes: Buffer.byteLength(report),
+      secret: s.secret,
+      durationMs: exec.durationMs,
+      inspected,
+    };
   } finally {
-    await t.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await s.box.dispose();
   }
 }

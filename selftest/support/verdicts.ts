@@ -33,6 +33,9 @@ export const NEVER_CALLS_THE_RUNTIME = [
   'notes CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
   'notes CNI CHECK with the previous result succeeds',
   'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
+  'exercise-1 as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states',
+  'common-error-1 fix as written: ls -la finds no file; ip netns add creates it; ls -la and ip netns list then show it',
+  'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
 ] as const;
 
 /** Tests whose only runtime call is `runc spec`: they read the config it writes and never run a container. */
@@ -42,6 +45,8 @@ export const ONLY_RUNC_SPEC = [
   "exercise-2 step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1",
   'verify script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json',
   "common-error-6 the lesson's jq query shows the network entry with its path",
+  "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
+  'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
 ] as const;
 
 /** Tests that run containers but claim nothing about their network namespace: hooks, the lifecycle, Clean Up. */
@@ -52,6 +57,8 @@ export const NO_NETWORK_CLAIM = [
   'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
   'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
   'cleanup a second clean-up is harmless: it only reports what is already gone',
+  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+  'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
 ] as const;
 
 /** Tests whose bundles have no namespace path at all: a runtime that drops paths is right for them. */
@@ -61,6 +68,8 @@ export const NO_PATH_GIVEN = [
   'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
   "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
   'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
 ] as const;
 
 export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc';
@@ -83,8 +92,8 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
   'faithful-runc': { passes: 'all', why: 'behaves exactly as the lesson says: every test passes, with no runtime erratum' },
 };
 
-/** Errata about the lesson's own text and iproute2, which no runtime can change. */
-export const NON_RUNTIME_ERRATA = ['E-missing-device-wording', 'E-verify-accepts-any-path'] as const;
+/** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
+export const NON_RUNTIME_ERRATA = ['E-missing-device-wording', 'E-verify-accepts-any-path', 'E-busybox-must-be-static', 'E-prestart-deprecated'] as const;
 
 /** One test that must fail, at the check whose expectation contains `check`, with this diagnosis. */
 export interface ExpectedFailure {
@@ -116,6 +125,7 @@ const T = {
   e1s3: 'exercise-1 step 3: after the move veth-container is gone from the host view',
   e1s4: 'exercise-1 step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24',
   e1s5: 'exercise-1 step 5: veth-host, veth-container and the namespace loopback are up',
+  e1s6ns: 'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
   e2applets: 'exercise-2 step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
   e2terminal: "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
   e3sees: 'exercise-3 step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host',
@@ -124,6 +134,8 @@ const T = {
   e3joined: "exercise-3 proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
   e3pids: 'exercise-3 step 2: ip netns pids container-net lists the running container',
   e3exec: 'exercise-3 step 2: ip netns exec container-net ip addr matches what the container sees',
+  e3asWritten: "exercise-3 as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
+  vWhole: 'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
   v1: 'verify script check 1: container-net is in ip netns list',
   v2: 'verify script check 2: ip link show veth-host succeeds',
   v3: 'verify script check 3: ping -c 1 -W 1 10.0.0.2 from the host succeeds',
@@ -166,16 +178,24 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.v4, check: 'PASS: Namespace can reach host', diagnosis: CE2, says: SUBNET },
     ],
   },
-  { fault: 'wrong-subnet', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET }] },
+  {
+    fault: 'wrong-subnet',
+    grep: selecting(...E1_THROUGH(4), T.e1s6ns),
+    fails: [
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s6ns, check: 'ping -c 2 10.0.0.1": 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
+    ],
+  },
   { fault: 'ns-address-missing', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET }] },
   { fault: 'skip-step-5', grep: selecting(...E1_THROUGH(5)), fails: [{ test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' }] },
   {
     fault: 'veth-host-down',
-    grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw),
+    grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten),
     fails: [
       { test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' },
       { test: T.m12, check: 'veth-host UP with 10.0.0.1/24', diagnosis: CE2, says: 'ip link set veth-host up' },
       { test: T.e3netRaw, check: 'with CAP_NET_RAW added: exit 0 and 3 replies', diagnosis: CE2, says: 'ip link set veth-host up' },
+      { test: T.e3asWritten, check: 'and replies seq=0, 1, 2 with ttl=64', diagnosis: CE2, says: 'ip link set veth-host up' },
     ],
   },
   {
@@ -186,8 +206,9 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'veth-container-down',
-    grep: selecting(...E1_THROUGH(5), T.v3, T.m3, T.m4, T.e3sees),
+    grep: selecting(...E1_THROUGH(5), T.v3, T.m3, T.m4, T.e3sees, T.e3asWritten),
     fails: [
+      { test: T.e3asWritten, check: 'ip addr lists exactly lo (UP, 127.0.0.1/8) and veth-container (UP, 10.0.0.2/24)', diagnosis: CE2, says: SUBNET },
       { test: T.e1s5, check: 'veth-container (container-net) has the UP flag', diagnosis: CE2, says: 'ip netns exec container-net ip link set veth-container up' },
       { test: T.v3, check: 'PASS: Host can reach namespace', diagnosis: CE2, says: SUBNET },
       { test: T.m3, check: 'veth-container UP with 10.0.0.2/24 inside container-net', diagnosis: CE2, says: SUBNET },
@@ -205,8 +226,9 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-missing',
-    grep: selecting(...E1_THROUGH(5), T.v1, T.m12, T.m3),
+    grep: selecting(...E1_THROUGH(5), T.v1, T.m12, T.m3, T.vWhole),
     fails: [
+      { test: T.vWhole, check: 'five PASS lines', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.e1s5, check: 'container-net can be entered', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.v1, check: 'mentions container-net', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.m12, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' },
@@ -287,6 +309,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
  */
 export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly ExpectedFailure[]>>> = {
   'no-netns-runc': [
+    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.e3sees, check: 'the container lists veth-container and not veth-host', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
     { test: T.e3pings, check: 'the ping ran in /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
     { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },
@@ -297,6 +320,7 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
   ],
   'no-path-runc': [
+    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.e3sees, check: 'the container lists veth-container and not veth-host', diagnosis: CE6, says: '"path"' },
     { test: T.e3pings, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },
@@ -307,6 +331,7 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
   ],
   'canned-runc': [
+    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.e3sees, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.e3pings, check: 'the ping ran in /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
     { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },

@@ -1,0 +1,231 @@
+# The lab container's command channel: one long-lived `docker exec -i … perl -e` per container.
+# perl-base is Essential in every Debian image, so the lab image needs nothing extra, and the
+# program travels in argv, so it can never be stale in an image built earlier.
+#
+# Requests on stdin, one header line then a payload of `<len>:<bytes>` fields:
+#   X id flags nenv nargv paylen   run argv (env fields first; input after the fields if flags&4)
+#                                  flags: 1 discard output, 2 new session, 4 has input
+#   S id 0 0 nargv paylen          start a long-running process (stdio /dev/null), answer its pid
+#   K id pid 0 0 0                 SIGKILL a process started with S, answer once it is reaped
+#   T id 0 0 0 0                   the caller's timeout for X id expired: SIGKILL it
+# Answers on stdout: "R id kind value outlen errlen\n" + stdout bytes + stderr bytes, where kind is
+# exit|signal|timeout|spawn (value: exit code, signal number, 0, errno), pid, killed or ready.
+# When stdin closes (the harness went away) every process started here is killed.
+use strict;
+use warnings;
+use POSIX ();
+use Errno ();
+use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
+
+$SIG{PIPE} = 'IGNORE';
+pipe(my $sigr, my $sigw) or die "pipe: $!";
+nonblocking($_) for $sigr, $sigw;
+# Exits wake select through this pipe (and a 100 ms backstop covers the signal arriving just before it).
+$SIG{CHLD} = sub { syswrite($sigw, 'x') };
+binmode STDIN;
+binmode STDOUT;
+
+my %jobs;       # id -> running X request
+my %byfd;       # fileno -> [job, 'out'|'err'|'in']
+my %pidjob;     # pid -> job
+my %spawned;    # pid -> 1 for S processes
+my %killwait;   # pid -> [ids waiting for K]
+
+sub nonblocking { my $fh = shift; fcntl($fh, F_SETFL, fcntl($fh, F_GETFL, 0) | O_NONBLOCK) }
+
+sub reply {
+  my ($id, $kind, $value, $out, $err) = @_;
+  $out //= '';
+  $err //= '';
+  my $s = "R $id $kind $value " . length($out) . ' ' . length($err) . "\n" . $out . $err;
+  while (length $s) {
+    my $n = syswrite(STDOUT, $s);
+    if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; exit 0 }
+    substr($s, 0, $n, '');
+  }
+}
+
+sub fields {
+  my ($payload, $count) = @_;
+  my @out;
+  for (1 .. $count) {
+    $payload =~ s/\A(\d+)://s or die "bad field";
+    push @out, substr($payload, 0, $1, '');
+  }
+  return (\@out, $payload);
+}
+
+# fork + exec with the given stdio; the exec error (errno) comes back on a close-on-exec pipe.
+sub start {
+  my ($argv, $env, $stdin, $stdout, $stderr, $setsid) = @_;
+  pipe(my $exr, my $exw) or return (undef, $! + 0, "pipe: $!");
+  my $pid = fork;
+  return (undef, $! + 0, "fork: $!") unless defined $pid;
+  if ($pid == 0) {
+    $SIG{PIPE} = 'DEFAULT';
+    $SIG{CHLD} = 'DEFAULT';
+    POSIX::setsid() if $setsid;
+    POSIX::dup2(fileno($stdin), 0);
+    POSIX::dup2(fileno($stdout), 1);
+    POSIX::dup2(fileno($stderr), 2);
+    @ENV{ keys %$env } = values %$env;
+    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+    syswrite($exw, ($! + 0) . " $!");
+    POSIX::_exit(127);
+  }
+  close $exw;
+  my $failed = '';
+  1 while (sysread($exr, $failed, 512, length $failed) // ($!{EINTR} ? 1 : 0)) > 0;
+  close $exr;
+  if ($failed =~ /\A(\d+) (.*)\z/s) {
+    waitpid($pid, 0);
+    return (undef, $1, "$2: $argv->[0]");
+  }
+  return ($pid);
+}
+
+sub devnull { open(my $fh, '+<', '/dev/null') or die "/dev/null: $!"; return $fh }
+
+sub run_exec {
+  my ($id, $flags, $nenv, $nargv, $payload) = @_;
+  my ($f, $rest) = fields($payload, $nenv + $nargv);
+  my %env = map { /\A([^=]*)=(.*)\z/s ? ($1, $2) : () } @$f[0 .. $nenv - 1];
+  my @argv = @$f[$nenv .. $#$f];
+  my $null = devnull();
+  my ($inr, $inw, $outr, $outw, $errr, $errw);
+  if ($flags & 4) { pipe($inr, $inw) or return reply($id, 'spawn', $! + 0, '', "pipe: $!") }
+  unless ($flags & 1) {
+    pipe($outr, $outw) or return reply($id, 'spawn', $! + 0, '', "pipe: $!");
+    pipe($errr, $errw) or return reply($id, 'spawn', $! + 0, '', "pipe: $!");
+  }
+  my ($pid, $errno, $why) = start(\@argv, \%env, $inr // $null, $outw // $null, $errw // $null, $flags & 2);
+  close $_ for grep { defined } $inr, $outw, $errw;
+  if (!defined $pid) {
+    close $_ for grep { defined } $inw, $outr, $errr;
+    return reply($id, 'spawn', $errno, '', $why);
+  }
+  my $job = { id => $id, pid => $pid, out => '', err => '', inbuf => $rest, open => 0 };
+  $jobs{$id} = $job;
+  $pidjob{$pid} = $job;
+  for ([$outr, 'out'], [$errr, 'err'], [$inw, 'in']) {
+    my ($fh, $what) = @$_;
+    next unless defined $fh;
+    nonblocking($fh);
+    $job->{"fh_$what"} = $fh;
+    $byfd{ fileno $fh } = [$job, $what];
+    $job->{open}++ unless $what eq 'in';
+  }
+  write_input($job) if $inw;
+}
+
+sub close_fh {
+  my ($job, $what) = @_;
+  my $fh = delete $job->{"fh_$what"} or return;
+  delete $byfd{ fileno $fh };
+  close $fh;
+  $job->{open}-- unless $what eq 'in';
+}
+
+sub write_input {
+  my $job = shift;
+  my $fh = $job->{fh_in} or return;
+  while (length $job->{inbuf}) {
+    my $n = syswrite($fh, $job->{inbuf});
+    if (!defined $n) {
+      return if $!{EAGAIN} || $!{EINTR};
+      last;    # EPIPE: the process does not read its stdin
+    }
+    substr($job->{inbuf}, 0, $n, '');
+  }
+  close_fh($job, 'in');
+}
+
+sub read_output {
+  my ($job, $what) = @_;
+  my $n = sysread($job->{"fh_$what"}, $job->{$what}, 65536, length $job->{$what});
+  return if !defined $n && ($!{EAGAIN} || $!{EINTR});
+  close_fh($job, $what) unless $n;
+}
+
+sub finish {
+  my $job = shift;
+  close_fh($job, 'in');
+  delete $jobs{ $job->{id} };
+  delete $pidjob{ $job->{pid} };
+  my $st = $job->{status};
+  my ($kind, $value) = $job->{timedout} ? ('timeout', 0) : POSIX::WIFSIGNALED($st) ? ('signal', POSIX::WTERMSIG($st)) : ('exit', POSIX::WEXITSTATUS($st));
+  reply($job->{id}, $kind, $value, $job->{out}, $job->{err});
+}
+
+sub request {
+  my ($op, $id, $a, $b, $c, $payload) = @_;
+  if ($op eq 'X') { run_exec($id, $a, $b, $c, $payload) }
+  elsif ($op eq 'S') {
+    my ($f) = fields($payload, $c);
+    my $null = devnull();
+    my ($pid, $errno, $why) = start($f, {}, $null, $null, $null, 0);
+    if (defined $pid) { $spawned{$pid} = 1; reply($id, 'pid', $pid) }
+    else { reply($id, 'spawn', $errno, '', $why) }
+  }
+  elsif ($op eq 'K') {
+    if ($spawned{$a}) { kill 'KILL', $a; push @{ $killwait{$a} }, $id }
+    else { reply($id, 'killed', 0) }
+  }
+  elsif ($op eq 'T') {
+    my $job = $jobs{$id} or return;
+    $job->{timedout} = 1;
+    kill 'KILL', $job->{pid} unless defined $job->{status};
+    # A process that left a descendant holding its pipes has exited already: stop waiting for EOF.
+    close_fh($job, $_) for qw(out err);
+  }
+  else { die "unknown request $op" }
+}
+
+sub reap {
+  while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    my $st = $?;
+    if (my $job = $pidjob{$pid}) { $job->{status} = $st }
+    elsif (delete $spawned{$pid}) { reply($_, 'killed', 0) for @{ delete $killwait{$pid} // [] } }
+  }
+}
+
+sub shutdown_all {
+  my @pids = (keys %spawned, keys %pidjob);
+  kill 'KILL', @pids if @pids;
+  # Reaped before exiting: in a container whose pid 1 is `sleep`, nobody else would.
+  waitpid($_, 0) for @pids;
+  exit 0;
+}
+
+reply(0, 'ready', $$);
+my $in = '';
+while (1) {
+  my ($rin, $win) = ('', '');
+  vec($rin, fileno(STDIN), 1) = 1;
+  vec($rin, fileno($sigr), 1) = 1;
+  for my $fd (keys %byfd) { vec($byfd{$fd}[1] eq 'in' ? $win : $rin, $fd, 1) = 1 }
+  my $n = select(my $r = $rin, my $w = $win, undef, 0.1);
+  if ($n > 0) {
+    if (vec($r, fileno(STDIN), 1)) {
+      my $got = sysread(STDIN, $in, 65536, length $in);
+      shutdown_all() if defined $got && $got == 0;
+      while ($in =~ /\A([A-Z]) (\d+) (-?\d+) (\d+) (\d+) (\d+)\n/) {
+        my @h = ($1, $2, $3, $4, $5, $6);
+        my $need = length($&) + $h[5];
+        last if length($in) < $need;
+        my $payload = substr($in, length($&), $h[5]);
+        substr($in, 0, $need, '');
+        request(@h[0 .. 4], $payload);
+      }
+    }
+    for my $fd (keys %byfd) {
+      my $e = $byfd{$fd} or next;
+      my ($job, $what) = @$e;
+      if ($what eq 'in') { write_input($job) if vec($w, $fd, 1) }
+      elsif (vec($r, $fd, 1)) { read_output($job, $what) }
+    }
+  }
+  1 while sysread($sigr, my $drain, 512);
+  reap();
+  finish($_) for grep { defined $_->{status} && $_->{open} == 0 } values %jobs;
+}

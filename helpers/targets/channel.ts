@@ -1,0 +1,188 @@
+import { execa, type ResultPromise } from 'execa';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { DEFAULT_TIMEOUT_MS, type ExecOptions, type ExecResult } from './exec.js';
+
+/** The agent's source (agent.pl beside this file); it travels in argv, so no image holds a stale copy. */
+const AGENT = readFileSync(new URL('./agent.pl', import.meta.url), 'utf8');
+
+/** How long the agent may take to answer beyond a command's own timeout before the channel counts as broken. */
+const ANSWER_GRACE_MS = 10_000;
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+
+interface Answer {
+  readonly kind: string;
+  readonly value: number;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+interface Pending {
+  readonly resolve: (a: Answer) => void;
+  readonly reject: (e: Error) => void;
+}
+
+const field = (s: string): Buffer => {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([Buffer.from(`${b.length}:`), b]);
+};
+
+/**
+ * One long-lived command channel into a lab container: a single `docker exec -i` running
+ * agent.pl, which forks each command inside the container and answers with its exit status
+ * and output. One Engine API round trip per container instead of one per command; many
+ * commands may be in flight at once (the agent multiplexes them).
+ */
+export class ExecChannel {
+  readonly #proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>;
+  readonly #pending = new Map<number, Pending>();
+  #seq = 0;
+  #buffer: Buffer = Buffer.alloc(0);
+  #broken: Error | undefined;
+  #stderr = '';
+
+  private constructor(proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>) {
+    this.#proc = proc;
+    proc.stdout.on('data', (chunk: Buffer) => this.#onData(chunk));
+    proc.stderr.on('data', (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-2000)));
+    proc.stdin.on('error', (e) => this.#break(new Error(`lab container channel: cannot write to docker exec: ${e.message}`)));
+    void proc.then((r) => {
+      const how = r.signal ? `killed by ${r.signal}` : r.exitCode === undefined ? `could not start: ${r.shortMessage}` : `exit code ${r.exitCode}`;
+      this.#break(new Error(`lab container channel closed (docker exec ${how})${this.#stderr.trim() ? `: ${this.#stderr.trim()}` : ''}`));
+    });
+  }
+
+  /** Opens the channel into a container and waits for the agent's first answer (its pid there). */
+  static open(containerId: string, timeoutMs = 30_000): Promise<ExecChannel> {
+    return ExecChannel.through(['docker', 'exec', '-i', containerId], timeoutMs);
+  }
+
+  /** The agent started through `prefix` (`docker exec -i <id>`; empty: on this machine, for selftest). */
+  static async through(prefix: readonly string[], timeoutMs = 30_000): Promise<ExecChannel> {
+    const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT];
+    const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe' });
+    const ch = new ExecChannel(proc);
+    const ready = new Promise<Answer>((resolve, reject) => ch.#pending.set(0, { resolve, reject }));
+    const timer = setTimeout(() => ch.#break(new Error(`lab container channel: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const a = await ready;
+      if (a.kind !== 'ready') throw new Error(`lab container channel: unexpected first answer "${a.kind}"`);
+    } catch (e) {
+      ch.close();
+      await ch.closed();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    return ch;
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    for (;;) {
+      const nl = this.#buffer.indexOf(10);
+      if (nl < 0) return;
+      const m = /^R (\d+) ([a-z]+) (-?\d+) (\d+) (\d+)$/.exec(this.#buffer.subarray(0, nl).toString('latin1'));
+      if (!m) return this.#break(new Error(`lab container channel: garbled answer ${JSON.stringify(this.#buffer.subarray(0, Math.min(nl, 80)).toString('latin1'))}`));
+      const outLen = Number(m[4]);
+      const errLen = Number(m[5]);
+      const end = nl + 1 + outLen + errLen;
+      if (this.#buffer.length < end) return;
+      const answer: Answer = {
+        kind: m[2] ?? '',
+        value: Number(m[3]),
+        stdout: this.#buffer.subarray(nl + 1, nl + 1 + outLen),
+        stderr: this.#buffer.subarray(nl + 1 + outLen, end),
+      };
+      this.#buffer = this.#buffer.subarray(end);
+      const id = Number(m[1]);
+      const p = this.#pending.get(id);
+      this.#pending.delete(id);
+      p?.resolve(answer);
+    }
+  }
+
+  #break(e: Error): void {
+    this.#broken ??= e;
+    for (const p of this.#pending.values()) p.reject(this.#broken);
+    this.#pending.clear();
+  }
+
+  #send(op: string, id: number, nums: readonly [number, number, number], payload: Buffer = Buffer.alloc(0)): void {
+    this.#proc.stdin.write(Buffer.concat([Buffer.from(`${op} ${id} ${nums.join(' ')} ${payload.length}\n`), payload]));
+  }
+
+  #request(op: string, nums: readonly [number, number, number], payload?: Buffer): { id: number; answer: Promise<Answer> } {
+    if (this.#broken) throw this.#broken;
+    const id = ++this.#seq;
+    const answer = new Promise<Answer>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#send(op, id, nums, payload);
+    return { id, answer };
+  }
+
+  /** Runs argv inside the container; resolves with the outcome whatever the exit code, as runArgv does. */
+  async run(argv: readonly string[], opts: Omit<ExecOptions, 'cwd' | 'uid' | 'gid'> = {}): Promise<ExecResult> {
+    const started = performance.now();
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    const flags = (opts.discardOutput ? 1 : 0) | (opts.newSession ? 2 : 0) | (opts.input !== undefined ? 4 : 0);
+    const payload = Buffer.concat([...env.map(field), ...argv.map(field), ...(opts.input !== undefined ? [Buffer.from(opts.input, 'utf8')] : [])]);
+    const { id, answer } = this.#request('X', [flags, env.length, argv.length], payload);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // The agent has no clock of its own: this side decides when a command has run too long.
+    const kill = setTimeout(() => this.#send('T', id, [0, 0, 0]), timeoutMs);
+    const guard = setTimeout(
+      () => this.#break(new Error(`lab container channel: no answer for "${argv.join(' ')}" ${ANSWER_GRACE_MS} ms after its ${timeoutMs} ms timeout`)),
+      timeoutMs + ANSWER_GRACE_MS,
+    );
+    try {
+      const a = await answer;
+      const base = { argv: [...argv], durationMs: Math.round(performance.now() - started), stdout: a.stdout.toString('utf8'), stderr: a.stderr.toString('utf8') };
+      switch (a.kind) {
+        case 'exit':
+          return { ...base, exitCode: a.value, signal: undefined, timedOut: false, spawnError: undefined };
+        case 'signal':
+          return { ...base, exitCode: undefined, signal: SIGNAL_NAMES.get(a.value) ?? `signal ${a.value}`, timedOut: false, spawnError: undefined };
+        case 'timeout':
+          return { ...base, exitCode: undefined, signal: 'SIGKILL', timedOut: true, spawnError: undefined };
+        case 'spawn':
+          return { ...base, stderr: '', exitCode: undefined, signal: undefined, timedOut: false, spawnError: base.stderr || `errno ${a.value}` };
+        default:
+          throw new Error(`lab container channel: unexpected answer "${a.kind}" to a command`);
+      }
+    } finally {
+      clearTimeout(kill);
+      clearTimeout(guard);
+    }
+  }
+
+  /** Starts a long-running process (stdio on /dev/null) and returns its pid inside the container. */
+  async start(argv: readonly string[]): Promise<number> {
+    const { answer } = this.#request('S', [0, 0, argv.length], Buffer.concat(argv.map(field)));
+    const a = await answer;
+    if (a.kind !== 'pid') throw new Error(`lab container channel: could not start "${argv.join(' ')}": ${a.stderr.toString('utf8') || a.kind}`);
+    return a.value;
+  }
+
+  /** SIGKILLs a process started with `start`, by its pid, and waits until it is reaped. */
+  async kill(pid: number): Promise<void> {
+    const { answer } = this.#request('K', [pid, 0, 0]);
+    await answer;
+  }
+
+  /** Closing stdin makes the agent kill everything it started and exit. */
+  close(): void {
+    this.#proc.stdin.end();
+    this.#break(new Error('lab container channel was closed'));
+  }
+
+  /** Resolves when docker exec has ended (after close); kills it, by its pid, if it does not end in time. */
+  async closed(timeoutMs = 10_000): Promise<void> {
+    const timer = setTimeout(() => this.#proc.kill('SIGKILL'), timeoutMs);
+    try {
+      await this.#proc;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

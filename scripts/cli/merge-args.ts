@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import { BadInputError } from '../../helpers/errors.js';
+import { reportPathProblem } from '../../helpers/report/safe-write.js';
+import { single, strictParse } from './strict.js';
+
+export type MergeArgs =
+  | { readonly help: true }
+  | { readonly help: false; readonly from: string; readonly junit: string; readonly reporters: readonly string[] };
+
+/** `npm run merge-reports -- [--from DIR] [--junit FILE] [--reporter NAME]`. */
+export function parseMergeArgs(argv: readonly string[], cwd: string): MergeArgs {
+  const v = strictParse('npm run merge-reports', argv, {
+    help: { type: 'boolean', short: 'h' },
+    from: { type: 'string', multiple: true },
+    junit: { type: 'string', multiple: true },
+    reporter: { type: 'string', multiple: true },
+  });
+  if (v.help) return { help: true };
+  const junit = resolve(cwd, single(v.junit, '--junit') ?? 'reports/junit.xml');
+  const problem = reportPathProblem(junit);
+  if (problem) throw new BadInputError(`--junit: ${problem}`);
+  const reporters = v.reporter ?? [];
+  for (const r of reporters)
+    if (!/^[a-z-]+$/.test(r) || r === 'blob') throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in console reporters (default, verbose, dot, …)`);
+  return { help: false, from: resolve(cwd, single(v.from, '--from') ?? 'reports/shards'), junit, reporters: reporters.length > 0 ? reporters : ['default'] };
+}

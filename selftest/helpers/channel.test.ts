@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ExecChannel } from '../../helpers/targets/channel.js';
+import { runArgv, type ExecOptions, type ExecResult } from '../../helpers/targets/exec.js';
+
+/**
+ * The command channel's agent (helpers/targets/agent.pl) run on this machine instead of inside a
+ * lab container: no Docker needed. Whatever it reports must be what execa reports for the same
+ * command, because the container target's verdicts rest on it.
+ */
+let ch: ExecChannel;
+beforeAll(async () => {
+  ch = await ExecChannel.through([]);
+});
+afterAll(async () => {
+  ch.close();
+  await ch.closed();
+});
+
+const outcome = (r: ExecResult) => ({ exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout, stderr: r.stderr, failedToStart: r.spawnError !== undefined });
+
+const CASES: Array<{ what: string; argv: string[]; opts?: ExecOptions }> = [
+  { what: 'exit code, stdout and stderr', argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'] },
+  { what: 'stdin larger than a pipe, multibyte', argv: ['cat'], opts: { input: `zwölf ${'ü'.repeat(100_000)}\n` } },
+  { what: 'output larger than a pipe', argv: ['head', '-c', '300000', '/dev/zero'] },
+  { what: 'a program that ignores its stdin', argv: ['true'], opts: { input: 'x'.repeat(200_000) } },
+  { what: 'environment added to the inherited one', argv: ['sh', '-c', 'echo "$LESSON_PROBE" "${PATH:+path-kept}"'], opts: { env: { LESSON_PROBE: 'a=b c' } } },
+  { what: 'killed by a signal', argv: ['sh', '-c', 'kill -TERM $$'] },
+  { what: 'timeout', argv: ['sleep', '5'], opts: { timeoutMs: 300 } },
+  { what: 'no such program', argv: ['/no/such/program'] },
+  { what: 'output discarded', argv: ['sh', '-c', 'echo gone; exit 4'], opts: { discardOutput: true } },
+];
+
+describe('command channel agent: the same outcome as execa', () => {
+  test.each(CASES)('$what', async ({ argv, opts }) => {
+    const [viaExeca, viaChannel] = await Promise.all([runArgv(argv, opts), ch.run(argv, opts)]);
+    expect(outcome(viaChannel)).toEqual(outcome(viaExeca));
+  });
+
+  test('the cases above end in distinct ways (the comparison can fail)', async () => {
+    const results = await Promise.all(CASES.map((c) => ch.run(c.argv, c.opts)));
+    expect(new Set(results.map((r) => JSON.stringify(outcome(r)))).size).toBe(CASES.length);
+  });
+
+  test('a new session: no controlling terminal, its own session id', async () => {
+    const r = await ch.run(['sh', '-c', 'test "$(ps -o sid= -p $$)" -eq $$ && echo own-session'], { newSession: true });
+    expect(r.stdout).toBe('own-session\n');
+  });
+
+  test('a hundred commands in flight at once each get their own answer', async () => {
+    const rs = await Promise.all(Array.from({ length: 100 }, (_, i) => ch.run(['sh', '-c', `sleep 0.0$((${i} % 5)); echo ${i}; echo e${i} >&2`])));
+    expect(rs.map((r) => `${r.stdout}|${r.stderr}`)).toEqual(Array.from({ length: 100 }, (_, i) => `${i}\n|e${i}\n`));
+  });
+
+  test('a process that exits but leaves a child holding its output still times out, and says so', async () => {
+    const r = await ch.run(['sh', '-c', 'sleep 30 & echo started'], { timeoutMs: 500 });
+    expect(r.timedOut).toBe(true);
+  });
+
+  test('long-running processes: started, reported by pid, killed by pid', async () => {
+    const pid = await ch.start(['sleep', '600']);
+    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).toBe(0);
+    await ch.kill(pid);
+    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
+  });
+
+  test('a closed channel refuses further commands with a clear error, and its agent kills what it started', async () => {
+    const own = await ExecChannel.through([]);
+    const pid = await own.start(['sleep', '600']);
+    const pending = own.run(['sleep', '600']);
+    own.close();
+    await expect(pending).rejects.toThrow(/lab container channel was closed/);
+    await expect(own.run(['true'])).rejects.toThrow(/lab container channel was closed/);
+    await own.closed();
+    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
+  });
+});

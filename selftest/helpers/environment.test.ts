@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest';
+import { VERSION_PATTERNS } from '../../helpers/report/environment.js';
+
+/** The tools' own version output, as the bookworm and trixie lab images print it. */
+const SEEN = {
+  runtime: ['runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1\nspec: 1.0.2-dev', 'runc version 1.1.15+ds1\ncommit: 1.1.15+ds1-2\nspec: 1.2.0'],
+  busybox: ['BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.', 'BusyBox v1.37.0 (Debian 1:1.37.0-6+b9) multi-call binary.'],
+  iproute2: ['ip utility, iproute2-6.1.0, libbpf 1.1.2', 'ip utility, iproute2-6.15.0, libbpf 1.5.0'],
+  distro: ['PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"', 'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME="Debian GNU/Linux"'],
+};
+
+describe('version facts for the report', () => {
+  test.each([
+    ['runtime', SEEN.runtime, ['1.1.5+ds1', '1.1.15+ds1']],
+    ['busybox', SEEN.busybox, ['BusyBox v1.35.0', 'BusyBox v1.37.0']],
+    ['iproute2', SEEN.iproute2, ['6.1.0', '6.15.0']],
+    ['distro', SEEN.distro, ['Debian GNU/Linux 12 (bookworm)', 'Debian GNU/Linux 13 (trixie)']],
+  ] as const)('%s is read from bookworm and trixie output', (what, outputs, expected) => {
+    expect(outputs.map((o) => VERSION_PATTERNS[what].exec(o)?.[1])).toEqual(expected);
+  });
+  test('output that names no version yields no match (the report then says "not found")', () => {
+    expect(VERSION_PATTERNS.runtime.exec('sh: 1: runc: not found')).toBeNull();
+    expect(VERSION_PATTERNS.iproute2.exec('ip: command not found')).toBeNull();
+  });
+});

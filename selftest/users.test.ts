@@ -1,0 +1,116 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { elevatedPath } from '../helpers/run-config.js';
+import { readJUnit } from './support/junit.js';
+import { closingCounts, plain, vitestTotal } from './support/report-runs.js';
+import { asUser, cloneFor, createUser, ensureSudo, removeUser, rootOwned, type ThrowawayUser } from './support/users.js';
+
+/**
+ * The product as students run it: not as root. A throwaway user with passwordless sudo works in
+ * its own copy of the repository; a second throwaway user has no sudo at all. Both users, their
+ * homes and the sudoers file are removed at the end.
+ */
+
+const errorLines = (stderr: string): string[] => plain(stderr).split('\n').filter((l) => l.startsWith('error:'));
+/** What a login shell gives a user (setpriv --reset-env); it lacks /usr/sbin, where iptables lives. */
+const USER_PATH = '/usr/local/bin:/bin:/usr/bin';
+
+describe('as real users: one with passwordless sudo, one without', () => {
+  let sudoer: ThrowawayUser;
+  let plainUser: ThrowawayUser;
+  let clone: string;
+
+  beforeAll(async () => {
+    await ensureSudo();
+    const tag = String(process.pid);
+    sudoer = await createUser(`l06-sudo-${tag}`, true);
+    plainUser = await createUser(`l06-nosudo-${tag}`, false);
+    clone = await cloneFor(sudoer, process.cwd());
+  }, 300_000);
+
+  afterAll(async () => {
+    const problems = [...(sudoer ? await removeUser(sudoer) : []), ...(plainUser ? await removeUser(plainUser) : [])];
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  test('sudo user: npm test -- --grep exercise-1 passes every selected test and leaves no root-owned file in the clone', async () => {
+    const r = await asUser(sudoer, ['npm', 'test', '--', '--grep', 'exercise-1'], clone);
+    const out = plain(r.stdout);
+    expect(r.exitCode, `${out.slice(-3000)}\n${r.stderr}`).toBe(0);
+    const cases = readJUnit(join(clone, 'reports/junit.xml'));
+    const closing = closingCounts(out);
+    expect(closing).toEqual({ passed: cases.length, failed: 0, skipped: 0 });
+    expect(cases.length).toBeGreaterThanOrEqual(8);
+    expect(cases.length).toBe((vitestTotal(out) ?? 0) - Number(/^not selected: (\d+)/m.exec(out)?.[1]));
+    expect(cases.every((c) => c.state === 'passed')).toBe(true);
+    expect(statSync(join(clone, 'reports/junit.xml')).uid).toBe(sudoer.uid);
+    expect(rootOwned(clone)).toEqual([]);
+  });
+
+  test('sudo user: a --grep that selects nothing exits 2 with one error line, keeps the report and leaves nothing of root behind', async () => {
+    const report = join(clone, 'reports/junit.xml');
+    const before = existsSync(report) ? readFileSync(report, 'utf8') : undefined;
+    const r = await asUser(sudoer, ['npm', 'test', '--', '--grep', 'zz-no-such-test'], clone);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/--grep "zz-no-such-test" selects no test; no report was written/)]);
+    expect(existsSync(report) ? readFileSync(report, 'utf8') : undefined).toBe(before);
+    expect(rootOwned(clone)).toEqual([]);
+  });
+
+  test('sudo user: npm run doctor sees the tools exactly as the elevated run does', async () => {
+    const asStudent = await asUser(sudoer, ['npm', 'run', '--silent', 'doctor'], clone);
+    const elevated = await asUser(sudoer, ['sudo', '-n', '--', 'env', `PATH=${elevatedPath(USER_PATH)}`, process.execPath, '--import', 'tsx', 'scripts/doctor.ts'], clone);
+    expect(asStudent.exitCode, plain(asStudent.stdout)).toBe(0);
+    expect(elevated.exitCode, plain(elevated.stdout)).toBe(0);
+    // Only the line about root differs: "via passwordless sudo" against "running as root".
+    const tools = (out: string): string[] => plain(out).split('\n').filter((l) => !/^\S+\s+root: /.test(l));
+    expect(tools(asStudent.stdout)).toEqual(tools(elevated.stdout));
+    expect(plain(asStudent.stdout)).toMatch(/^ok\s+iptables: /m);
+    expect(plain(asStudent.stdout)).toMatch(/^ok\s+root: via passwordless sudo/m);
+  });
+
+  test('refusals exit 2 with one error line, before any root check: the user without sudo gets the refusal, not "needs root"', async () => {
+    const refusals: Array<[string[], RegExp]> = [
+      [['npm', 'test', '--', '--frobnicate'], /unknown option "--frobnicate" for npm test/],
+      [['npm', 'test', '--', '--watch'], /does not take --watch/],
+      [['npm', 'test', '--', '--grep', ''], /--grep needs a pattern/],
+      [['npm', 'run', 'clean', '--', '--dryrun'], /unknown option "--dryrun" for npm run clean/],
+    ];
+    const users = [sudoer, plainUser];
+    const runs = await Promise.all(users.flatMap((u) => refusals.map(([argv]) => asUser(u, argv, clone, 60_000))));
+    runs.forEach((r, i) => {
+      const says = refusals[i % refusals.length]![1];
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(says)]);
+    });
+  });
+
+  // For the user without sudo any sweep would first stop at "needs root": exit 0 with the usage proves clean --help never sweeps.
+  test('--help prints the usage without root, for both users; clean --help never reaches the sweep', async () => {
+    const runs = await Promise.all([
+      asUser(sudoer, ['npm', 'test', '--', '--help'], clone, 60_000),
+      asUser(plainUser, ['npm', 'test', '--', '--help'], clone, 60_000),
+      asUser(plainUser, ['npm', 'run', 'clean', '--', '--help'], clone, 60_000),
+    ]);
+    for (const r of runs) {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/error:/);
+    }
+    expect(runs[0]?.stdout).toContain('Usage: npm test -- [options]');
+    expect(runs[2]?.stdout).toContain('Usage: npm run clean -- [options]');
+  });
+
+  test('user without sudo: npm test and npm run clean are one clear error line and exit 2', async () => {
+    const [test, clean] = await Promise.all([
+      asUser(plainUser, ['npm', 'test', '--', '--grep', 'exercise-1'], clone, 60_000),
+      asUser(plainUser, ['npm', 'run', 'clean'], clone, 60_000),
+    ]);
+    expect(test.exitCode).toBe(2);
+    expect(errorLines(test.stderr)).toEqual(['error: the lesson suite (ip netns, veth pairs, runc) needs root, and sudo cannot run without a password here']);
+    expect(plain(test.stdout)).not.toMatch(/RUN|lesson06:/);
+    expect(clean.exitCode).toBe(2);
+    expect(errorLines(clean.stderr)).toEqual([expect.stringMatching(/needs root, and sudo cannot run without a password/)]);
+    expect(rootOwned(clone)).toEqual([]);
+  });
+});
