@@ -4,7 +4,7 @@ import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parseIpAddrText, type Iface } from '../helpers/net/ip.js';
 import { EXERCISE_4_ARGS } from '../helpers/lesson/claims.js';
 import { outcomeText } from '../helpers/net/views.js';
-import { Bundle } from '../helpers/oci/bundle.js';
+import { Bundle, specWritten } from '../helpers/oci/bundle.js';
 import { networkNamespace, withArgs, withCgroupsPath } from '../helpers/oci/config.js';
 import { RUN_TIMEOUT_MS, type Runc } from '../helpers/oci/runtime.js';
 import { inDir, rootfsDirsArgv } from '../helpers/lesson/as-written.js';
@@ -119,7 +119,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     await lesson.runs('exercise-4/s2/b1/L1', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
     await lesson.checks('exercise-4/s3/observes/1');
     await target.must(['mkdir', '-p', dir]);
-    await target.must(inDir(dir, [runc.binary, 'spec']));
+    await specWritten(target, runc.binary, `${dir}/config.json`, await target.exec(inDir(dir, [runc.binary, 'spec'])));
     await target.must(inDir(dir, rootfsDirsArgv()));
     await target.must(inDir(dir, ['cp', '/bin/busybox', 'rootfs/bin/']));
     const edited = await target.must(inDir(dir, ['jq', argsFilter, 'config.json']));

@@ -1,5 +1,5 @@
 import { LessonCheckError } from '../lesson/diagnosis.js';
-import { formatArgv } from '../targets/exec.js';
+import { formatArgv, type ExecResult } from '../targets/exec.js';
 import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
 import type { RuntimeNeed } from './runtime-needs.js';
@@ -47,24 +47,7 @@ export class Bundle {
   /** Exercise 2 Step 1. A runtime whose `spec` writes no OCI config fails the lesson there, not the harness. */
   async create(opts: BundleOptions): Promise<this> {
     await this.t.must(['mkdir', '-p', this.dir]);
-    const spec = await this.runc.spec(this.dir);
-    const written = await this.t.exec(['cat', '--', this.configPath]);
-    let problem = written.exitCode === 0 ? '' : `config.json: ${written.stderr.trim()}`;
-    if (problem === '') {
-      try {
-        this.#config = parseConfig(written.stdout);
-      } catch (e) {
-        problem = `config.json: ${(e as Error).message}`;
-      }
-    }
-    if (problem !== '') {
-      throw new LessonCheckError({
-        ref: { section: 'exercise-2', step: 'Step 1' },
-        expected: `"${formatArgv(spec.argv)}" writes config.json, an OCI runtime configuration`,
-        seen: `exit ${spec.exitCode ?? '?'}; ${spec.stdout}${spec.stderr}; ${problem}`,
-        next: `check the runtime under test: "${this.runc.binary} --version" should name runc, and "${this.runc.binary} spec" should write config.json`,
-      });
-    }
+    this.#config = await specWritten(this.t, this.runc.binary, this.configPath, await this.runc.spec(this.dir));
     await this.t.must(['mkdir', '-p', ...ROOTFS_DIRS.map((d) => `${this.rootfs}/${d}`)]);
     await this.t.must(['cp', BUSYBOX, `${this.rootfs}/bin/`]);
     if (opts.applets) await this.installApplets();
@@ -98,4 +81,26 @@ export class Bundle {
     await this.writeConfig(next);
     return next;
   }
+}
+
+/**
+ * What `runc spec` wrote, read back: a runtime whose spec writes no OCI config fails Exercise 2
+ * Step 1 with that diagnosis (a lesson check), whoever ran the command.
+ */
+export async function specWritten(t: Target, runtime: string, configPath: string, spec: ExecResult): Promise<OciConfig> {
+  const written = await t.exec(['cat', '--', configPath]);
+  let problem = written.exitCode === 0 ? '' : `config.json: ${written.stderr.trim()}`;
+  if (problem === '') {
+    try {
+      return parseConfig(written.stdout);
+    } catch (e) {
+      problem = `config.json: ${(e as Error).message}`;
+    }
+  }
+  throw new LessonCheckError({
+    ref: { section: 'exercise-2', step: 'Step 1' },
+    expected: `"${formatArgv(spec.argv)}" writes config.json, an OCI runtime configuration`,
+    seen: `exit ${spec.exitCode ?? '?'}; ${spec.stdout}${spec.stderr}; ${problem}`,
+    next: `check the runtime under test: "${runtime} --version" should name runc, and "${runtime} spec" should write config.json`,
+  });
 }

@@ -128,6 +128,7 @@ const T = {
   e1s6ns: 'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
   e2applets: 'exercise-2 step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
   e2terminal: "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
+  e2dynamic: 'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
   e3sees: 'exercise-3 step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host',
   e3pings: 'exercise-3 step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
   e3netRaw: "exercise-3 step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
@@ -298,7 +299,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
     ],
   },
   { fault: 'spec-missing', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'run "runc spec"' }] },
-  { fault: 'no-terminal-fix', grep: E2_ALL, fails: [{ test: T.e2applets, check: 'the container runs', diagnosis: 'next', says: 'E-terminal-needs-tty' }] },
+  {
+    fault: 'no-terminal-fix',
+    grep: E2_ALL,
+    fails: [
+      { test: T.e2applets, check: 'the container runs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
+      { test: T.e2dynamic, check: 'is static and runs alone in the rootfs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
+    ],
+  },
   { fault: 'no-applets', grep: E2_ALL, fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }] },
   { fault: 'no-net-raw', grep: selecting(T.e3sees, T.e3pings), fails: [{ test: T.e3pings, check: '3 packets received', diagnosis: 'next', says: 'E-ping-needs-net-raw' }] },
 ];
