@@ -1,35 +1,41 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { startIdle, type ProofContext } from '../fixtures/proofs.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
-import { cleanupCommands, IDLE_ARGS } from '../helpers/lesson/claims.js';
+import { cleanupCommands } from '../helpers/lesson/claims.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
 import { linkExists, listNetns, pathExists } from '../helpers/net/ops.js';
-import { withArgs, withTerminal } from '../helpers/oci/config.js';
 import type { Runc } from '../helpers/oci/runtime.js';
+import { processAlive } from '../helpers/oci/evidence.js';
 import type { Target } from '../helpers/targets/types.js';
 import type { Bundle } from '../helpers/oci/bundle.js';
 import type { BundleFactory } from '../fixtures/index.js';
 
-/** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. */
-async function wholeLesson(plan: LabPlan, lessonBundle: Bundle, makeBundle: BundleFactory, runc: Runc): Promise<void> {
-  await lessonBundle.patch(withArgs(...IDLE_ARGS));
-  const fresh = await makeBundle(plan.newBundleDir);
-  await fresh.patch(withTerminal(false), withArgs(...IDLE_ARGS));
-  for (const [id, dir] of [[plan.containerId, lessonBundle.dir], [plan.newContainerId, fresh.dir]] as const) {
-    const { pid, log } = await runc.runDetached(id, dir);
-    if (pid === undefined) throw new Error(`could not start ${id} for the clean-up test: ${log}`);
-  }
+/** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. Returns their pids. */
+async function wholeLesson(cx: ProofContext, lessonBundle: Bundle, makeBundle: BundleFactory): Promise<number[]> {
+  const fresh = await makeBundle(cx.plan.newBundleDir);
+  const a = await startIdle(cx, cx.plan.containerId, lessonBundle);
+  const b = await startIdle(cx, cx.plan.newContainerId, fresh);
+  return [a.pid, b.pid];
 }
 
-const runCleanup = async (t: Target, plan: LabPlan): Promise<ExecResult[]> => {
+type CleanupPart = keyof ReturnType<typeof cleanupCommands>;
+
+/** The lesson's Clean Up lines, with the runtime under test as their runc. */
+const runCleanup = async (t: Target, plan: LabPlan, runtime: string, parts: readonly CleanupPart[] = ['containers', 'lab', 'bundles']): Promise<ExecResult[]> => {
   const results: ExecResult[] = [];
-  for (const argv of cleanupCommands(plan)) results.push(await t.exec(argv));
+  const all = cleanupCommands(plan, runtime);
+  for (const part of parts) for (const argv of all[part]) results.push(await t.exec(argv));
   return results;
 };
 
-async function leftovers(t: Target, plan: LabPlan, runc: Runc): Promise<string[]> {
+/** What is left, as the runtime lists it and as the kernel shows it (processes, links, namespaces, files). */
+async function leftovers(t: Target, plan: LabPlan, runc: Runc, pids: readonly number[] = []): Promise<string[]> {
   const left: string[] = [];
   const containers = await runc.list();
   if (containers.length > 0) left.push(`containers: ${containers.join(', ')}`);
+  const alive = [];
+  for (const pid of pids) if (await processAlive(t, pid)) alive.push(pid);
+  if (alive.length > 0) left.push(`container processes: ${alive.join(', ')}`);
   if (await linkExists(t, plan.hostVeth)) left.push(`interface ${plan.hostVeth}`);
   if ((await listNetns(t)).includes(plan.netns)) left.push(`namespace ${plan.netns}`);
   for (const dir of [plan.bundleDir, plan.newBundleDir]) if (await pathExists(t, dir)) left.push(`bundle ${dir}`);
@@ -44,55 +50,72 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await lesson.runs('cleanup/b1/L6', { adjustment: 'ignore-failure', as: [['ip', 'link', 'del', plan.hostVeth]] });
     await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
     await lab.through(5);
-    await wholeLesson(plan, lessonBundle, makeBundle, runc);
-    const before = await leftovers(target, plan, runc);
+    const pids = await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);
+    const before = await leftovers(target, plan, runc, pids);
     const inPlace = [
       `containers: ${plan.containerId}, ${plan.newContainerId}`,
+      `container processes: ${pids.join(', ')}`,
       `interface ${plan.hostVeth}`,
       `namespace ${plan.netns}`,
       `bundle ${plan.bundleDir}`,
       `bundle ${plan.newBundleDir}`,
     ];
-    check(lesson, JSON.stringify(before) === JSON.stringify(inPlace), { expected: `before clean-up: ${inPlace.join('; ')}`, seen: before.join('; ') });
-    await runCleanup(target, plan);
-    const left = await leftovers(target, plan, runc);
-    check(lesson, left.length === 0, { expected: 'nothing left', seen: left.join('; ') });
+    check(lesson, JSON.stringify(before) === JSON.stringify(inPlace), {
+      expected: `before clean-up: ${inPlace.join('; ')}`,
+      seen: before.join('; '),
+      next: `"${runc.binary} list" does not show the containers it started: check the runtime under test`,
+    });
+    await runCleanup(target, plan, runc.binary);
+    const left = await leftovers(target, plan, runc, pids);
+    check(lesson, left.length === 0, {
+      expected: 'nothing left, and the containers\' processes gone',
+      seen: left.join('; '),
+      next: `run the Clean Up commands again one by one and read their errors (the transcript has them)`,
+    });
   });
 
-  test("deleting veth-host removes its peer veth-container from the namespace too", async ({ target, plan, lab, lesson }) => {
+  test('deleting veth-host removes its peer veth-container from the namespace too', async ({ target, plan, lab, lesson }) => {
     await lesson.step('clean-up commands (ip link del)');
     await lab.through(5);
+    const before = await linkExists(target, plan.nsVeth, plan.netns);
     await target.must(['ip', 'link', 'del', plan.hostVeth]);
     const peer = await linkExists(target, plan.nsVeth, plan.netns);
-    check(lesson, !peer, { expected: `${plan.nsVeth} is gone from ${plan.netns}`, seen: `${plan.nsVeth} still exists` });
+    check(lesson, before && !peer, {
+      expected: `${plan.nsVeth} is in ${plan.netns} before, and gone after "ip link del ${plan.hostVeth}"`,
+      seen: `before: ${before ? 'present' : 'absent'}; after: ${peer ? 'still there' : 'gone'}`,
+      next: `the two ends are not one veth pair: recreate it with "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
+    });
   });
 
-  test("the lesson's verify-cleanup lines report OK for both the namespace and the veth", async ({ target, plan, lab, lesson }) => {
+  test("after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both", async ({ target, plan, lab, config, lesson }) => {
     await lesson.step('verify cleanup');
     await lesson.runs('cleanup/b1/L12', { adjustment: 'condition-by-harness', as: [['ip', 'netns', 'list']] });
     await lesson.runs('cleanup/b1/L13', { adjustment: 'condition-by-harness', as: [['ip', 'link', 'show', plan.hostVeth]] });
     await lab.through(5);
-    await runCleanup(target, plan);
+    // No container runs in this test: only the clean-up lines for the lab itself.
+    await runCleanup(target, plan, config.runtime, ['lab']);
     const list = await target.must(['ip', 'netns', 'list']);
     const show = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
     check(lesson, !list.stdout.includes(plan.netns) && show.exitCode !== 0, {
       expected: '"OK: namespace deleted" and "OK: veth deleted" (grep finds nothing, ip link show fails)',
       seen: `ip netns list: ${list.stdout || '(empty)'}; ip link show exit ${show.exitCode}`,
+      next: `delete them by hand: "ip link del ${plan.hostVeth}" and "ip netns del ${plan.netns}"`,
     });
   });
 
   test('a second clean-up is harmless: it only reports what is already gone', async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
     await lesson.step('clean-up commands, run twice');
     await lab.through(5);
-    await wholeLesson(plan, lessonBundle, makeBundle, runc);
-    await runCleanup(target, plan);
+    await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);
+    await runCleanup(target, plan, runc.binary);
     const hostBefore = (await target.must(['ip', '-j', 'addr', 'show'])).stdout;
-    const again = await runCleanup(target, plan);
+    const again = await runCleanup(target, plan, runc.binary);
     const unexpected = again.filter((r) => r.exitCode !== 0 && !/does not exist|cannot find|no such|not found/i.test(r.stderr));
     const hostAfter = (await target.must(['ip', '-j', 'addr', 'show'])).stdout;
     check(lesson, unexpected.length === 0 && hostBefore === hostAfter, {
       expected: 'every second-run failure only says the thing is gone, and the host network is unchanged',
       seen: unexpected.map((r) => `${r.argv.join(' ')}: ${r.stderr}`).join('\n') || 'host network changed',
+      next: 'read the failing command above: the Clean Up lines should be safe to repeat',
     });
   });
 });

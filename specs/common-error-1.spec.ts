@@ -1,18 +1,27 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { checkPrintedView, checkRunOutcome } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { interfaceNames, outcomeText } from '../helpers/net/views.js';
+import { parseIpAddrText } from '../helpers/net/ip.js';
+import { interfaces } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
+/** What the runtime did when it should have refused a path: it ran the container anyway. */
+const ranAnyway = (path: string) => ({ next: `the runtime started the container although ${path} is not a network namespace it could join: it ignored the path` });
+
 describe('common-error-1', { tags: ['common-error-1'] }, () => {
-  test('namespace path does not exist: runc refuses to start; ip netns add fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('namespace path does not exist: runc refuses to start; ip netns add fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom and fix');
     await lesson.checks('common-error-1/out1');
+    const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.netnsPath) && /no such file|does not exist/i.test(r.stderr), {
-      expected: `runc fails and names ${plan.netnsPath} as missing`,
-      seen: outcomeText(r),
+    await checkRunOutcome(cx, lessonBundle, r, {
+      symptoms: ['netns-missing'],
+      expected: `runc refuses to start: namespace path "${plan.netnsPath}" does not exist`,
+      whenRan: { commonError: fixes.wrongInterfaces(plan), ...ranAnyway(plan.netnsPath) },
     });
+    check(lesson, r.stderr.includes(plan.netnsPath), { expected: `the error names ${plan.netnsPath}`, seen: r.stderr, commonError: fixes.missingNetns(plan) });
     if (!r.stderr.includes('does not exist')) {
       await lesson.erratum({
         id: 'E-missing-netns-wording',
@@ -24,38 +33,44 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     }
     await lab.through(1);
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, fixed.exitCode === 0, { expected: `after "ip netns add ${plan.netns}" the container runs`, seen: outcomeText(fixed), commonError: fixes.missingNetns(plan) });
+    await checkRunOutcome(cx, lessonBundle, fixed, { symptoms: ['ok'], expected: `after "ip netns add ${plan.netns}" the container runs` });
+    checkPrintedView(cx, parseIpAddrText(fixed.stdout), await interfaces(target, plan.netns), `the new ${plan.netns}`);
   });
 
-  test('a typo in the name: runc refuses; the name from ip netns list fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('a typo in the name: runc refuses; the name from ip netns list fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom and fix (typo)');
     await lab.through(5);
+    const cx = { lesson, target, runc, plan };
     const typo = plan.netnsPath.replace(/(.)(.)$/, '$2$1');
     await lessonBundle.patch(withArgs('ip', 'addr'), withNetnsPath(typo));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, r.exitCode !== 0 && r.stderr.includes(typo), { expected: `runc fails naming ${typo}`, seen: outcomeText(r) });
+    await checkRunOutcome(cx, lessonBundle, r, {
+      symptoms: ['netns-missing'],
+      expected: `runc refuses to start: namespace path "${typo}" does not exist`,
+      whenRan: { commonError: fixes.wrongInterfaces(plan), ...ranAnyway(typo) },
+    });
+    check(lesson, r.stderr.includes(typo), { expected: `the error names ${typo}`, seen: r.stderr, commonError: fixes.missingNetns(plan) });
     await lessonBundle.patch(withNetnsPath(plan.netnsPath));
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
-    const names = interfaceNames(fixed.stdout);
-    check(lesson, fixed.exitCode === 0 && names.includes(plan.nsVeth), {
-      expected: `with the exact name the container runs and sees ${plan.nsVeth}`,
-      seen: outcomeText(fixed),
-      commonError: fixes.missingNetns(plan),
-    });
+    await checkRunOutcome(cx, lessonBundle, fixed, { symptoms: ['ok'], expected: 'with the exact name the container runs' });
+    checkPrintedView(cx, parseIpAddrText(fixed.stdout), await interfaces(target, plan.netns), plan.netns);
   });
 
-  test('a path that is not a network namespace file: runc refuses to join it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('a path that is not a network namespace file: runc refuses to join it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom (not a namespace file)');
     await lab.through(5);
+    const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'), withNetnsPath(lessonBundle.configPath));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, r.exitCode !== 0 && /setns|invalid argument|namespace/i.test(r.stderr), {
-      expected: 'runc fails to setns into a file that is not a namespace',
-      seen: outcomeText(r),
+    await checkRunOutcome(cx, lessonBundle, r, {
+      symptoms: ['not-a-netns'],
+      expected: `runc fails to setns into ${lessonBundle.configPath}, a file that is not a network namespace`,
+      whenRan: { commonError: fixes.wrongInterfaces(plan), ...ranAnyway(lessonBundle.configPath) },
     });
     await lessonBundle.patch(withNetnsPath(plan.netnsPath));
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, fixed.exitCode === 0, { expected: `pointing at ${plan.netnsPath} (made by ip netns add) works`, seen: outcomeText(fixed), commonError: fixes.missingNetns(plan) });
+    await checkRunOutcome(cx, lessonBundle, fixed, { symptoms: ['ok'], expected: `pointing at ${plan.netnsPath} (made by ip netns add) works` });
+    checkPrintedView(cx, parseIpAddrText(fixed.stdout), await interfaces(target, plan.netns), plan.netns);
   });
 
   test('fix as written: ls -la finds no file; ip netns add creates it; ls -la and ip netns list then show it', async ({ target, plan, lesson }) => {
@@ -71,4 +86,3 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     });
   });
 });
-

@@ -1,7 +1,10 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { checkPrintedView, checkRunOutcome } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { UNPRIVILEGED } from '../helpers/lesson/claims.js';
-import { interfaceNames, outcomeText } from '../helpers/net/views.js';
+import { parseIpAddrText } from '../helpers/net/ip.js';
+import { interfaces } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
 import { withArgs } from '../helpers/oci/config.js';
 
 describe('common-error-3', { tags: ['common-error-3'] }, () => {
@@ -11,6 +14,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     check(lesson, r.exitCode !== 0 && /permission denied|not permitted/i.test(r.stderr), {
       expected: 'refused with "Permission denied" or "Operation not permitted"',
       seen: outcomeText(r),
+      next: 'an unprivileged user could create a network namespace: this machine does not behave as the lesson assumes',
     });
     const root = await target.exec(['ip', 'netns', 'add', plan.netns]);
     check(lesson, root.exitCode === 0, { expected: 'as root it works', seen: outcomeText(root), commonError: fixes.permission() });
@@ -21,11 +25,17 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     await lesson.runs('common-error-3/b1/L2', { adjustment: 'bundle-flag', as: [['runc', 'run', '--bundle', lessonBundle.dir]] });
     await lesson.checks('common-error-3/out1');
     await lab.through(5);
+    const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
     const r = await target.exec([runc.binary, 'run', '--bundle', lessonBundle.dir, plan.containerId], UNPRIVILEGED);
-    const started = (await runc.list()).length > 0;
-    check(lesson, r.exitCode !== 0 && !started, { expected: 'runc refuses and no container exists', seen: outcomeText(r) });
-    if (!(/permission denied/i.test(r.stderr) && r.stderr.includes(plan.netnsPath))) {
+    await checkRunOutcome(cx, lessonBundle, r, {
+      symptoms: ['permission'],
+      expected: 'runc refuses with "permission denied"',
+      whenRan: { commonError: fixes.permission(), next: 'the runtime ran a container for an unprivileged user' },
+    });
+    const started = await runc.list();
+    check(lesson, started.length === 0, { expected: 'no container exists after the refusal', seen: started.join(', '), next: `delete it: "runc delete -f ${plan.containerId}"` });
+    if (!(r.stderr.includes(plan.netnsPath) && /permission denied/i.test(r.stderr))) {
       await lesson.erratum({
         id: 'E-unprivileged-runc-wording',
         where: 'Common Error 3',
@@ -35,16 +45,16 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
       });
     }
     const root = await runc.run(plan.containerId, lessonBundle.dir);
-    const names = interfaceNames(root.stdout);
-    check(lesson, root.exitCode === 0 && names.includes(plan.nsVeth), { expected: 'as root the container runs in the namespace', seen: outcomeText(root), commonError: fixes.permission() });
+    await checkRunOutcome(cx, lessonBundle, root, { symptoms: ['ok'], expected: 'as root the container runs' });
+    checkPrintedView(cx, parseIpAddrText(root.stdout), await interfaces(target, plan.netns), plan.netns);
   });
 
   test('the namespace file under /var/run/netns is owned by root', async ({ target, plan, lab, lesson }) => {
     await lesson.step('fix: ls -la /var/run/netns/');
     await lesson.runs('common-error-3/b1/L5', { adjustment: 'structured-query', as: [['stat', '-c', '%U', plan.netnsPath]] });
     await lab.through(1);
-    const owner = (await target.must(['stat', '-c', '%U', plan.netnsPath])).stdout.trim();
-    check(lesson, owner === 'root', { expected: 'owner root', seen: owner });
+    const owner = await target.exec(['stat', '-c', '%U', plan.netnsPath]);
+    check(lesson, owner.exitCode === 0, { expected: `${plan.netnsPath} exists`, seen: outcomeText(owner), commonError: fixes.missingNetns(plan) });
+    check(lesson, owner.stdout.trim() === 'root', { expected: 'owner root', seen: owner.stdout, next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
   });
 });
-

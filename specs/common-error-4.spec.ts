@@ -1,24 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { check, describe, test } from '../fixtures/index.js';
+import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, labPath } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { parsePingSummary } from '../helpers/net/ip.js';
-import { CLAIMED_PING_COUNT } from '../helpers/lesson/claims.js';
-import { outcomeText, pingedAll } from '../helpers/net/views.js';
-import { inNetns, ping } from '../helpers/net/ops.js';
+import { readIcmp } from '../helpers/net/counters.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { inNetns, interfaces, ping } from '../helpers/net/ops.js';
 import { withArgs } from '../helpers/oci/config.js';
 import { applyNatFix, buildWan, masqueradePackets, NAT_FIXES, WAN } from '../helpers/net/wan.js';
 
+const WAN_PATH = `/var/run/netns/${WAN.netns}`;
+
 describe('common-error-4', { tags: ['common-error-4'] }, () => {
-  test('the container reaches the host (10.0.0.1) but not the external address', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test('the container reaches the host (10.0.0.1) but not the external address: Network is unreachable', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom');
     await lab.through(5);
     await buildWan(target);
+    const cx = { lesson, target, runc, plan };
+    const before = await countersOf(cx, labPath(plan));
     const host = await runc.run(plan.containerId, lessonBundle.dir);
+    checkPrintedView(cx, ipOutputOf(host.stdout), await interfaces(target, plan.netns), plan.netns);
+    await checkRunOutcome(cx, lessonBundle, host, { symptoms: ['ok'], expected: `the container pings ${plan.hostCidr.address}: 3 replies` });
+    await checkRepliesCrossed(cx, before, host, labPath(plan));
     await lessonBundle.patch(withArgs('ping', '-c', '1', '-W', '1', WAN.remoteCidr.address));
     const wan = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, pingedAll(host, CLAIMED_PING_COUNT) && wan.exitCode !== 0, {
-      expected: `host ping works, ${WAN.remoteCidr.address} fails`,
-      seen: `host: ${outcomeText(host)}\nexternal: ${outcomeText(wan)}`,
+    await checkRunOutcome(cx, lessonBundle, wan, {
+      symptoms: ['unreachable'],
+      expected: `ping ${WAN.remoteCidr.address} fails at once: "Network is unreachable" (${plan.netns} has no default route)`,
+      whenOk: { commonError: fixes.wrongInterfaces(plan), next: `the container reached ${WAN.remoteCidr.address} without NAT or a default route: it is not in ${plan.netns}` },
     });
   });
 
@@ -28,14 +37,28 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     await lab.through(5);
     await buildWan(target);
     const probe = () => ping(target, WAN.remoteCidr.address, { netns: plan.netns, count: 1, waitSeconds: 1 });
+    const noReply = (p: Awaited<ReturnType<typeof probe>>): boolean => p.summary?.transmitted === 1 && p.summary.received === 0;
+    // Echo requests the WAN namespace received: whether the lab host forwarded the probe at all.
+    const wanEchos = async (): Promise<number> => (await readIcmp(target, WAN_PATH))?.inEchos ?? NaN;
+    // The lab host's own ip_forward before any fix: a new namespace may inherit the machine's.
+    const forwarding = (await target.readFile('/proc/sys/net/ipv4/ip_forward')).trim() === '1';
     await applyNatFix(target, plan, 'default-route');
+    const w0 = await wanEchos();
     const routeOnly = await probe();
+    const w1 = await wanEchos();
+    check(lesson, noReply(routeOnly) && (forwarding ? w1 - w0 >= 1 : w1 - w0 === 0), {
+      expected: `with the default route only: 1 packet transmitted, 0 received; ${forwarding ? 'the lab host already forwards (ip_forward is 1 here), so the request reaches the WAN and no reply finds its way back' : 'nothing reaches the WAN (ip_forward is 0: the lab host does not forward)'}`,
+      seen: `ping: ${outcomeText(routeOnly.result)}\nWAN echo requests received +${w1 - w0}`,
+      commonError: fixes.noExternal(plan),
+    });
     await applyNatFix(target, plan, 'ip_forward');
     const noMasq = await probe();
+    const w2 = await wanEchos();
     const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
-    check(lesson, !routeOnly.ok && !noMasq.ok && routeBack.exitCode !== 0, {
-      expected: 'both probes fail, and the WAN side has no route back to the lab subnet',
-      seen: `route only: ${routeOnly.result.stdout}\nroute+forward: ${noMasq.result.stdout}\nWAN route to ${plan.nsCidr.address}: ${outcomeText(routeBack)}`,
+    check(lesson, noReply(noMasq) && w2 - w1 >= 1 && routeBack.exitCode !== 0, {
+      expected: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back, and the WAN has no route to the lab subnet',
+      seen: `ping: ${outcomeText(noMasq.result)}\nWAN echo requests received +${w2 - w1}\nWAN route to ${plan.nsCidr.address}: ${outcomeText(routeBack)}`,
+      commonError: fixes.noExternal(plan),
     });
   });
 
@@ -44,27 +67,33 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     await lesson.runs('common-error-4/b1/L2', { adjustment: 'file-write', as: [['dd', 'of=/proc/sys/net/ipv4/ip_forward']] });
     await lab.through(5);
     await buildWan(target);
+    const cx = { lesson, target, runc, plan };
     const hostForwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
     for (const fix of NAT_FIXES) await applyNatFix(target, plan, fix);
-    await lessonBundle.patch(withArgs('ping', '-c', '1', '-W', '2', WAN.remoteCidr.address));
+    await lessonBundle.patch(withArgs('sh', '-c', `ip addr && ping -c 1 -W 2 ${WAN.remoteCidr.address}`));
+    const toWan = { from: plan.netnsPath, via: plan.nsVeth, to: WAN_PATH };
+    const before = await countersOf(cx, toWan);
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    const masq = await masqueradePackets(target);
-    const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
+    checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
     check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 1, {
       expected: `the container pings ${WAN.remoteCidr.address}`,
       seen: outcomeText(r),
       commonError: fixes.noExternal(plan),
     });
+    await checkRepliesCrossed(cx, before, r, toWan);
+    const masq = await masqueradePackets(target);
+    const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
     check(lesson, masq > 0 && routeBack.exitCode !== 0, {
       expected: 'the MASQUERADE rule counted packets and the WAN still has no route to 10.0.0.0/24',
       seen: `MASQUERADE packets ${masq}; WAN route: ${outcomeText(routeBack)}`,
+      commonError: fixes.noExternal(plan),
     });
     const sandboxForward = (await target.readFile('/proc/sys/net/ipv4/ip_forward')).trim();
     const hostForwardAfter = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
     check(lesson, sandboxForward === '1' && hostForwardAfter === hostForwardBefore, {
       expected: "ip_forward is 1 in the lab's own namespace and unchanged on the real host",
       seen: `lab: ${sandboxForward}; real host before ${hostForwardBefore.trim()}, after ${hostForwardAfter.trim()}`,
+      next: 'the harness changed the real host: report this as a harness bug',
     });
   });
 });
-

@@ -8,7 +8,11 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
     await lesson.step('wrong (from host)');
     await lab.through(3);
     const r = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
-    check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.nsVeth), { expected: `fails naming ${plan.nsVeth}`, seen: outcomeText(r) });
+    check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.nsVeth) && /does not exist|Cannot find device/.test(r.stderr), {
+      expected: `fails saying ${plan.nsVeth} does not exist`,
+      seen: outcomeText(r),
+      next: `${plan.nsVeth} is still on the host: move it with "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
+    });
   });
 
   test('right: ip netns exec container-net ip link show veth-container works', async ({ target, plan, lab, lesson }) => {
@@ -19,7 +23,7 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
       expected: `exit 0 and a line for ${plan.nsVeth}`,
       seen: outcomeText(r),
       commonError: fixes.invisibleAfterMove(plan),
+      next: `if it is not inside either, recreate and move it (Exercise 1 Steps 2-3)`,
     });
   });
 });
-

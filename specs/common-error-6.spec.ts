@@ -1,45 +1,58 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { checkNewNetns, checkPrintedView, checkRunOutcome, startIdle } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { addressView, findIface, parseIpAddrText } from '../helpers/net/ip.js';
-import { NET_RAW } from '../helpers/lesson/claims.js';
-import { interfaceNames, outcomeText } from '../helpers/net/views.js';
+import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces, linkExists } from '../helpers/net/ops.js';
-import { withArgs, withCapability, withNetnsPath, withoutNetnsPath, withTerminal } from '../helpers/oci/config.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { withArgs, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 
 describe('common-error-6', { tags: ['common-error-6'] }, () => {
-  test('no path: the container gets a new namespace with only loopback; adding the path fixes it', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('no path: the container gets a new namespace with only loopback; adding the path fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('cause: path missing');
     await lab.through(5);
+    const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withoutNetnsPath, withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    const names = interfaceNames(r.stdout);
-    check(lesson, r.exitCode === 0 && names.join(',') === 'lo', { expected: 'only lo', seen: outcomeText(r) });
-    await lessonBundle.patch(withNetnsPath(plan.netnsPath));
+    await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'without a path the container still runs "ip addr"' });
+    const names = [...new Set(parseIpAddrText(r.stdout).map((i) => i.ifname))];
+    check(lesson, names.join(',') === 'lo', { expected: 'the container lists only lo', seen: outcomeText(r), commonError: fixes.wrongInterfaces(plan) });
+    const c = await startIdle(cx, plan.containerId, lessonBundle);
+    checkNewNetns(cx, c);
+    await runc.delete(plan.containerId);
+    await lessonBundle.patch(withNetnsPath(plan.netnsPath), withArgs('ip', 'addr'));
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
-    const fixedNames = interfaceNames(fixed.stdout);
-    check(lesson, fixedNames.includes(plan.nsVeth) && !fixedNames.includes(plan.hostVeth), {
+    await checkRunOutcome(cx, lessonBundle, fixed, { symptoms: ['ok'], expected: 'with the path the container runs "ip addr"' });
+    const printed = parseIpAddrText(fixed.stdout);
+    check(lesson, findIface(printed, plan.nsVeth) !== undefined && findIface(printed, plan.hostVeth) === undefined, {
       expected: `with the path: ${plan.nsVeth}, not ${plan.hostVeth}`,
       seen: outcomeText(fixed),
       commonError: fixes.wrongInterfaces(plan),
     });
+    checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
   });
 
-  test('wrong path: runc fails to start', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('wrong path: runc fails to start, naming the missing path', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('cause: path wrong');
     await lab.through(5);
-    await lessonBundle.patch(withNetnsPath('/var/run/netns/no-such-net'), withArgs('ip', 'addr'));
+    const wrong = '/var/run/netns/no-such-net';
+    await lessonBundle.patch(withNetnsPath(wrong), withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, r.exitCode !== 0 && r.stdout === '', { expected: 'runc fails before the process prints anything', seen: outcomeText(r) });
+    await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, r, {
+      symptoms: ['netns-missing'],
+      expected: `runc fails before the process starts: namespace path ${wrong} does not exist`,
+      whenRan: { commonError: fixes.wrongInterfaces(plan), next: `the runtime started the container although ${wrong} does not exist: it ignored the path` },
+    });
+    check(lesson, r.stdout === '' && r.stderr.includes(wrong), { expected: `no process output, and the error names ${wrong}`, seen: outcomeText(r), commonError: fixes.missingNetns(plan) });
   });
 
-  test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundle, lesson }) => {
+  test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
     await lesson.step('fix: verify config.json');
-    await lesson.runs('common-error-6/b1/L2', { adjustment: 'file-argument', as: [['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundle.configPath]] });
+    await lesson.runs('common-error-6/b1/L2', { adjustment: 'file-argument', as: [['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundleAsWritten.configPath]] });
     await lesson.checks('common-error-6/b1/L4');
-    const r = await target.must(['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundle.configPath]);
-    check(lesson, r.stdout.trim() === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
+    const r = await target.exec(['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundleAsWritten.configPath]);
+    check(lesson, r.exitCode === 0 && r.stdout.trim() === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
       expected: JSON.stringify({ type: 'network', path: plan.netnsPath }),
-      seen: r.stdout,
+      seen: outcomeText(r),
       commonError: fixes.wrongInterfaces(plan),
     });
   });
@@ -47,15 +60,13 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
   test("the container's addresses equal the namespace's, never the host's", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('symptom: host interfaces instead of namespace interfaces');
     await lab.through(5);
-    await lessonBundle.patch(withArgs('ip', 'addr'), withCapability(NET_RAW), withTerminal(false));
+    const cx = { lesson, target, runc, plan };
+    await lessonBundle.patch(withArgs('ip', 'addr'));
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    const seen = addressView(parseIpAddrText(r.stdout));
-    const ns = addressView(await interfaces(target, plan.netns));
-    check(lesson, JSON.stringify(seen) === JSON.stringify(ns) && findIface(parseIpAddrText(r.stdout), plan.hostVeth) === undefined, {
-      expected: `the namespace's view: ${ns.join(' | ')}`,
-      seen: seen.join(' | '),
-      commonError: fixes.wrongInterfaces(plan),
-    });
-    check(lesson, await linkExists(target, plan.hostVeth), { expected: `${plan.hostVeth} is still on the host`, seen: 'missing' });
+    await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr"' });
+    const printed = parseIpAddrText(r.stdout);
+    check(lesson, findIface(printed, plan.hostVeth) === undefined, { expected: `the container does not list ${plan.hostVeth}`, seen: outcomeText(r), commonError: fixes.wrongInterfaces(plan) });
+    checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
+    check(lesson, await linkExists(target, plan.hostVeth), { expected: `${plan.hostVeth} is still on the host`, seen: 'missing', next: 'something deleted the host end during the run' });
   });
 });

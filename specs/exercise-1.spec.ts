@@ -1,28 +1,28 @@
-import { check, describe, expect, test } from '../fixtures/index.js';
+import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, isUp } from '../helpers/net/ip.js';
+import { findIface, isUp, parsePingSummary } from '../helpers/net/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson/claims.js';
-import { parsePingSummary } from '../helpers/net/ip.js';
-import { inNetns } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/net/ops.js';
+import { inNetns, interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
+
+const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string => (list === undefined ? '(namespace not found)' : list.map((i) => i.ifname).join(', ') || '(none)');
 
 describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 1: ip netns add lists container-net and creates its file under /var/run/netns', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 1');
     await lesson.checks('exercise-1/s1/b1/L6');
     await lab.through(1);
-    const names = await listNetns(target);
-    check(lesson, names.includes(plan.netns), {
+    const listed = await listNetns(target);
+    check(lesson, listed.includes(plan.netns), {
       expected: `"ip netns list" shows ${plan.netns}`,
-      seen: names.join(', '),
+      seen: listed.join(', ') || '(no namespace)',
       commonError: fixes.missingNetns(plan),
     });
-    const fsType = (await target.must(['stat', '-f', '-c', '%T', plan.netnsPath])).stdout.trim();
-    check(lesson, fsType === 'nsfs', {
+    const fs = await target.exec(['stat', '-f', '-c', '%T', plan.netnsPath]);
+    check(lesson, fs.exitCode === 0 && fs.stdout.trim() === 'nsfs', {
       expected: `${plan.netnsPath} is a bind mount of a namespace file (file system type nsfs)`,
-      seen: fsType,
+      seen: outcomeText(fs),
       commonError: fixes.missingNetns(plan),
     });
   });
@@ -30,11 +30,12 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 2: both veth ends exist on the host before the move', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 2');
     await lab.through(2);
-    const host = await interfaces(target);
+    const host = await interfacesIfAny(target);
     for (const name of [plan.hostVeth, plan.nsVeth]) {
-      check(lesson, findIface(host, name) !== undefined, {
+      check(lesson, findIface(host ?? [], name) !== undefined, {
         expected: `"ip link show ${name}" finds ${name} on the host`,
-        seen: host.map((i) => i.ifname).join(', '),
+        seen: names(host),
+        next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
       });
     }
   });
@@ -43,15 +44,31 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-1/s3/b1/L6');
     await lab.through(3);
-    const show = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
-    expect(show.exitCode).not.toBe(0);
-    const host = await interfaces(target);
-    check(lesson, findIface(host, plan.nsVeth) === undefined && findIface(host, plan.hostVeth) !== undefined, {
-      expected: `${plan.hostVeth} stays on the host and ${plan.nsVeth} is no longer listed there`,
-      seen: host.map((i) => i.ifname).join(', '),
-      commonError: fixes.invisibleAfterMove(plan),
+    const host = await interfacesIfAny(target);
+    if (findIface(host ?? [], plan.hostVeth) === undefined) {
+      const movedInstead = await linkExists(target, plan.hostVeth, plan.netns);
+      check(lesson, false, {
+        expected: `${plan.hostVeth} stays on the host`,
+        seen: `host: ${names(host)}; ${plan.hostVeth} ${movedInstead ? `is in ${plan.netns}` : 'is nowhere'}`,
+        next: movedInstead
+          ? `move ${plan.nsVeth}, not ${plan.hostVeth}: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`
+          : `the pair no longer exists: create it again ("ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}", Step 2) and move ${plan.nsVeth} (Step 3)`,
+      });
+    }
+    check(lesson, findIface(host ?? [], plan.nsVeth) === undefined, {
+      expected: `${plan.nsVeth} is no longer listed on the host`,
+      seen: names(host),
+      next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
     });
-    if (!show.stderr.includes(CLAIMED_MISSING_DEVICE_TEXT)) {
+    const show = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
+    const lessonWording = show.stderr.includes(CLAIMED_MISSING_DEVICE_TEXT);
+    const iprouteWording = show.stderr.includes(`Device "${plan.nsVeth}" does not exist`);
+    check(lesson, show.exitCode !== 0 && (lessonWording || iprouteWording), {
+      expected: `"ip link show ${plan.nsVeth}" fails saying the device does not exist`,
+      seen: outcomeText(show),
+      next: `the host should not know ${plan.nsVeth} after Step 3; see Common Error 5`,
+    });
+    if (!lessonWording) {
       await lesson.erratum({
         id: 'E-missing-device-wording',
         where: 'Exercise 1 Step 3 (and Common Error 5)',
@@ -66,31 +83,38 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-1/s3/b1/L10');
     await lab.through(3);
-    const inside = findIface(await interfacesAsTheLessonAsks(target, plan.netns), plan.nsVeth);
+    const list = await interfacesIfAny(target, plan.netns, true);
+    check(lesson, list !== undefined, {
+      expected: `"ip netns exec ${plan.netns} ip link show" runs`,
+      seen: 'the namespace cannot be entered',
+      commonError: fixes.missingNetns(plan),
+    });
+    const inside = findIface(list, plan.nsVeth);
     check(lesson, inside !== undefined, {
       expected: `"ip netns exec ${plan.netns} ip link show ${plan.nsVeth}" finds it`,
-      seen: 'no such interface in the namespace',
-      commonError: fixes.invisibleAfterMove(plan),
+      seen: names(list),
+      next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
     });
     check(lesson, !isUp(inside) && inside.operstate === 'DOWN', {
       expected: `${plan.nsVeth} is DOWN right after the move`,
       seen: `flags ${inside.flags.join(',')}, state ${inside.operstate ?? '?'}`,
+      next: 'the lesson brings interfaces up only in Step 5: run the steps in order',
     });
   });
 
   test('step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 4');
     await lab.through(4);
-    const hostSide = findIface(await interfaces(target), plan.hostVeth);
-    const nsSide = findIface(await interfaces(target, plan.netns), plan.nsVeth);
+    const hostSide = findIface((await interfacesIfAny(target)) ?? [], plan.hostVeth);
+    const nsSide = findIface((await interfacesIfAny(target, plan.netns)) ?? [], plan.nsVeth);
     check(lesson, hostSide?.inet.includes(formatCidr(plan.hostCidr)) === true, {
       expected: `${plan.hostVeth} has ${formatCidr(plan.hostCidr)}`,
-      seen: hostSide?.inet.join(', ') ?? 'no such interface',
+      seen: hostSide ? hostSide.inet.join(', ') || 'no address' : 'no such interface',
       commonError: fixes.noConnectivity(plan),
     });
     check(lesson, nsSide?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       expected: `${plan.nsVeth} in ${plan.netns} has ${formatCidr(plan.nsCidr)}`,
-      seen: nsSide?.inet.join(', ') ?? 'no such interface',
+      seen: nsSide ? nsSide.inet.join(', ') || 'no address' : 'no such interface',
       commonError: fixes.noConnectivity(plan),
     });
   });
@@ -98,19 +122,27 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 5: veth-host, veth-container and the namespace loopback are up', async ({ target, plan, lab, lesson }) => {
     await lesson.step('Step 5');
     await lab.through(5);
-    const host = await interfaces(target);
-    const ns = await interfaces(target, plan.netns);
+    const host = await interfacesIfAny(target);
+    const ns = await interfacesIfAny(target, plan.netns);
+    check(lesson, ns !== undefined, { expected: `${plan.netns} can be entered`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
     const wanted = [
-      { where: 'host', list: host, name: plan.hostVeth },
-      { where: plan.netns, list: ns, name: plan.nsVeth },
-      { where: plan.netns, list: ns, name: 'lo' },
+      { where: 'host', list: host ?? [], name: plan.hostVeth, inNamespace: false },
+      { where: plan.netns, list: ns, name: plan.nsVeth, inNamespace: true },
+      { where: plan.netns, list: ns, name: 'lo', inNamespace: true },
     ];
     for (const w of wanted) {
       const i = findIface(w.list, w.name);
-      check(lesson, i !== undefined && isUp(i), {
+      check(lesson, i !== undefined, {
+        expected: `${w.name} exists (${w.where})`,
+        seen: `${w.where}: ${names(w.list)}`,
+        next: w.inNamespace
+          ? `${w.name} is not in ${plan.netns}: move it there with "ip link set ${w.name} netns ${plan.netns}" (Step 3)`
+          : `create the pair again: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
+      });
+      check(lesson, isUp(i), {
         expected: `${w.name} (${w.where}) has the UP flag`,
-        seen: i ? `flags ${i.flags.join(',')}` : 'no such interface',
-        commonError: fixes.noConnectivity(plan),
+        seen: `flags ${i.flags.join(',')}`,
+        commonError: fixes.bringUp(plan, w.name, w.inNamespace),
       });
     }
   });
@@ -135,7 +167,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     check(lesson, r.ok, {
       expected: `"ip netns exec ${plan.netns} ping -c 2 ${plan.hostCidr.address}": 2 packets transmitted, 2 received`,
       seen: r.result.stdout + r.result.stderr,
-      commonError: fixes.noConnectivity(plan),
+      commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
     });
   });
 
@@ -154,14 +186,25 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     });
     await build(2);
     const shown = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(['ip', 'link', 'show', plan.nsVeth])];
-    check(lesson, shown.every((r) => r.exitCode === 0), { expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`, seen: shown.map(outcomeText).join('\n') });
+    check(lesson, shown.every((r) => r.exitCode === 0), {
+      expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`,
+      seen: shown.map(outcomeText).join('\n'),
+      next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
+    });
     await build(3);
     const gone = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
+    check(lesson, gone.exitCode !== 0, {
+      expected: `after the move "ip link show ${plan.nsVeth}" no longer finds it on the host`,
+      seen: outcomeText(gone),
+      next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
+    });
     const inside = await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]));
-    check(lesson, gone.exitCode !== 0 && inside.exitCode === 0 && / state DOWN /.test(inside.stdout), {
-      expected: `after the move: not found on the host; inside ${plan.netns} it is shown in DOWN state`,
-      seen: `host: ${outcomeText(gone)}\ninside: ${outcomeText(inside)}`,
-      commonError: fixes.invisibleAfterMove(plan),
+    check(lesson, inside.exitCode === 0 && / state DOWN /.test(inside.stdout), {
+      expected: `inside ${plan.netns} "ip link show ${plan.nsVeth}" shows it in DOWN state`,
+      seen: outcomeText(inside),
+      ...(inside.exitCode === 0
+        ? { next: 'the lesson brings interfaces up only in Step 5: run the steps in order' }
+        : { next: `it is not inside ${plan.netns} either: create the pair again and move it (Steps 2–3)` }),
     });
     await build(4);
     await build(5);

@@ -1,71 +1,101 @@
-import { check, describe, test } from '../fixtures/index.js';
+import { check, describe, meetNeeds, test } from '../fixtures/index.js';
+import { checkNewNetns, checkPrintedView, checkRunOutcome, startIdle, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
-import { EXERCISE_4_ARGS, IDLE_ARGS, NET_RAW } from '../helpers/lesson/claims.js';
-import { nsInode } from '../helpers/net/ops.js';
-import { networkNamespace, withArgs, withCapability, withCgroupsPath, withTerminal } from '../helpers/oci/config.js';
+import { findIface, isUp, parseIpAddrText, type Iface } from '../helpers/net/ip.js';
+import { EXERCISE_4_ARGS } from '../helpers/lesson/claims.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { Bundle, specWritten } from '../helpers/oci/bundle.js';
+import { networkNamespace, withArgs, withCgroupsPath } from '../helpers/oci/config.js';
+import { RUN_TIMEOUT_MS, type Runc } from '../helpers/oci/runtime.js';
 import { inDir, rootfsDirsArgv } from '../helpers/lesson/as-written.js';
-import { Bundle } from '../helpers/oci/bundle.js';
-import { RUN_TIMEOUT_MS } from '../helpers/oci/runtime.js';
 import { harnessCgroupPath } from '../helpers/targets/run-id.js';
 
+/**
+ * Exercise 4's run as the lesson does it (foreground, `ip link && ip addr`), then a second
+ * container of the same bundle kept running, so the kernel can show that the namespace such a
+ * bundle gets is new and what it holds. Returns what the lesson's run printed.
+ */
+async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: string): Promise<Iface[]> {
+  const config = await bundle.patch(withArgs(...EXERCISE_4_ARGS));
+  check(cx.lesson, networkNamespace(config) !== undefined && networkNamespace(config)?.path === undefined, {
+    expected: 'Step 2 keeps the default network entry, without a path',
+    seen: JSON.stringify(config.linux.namespaces),
+    commonError: fixes.wrongInterfaces(cx.plan),
+  });
+  const r = await runc.run(id, bundle.dir);
+  await checkRunOutcome(cx, bundle, r, { symptoms: ['ok'], expected: '"ip link && ip addr" runs in the container and exits 0' });
+  const printed = parseIpAddrText(r.stdout);
+  check(cx.lesson, printed.length > 0, {
+    expected: 'ip link and ip addr print at least one interface',
+    seen: outcomeText(r),
+    next: 'the run exited 0 without printing any interface: the runtime did not run the process',
+  });
+  const c = await startIdle(cx, id, bundle);
+  checkNewNetns(cx, c);
+  // ip link and ip addr each list every interface once; both lists must be the kernel's.
+  const byIndex = new Map(printed.map((i) => [`${i.index}`, i] as const));
+  checkPrintedView(cx, [...byIndex.values()], c.view ?? [], 'the new namespace of a container made from the same bundle');
+  return printed;
+}
+
 describe('exercise-4', { tags: ['exercise-4'] }, () => {
-  test('step 3: with no path the container has only a loopback interface', async ({ plan, makeBundle, runc, lesson }) => {
+  test('step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-4/s3/out1', 'exercise-4/s3/observes/1', 'exercise-4/s3/observes/2', 'background-how-container-runtimes-handle-networking/cfg1');
-    const bundle = await makeBundle(plan.newBundleDir);
-    const config = await bundle.patch(withTerminal(false), withArgs(...EXERCISE_4_ARGS));
-    check(lesson, networkNamespace(config)?.path === undefined, {
-      expected: 'Step 2 keeps the default network entry without a path',
-      seen: JSON.stringify(networkNamespace(config)),
-    });
-    const r = await runc.run(plan.newContainerId, bundle.dir);
-    const ifaces = parseIpAddrText(r.stdout);
-    const names = [...new Set(ifaces.map((i) => i.ifname))];
-    check(lesson, r.exitCode === 0 && names.length === 1 && names[0] === 'lo', {
+    const cx = { lesson, target, runc, plan };
+    const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
+    const names = [...new Set(printed.map((i) => i.ifname))];
+    check(lesson, names.length === 1 && names[0] === 'lo', {
       expected: 'ip link and ip addr list lo and nothing else',
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
+      seen: names.join(', '),
       commonError: fixes.wrongInterfaces(plan),
     });
-    const lo = findIface(ifaces, 'lo');
-    if (lo && isUp(lo)) {
+    const lo = findIface(printed, 'lo');
+    const inet = printed.flatMap((i) => i.inet);
+    const asTheLessonSays = lo !== undefined && !isUp(lo) && inet.length === 0;
+    const knownDeviation = lo !== undefined && isUp(lo) && inet.length === 1 && inet[0] === '127.0.0.1/8';
+    check(lesson, asTheLessonSays || knownDeviation, {
+      expected: 'lo DOWN with no address (the lesson), or lo UP with only 127.0.0.1/8 (erratum E-new-netns-lo-up)',
+      seen: lo ? `lo flags ${lo.flags.join(',')}; addresses ${inet.join(', ') || 'none'}` : 'no lo',
+      next: 'the runtime set up loopback in a way neither the lesson nor runc does: check the runtime under test',
+    });
+    if (knownDeviation) {
       await lesson.erratum({
         id: 'E-new-netns-lo-up',
         where: 'Exercise 4 Step 3 (and the Background section)',
         claim: 'a netns runc creates has only lo, DOWN, with no address',
         observed: 'runc brings lo UP with 127.0.0.1/8 in a network namespace it creates itself',
-        evidence: r.stdout.split('\n').filter((l) => /^\d+: lo:|inet /.test(l)).join('\n'),
+        evidence: printed.map((i) => `${i.index}: ${i.ifname} <${i.flags.join(',')}> ${i.inet.join(' ')}`).join('\n'),
       });
     }
   });
 
-  test('step 3: no address is assigned except loopback ones', async ({ plan, makeBundle, runc, lesson }) => {
+  test('step 3: no address is assigned except loopback ones', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-4/s3/observes/3');
-    const bundle = await makeBundle(plan.newBundleDir);
-    await bundle.patch(withTerminal(false), withArgs(...EXERCISE_4_ARGS));
-    const r = await runc.run(plan.newContainerId, bundle.dir);
-    const inet = parseIpAddrText(r.stdout).flatMap((i) => i.inet);
+    const cx = { lesson, target, runc, plan };
+    const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
+    const inet = printed.flatMap((i) => i.inet);
     const foreign = inet.filter((a) => !a.startsWith('127.'));
-    check(lesson, r.exitCode === 0 && foreign.length === 0, {
+    check(lesson, foreign.length === 0, {
       expected: 'no IPv4 address outside 127.0.0.0/8',
-      seen: `exit ${r.exitCode}; inet: ${inet.join(', ') || 'none'}; ${r.stderr}`,
+      seen: `inet: ${inet.join(', ') || 'none'}`,
       commonError: fixes.wrongInterfaces(plan),
     });
   });
 
-  test('step 3: the container cannot reach 10.0.0.1 even while the lab exists', async ({ plan, lab, makeBundle, runc, lesson }) => {
+  test('step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable', async ({ target, plan, lab, makeBundle, runc, lesson }) => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-4/s3/observes/4');
     await lab.through(5);
+    const cx = { lesson, target, runc, plan };
     const bundle = await makeBundle(plan.newBundleDir);
-    // CAP_NET_RAW, so a failure can only mean "no route", never "ping not permitted".
-    await bundle.patch(withTerminal(false), withCapability(NET_RAW), withArgs('ping', '-c', '1', '-W', '1', plan.hostCidr.address));
+    await bundle.patch(withArgs('ping', '-c', '1', '-W', '1', plan.hostCidr.address));
     const r = await runc.run(plan.newContainerId, bundle.dir);
-    const out = r.stdout + r.stderr;
-    check(lesson, r.exitCode !== 0 && /unreachable/i.test(out), {
-      expected: `ping ${plan.hostCidr.address} fails with "Network is unreachable"`,
-      seen: `exit ${r.exitCode}; ${out}`,
+    await checkRunOutcome(cx, bundle, r, {
+      symptoms: ['unreachable'],
+      expected: `ping ${plan.hostCidr.address} fails at once: "Network is unreachable" (a new namespace has no route)`,
+      whenOk: { commonError: fixes.wrongInterfaces(plan), next: `the container reached ${plan.hostCidr.address}: it is not in a namespace of its own` },
     });
   });
 
@@ -74,44 +104,43 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     await lesson.checks('background-how-container-runtimes-handle-networking/cfg1');
     await lesson.runs('exercise-4/s3/b1/L1', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.newContainerId]] });
     await lab.through(1);
-    const bundle = await makeBundle(plan.newBundleDir);
-    await bundle.patch(withTerminal(false), withArgs(...IDLE_ARGS));
-    const { pid, result, log } = await runc.runDetached(plan.newContainerId, bundle.dir);
-    check(lesson, pid !== undefined, { expected: 'the container starts detached', seen: `${result.stderr}${log}` });
-    const container = await nsInode(target, `/proc/${pid}/ns/net`);
-    const host = await nsInode(target, '/proc/self/ns/net');
-    const labNs = await nsInode(target, plan.netnsPath);
-    check(lesson, container !== host && container !== labNs, {
-      expected: `a netns of its own: inode differs from the host's (${host}) and ${plan.netns}'s (${labNs})`,
-      seen: `container netns inode ${container}`,
-    });
+    const cx = { lesson, target, runc, plan };
+    const c = await startIdle(cx, plan.newContainerId, await makeBundle(plan.newBundleDir));
+    check(lesson, c.others.has(plan.netnsPath), { expected: `${plan.netnsPath} exists to compare with`, seen: 'missing', commonError: fixes.missingNetns(plan) });
+    checkNewNetns(cx, c);
   });
 
-  test("as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr", async ({ target, plan, runc, config, lesson }) => {
+  test("as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr", async ({ target, plan, runc, config, runtimeProfile, lesson }) => {
     await lesson.step('Steps 1–3, as written');
     const dir = plan.newBundleDir;
     const argsFilter = `.process.args = ${JSON.stringify(EXERCISE_4_ARGS)}`;
     await lesson.runs('exercise-4/s1/b1/L2', { adjustment: 'cwd', as: [['env', '-C', dir]] });
     await lesson.runs('exercise-4/s1/b1/L4', { adjustment: 'brace-expansion', as: [inDir(dir, rootfsDirsArgv())] });
     await lesson.runs('exercise-4/s2/b1/L1', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
-    await lesson.runs('exercise-4/s3/b1/L1', { adjustment: 'unattended-bundle', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] });
     await lesson.checks('exercise-4/s3/observes/1');
     await target.must(['mkdir', '-p', dir]);
-    await target.must(inDir(dir, [runc.binary, 'spec']));
+    await specWritten(target, runc.binary, `${dir}/config.json`, await target.exec(inDir(dir, [runc.binary, 'spec'])));
     await target.must(inDir(dir, rootfsDirsArgv()));
     await target.must(inDir(dir, ['cp', '/bin/busybox', 'rootfs/bin/']));
     const edited = await target.must(inDir(dir, ['jq', argsFilter, 'config.json']));
     await target.writeFile(`${dir}/config.json.tmp`, edited.stdout);
     await target.must(inDir(dir, ['mv', 'config.json.tmp', 'config.json']));
-    // Unattended: applet links (sh, ip), no TTY, a cgroup of its own.
-    await target.must(['chroot', `${dir}/rootfs`, '/bin/busybox', '--install', '-s', '/bin']);
-    await new Bundle(target, runc, dir).patch(withTerminal(false), withCgroupsPath(harnessCgroupPath(config.runId)));
+    // Unattended: what this runtime needs (applet links, no TTY), and a cgroup of its own.
+    const bundle = new Bundle(target, runc, dir);
+    await meetNeeds(bundle, runtimeProfile, lesson);
+    await bundle.patch(withCgroupsPath(harnessCgroupPath(config.runId)));
+    await lesson.runs('exercise-4/s3/b1/L1', { adjustment: bundle.needs.length > 0 ? 'unattended-bundle' : 'cwd', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] });
     const r = await target.exec(inDir(dir, [runc.binary, 'run', plan.newContainerId]), { timeoutMs: RUN_TIMEOUT_MS });
-    const listed = parseIpAddrText(r.stdout).map((i) => i.ifname);
-    check(lesson, r.exitCode === 0 && JSON.stringify(listed) === JSON.stringify(['lo', 'lo']), {
+    const printed = parseIpAddrText(r.stdout);
+    check(lesson, r.exitCode === 0 && JSON.stringify(printed.map((i) => i.ifname)) === JSON.stringify(['lo', 'lo']), {
       expected: 'exit 0, and "1: lo: …" twice (ip link, then ip addr) with no other interface',
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
     });
+    // The namespace such a bundle gets: a container of it kept running, asked of the kernel.
+    const cx = { lesson, target, runc, plan };
+    const c = await startIdle(cx, plan.newContainerId, bundle);
+    checkNewNetns(cx, c);
+    checkPrintedView(cx, printed.slice(1), c.view ?? [], 'the new namespace of a container made from the same bundle');
   });
 });

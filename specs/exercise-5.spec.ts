@@ -1,11 +1,16 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
+import { checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, parseIpAddrText, parsePingSummary } from '../helpers/net/ip.js';
-import { exercise2Args, IDLE_ARGS, NET_RAW } from '../helpers/lesson/claims.js';
+import { findIface, parsePingSummary } from '../helpers/net/ip.js';
+import { CLAIMED_PING_COUNT, exercise2Args, IDLE_ARGS } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { linkExists } from '../helpers/net/ops.js';
-import { withArgs, withCapability, withHook, withNetnsPath, withoutNetnsPath, withTerminal } from '../helpers/oci/config.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { withArgs, withHook, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
+import type { Target } from '../helpers/targets/types.js';
+import type { Bundle } from '../helpers/oci/bundle.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface HookState {
   ociVersion?: string;
@@ -15,25 +20,74 @@ interface HookState {
   bundle?: string;
 }
 
+/** What a state-recording hook wrote, or undefined when the hook never ran. */
+async function recordedState(t: Target, file: string): Promise<HookState | undefined> {
+  const r = await t.exec(['cat', file]);
+  if (r.exitCode !== 0) return undefined;
+  try {
+    return JSON.parse(r.stdout) as HookState;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Exercise 5's pattern: a hook wires a veth pair into the new namespace the runtime created. The
+ * container must see veth-container (and not veth-host), ping the host, and when it exits the
+ * kernel must destroy its namespace and with it the pair: proof the interface lived there.
+ */
+async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestart' | 'createRuntime'): Promise<void> {
+  const { lesson, target, runc, plan } = cx;
+  const hook = await installHook(target, 'wire-network.sh', [plan.hostVeth, plan.nsVeth, formatCidr(plan.hostCidr), formatCidr(plan.nsCidr)]);
+  await bundle.patch(withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook(stage, hook));
+  const r = await runc.run(plan.newContainerId, bundle.dir);
+  const seen = ipOutputOf(r.stdout);
+  if (seen.length === 0) await checkRunOutcome(cx, bundle, r, { symptoms: [], expected: 'the container runs and prints its interfaces', whenOk: { next: 'the run printed no interface: the runtime did not run the process' } });
+  const veth = findIface(seen, plan.nsVeth);
+  check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && findIface(seen, plan.hostVeth) === undefined, {
+    expected: `the ${stage} hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and ${plan.hostVeth} is not there`,
+    seen: `${seen.map((i) => `${i.ifname} ${i.inet.join(',')}`).join('; ')}; ${outcomeText(r)}`,
+    commonError: fixes.wrongInterfaces(plan),
+  });
+  check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === CLAIMED_PING_COUNT, {
+    expected: `the container pings ${plan.hostCidr.address}: ${CLAIMED_PING_COUNT} received`,
+    seen: outcomeText(r),
+    commonError: fixes.noConnectivity(plan),
+  });
+  // veth-container lived in the container's own namespace: when the container exited, the kernel
+  // destroyed that namespace, the interface, and with it its peer on this side.
+  let gone = false;
+  await waitFor(async () => (gone = !(await linkExists(target, plan.hostVeth))), { timeoutMs: 5_000, intervalMs: 100, what: `${plan.hostVeth} to go` }).catch(() => undefined);
+  check(lesson, gone, {
+    expected: `${plan.hostVeth} disappears once the container exits (its peer lived in the container's namespace, which the kernel destroyed)`,
+    seen: `${plan.hostVeth} still exists 5 s after the run: its peer was not in a namespace of the container's own`,
+    commonError: fixes.wrongInterfaces(plan),
+  });
+}
+
 for (const stage of ['prestart', 'createRuntime'] as const) {
   describe('exercise-5', { tags: ['exercise-5'] }, () => {
     test(`a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`, async ({ target, plan, makeBundle, runc, lesson }) => {
       await lesson.step(`config.json with hooks (${stage})`);
       await lesson.checks('exercise-5/cfg1');
+      const cx = { lesson, target, runc, plan };
       const bundle = await makeBundle(plan.newBundleDir);
       const file = `/tmp/${stage}-state.json`;
-      await bundle.patch(withTerminal(false), withArgs(...IDLE_ARGS), withHook(stage, await stateRecorder(target, file)));
-      const { pid, result, log } = await runc.runDetached(plan.newContainerId, bundle.dir);
-      check(lesson, pid !== undefined, { expected: 'the container starts', seen: `${result.stderr}${log}` });
-      const state = JSON.parse(await target.readFile(file)) as HookState;
+      await bundle.patch(withArgs(...IDLE_ARGS), withHook(stage, await stateRecorder(target, file)));
+      await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hook received can be compared with the running container's`);
+      const c = await startContainer(cx, plan.newContainerId, bundle);
+      const state = await recordedState(target, file);
+      check(lesson, state !== undefined, { expected: `the ${stage} hook ran and wrote the state it received to ${file}`, seen: 'no file: the hook never ran', next: `check config.json's hooks.${stage} entry (Exercise 5)` });
       const live = await runc.state(plan.newContainerId);
-      check(lesson, state.id === plan.newContainerId && state.pid === live?.pid && state.pid === pid && state.bundle === bundle.dir, {
-        expected: `id "${plan.newContainerId}", pid ${pid} (as runc state says), bundle "${bundle.dir}"`,
-        seen: JSON.stringify(state),
+      check(lesson, state.id === plan.newContainerId && state.pid === c.pid && live?.pid === c.pid && state.bundle === bundle.dir, {
+        expected: `id "${plan.newContainerId}", pid ${c.pid} (the container's process, as runc state says), bundle "${bundle.dir}"`,
+        seen: `hook: ${JSON.stringify(state)}; runc state pid ${live?.pid ?? '?'}`,
+        next: 'the runtime passed hooks a state that does not describe the container',
       });
       check(lesson, typeof state.ociVersion === 'string' && state.ociVersion !== '' && ['creating', 'created'].includes(state.status ?? ''), {
         expected: 'a non-empty ociVersion and a status before "running" ("creating" or "created": the user process has not started)',
         seen: JSON.stringify(state),
+        next: 'the runtime ran the hook at the wrong point of the lifecycle',
       });
     });
   });
@@ -43,20 +97,7 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
   test('a prestart hook wires the network: the container in a new netns gets veth-container and pings the host', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('hook sets up networking');
     await lesson.checks('exercise-5/cfg1');
-    const bundle = await makeBundle(plan.newBundleDir);
-    const hook = await installHook(target, 'wire-network.sh', [plan.hostVeth, plan.nsVeth, formatCidr(plan.hostCidr), formatCidr(plan.nsCidr)]);
-    await bundle.patch(withTerminal(false), withCapability(NET_RAW), withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook('prestart', hook));
-    const r = await runc.run(plan.newContainerId, bundle.dir);
-    const veth = findIface(parseIpAddrText(r.stdout.split(/^PING /m)[0] ?? ''), plan.nsVeth);
-    check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
-      expected: `the hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns`,
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
-    });
-    check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 3, {
-      expected: `the container pings ${plan.hostCidr.address}: 3 received`,
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
-      commonError: fixes.noConnectivity(plan),
-    });
+    await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'prestart');
   });
 
   test('a poststop hook receives the state (no pid) and removes the host end', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
@@ -64,85 +105,77 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     await lesson.checks('exercise-5/cfg1');
     // A pre-made netns outlives the container, so only the hook can make veth-host disappear.
     await lab.through(5);
+    const cx = { lesson, target, runc, plan };
     const file = '/tmp/poststop-state.json';
     const cleanup = await installHook(target, 'cleanup-network.sh', [plan.hostVeth]);
     await lessonBundle.patch(withNetnsPath(plan.netnsPath), withArgs('true'), withHook('poststop', await stateRecorder(target, file)), withHook('poststop', cleanup));
     const before = await linkExists(target, plan.hostVeth);
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    const state = JSON.parse(await target.readFile(file)) as HookState;
-    check(lesson, r.exitCode === 0 && state.id === plan.containerId && state.status === 'stopped' && !state.pid, {
+    await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "true" and exits 0' });
+    const state = await recordedState(target, file);
+    check(lesson, state !== undefined, { expected: `the poststop hook ran and wrote the state to ${file}`, seen: 'no file: the hook never ran', next: "check config.json's hooks.poststop entry (Exercise 5)" });
+    check(lesson, state.id === plan.containerId && state.status === 'stopped' && !state.pid, {
       expected: `state with id "${plan.containerId}", status "stopped" and no pid`,
-      seen: `runc exit ${r.exitCode}; state ${JSON.stringify(state)}; ${r.stderr}`,
+      seen: JSON.stringify(state),
+      next: 'the runtime ran the poststop hook with a state that does not describe a stopped container',
     });
     const after = await linkExists(target, plan.hostVeth);
     check(lesson, before && !after, {
       expected: `${plan.hostVeth} exists before the run and is gone after the poststop hook`,
       seen: `before: ${before ? 'present' : 'absent'}, after: ${after ? 'present' : 'absent'}`,
+      next: 'the cleanup hook did not run or failed: read its output in the transcript',
     });
   });
 
   test('a failing prestart hook stops the container from starting and leaves nothing behind', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('config.json with hooks (prestart fails)');
+    const cx = { lesson, target, runc, plan };
     const bundle = await makeBundle(plan.newBundleDir);
     const falseBin = (await target.must(['which', 'false'])).stdout.trim();
-    const config = await bundle.patch(withTerminal(false), withArgs(...IDLE_ARGS), withHook('prestart', { path: falseBin, args: ['false'] }));
+    const config = await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', { path: falseBin, args: ['false'] }));
     const r = await runc.run(plan.newContainerId, bundle.dir);
-    check(lesson, r.exitCode !== 0 && /hook/i.test(r.stderr), {
-      expected: 'runc run fails and names the hook',
-      seen: `exit ${r.exitCode}; ${r.stderr}`,
+    await checkRunOutcome(cx, bundle, r, {
+      symptoms: ['hook-failed'],
+      expected: 'runc run fails and names the failing hook',
+      whenRan: { next: 'the runtime started the container although its prestart hook failed' },
     });
     const containers = await runc.list();
     const cgroups = await target.exec(['find', '/sys/fs/cgroup', '-maxdepth', '3', '-path', `*${config.linux.cgroupsPath ?? '/none'}`]);
     check(lesson, containers.length === 0 && cgroups.stdout.trim() === '', {
       expected: 'no container in runc list and no cgroup left for it',
       seen: `containers [${containers.join(', ')}]; cgroups ${cgroups.stdout.trim() || 'none'}`,
+      next: 'the runtime left a half-created container behind: delete it with "runc delete -f"',
     });
   });
 
   test('prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('config.json with hooks (prestart and createRuntime)');
     await lesson.checks('exercise-5/cfg1');
+    const cx = { lesson, target, runc, plan };
     const bundle = await makeBundle(plan.newBundleDir);
     const files = { prestart: '/tmp/both-prestart.json', createRuntime: '/tmp/both-createRuntime.json' };
-    await bundle.patch(
-      withTerminal(false),
-      withArgs(...IDLE_ARGS),
-      withHook('prestart', await stateRecorder(target, files.prestart)),
-      withHook('createRuntime', await stateRecorder(target, files.createRuntime)),
-    );
-    const { pid, result, log } = await runc.runDetached(plan.newContainerId, bundle.dir);
-    check(lesson, pid !== undefined, { expected: 'the container starts', seen: `${result.stderr}${log}` });
-    const got = {
-      prestart: await target.exec(['cat', files.prestart]),
-      createRuntime: await target.exec(['cat', files.createRuntime]),
-    };
-    const states = Object.fromEntries(Object.entries(got).map(([k, r]) => [k, r.exitCode === 0 ? (JSON.parse(r.stdout) as HookState) : undefined])) as Record<keyof typeof files, HookState | undefined>;
-    const same = (s: HookState | undefined): boolean => s?.id === plan.newContainerId && s.pid === pid && ['creating', 'created'].includes(s.status ?? '');
+    await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', await stateRecorder(target, files.prestart)), withHook('createRuntime', await stateRecorder(target, files.createRuntime)));
+    await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hooks received can be compared with the running container's`);
+    const c = await startContainer(cx, plan.newContainerId, bundle);
+    const states = { prestart: await recordedState(target, files.prestart), createRuntime: await recordedState(target, files.createRuntime) };
+    const same = (s: HookState | undefined): boolean => s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
     check(lesson, same(states.prestart) && same(states.createRuntime), {
-      expected: `both hooks received the state of "${plan.newContainerId}" with pid ${pid ?? '?'} before the process started`,
-      seen: `prestart: ${got.prestart.stdout || got.prestart.stderr}\ncreateRuntime: ${got.createRuntime.stdout || got.createRuntime.stderr}`,
+      expected: `both hooks received the state of "${plan.newContainerId}" with pid ${c.pid} (the container's process) before the process started`,
+      seen: `prestart: ${JSON.stringify(states.prestart) ?? 'never ran'}\ncreateRuntime: ${JSON.stringify(states.createRuntime) ?? 'never ran'}`,
+      next: "check config.json's hooks entries (Exercise 5); a hook that never ran wrote no file",
     });
     await lesson.erratum({
       id: 'E-prestart-deprecated',
       where: 'Exercise 5 (config.json with hooks)',
       claim: 'pre-start hooks ("prestart") are where a runtime hook sets up networking',
       observed: 'runc still runs prestart, but the OCI runtime spec marks it DEPRECATED (config.md, POSIX-platform Hooks: createRuntime, createContainer and startContainer replace it); a createRuntime hook ran at the same point with the same state',
-      evidence: `ociVersion ${states.prestart?.ociVersion ?? '?'}\nprestart hook stdin:      ${got.prestart.stdout.trim()}\ncreateRuntime hook stdin: ${got.createRuntime.stdout.trim()}`,
+      evidence: `ociVersion ${states.prestart?.ociVersion ?? '?'}\nprestart hook stdin:      ${JSON.stringify(states.prestart)}\ncreateRuntime hook stdin: ${JSON.stringify(states.createRuntime)}`,
     });
   });
 
   test('a createRuntime hook, the replacement for prestart, wires the network the same way', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('hook sets up networking (createRuntime)');
     await lesson.checks('exercise-5/cfg1');
-    const bundle = await makeBundle(plan.newBundleDir);
-    const hook = await installHook(target, 'wire-network.sh', [plan.hostVeth, plan.nsVeth, formatCidr(plan.hostCidr), formatCidr(plan.nsCidr)]);
-    await bundle.patch(withTerminal(false), withCapability(NET_RAW), withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook('createRuntime', hook));
-    const r = await runc.run(plan.newContainerId, bundle.dir);
-    const veth = findIface(parseIpAddrText(r.stdout.split(/^PING /m)[0] ?? ''), plan.nsVeth);
-    check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 3, {
-      expected: `the createRuntime hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and the container pings ${plan.hostCidr.address}: 3 received`,
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
-      commonError: fixes.noConnectivity(plan),
-    });
+    await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'createRuntime');
   });
 });

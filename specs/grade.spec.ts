@@ -128,7 +128,7 @@ describe('verify', () => {
     check(lesson, r.ok, {
       expected: `${path}: a regular file (not a link), at most 1 MiB, that parses as an OCI runtime config`,
       seen: r.ok ? '' : r.problem,
-      next: r.ok ? undefined : r.next,
+      next: r.ok ? '' : r.next,
     });
   });
 
@@ -172,7 +172,7 @@ describe('verify', () => {
     check(lesson, a.ok, {
       expected: `process.args[0] "${clip(p.args[0] ?? '')}" is ${(p.args[0] ?? '').includes('/') ? 'in the rootfs' : 'found in the rootfs through the PATH in config.json\'s "env"'}, is executable, and what it needs to start is in the rootfs`,
       seen: a.ok ? '' : [a.fault.cause, ...a.chain.map((c) => `  ${c}`)].join('\n'),
-      next: a.ok ? undefined : a.fault.fix,
+      next: a.ok ? '' : a.fault.fix,
     });
   });
 

@@ -1,41 +1,46 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { checkJoined, checkPrintedView, checkRanAndPrinted, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, startContainer, startIdle } from '../fixtures/proofs.js';
 import { bridgeConf, invokeCni, type CniResult } from '../helpers/net/cni.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
-import { addressView, findIface, parseIpAddrText } from '../helpers/net/ip.js';
-import { IDLE_ARGS, NET_RAW } from '../helpers/lesson/claims.js';
-import { inNetns, interfaces, linkExists, nsInode, pathExists, ping } from '../helpers/net/ops.js';
-import { withArgs, withCapability, withNetnsPath, withTerminal } from '../helpers/oci/config.js';
+import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
+import { fixes } from '../helpers/lesson/fixes.js';
+import { inNetns, interfaces, linkExists, pathExists, ping } from '../helpers/net/ops.js';
+import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 import type { Target } from '../helpers/targets/types.js';
 import { waitFor } from '../helpers/wait.js';
 
 const out = (r: ExecResult): string => `exit ${r.exitCode}; ${r.stdout}${r.stderr}`;
 const POD_NET = '/var/run/netns/shared-pod-net';
+const C1_TO_C2 = { from: '/var/run/netns/c1', via: 'eth0', to: '/var/run/netns/c2' };
 
 describe('notes', { tags: ['notes'] }, () => {
-  test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, makeBundle, runc, lesson }) => {
+  test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('Sharing Network Namespaces');
     await lesson.checks('notes/cfg3');
+    const cx = { lesson, target, runc, plan };
     await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
     await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
     const a = await makeBundle(`${target.home}/pod-a`);
     const b = await makeBundle(`${target.home}/pod-b`);
-    await a.patch(withTerminal(false), withNetnsPath(POD_NET), withArgs('nc', '-l', '-p', '8080', '-e', 'echo', 'hello-from-pod-a'));
-    await b.patch(withTerminal(false), withNetnsPath(POD_NET), withArgs(...IDLE_ARGS));
-    const ca = await runc.runDetached('pod-a', a.dir);
-    const cb = await runc.runDetached('pod-b', b.dir);
-    check(lesson, ca.pid !== undefined && cb.pid !== undefined, { expected: 'both containers start', seen: `${ca.log}${cb.log}` });
-    const inodes = await Promise.all([`/proc/${ca.pid}/ns/net`, `/proc/${cb.pid}/ns/net`, POD_NET].map((p) => nsInode(target, p)));
-    check(lesson, new Set(inodes).size === 1, { expected: 'one netns inode for pod-a, pod-b and the path', seen: inodes.join(', ') });
-    const viewA = addressView(await interfaces(target, 'shared-pod-net'));
-    const viewB = addressView(parseIpAddrText((await runc.exec('pod-b', ['ip', 'addr'])).stdout));
-    check(lesson, JSON.stringify(viewA) === JSON.stringify(viewB), { expected: `pod-b sees ${viewA.join(' | ')}`, seen: viewB.join(' | ') });
+    await a.patch(withNetnsPath(POD_NET), withArgs('nc', '-l', '-p', '8080', '-e', 'echo', 'hello-from-pod-a'));
+    await b.patch(withNetnsPath(POD_NET));
+    const ca = await startContainer(cx, 'pod-a', a, [POD_NET]);
+    const cb = await startIdle(cx, 'pod-b', b, [POD_NET]);
+    checkJoined(cx, ca, POD_NET);
+    checkJoined(cx, cb, POD_NET);
+    const viewA = await interfaces(target, 'shared-pod-net');
+    const inB = await runc.exec('pod-b', ['ip', 'addr']);
+    checkPrintedView(cx, parseIpAddrText(inB.stdout), viewA, 'shared-pod-net (as pod-b sees it through runc exec)');
     const listening = async (): Promise<boolean> =>
       (await target.exec(inNetns('shared-pod-net', ['ss', '-Hltn', 'sport = :8080']))).stdout.includes('8080');
-    await waitFor(listening, { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' });
+    let up = false;
+    await waitFor(async () => (up = await listening()), { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' }).catch(() => undefined);
+    check(lesson, up, { expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s", seen: 'no listener', next: "read pod-a's process in the transcript" });
     const reply = await runc.exec('pod-b', ['nc', '-w', '2', '127.0.0.1', '8080']);
     check(lesson, reply.stdout.includes('hello-from-pod-a'), {
       expected: "pod-b reads pod-a's listener on 127.0.0.1:8080",
       seen: out(reply),
+      commonError: fixes.wrongInterfaces(plan),
     });
   });
 });
@@ -66,36 +71,45 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, peer.ok && gateway.ok, {
       expected: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
       seen: `peer: ${out(peer.result)}\nbridge: ${out(gateway.result)}`,
+      next: 'check the bridge: "ip link show master docker0" should list veth-c1 and veth-c2, both UP',
     });
   });
 
-  test('Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge', async ({ target, makeBundle, runc, lesson }) => {
+  test('Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('How This Relates to Docker');
     await dockerStyleBridge(target);
+    const cx = { lesson, target, runc, plan };
     const b = await makeBundle(`${target.home}/bridge-test`);
-    await b.patch(withTerminal(false), withCapability(NET_RAW), withNetnsPath('/var/run/netns/c1'), withArgs('ping', '-c', '1', '-W', '1', '172.17.0.3'));
+    await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('sh', '-c', 'ip addr && ping -c 1 -W 1 172.17.0.3'));
+    const before = await countersOf(cx, C1_TO_C2);
     const r = await runc.run('bridge-test', b.dir);
-    check(lesson, r.exitCode === 0 && /1 packets received/.test(r.stdout), { expected: 'the container pings c2', seen: out(r) });
+    checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, 'c1'), 'c1');
+    await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: 'the container pings c2 (172.17.0.3): 1 reply' });
+    await checkRepliesCrossed(cx, before, r, C1_TO_C2);
   });
 
-  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({ target, makeBundle, runc, lesson }) => {
+  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('How This Relates to Docker (docker run, by hand)');
     await lesson.runs('notes/b1/L2', { adjustment: 'docker-by-hand', as: [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run', 'docker-run-test']] });
     await dockerStyleBridge(target);
+    const cx = { lesson, target, runc, plan };
     const b = await makeBundle(`${target.home}/docker-run-test`);
-    await b.patch(withTerminal(false), withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
+    await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
     const r = await runc.run('docker-run-test', b.dir);
-    const seen = parseIpAddrText(r.stdout);
+    const seen = await checkRanAndPrinted(cx, b, r, await interfaces(target, 'c1'), 'c1');
     const eth0 = findIface(seen, 'eth0');
-    check(lesson, r.exitCode === 0 && eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
+    check(lesson, eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
       expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
       seen: out(r),
+      commonError: fixes.wrongInterfaces(plan),
     });
   });
 });
 
 const CNI_NETNS = 'cni-test';
 const CNI_NETNS_PATH = `/var/run/netns/${CNI_NETNS}`;
+/** The CNI gateway is the bridge's address, in the lab host's own namespace. */
+const CNI_TO_GATEWAY = { from: CNI_NETNS_PATH, via: 'eth0', to: undefined };
 
 async function cniAdd(t: Target): Promise<{ r: ExecResult; result: CniResult }> {
   await t.must(['ip', 'netns', 'add', CNI_NETNS]);
@@ -119,22 +133,30 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, r.exitCode === 0 && ip.startsWith('10.22.') && eth0?.inet.includes(ip) === true, {
       expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
       seen: `${out(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
+      next: 'read the plugin\'s error above; the plugins live in /usr/lib/cni (containernetworking-plugins)',
     });
   });
 
-  test('CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway', async ({ target, makeBundle, runc, lesson }) => {
+  test('CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('The CNI Standard (runtime starts with the CNI netns path)');
-    const { result } = await cniAdd(target);
-    const ip = result.ips?.[0]?.address ?? '(no address)';
-    const gw = result.ips?.[0]?.gateway ?? '(no gateway)';
-    const b = await makeBundle(`${target.home}/cni-test`);
-    await b.patch(withTerminal(false), withCapability(NET_RAW), withNetnsPath(CNI_NETNS_PATH), withArgs('sh', '-c', `ip addr && ping -c 1 -W 1 ${gw}`));
-    const r = await runc.run('cni-ctr', b.dir);
-    const eth0 = findIface(parseIpAddrText(r.stdout.split(/^PING /m)[0] ?? ''), 'eth0');
-    check(lesson, r.exitCode === 0 && eth0?.inet.includes(ip) === true && /1 packets received/.test(r.stdout), {
-      expected: `the container sees eth0 with ${ip} and pings the gateway ${gw}`,
-      seen: out(r),
+    const cx = { lesson, target, runc, plan };
+    const { r: add, result } = await cniAdd(target);
+    const ip = result.ips?.[0]?.address;
+    const gw = result.ips?.[0]?.gateway;
+    check(lesson, add.exitCode === 0 && ip !== undefined && gw !== undefined, {
+      expected: 'CNI ADD gives an address and a gateway',
+      seen: out(add),
+      next: "read the plugin's error above",
     });
+    const b = await makeBundle(`${target.home}/cni-test`);
+    await b.patch(withNetnsPath(CNI_NETNS_PATH), withArgs('sh', '-c', `ip addr && ping -c 1 -W 1 ${gw}`));
+    const before = await countersOf(cx, CNI_TO_GATEWAY);
+    const r = await runc.run('cni-ctr', b.dir);
+    const printed = ipOutputOf(r.stdout);
+    checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
+    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { expected: `the container sees eth0 with ${ip}`, seen: out(r), commonError: fixes.wrongInterfaces(plan) });
+    await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
+    await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
   });
 
   test('CNI CHECK with the previous result succeeds', async ({ target, lesson }) => {
@@ -147,7 +169,7 @@ describe('notes', { tags: ['notes'] }, () => {
       ifname: 'eth0',
       conf: { ...bridgeConf(), prevResult: result },
     });
-    check(lesson, r.exitCode === 0, { expected: 'CHECK exits 0', seen: out(r) });
+    check(lesson, r.exitCode === 0, { expected: 'CHECK exits 0', seen: out(r), next: "read the plugin's error above" });
   });
 
   test('CNI DEL removes the veth and releases the address; a second DEL succeeds', async ({ target, lesson }) => {
@@ -164,6 +186,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, before && first.exitCode === 0 && gone && second.exitCode === 0, {
       expected: `${hostVeth} and the lease ${lease} exist after ADD, are gone after DEL, and a second DEL exits 0`,
       seen: `before ${before}; first DEL ${out(first)}; gone ${gone}; second DEL ${out(second)}`,
+      next: "read the plugin's error above",
     });
   });
 });

@@ -1,10 +1,14 @@
 import { check, describe, test } from '../fixtures/index.js';
+import { checkPrintedView, checkRunOutcome, ipOutputOf } from '../fixtures/proofs.js';
+import { CommandError } from '../helpers/targets/base.js';
+import type { Remedy } from '../helpers/lesson/diagnosis.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
+import { findIface, isUp } from '../helpers/net/ip.js';
 import { VERIFY_PATH_QUERY } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { interfaces, interfacesAsTheLessonAsks, listNetns, ping } from '../helpers/net/ops.js';
-import { networkNamespace, withArgs, withNetnsPath } from '../helpers/oci/config.js';
+import { interfaces, interfacesIfAny, listNetns, pathExists, ping } from '../helpers/net/ops.js';
+import { outcomeText } from '../helpers/net/views.js';
+import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 describe('verify', { tags: ['verify'] }, () => {
   test('script check 1: container-net is in ip netns list', async ({ target, plan, lab, lesson }) => {
@@ -29,7 +33,7 @@ describe('verify', { tags: ['verify'] }, () => {
     check(lesson, r.exitCode === 0, {
       expected: `exit 0 (PASS: ${plan.hostVeth} interface exists)`,
       seen: `exit ${r.exitCode}; ${r.stderr}`,
-      commonError: fixes.noConnectivity(plan),
+      next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
     });
   });
 
@@ -39,7 +43,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.runs('verify/b1/L27', { adjustment: 'verdict-by-test' });
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 1, waitSeconds: 1 });
-    check(lesson, r.result.exitCode === 0, {
+    check(lesson, r.ok, {
       expected: 'exit 0 (PASS: Host can reach namespace)',
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -52,53 +56,65 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.runs('verify/b1/L34', { adjustment: 'verdict-by-test' });
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: plan.netns });
-    check(lesson, r.result.exitCode === 0, {
+    check(lesson, r.ok, {
       expected: 'exit 0 (PASS: Namespace can reach host)',
       seen: r.result.stdout + r.result.stderr,
-      commonError: fixes.noConnectivity(plan),
+      commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
     });
   });
 
-  test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lessonBundle, lesson }) => {
+  test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
-    await lesson.runs('verify/b1/L37', { adjustment: 'condition-by-harness', as: [['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]] });
+    await lesson.runs('verify/b1/L37', { adjustment: 'condition-by-harness', as: [['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]] });
     await lesson.runs('verify/b1/L41', { adjustment: 'verdict-by-test' });
-    const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]);
-    check(lesson, r.exitCode === 0 && JSON.parse(r.stdout) === plan.netnsPath, {
-      expected: `exit 0 printing "${plan.netnsPath}"`,
+    const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]);
+    check(lesson, r.exitCode === 0, {
+      expected: 'exit 0 (PASS: config.json configured correctly)',
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
     });
+    const printed = JSON.parse(r.stdout) as unknown;
+    const namesANamespace = typeof printed === 'string' && (await pathExists(target, printed));
+    check(lesson, printed === plan.netnsPath, {
+      expected: `the path it finds is "${plan.netnsPath}" (the script accepts any path; the harness does not)`,
+      seen: r.stdout,
+      commonError: namesANamespace ? fixes.wrongInterfaces(plan) : fixes.missingNetns(plan),
+    });
   });
 
-  test('script check 5 passes for any path, even one naming no namespace', async ({ target, plan, lessonBundle, runc, lesson }) => {
+  test('script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it', async ({ target, plan, lessonBundle, runc, lesson }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
     const typo = `${plan.netnsPath}-typo`;
-    await lessonBundle.patch(withNetnsPath(typo));
+    await lessonBundle.patch(withNetnsPath(typo), withArgs('ip', 'addr'));
     const script = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath]);
-    const config = await lessonBundle.config();
+    // jq -e exits 0 or 1 for a query it could run; anything else is jq itself failing, not the lesson.
+    if (script.exitCode !== 0 && script.exitCode !== 1) throw new CommandError(script);
     const run = await runc.run(plan.containerId, lessonBundle.dir);
-    check(lesson, script.exitCode === 0 && networkNamespace(config)?.path === typo && run.exitCode !== 0, {
-      expected: 'the jq check exits 0 for a wrong path, and runc then refuses to start',
-      seen: `jq exit ${script.exitCode}; runc exit ${run.exitCode}; ${run.stderr}`,
+    await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, run, {
+      symptoms: ['netns-missing'],
+      expected: `runc refuses to start: the namespace path ${typo} does not exist`,
+      whenRan: { commonError: fixes.wrongInterfaces(plan), next: `the runtime started a container although ${typo} names no namespace: it did not use the path` },
     });
-    await lesson.erratum({
-      id: 'E-verify-accepts-any-path',
-      where: 'Verify, automated script check 5',
-      claim: 'PASS means config.json is configured correctly',
-      observed: 'the jq query passes for any path; the harness also checks that the path names the namespace and that runc can join it',
-      evidence: `jq -e printed ${script.stdout.trim()} and exited ${script.exitCode}; runc run then failed: ${run.stderr.trim()}`,
-    });
+    if (script.exitCode === 0) {
+      await lesson.erratum({
+        id: 'E-verify-accepts-any-path',
+        where: 'Verify, automated script check 5',
+        claim: 'PASS means config.json is configured correctly',
+        observed: 'the jq query passes for any path; the harness also checks that the path names the namespace and that runc can join it',
+        evidence: `jq -e printed ${script.stdout.trim()} and exited 0; runc run then failed: ${run.stderr.trim()}`,
+      });
+    }
   });
 
   test('manual 1–2: the namespace exists and veth-host is configured (UP, 10.0.0.1/24)', async ({ target, plan, lab, lesson }) => {
     await lesson.step('manual checklist, items 1–2');
     await lab.through(5);
     const names = await listNetns(target);
+    check(lesson, names.includes(plan.netns), { expected: `"ip netns list" shows ${plan.netns}`, seen: names.join(', ') || '(none)', commonError: fixes.missingNetns(plan) });
     const host = findIface(await interfaces(target), plan.hostVeth);
-    check(lesson, names.includes(plan.netns) && host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
-      expected: `${plan.netns} listed; ${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
-      seen: `netns [${names.join(', ')}]; ${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',')}` : 'missing'}`,
+    check(lesson, host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
+      expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
+      seen: `${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',') || 'none'}` : 'missing'}`,
       commonError: fixes.noConnectivity(plan),
     });
   });
@@ -106,11 +122,18 @@ describe('verify', { tags: ['verify'] }, () => {
   test('manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24', async ({ target, plan, lab, lesson }) => {
     await lesson.step('manual checklist, item 3');
     await lab.through(5);
-    const inside = findIface(await interfacesAsTheLessonAsks(target, plan.netns), plan.nsVeth);
-    check(lesson, inside !== undefined && isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
+    const list = await interfacesIfAny(target, plan.netns, true);
+    check(lesson, list !== undefined, { expected: `"ip netns exec ${plan.netns} ip addr" runs`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
+    const inside = findIface(list, plan.nsVeth);
+    check(lesson, inside !== undefined, {
+      expected: `${plan.nsVeth} is listed inside ${plan.netns}`,
+      seen: list.map((i) => i.ifname).join(', '),
+      next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
+    });
+    check(lesson, isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
       expected: `${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)} inside ${plan.netns}`,
-      seen: inside ? `flags ${inside.flags.join(',')} inet ${inside.inet.join(',')}` : 'missing',
-      commonError: fixes.invisibleAfterMove(plan),
+      seen: `flags ${inside.flags.join(',')} inet ${inside.inet.join(',') || 'none'}`,
+      commonError: fixes.noConnectivity(plan),
     });
   });
 
@@ -126,28 +149,33 @@ describe('verify', { tags: ['verify'] }, () => {
     });
   });
 
-  test('manual 5: a container run with ip addr sees veth-container and its address', async ({ plan, lab, lessonBundle, runc, lesson }) => {
+  test('manual 5: a container run with ip addr sees veth-container and its address', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('manual checklist, item 5');
     await lab.through(5);
     await lessonBundle.patch(withArgs('ip', 'addr'));
+    const cx = { lesson, target, runc, plan };
     const r = await runc.run(plan.containerId, lessonBundle.dir);
-    const veth = findIface(parseIpAddrText(r.stdout), plan.nsVeth);
-    check(lesson, r.exitCode === 0 && veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+    await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr" and exits 0' });
+    const printed = ipOutputOf(r.stdout);
+    const veth = findIface(printed, plan.nsVeth);
+    check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       expected: `the container lists ${plan.nsVeth} with ${formatCidr(plan.nsCidr)}`,
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
+      seen: outcomeText(r),
       commonError: fixes.wrongInterfaces(plan),
     });
+    checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
   });
 
-  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundle, lesson }) => {
+  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundleAsWritten, lesson }) => {
     await lesson.step('automated script, whole');
     const exitsZero = (_: string, code: number | undefined): boolean => code === 0;
-    const checks = [
-      { line: 'verify/b1/L9', pass: 'verify/b1/L13', argv: ['ip', 'netns', 'list'], ok: (out: string, code: number | undefined) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists', fix: fixes.missingNetns(plan) },
-      { line: 'verify/b1/L16', pass: 'verify/b1/L20', argv: ['ip', 'link', 'show', plan.hostVeth], ok: exitsZero, says: `PASS: ${plan.hostVeth} interface exists`, fix: fixes.noConnectivity(plan) },
-      { line: 'verify/b1/L23', pass: 'verify/b1/L27', argv: ['ping', '-c', '1', '-W', '1', plan.nsCidr.address], ok: exitsZero, says: 'PASS: Host can reach namespace', fix: fixes.noConnectivity(plan) },
-      { line: 'verify/b1/L30', pass: 'verify/b1/L34', argv: ['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address], ok: exitsZero, says: 'PASS: Namespace can reach host', fix: fixes.noConnectivity(plan) },
-      { line: 'verify/b1/L37', pass: 'verify/b1/L41', argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundle.configPath], ok: exitsZero, says: 'PASS: config.json configured correctly', fix: fixes.wrongInterfaces(plan) },
+    const pair: Remedy = { next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)` };
+    const checks: Array<{ line: string; pass: string; argv: string[]; ok: (out: string, code: number | undefined) => boolean; says: string; remedy: Remedy }> = [
+      { line: 'verify/b1/L9', pass: 'verify/b1/L13', argv: ['ip', 'netns', 'list'], ok: (out, code) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists', remedy: { commonError: fixes.missingNetns(plan) } },
+      { line: 'verify/b1/L16', pass: 'verify/b1/L20', argv: ['ip', 'link', 'show', plan.hostVeth], ok: exitsZero, says: `PASS: ${plan.hostVeth} interface exists`, remedy: pair },
+      { line: 'verify/b1/L23', pass: 'verify/b1/L27', argv: ['ping', '-c', '1', '-W', '1', plan.nsCidr.address], ok: exitsZero, says: 'PASS: Host can reach namespace', remedy: { commonError: fixes.noConnectivity(plan) } },
+      { line: 'verify/b1/L30', pass: 'verify/b1/L34', argv: ['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address], ok: exitsZero, says: 'PASS: Namespace can reach host', remedy: { commonError: fixes.noConnectivity(plan) } },
+      { line: 'verify/b1/L37', pass: 'verify/b1/L41', argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath], ok: exitsZero, says: 'PASS: config.json configured correctly', remedy: { commonError: fixes.wrongInterfaces(plan) } },
     ];
     for (const c of checks) {
       await lesson.runs(c.line, { adjustment: 'condition-by-harness', as: [c.argv] });
@@ -172,7 +200,7 @@ describe('verify', { tags: ['verify'] }, () => {
     check(lesson, failed === undefined, {
       expected: 'five PASS lines, then "=== All verifications passed! ==="',
       seen: said.join('; '),
-      ...(failed ? { commonError: failed.fix } : {}),
+      ...(failed?.remedy ?? { next: 'nothing failed' }),
     });
   });
 });

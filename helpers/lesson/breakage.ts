@@ -1,16 +1,32 @@
-import type { LabBreakage } from './lab.js';
+import type { RuntimeNeed } from '../oci/runtime-needs.js';
+import type { OciConfig } from '../oci/config.js';
+import type { Target } from '../targets/types.js';
+import type { LabFault } from './lab.js';
+import type { LabPlan } from './plan.js';
 
 /**
- * Where selftest installs a deliberate breakage of the lab (its catalogue lives in
- * selftest/support/faults.ts, installed by selftest's setup file); a normal run never does.
+ * Where selftest installs a deliberate breakage (its catalogue lives in selftest/support/faults.ts,
+ * installed by selftest's setup file); a normal run never does. A breakage may break the lab
+ * (Exercise 1), the lesson's bundle (Exercise 2's edits and rootfs), or leave out an adjustment
+ * the harness makes when the runtime needs it.
  */
+export interface Breakage {
+  readonly name: string;
+  readonly lab?: LabFault;
+  /** Rewrites the lesson bundle's config.json after Exercise 2's edits. */
+  readonly config?: (c: OciConfig, plan: LabPlan) => OciConfig;
+  /** Changes the lesson bundle's directory (rootfs, files) once it is built. */
+  readonly bundle?: (t: Target, bundleDir: string) => Promise<void>;
+  /** Adjustments the harness "forgets" although the runtime needs them. */
+  readonly dropAdjustments?: readonly RuntimeNeed[];
+}
 
-let installed: LabBreakage | undefined;
+let installed: Breakage | undefined;
 
-export function installBreakage(b: LabBreakage | undefined): void {
+export function installBreakage(b: Breakage | undefined): void {
   installed = b;
 }
 
-export function installedBreakage(): LabBreakage | undefined {
+export function installedBreakage(): Breakage | undefined {
   return installed;
 }

@@ -40,15 +40,22 @@ export const IDLE_ARGS = ['sleep', '600'];
 /** The capability busybox ping needs for its raw ICMP socket. */
 export const NET_RAW = 'CAP_NET_RAW';
 
-/** Clean Up: each command's failure is ignored, as the lesson's `2>/dev/null || true` does. */
-export function cleanupCommands(p: LabPlan): string[][] {
-  return [
-    ['runc', 'delete', '-f', p.containerId],
-    ['runc', 'delete', '-f', p.newContainerId],
-    ['ip', 'link', 'del', p.hostVeth],
-    ['ip', 'netns', 'del', p.netns],
-    ['rm', '-rf', p.bundleDir, p.newBundleDir],
-  ];
+/**
+ * Clean Up, in the lesson's order: the containers (with the runtime under test, never another
+ * runc), the lab, the bundles. Each command's failure is ignored, as the lesson's `|| true` does.
+ */
+export function cleanupCommands(p: LabPlan, runtime: string): { containers: string[][]; lab: string[][]; bundles: string[][] } {
+  return {
+    containers: [
+      [runtime, 'delete', '-f', p.containerId],
+      [runtime, 'delete', '-f', p.newContainerId],
+    ],
+    lab: [
+      ['ip', 'link', 'del', p.hostVeth],
+      ['ip', 'netns', 'del', p.netns],
+    ],
+    bundles: [['rm', '-rf', p.bundleDir, p.newBundleDir]],
+  };
 }
 
 /** Verify, automated script check 5: the jq query that must exit 0. */

@@ -1,15 +1,24 @@
 import { commonErrorTitle, formatRef, type CommonErrorHint, type LessonRef } from './sections.js';
 
-export interface Diagnosis {
-  readonly ref: LessonRef;
+/**
+ * What a failing check tells the student: where the fault sits and what to do about it. A check
+ * always names a way out: the Common Error it is (with the lesson's fix), a next step, or both.
+ */
+export type Remedy =
+  | { readonly commonError: CommonErrorHint; readonly next?: string }
+  | { readonly commonError?: undefined; readonly next: string };
+
+interface Observation {
   /** What the lesson step should have produced. */
   readonly expected: string;
   /** What was seen, quoted verbatim where it is command output. */
   readonly seen: string;
-  readonly commonError?: CommonErrorHint;
-  /** Next step when no Common Error fits. */
-  readonly next?: string;
 }
+
+export type Diagnosis = Observation & { readonly ref: LessonRef } & Remedy;
+
+/** A check's diagnosis as a spec writes it: the lesson step defaults to the test's own. */
+export type CheckSpec = Observation & { readonly ref?: LessonRef } & Remedy;
 
 const quote = (s: string): string => {
   const t = s.trim();

@@ -12,6 +12,11 @@ export const fixes = {
     id: 2,
     fix: `bring both ends up ("ip link set ${p.hostVeth} up"; "ip netns exec ${p.netns} ip link set ${p.nsVeth} up") and give them addresses on one subnet (${formatCidr(p.hostCidr)} and ${formatCidr(p.nsCidr)})`,
   }),
+  /** Common Error 2's "bring up if DOWN", for the one interface that is down. */
+  bringUp: (p: LabPlan, name: string, inNamespace: boolean): CommonErrorHint => ({
+    id: 2,
+    fix: inNamespace ? `ip netns exec ${p.netns} ip link set ${name} up` : `ip link set ${name} up`,
+  }),
   permission: (): CommonErrorHint => ({ id: 3, fix: 'run ip netns and runc as root (sudo)' }),
   noExternal: (p: LabPlan): CommonErrorHint => ({
     id: 4,

@@ -8,12 +8,18 @@ export interface Iface {
   readonly operstate: string | undefined;
   /** IPv4 addresses as CIDR strings. */
   readonly inet: readonly string[];
+  /** The kernel's interface index, the number before the name in `ip addr` text. */
+  readonly index?: number;
+  /** Link-layer address (`link/ether`, `link/loopback`). */
+  readonly mac?: string;
 }
 
 /** Administratively up: the UP flag, which `ip link set … up` sets. */
 export const isUp = (i: Iface): boolean => i.flags.includes('UP');
 
 interface RawJsonIface {
+  ifindex?: unknown;
+  address?: unknown;
   ifname?: unknown;
   flags?: unknown;
   operstate?: unknown;
@@ -39,26 +45,31 @@ export function parseIpJson(stdout: string): Iface[] {
       inet: (r.addr_info ?? [])
         .filter((a) => a.family === 'inet' && typeof a.local === 'string')
         .map((a) => `${String(a.local)}/${String(a.prefixlen)}`),
+      ...(typeof r.ifindex === 'number' ? { index: r.ifindex } : {}),
+      ...(typeof r.address === 'string' ? { mac: r.address } : {}),
     }));
 }
 
 /** busybox and iproute2 text: `2: veth-container@if3: <BROADCAST,UP> mtu … state UP …` then `inet a/b …`. */
 export function parseIpAddrText(stdout: string): Iface[] {
-  const out: Array<{ ifname: string; flags: string[]; operstate: string | undefined; inet: string[] }> = [];
+  const out: Array<{ ifname: string; flags: string[]; operstate: string | undefined; inet: string[]; index: number; mac?: string }> = [];
   for (const line of stdout.split('\n')) {
-    const head = /^\d+:\s+([^:@\s]+)(?:@[^:\s]+)?:\s+<([^>]*)>(.*)$/.exec(line);
+    const head = /^(\d+):\s+([^:@\s]+)(?:@[^:\s]+)?:\s+<([^>]*)>(.*)$/.exec(line);
     if (head) {
-      const state = / state (\S+)/.exec(head[3] ?? '');
+      const state = / state (\S+)/.exec(head[4] ?? '');
       out.push({
-        ifname: head[1] ?? '',
-        flags: (head[2] ?? '').split(',').filter(Boolean),
+        ifname: head[2] ?? '',
+        flags: (head[3] ?? '').split(',').filter(Boolean),
         operstate: state?.[1],
         inet: [],
+        index: Number(head[1]),
       });
       continue;
     }
-    const inet = /^\s+inet\s+(\d+\.\d+\.\d+\.\d+\/\d+)/.exec(line);
     const last = out[out.length - 1];
+    const link = /^\s+link\/\S+\s+(\S+)/.exec(line);
+    if (link && last && last.mac === undefined) last.mac = link[1];
+    const inet = /^\s+inet\s+(\d+\.\d+\.\d+\.\d+\/\d+)/.exec(line);
     if (inet && last) last.inet.push(inet[1] ?? '');
   }
   return out;
@@ -82,4 +93,54 @@ export function parsePingSummary(stdout: string): PingSummary | undefined {
 /** A compact, comparable view: "name inet,inet" per interface, sorted. */
 export function addressView(list: readonly Iface[]): string[] {
   return list.map((i) => `${i.ifname} ${[...i.inet].sort().join(',')}`.trim()).sort();
+}
+
+/**
+ * What only the kernel of one particular namespace knows, per interface: its index, name,
+ * link-layer address, whether it is UP, and its IPv4 addresses. Two views are equal only when
+ * they describe the same interfaces of the same namespace: a printed copy of the lesson's
+ * output (MAC XX:XX:…) or another namespace's interfaces cannot match.
+ */
+export function kernelView(list: readonly Iface[]): string[] {
+  return [...list]
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0) || a.ifname.localeCompare(b.ifname))
+    .map((i) => `${i.index ?? '?'}: ${i.ifname} ${i.mac ?? '?'} ${isUp(i) ? 'UP' : 'DOWN'} ${[...i.inet].sort().join(',') || '-'}`);
+}
+
+/** Packet counters of one interface (`ip -s -j link`). */
+export interface LinkCounters {
+  readonly rxPackets: number;
+  readonly txPackets: number;
+}
+
+export function parseLinkCounters(stdout: string, name: string): LinkCounters | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(raw)) return undefined;
+  const link = (raw as Array<{ ifname?: unknown; stats64?: { rx?: { packets?: unknown }; tx?: { packets?: unknown } } }>).find((l) => l.ifname === name);
+  const rx = link?.stats64?.rx?.packets;
+  const tx = link?.stats64?.tx?.packets;
+  return typeof rx === 'number' && typeof tx === 'number' ? { rxPackets: rx, txPackets: tx } : undefined;
+}
+
+/** ICMP counters of one network namespace, from its /proc/net/snmp. */
+export interface IcmpCounters {
+  readonly outEchos: number;
+  readonly inEchoReps: number;
+  /** Echo requests this namespace received, and the replies it sent. */
+  readonly inEchos: number;
+  readonly outEchoReps: number;
+}
+
+export function parseIcmpCounters(snmp: string): IcmpCounters | undefined {
+  const lines = snmp.split('\n').filter((l) => l.startsWith('Icmp: '));
+  const [names, values] = lines.map((l) => l.slice(6).trim().split(/\s+/));
+  if (!names || !values || names.length !== values.length) return undefined;
+  const get = (k: string): number => Number(values[names.indexOf(k)]);
+  const out = { outEchos: get('OutEchos'), inEchoReps: get('InEchoReps'), inEchos: get('InEchos'), outEchoReps: get('OutEchoReps') };
+  return Object.values(out).every(Number.isFinite) ? out : undefined;
 }

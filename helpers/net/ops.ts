@@ -29,6 +29,16 @@ export async function interfacesAsTheLessonAsks(t: Target, netns: string): Promi
   return parseIpJson((await t.must(inNetns(netns, ['ip', '-j', 'addr', 'show']))).stdout);
 }
 
+/**
+ * Like `interfaces`, for a namespace that may not exist (a lab step skipped): undefined then,
+ * so the spec can say which step is missing instead of crashing on the command.
+ */
+export async function interfacesIfAny(t: Target, netns?: string, asTheLessonAsks = false): Promise<Iface[] | undefined> {
+  const argv = asTheLessonAsks && netns ? inNetns(netns, ['ip', '-j', 'addr', 'show']) : ['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'];
+  const r = await t.exec(argv);
+  return r.exitCode === 0 ? parseIpJson(r.stdout) : undefined;
+}
+
 export async function linkExists(t: Target, name: string, netns?: string): Promise<boolean> {
   return (await t.exec(['ip', ...(netns ? ['-n', netns] : []), 'link', 'show', name])).exitCode === 0;
 }

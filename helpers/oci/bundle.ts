@@ -1,5 +1,8 @@
+import { LessonCheckError } from '../lesson/diagnosis.js';
+import { formatArgv, type ExecResult } from '../targets/exec.js';
 import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
+import type { RuntimeNeed } from './runtime-needs.js';
 import type { Target } from '../targets/types.js';
 
 /** The directories the lesson's `mkdir -p rootfs/{…}` creates. */
@@ -8,7 +11,7 @@ export const BUSYBOX = '/bin/busybox';
 
 export interface BundleOptions {
   /**
-   * The lesson copies only the busybox binary; then `sh`, `ip` and `ping` do not exist in the
+   * The lesson copies only the busybox binary; then `sh`, `ip` and `ping` may not exist in the
    * rootfs. `true` also installs busybox's applet links so the lesson's commands can run.
    */
   readonly applets: boolean;
@@ -24,6 +27,9 @@ export class Bundle {
   /** What this object last read or wrote: patches need no second `cat` of a file only it writes. */
   #config: OciConfig | undefined;
 
+  /** What was changed for the runtime under test (set by the fixture that applied it); none: as the lesson makes it. */
+  needs: readonly RuntimeNeed[] = [];
+
   constructor(
     private readonly t: Target,
     private readonly runc: Runc,
@@ -38,14 +44,20 @@ export class Bundle {
     return `${this.dir}/rootfs`;
   }
 
+  /** Exercise 2 Step 1. A runtime whose `spec` writes no OCI config fails the lesson there, not the harness. */
   async create(opts: BundleOptions): Promise<this> {
     await this.t.must(['mkdir', '-p', this.dir]);
-    await this.runc.spec(this.dir);
+    this.#config = await specWritten(this.t, this.runc.binary, this.configPath, await this.runc.spec(this.dir));
     await this.t.must(['mkdir', '-p', ...ROOTFS_DIRS.map((d) => `${this.rootfs}/${d}`)]);
     await this.t.must(['cp', BUSYBOX, `${this.rootfs}/bin/`]);
-    if (opts.applets) await this.t.must(['chroot', this.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
+    if (opts.applets) await this.installApplets();
     await this.patch(withCgroupsPath(opts.cgroupsPath));
     return this;
+  }
+
+  /** `sh`, `ip`, `ping`… as links to the busybox binary the lesson copied. */
+  async installApplets(): Promise<void> {
+    await this.t.must(['chroot', this.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
   }
 
   async config(): Promise<OciConfig> {
@@ -69,4 +81,26 @@ export class Bundle {
     await this.writeConfig(next);
     return next;
   }
+}
+
+/**
+ * What `runc spec` wrote, read back: a runtime whose spec writes no OCI config fails Exercise 2
+ * Step 1 with that diagnosis (a lesson check), whoever ran the command.
+ */
+export async function specWritten(t: Target, runtime: string, configPath: string, spec: ExecResult): Promise<OciConfig> {
+  const written = await t.exec(['cat', '--', configPath]);
+  let problem = written.exitCode === 0 ? '' : `config.json: ${written.stderr.trim()}`;
+  if (problem === '') {
+    try {
+      return parseConfig(written.stdout);
+    } catch (e) {
+      problem = `config.json: ${(e as Error).message}`;
+    }
+  }
+  throw new LessonCheckError({
+    ref: { section: 'exercise-2', step: 'Step 1' },
+    expected: `"${formatArgv(spec.argv)}" writes config.json, an OCI runtime configuration`,
+    seen: `exit ${spec.exitCode ?? '?'}; ${spec.stdout}${spec.stderr}; ${problem}`,
+    next: `check the runtime under test: "${runtime} --version" should name runc, and "${runtime} spec" should write config.json`,
+  });
 }

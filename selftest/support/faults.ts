@@ -1,28 +1,78 @@
-import type { LabBreakage } from '../../helpers/lesson/lab.js';
+import type { Breakage } from '../../helpers/lesson/breakage.js';
 import { formatCidr } from '../../helpers/net/cidr.js';
 import { inNetns } from '../../helpers/net/ops.js';
 import type { LabPlan } from '../../helpers/lesson/plan.js';
+import { networkNamespace, withArgs, withNamespaces, withNetnsPath, withoutNetnsPath } from '../../helpers/oci/config.js';
+import { exercise2Args } from '../../helpers/lesson/claims.js';
+import type { LabStep } from '../../helpers/lesson/lab.js';
+import type { Target } from '../../helpers/targets/types.js';
 
-/** Deliberate breakages: a lab carrying one of these must turn the matching spec red. */
-function breakage(name: string, after: LabBreakage['after'], commands: (p: LabPlan) => string[][]): LabBreakage {
-  return {
-    name,
-    after,
-    async apply(t, plan) {
-      for (const argv of commands(plan)) await t.must(argv);
-    },
-  };
-}
+/**
+ * Deliberate breakages, each a mistake a student (or the harness) can make: every lab step
+ * skipped or done wrong, every bundle edit wrong or missing, every harness adjustment missing.
+ * selftest/verdicts.test.ts runs each against the suite and asserts the first check that fails
+ * and its diagnosis.
+ */
+const run = (commands: (p: LabPlan) => string[][]) => async (t: Target, p: LabPlan): Promise<void> => {
+  for (const argv of commands(p)) await t.must(argv);
+};
+
+const skip = (name: string, step: LabStep): Breakage => ({ name, lab: { skip: [step] } });
+const after = (name: string, step: LabStep, commands: (p: LabPlan) => string[][]): Breakage => ({ name, lab: { after: step, apply: run(commands) } });
+const replace = (name: string, step: LabStep, commands: (p: LabPlan) => string[][]): Breakage => ({ name, lab: { replace: { [step]: commands } } });
+
+const OTHER_NETNS = 'other-net';
 
 export const FAULTS = {
-  'veth-host-down': breakage('veth-host-down', 5, (p) => [['ip', 'link', 'set', p.hostVeth, 'down']]),
-  'ns-address-missing': breakage('ns-address-missing', 4, (p) => [inNetns(p.netns, ['ip', 'addr', 'del', formatCidr(p.nsCidr), 'dev', p.nsVeth])]),
-  'wrong-subnet': breakage('wrong-subnet', 4, (p) => [
+  // Exercise 1: each step skipped.
+  'skip-step-1': skip('skip-step-1', 1),
+  'skip-step-2': skip('skip-step-2', 2),
+  'skip-step-3': skip('skip-step-3', 3),
+  'skip-step-4': skip('skip-step-4', 4),
+  'skip-step-5': skip('skip-step-5', 5),
+  // Exercise 1: each step done wrong.
+  'netns-name-typo': replace('netns-name-typo', 1, (p) => [['ip', 'netns', 'add', `${p.netns}x`]]),
+  'veth-peer-misnamed': replace('veth-peer-misnamed', 2, (p) => [['ip', 'link', 'add', p.hostVeth, 'type', 'veth', 'peer', 'name', `${p.nsVeth.slice(0, 13)}-x`]]),
+  'wrong-end-moved': replace('wrong-end-moved', 3, (p) => [['ip', 'link', 'set', p.hostVeth, 'netns', p.netns]]),
+  'host-address-wrong': after('host-address-wrong', 4, (p) => [
+    ['ip', 'addr', 'del', formatCidr(p.hostCidr), 'dev', p.hostVeth],
+    ['ip', 'addr', 'add', '10.0.0.3/24', 'dev', p.hostVeth],
+  ]),
+  'wrong-subnet': after('wrong-subnet', 4, (p) => [
     inNetns(p.netns, ['ip', 'addr', 'del', formatCidr(p.nsCidr), 'dev', p.nsVeth]),
     inNetns(p.netns, ['ip', 'addr', 'add', '10.0.1.2/24', 'dev', p.nsVeth]),
   ]),
-  'ns-veth-deleted': breakage('ns-veth-deleted', 3, (p) => [inNetns(p.netns, ['ip', 'link', 'del', p.nsVeth])]),
-  'netns-missing': breakage('netns-missing', 5, (p) => [['ip', 'netns', 'del', p.netns]]),
-} as const satisfies Record<string, LabBreakage>;
+  'ns-address-missing': after('ns-address-missing', 4, (p) => [inNetns(p.netns, ['ip', 'addr', 'del', formatCidr(p.nsCidr), 'dev', p.nsVeth])]),
+  'veth-host-down': after('veth-host-down', 5, (p) => [['ip', 'link', 'set', p.hostVeth, 'down']]),
+  'veth-container-down': after('veth-container-down', 5, (p) => [inNetns(p.netns, ['ip', 'link', 'set', p.nsVeth, 'down'])]),
+  'ns-lo-down': after('ns-lo-down', 5, (p) => [inNetns(p.netns, ['ip', 'link', 'set', 'lo', 'down'])]),
+  // The lab undone after it was built.
+  'ns-veth-deleted': after('ns-veth-deleted', 3, (p) => [inNetns(p.netns, ['ip', 'link', 'del', p.nsVeth])]),
+  'netns-missing': after('netns-missing', 5, (p) => [['ip', 'netns', 'del', p.netns]]),
+  'veth-pair-deleted': after('veth-pair-deleted', 5, (p) => [['ip', 'link', 'del', p.hostVeth]]),
+  'ns-veth-moved-away': after('ns-veth-moved-away', 5, (p) => [
+    ['ip', 'netns', 'add', OTHER_NETNS],
+    inNetns(p.netns, ['ip', 'link', 'set', p.nsVeth, 'netns', OTHER_NETNS]),
+  ]),
+  // The host's address also given to the namespace: pings "work" without crossing the veth.
+  'host-ip-inside-netns': after('host-ip-inside-netns', 5, (p) => [inNetns(p.netns, ['ip', 'addr', 'add', `${p.hostCidr.address}/32`, 'dev', 'lo'])]),
+  // Exercise 2: each edit of the lesson's bundle missing or wrong.
+  'edit-path-missing': { name: 'edit-path-missing', config: (c) => withoutNetnsPath(c) },
+  'edit-path-typo': { name: 'edit-path-typo', config: (c, p) => withNetnsPath(`${p.netnsPath}x`)(c) },
+  'edit-path-other-netns': {
+    name: 'edit-path-other-netns',
+    config: (c) => withNetnsPath(`/var/run/netns/${OTHER_NETNS}`)(c),
+    bundle: async (t) => void (await t.must(['ip', 'netns', 'add', OTHER_NETNS])),
+  },
+  'edit-network-dropped': { name: 'edit-network-dropped', config: (c) => withNamespaces(c.linux.namespaces.filter((n) => n !== networkNamespace(c)))(c) },
+  'edit-args-missing': { name: 'edit-args-missing', config: (c) => withArgs('sh')(c) },
+  'edit-args-wrong-address': { name: 'edit-args-wrong-address', config: (c, p) => withArgs(...exercise2Args({ ...p, hostCidr: { ...p.hostCidr, address: '10.0.0.3' } }))(c) },
+  'rootfs-no-busybox': { name: 'rootfs-no-busybox', bundle: async (t, dir) => void (await t.must(['rm', '-f', `${dir}/rootfs/bin/busybox`])) },
+  'spec-missing': { name: 'spec-missing', bundle: async (t, dir) => void (await t.must(['rm', '-f', `${dir}/config.json`])) },
+  // The harness's adjustments, each left out although the runtime needs it.
+  'no-applets': { name: 'no-applets', dropAdjustments: ['applets'] },
+  'no-terminal-fix': { name: 'no-terminal-fix', dropAdjustments: ['terminal'] },
+  'no-net-raw': { name: 'no-net-raw', dropAdjustments: ['net-raw'] },
+} as const satisfies Record<string, Breakage>;
 
 export type FaultName = keyof typeof FAULTS;

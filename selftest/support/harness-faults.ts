@@ -15,9 +15,11 @@ if (fault === 'setup-crash') throw new Error('selftest: the harness setup crashe
 if (fault === 'harness-command-fails')
   installBreakage({
     name: fault,
-    after: 1,
-    async apply(t) {
-      await t.must(['ip', 'link', 'show', 'lesson06-no-such-link']);
+    lab: {
+      after: 1,
+      async apply(t) {
+        await t.must(['ip', 'link', 'show', 'lesson06-no-such-link']);
+      },
     },
   });
 else if (fault !== undefined) throw new Error(`unknown harness fault "${fault}": ${HARNESS_FAULTS.join(', ')}`);

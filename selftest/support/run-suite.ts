@@ -19,11 +19,15 @@ const readIfThere = (path: string): string | undefined => (existsSync(path) ? re
  * Runs the real lesson suite in a child vitest (the product's config plus the breakage seam)
  * with a run configuration of its own, and reads its JUnit file.
  */
-export async function runSuite(grep: string, over: Partial<RunConfig> = {}): Promise<SuiteRun> {
+export async function runSuite(grep: string | undefined, over: Partial<RunConfig> = {}, opts: { timeoutMs?: number; cwd?: string } = {}): Promise<SuiteRun> {
   const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   try {
     const config = defaultRunConfig({ grep, junit: join(dir, 'junit.xml'), workDir: join(dir, 'work'), ...over });
-    const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--config', 'selftest/vitest.suite.config.ts', ...config.vitestArgs], { env: configToEnv(config), timeoutMs: 180_000 });
+    const exec = await runArgv(['node_modules/.bin/vitest', 'run', '--config', 'selftest/vitest.suite.config.ts', ...config.vitestArgs], {
+      env: configToEnv(config),
+      timeoutMs: opts.timeoutMs ?? 180_000,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
     return { exec, cases: readJUnit(config.junit), lessonMd: readIfThere(join(dir, 'lesson.md')), lessonHtml: readIfThere(join(dir, 'lesson.html')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,61 @@
+import { parseIpJson, type Iface } from '../net/ip.js';
+import type { Target } from '../targets/types.js';
+
+/** Inodes of namespace files (links followed), by path; a path that cannot be read is absent. */
+export async function nsInodes(t: Target, paths: readonly string[]): Promise<Map<string, string>> {
+  const r = await t.exec(['stat', '-L', '-c', '%i %n', ...paths]);
+  const out = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\d+) (.+)$/.exec(line.trim());
+    if (m?.[1] && m[2]) out.set(m[2], m[1]);
+  }
+  return out;
+}
+
+/** The namespace of whatever runs commands on the target (the sandbox's own, on the sandbox target). */
+export const OWN_NETNS = '/proc/self/ns/net';
+
+/**
+ * What the kernel says about a process a runtime called its container: whether the process sits
+ * in the bundle's cgroup (so the pid really is the container's, not any process), the inode of
+ * its network namespace next to the target's own, and the interfaces of that namespace.
+ */
+export interface ContainerNetns {
+  readonly pid: number;
+  /** /proc/<pid>/cgroup, empty when the process does not exist. */
+  readonly cgroup: string;
+  readonly inCgroup: boolean;
+  readonly inode: string | undefined;
+  /** The target's own network namespace. */
+  readonly own: string | undefined;
+  /** Inodes of the extra namespace files asked for, by path. */
+  readonly others: ReadonlyMap<string, string>;
+  /** `ip -j addr` run inside the container's namespace (by the harness, not the runtime). */
+  readonly view: Iface[] | undefined;
+}
+
+export async function inspectContainerNetns(t: Target, pid: number, cgroupsPath: string | undefined, others: readonly string[] = []): Promise<ContainerNetns> {
+  const path = `/proc/${pid}/ns/net`;
+  const cg = await t.exec(['cat', `/proc/${pid}/cgroup`]);
+  const cgroup = cg.exitCode === 0 ? cg.stdout : '';
+  const inCgroup = cgroupsPath !== undefined && cgroup.split('\n').some((l) => l.endsWith(`:${cgroupsPath}`) || l.endsWith(cgroupsPath));
+  const inodes = await nsInodes(t, [path, OWN_NETNS, ...others]);
+  const ip = inCgroup ? await t.exec(['nsenter', `--net=${path}`, 'ip', '-j', 'addr', 'show']) : undefined;
+  return {
+    pid,
+    cgroup,
+    inCgroup,
+    inode: inodes.get(path),
+    own: inodes.get(OWN_NETNS),
+    others: new Map(others.flatMap((o) => (inodes.has(o) ? [[o, inodes.get(o) ?? '']] : []))),
+    view: ip?.exitCode === 0 ? parseIpJson(ip.stdout) : undefined,
+  };
+}
+
+/** A process that exists and has not exited (a zombie waiting for its parent has exited). */
+export async function processAlive(t: Target, pid: number): Promise<boolean> {
+  const r = await t.exec(['cat', `/proc/${pid}/stat`]);
+  if (r.exitCode !== 0) return false;
+  const state = /\) (\S)/.exec(r.stdout)?.[1];
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}

@@ -1,0 +1,83 @@
+import { LessonCheckError, type Diagnosis } from '../lesson/diagnosis.js';
+import { remedyForRun } from '../lesson/run-diagnosis.js';
+import type { LabPlan } from '../lesson/plan.js';
+import type { ExecResult } from '../targets/exec.js';
+import type { Target } from '../targets/types.js';
+import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
+import { Bundle } from './bundle.js';
+import { withArgs } from './config.js';
+import { classifyRun, processRan, type RunSymptom } from './outcome.js';
+import type { Runc } from './runtime.js';
+
+/**
+ * What the runtime under test needs before the lesson's bundle runs unattended, observed by
+ * running a bundle made exactly as the lesson makes it (runc spec, only /bin/busybox copied):
+ * each failure that names one adjustment adds it, and the run is tried again with it.
+ */
+export interface RuntimeProfile {
+  /** Each adjustment this runtime needs, with the output that showed it. */
+  readonly needs: ReadonlyMap<RuntimeNeed, string>;
+}
+
+export type ProbeOutcome = { readonly ok: true; readonly profile: RuntimeProfile } | { readonly ok: false; readonly failure: Diagnosis };
+
+/** The failure that each adjustment answers. */
+const ANSWERS: Readonly<Partial<Record<RunSymptom, RuntimeNeed>>> = {
+  'exec-not-found': 'applets',
+  'no-tty': 'terminal',
+  'ping-not-permitted': 'net-raw',
+};
+
+/** A ping that needs a raw socket and nothing else: in a new namespace, to its own loopback. */
+const PROBE_ARGS = ['sh', '-c', 'ping -c 1 -W 1 127.0.0.1'];
+
+export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: string, cgroupsPath: string): Promise<ProbeOutcome> {
+  const needs = new Map<RuntimeNeed, string>();
+  try {
+    const bundle = await new Bundle(t, runc, dir).create({ applets: false, cgroupsPath });
+    await bundle.patch(withArgs(...PROBE_ARGS));
+    for (let attempt = 0; attempt <= NEED_ORDER.length; attempt++) {
+      const r = await runc.run(`lesson06-probe-${attempt}`, dir);
+      const symptom = classifyRun(r);
+      const answer = ANSWERS[symptom];
+      const evidence = `${r.stderr}${r.stdout}`;
+      if (answer === 'net-raw') {
+        needs.set(answer, evidence);
+        return { ok: true, profile: { needs } };
+      }
+      if (processRan(symptom)) return { ok: true, profile: { needs } };
+      if (answer === undefined || needs.has(answer)) return { ok: false, failure: probeFailure(plan, r, symptom) };
+      needs.set(answer, evidence);
+      if (answer === 'applets') await bundle.installApplets();
+      const patch = needPatch(answer);
+      if (patch) await bundle.patch(patch);
+    }
+    return { ok: false, failure: probeFailure(plan, undefined, 'runtime-failed') };
+  } catch (e) {
+    if (e instanceof LessonCheckError) return { ok: false, failure: e.diagnosis };
+    throw e;
+  } finally {
+    await t.exec(['rm', '-rf', dir]);
+  }
+}
+
+function probeFailure(plan: LabPlan, r: ExecResult | undefined, symptom: RunSymptom): Diagnosis {
+  return {
+    ref: { section: 'exercise-3', step: 'Step 1' },
+    expected: `the runtime runs a container from a bundle made as Exercise 2 makes it (${PROBE_ARGS.join(' ')})`,
+    seen: r ? `${symptom}: exit ${r.exitCode ?? '?'}; ${r.stdout}${r.stderr}` : 'no run succeeded after every adjustment',
+    ...remedyForRun(symptom, plan, { busyboxInRootfs: true }),
+  };
+}
+
+/** One probe per runtime and target kind per worker: the runtime does not change between tests. */
+const profiles = new Map<string, Promise<ProbeOutcome>>();
+
+export function profileOnce(key: string, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+  let p = profiles.get(key);
+  if (p === undefined) {
+    p = probe();
+    profiles.set(key, p);
+  }
+  return p;
+}

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import type { RunConfig } from '../../helpers/run-config.js';
+import { failureProblem, fullName } from './expect-failures.js';
+import type { FaultName } from './faults.js';
+import type { SuiteRun } from './run-suite.js';
+import { FAKE_FIRST_CHECKS, FAKE_RUNTIMES, FAULT_CASES, type ExpectedFailure, type FakeRuntime } from './verdicts.js';
+
+/**
+ * One selftest scenario: the suite (or a selection of it) under a fake runtime or a broken lab,
+ * with what must come out. Both the selftest and the mutation run (selftest/support/mutants.ts)
+ * judge runs with `judge`, so they cannot disagree about what "caught" means.
+ */
+export interface Scenario {
+  readonly name: string;
+  readonly runtime?: FakeRuntime;
+  readonly fault?: FaultName;
+  /** undefined: the whole suite. */
+  readonly grep?: string;
+  /** The tests that must pass; every other selected test must fail. */
+  readonly passes: readonly string[] | 'all' | 'all but the failures';
+  /** Failures whose check and diagnosis are known. */
+  readonly fails: readonly ExpectedFailure[];
+}
+
+export const FAKE_SCENARIOS: readonly Scenario[] = (Object.keys(FAKE_RUNTIMES) as FakeRuntime[]).map((fake) => ({
+  name: `fake runtime ${fake}`,
+  runtime: fake,
+  passes: FAKE_RUNTIMES[fake].passes,
+  fails: FAKE_FIRST_CHECKS[fake] ?? [],
+}));
+
+export const FAULT_SCENARIOS: readonly Scenario[] = FAULT_CASES.map((c) => ({
+  name: `broken lab ${c.fault}${c.runtime ? ` under ${c.runtime}` : ''}`,
+  ...(c.runtime ? { runtime: c.runtime } : {}),
+  fault: c.fault,
+  grep: c.grep,
+  passes: 'all but the failures',
+  fails: c.fails,
+}));
+
+/** The run configuration a scenario's child suite gets. */
+export const scenarioConfig = (s: Scenario): Partial<RunConfig> => ({
+  ...(s.runtime ? { runtime: resolve('selftest/fakes', s.runtime) } : {}),
+  ...(s.fault ? { fault: s.fault } : {}),
+});
+
+/** Everything about a run that differs from the scenario's expectation, limited to the tests it ran. */
+export function judge(run: SuiteRun, s: Scenario): string[] {
+  const problems: string[] = [];
+  const ran = new Set(run.cases.map(fullName));
+  if (ran.size === 0) return [`${s.name}: no test ran (${run.exec.stderr.slice(-500)})`];
+  for (const c of run.cases.filter((k) => k.state === 'error')) problems.push(`${fullName(c)}: harness error ${c.message ?? ''}`);
+  const failing = new Set(s.fails.map((f) => f.test));
+  const mustPass = s.passes === 'all' ? ran : s.passes === 'all but the failures' ? new Set([...ran].filter((t) => !failing.has(t))) : new Set(s.passes);
+  for (const c of run.cases) {
+    const name = fullName(c);
+    if (mustPass.has(name) && c.state !== 'passed') problems.push(`${name}: expected to pass, ${c.state}: ${c.message ?? ''}`);
+    if (!mustPass.has(name) && c.state === 'passed') problems.push(`${name}: passed, but must fail under ${s.name}`);
+  }
+  for (const f of s.fails.filter((k) => ran.has(k.test))) {
+    const p = failureProblem(run.cases.find((k) => fullName(k) === f.test), f);
+    if (p) problems.push(p);
+  }
+  return problems;
+}

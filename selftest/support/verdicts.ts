@@ -1,0 +1,352 @@
+import type { FaultName } from './faults.js';
+
+/**
+ * What each selftest scenario must produce, written down from what each test claims, not copied
+ * from a run. A test is named "section name", as --grep sees it.
+ */
+
+/** Tests that never call the runtime: the lab, the lesson's own pings, CNI, Common Errors 3–5 without runc. */
+export const NEVER_CALLS_THE_RUNTIME = [
+  'exercise-1 step 1: ip netns add lists container-net and creates its file under /var/run/netns',
+  'exercise-1 step 2: both veth ends exist on the host before the move',
+  'exercise-1 step 3: after the move veth-container is gone from the host view',
+  'exercise-1 step 3: veth-container is inside the namespace and DOWN',
+  'exercise-1 step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24',
+  'exercise-1 step 5: veth-host, veth-container and the namespace loopback are up',
+  'exercise-1 step 6: the host pings the namespace at 10.0.0.2',
+  'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
+  'verify script check 1: container-net is in ip netns list',
+  'verify script check 2: ip link show veth-host succeeds',
+  'verify script check 3: ping -c 1 -W 1 10.0.0.2 from the host succeeds',
+  'verify script check 4: ip netns exec container-net ping -c 1 -W 1 10.0.0.1 succeeds',
+  'verify manual 1–2: the namespace exists and veth-host is configured (UP, 10.0.0.1/24)',
+  'verify manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24',
+  'verify manual 4: ping works in both directions',
+  'cleanup deleting veth-host removes its peer veth-container from the namespace too',
+  "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
+  'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
+  'common-error-3 the namespace file under /var/run/netns is owned by root',
+  'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
+  'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
+  'common-error-5 right: ip netns exec container-net ip link show veth-container works',
+  'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
+  'notes CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
+  'notes CNI CHECK with the previous result succeeds',
+  'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
+  'exercise-1 as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states',
+  'common-error-1 fix as written: ls -la finds no file; ip netns add creates it; ls -la and ip netns list then show it',
+  'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
+] as const;
+
+/** Tests whose only runtime call is `runc spec`: they read the config it writes and never run a container. */
+export const ONLY_RUNC_SPEC = [
+  'exercise-2 step 2: runc spec writes a network namespace with no path',
+  "exercise-2 step 3: the lesson's jq edit points the network namespace at /var/run/netns/container-net",
+  "exercise-2 step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1",
+  'verify script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json',
+  "common-error-6 the lesson's jq query shows the network entry with its path",
+  "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
+  'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
+] as const;
+
+/** Tests that run containers but claim nothing about their network namespace: hooks, the lifecycle, Clean Up. */
+export const NO_NETWORK_CLAIM = [
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
+  'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
+  'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
+  'cleanup a second clean-up is harmless: it only reports what is already gone',
+  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+  'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
+] as const;
+
+/** Tests whose bundles have no namespace path at all: a runtime that drops paths is right for them. */
+export const NO_PATH_GIVEN = [
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+] as const;
+
+export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc';
+
+/** Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test. */
+export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all'; readonly why: string }>> = {
+  'noop-runc': { passes: NEVER_CALLS_THE_RUNTIME, why: 'does nothing and exits 0: only tests that never call the runtime can pass' },
+  'canned-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: "prints the lesson's expected output: no test that runs a container may believe it",
+  },
+  'no-netns-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC, ...NO_NETWORK_CLAIM],
+    why: 'leaves the container in the namespace it was started from: every joining or isolation claim must fail',
+  },
+  'no-path-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC, ...NO_NETWORK_CLAIM, ...NO_PATH_GIVEN],
+    why: 'ignores the namespace path: every test that joins a given namespace must fail',
+  },
+  'faithful-runc': { passes: 'all', why: 'behaves exactly as the lesson says: every test passes, with no runtime erratum' },
+};
+
+/** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
+export const NON_RUNTIME_ERRATA = ['E-missing-device-wording', 'E-verify-accepts-any-path', 'E-busybox-must-be-static', 'E-prestart-deprecated'] as const;
+
+/** One test that must fail, at the check whose expectation contains `check`, with this diagnosis. */
+export interface ExpectedFailure {
+  readonly test: string;
+  readonly check: string;
+  /** "Common Error N", or "next" for a next step without a Common Error. */
+  readonly diagnosis: string;
+  /** Text the diagnosis must contain: the fix or next step that names the real cause. */
+  readonly says: string;
+}
+
+/**
+ * A broken lab, run against a selection of the suite: the lesson in order up to the first check
+ * the fault breaks (Exercise 1 for the lab, Exercise 3 for the lesson bundle, which Exercises 1
+ * and 2 do not use), plus the Verify and Exercise 3 tests whose checks it must break too. Exactly
+ * the listed tests fail, each at its check with its diagnosis; the rest of the selection passes.
+ */
+export interface FaultCase {
+  readonly fault: FaultName;
+  /** A fake runtime instead of runc, for faults only a lesson-faithful runtime reaches. */
+  readonly runtime?: FakeRuntime;
+  readonly grep: string;
+  readonly fails: readonly ExpectedFailure[];
+}
+
+const T = {
+  e1s1: 'exercise-1 step 1: ip netns add lists container-net and creates its file under /var/run/netns',
+  e1s2: 'exercise-1 step 2: both veth ends exist on the host before the move',
+  e1s3: 'exercise-1 step 3: after the move veth-container is gone from the host view',
+  e1s4: 'exercise-1 step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24',
+  e1s5: 'exercise-1 step 5: veth-host, veth-container and the namespace loopback are up',
+  e1s6ns: 'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
+  e2applets: 'exercise-2 step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
+  e2terminal: "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
+  e2dynamic: 'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
+  e3sees: 'exercise-3 step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host',
+  e3pings: 'exercise-3 step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
+  e3netRaw: "exercise-3 step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
+  e3joined: "exercise-3 proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
+  e3pids: 'exercise-3 step 2: ip netns pids container-net lists the running container',
+  e3exec: 'exercise-3 step 2: ip netns exec container-net ip addr matches what the container sees',
+  e3asWritten: "exercise-3 as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
+  vWhole: 'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
+  v1: 'verify script check 1: container-net is in ip netns list',
+  v2: 'verify script check 2: ip link show veth-host succeeds',
+  v3: 'verify script check 3: ping -c 1 -W 1 10.0.0.2 from the host succeeds',
+  v4: 'verify script check 4: ip netns exec container-net ping -c 1 -W 1 10.0.0.1 succeeds',
+  v5: 'verify script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json',
+  v5any: 'verify script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it',
+  m12: 'verify manual 1–2: the namespace exists and veth-host is configured (UP, 10.0.0.1/24)',
+  m3: 'verify manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24',
+  m4: 'verify manual 4: ping works in both directions',
+  m5: 'verify manual 5: a container run with ip addr sees veth-container and its address',
+} as const;
+
+/** The regular expression that selects exactly these tests (names are matched as --grep does). */
+export const selecting = (...tests: string[]): string => tests.map((t) => `^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).join('|');
+const E1_THROUGH = (n: 1 | 2 | 3 | 4 | 5): string[] => [T.e1s1, T.e1s2, T.e1s3, 'exercise-1 step 3: veth-container is inside the namespace and DOWN', T.e1s4, T.e1s5].slice(0, [0, 1, 2, 3, 5, 6][n]);
+const E2_ALL = '^exercise-2 ';
+const CE1 = 'Common Error 1';
+const CE2 = 'Common Error 2';
+const CE6 = 'Common Error 6';
+const PAIR = 'ip link add veth-host type veth peer name veth-container';
+const SUBNET = '10.0.0.1/24 and 10.0.0.2/24';
+const VIEW = 'the container prints the interfaces the kernel lists';
+const CROSSED = 'came back through veth-container';
+const INSIDE = 'answered from inside';
+
+export const FAULT_CASES: readonly FaultCase[] = [
+  { fault: 'skip-step-1', grep: selecting(...E1_THROUGH(1)), fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' }] },
+  { fault: 'netns-name-typo', grep: selecting(...E1_THROUGH(1)), fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'for typos' }] },
+  { fault: 'skip-step-2', grep: selecting(...E1_THROUGH(2)), fails: [{ test: T.e1s2, check: 'finds veth-host on the host', diagnosis: 'next', says: PAIR }] },
+  { fault: 'veth-peer-misnamed', grep: selecting(...E1_THROUGH(2)), fails: [{ test: T.e1s2, check: 'finds veth-container on the host', diagnosis: 'next', says: PAIR }] },
+  { fault: 'skip-step-3', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-container is no longer listed on the host', diagnosis: 'next', says: 'ip link set veth-container netns container-net' }] },
+  { fault: 'wrong-end-moved', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'move veth-container, not veth-host' }] },
+  { fault: 'ns-veth-deleted', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'the pair no longer exists' }] },
+  { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET }] },
+  {
+    fault: 'host-address-wrong',
+    grep: selecting(...E1_THROUGH(4), T.v4),
+    fails: [
+      { test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET },
+      { test: T.v4, check: 'PASS: Namespace can reach host', diagnosis: CE2, says: SUBNET },
+    ],
+  },
+  {
+    fault: 'wrong-subnet',
+    grep: selecting(...E1_THROUGH(4), T.e1s6ns),
+    fails: [
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s6ns, check: 'ping -c 2 10.0.0.1": 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
+    ],
+  },
+  { fault: 'ns-address-missing', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET }] },
+  { fault: 'skip-step-5', grep: selecting(...E1_THROUGH(5)), fails: [{ test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' }] },
+  {
+    fault: 'veth-host-down',
+    grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten),
+    fails: [
+      { test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' },
+      { test: T.m12, check: 'veth-host UP with 10.0.0.1/24', diagnosis: CE2, says: 'ip link set veth-host up' },
+      { test: T.e3netRaw, check: 'with CAP_NET_RAW added: exit 0 and 3 replies', diagnosis: CE2, says: 'ip link set veth-host up' },
+      { test: T.e3asWritten, check: 'and replies seq=0, 1, 2 with ttl=64', diagnosis: CE2, says: 'ip link set veth-host up' },
+    ],
+  },
+  {
+    fault: 'veth-host-down',
+    runtime: 'faithful-runc',
+    grep: selecting(T.e3netRaw),
+    fails: [{ test: T.e3netRaw, check: 'three replies (CAP_NET_RAW is in the bounding set)', diagnosis: CE2, says: 'ip link set veth-host up' }],
+  },
+  {
+    fault: 'veth-container-down',
+    grep: selecting(...E1_THROUGH(5), T.v3, T.m3, T.m4, T.e3sees, T.e3asWritten),
+    fails: [
+      { test: T.e3asWritten, check: 'ip addr lists exactly lo (UP, 127.0.0.1/8) and veth-container (UP, 10.0.0.2/24)', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s5, check: 'veth-container (container-net) has the UP flag', diagnosis: CE2, says: 'ip netns exec container-net ip link set veth-container up' },
+      { test: T.v3, check: 'PASS: Host can reach namespace', diagnosis: CE2, says: SUBNET },
+      { test: T.m3, check: 'veth-container UP with 10.0.0.2/24 inside container-net', diagnosis: CE2, says: SUBNET },
+      { test: T.m4, check: 'host→namespace and namespace→host both answer', diagnosis: CE2, says: SUBNET },
+      { test: T.e3sees, check: 'veth-container is UP with 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+    ],
+  },
+  {
+    fault: 'ns-lo-down',
+    grep: selecting(...E1_THROUGH(5), T.e3sees),
+    fails: [
+      { test: T.e1s5, check: 'lo (container-net) has the UP flag', diagnosis: CE2, says: 'ip netns exec container-net ip link set lo up' },
+      { test: T.e3sees, check: 'lo is present, UP, with 127.0.0.1/8', diagnosis: CE2, says: 'ip netns exec container-net ip link set lo up' },
+    ],
+  },
+  {
+    fault: 'netns-missing',
+    grep: selecting(...E1_THROUGH(5), T.v1, T.m12, T.m3, T.vWhole),
+    fails: [
+      { test: T.vWhole, check: 'five PASS lines', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.e1s5, check: 'container-net can be entered', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.v1, check: 'mentions container-net', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.m12, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.m3, check: 'ip addr" runs', diagnosis: CE1, says: 'ip netns add container-net' },
+    ],
+  },
+  {
+    fault: 'veth-pair-deleted',
+    grep: selecting(...E1_THROUGH(5), T.v2),
+    fails: [
+      { test: T.e1s5, check: 'veth-host exists (host)', diagnosis: 'next', says: PAIR },
+      { test: T.v2, check: 'PASS: veth-host interface exists', diagnosis: 'next', says: PAIR },
+    ],
+  },
+  {
+    fault: 'ns-veth-moved-away',
+    grep: selecting(...E1_THROUGH(5), T.m3),
+    fails: [
+      { test: T.e1s5, check: 'veth-container exists (container-net)', diagnosis: 'next', says: 'ip link set veth-container netns container-net' },
+      { test: T.m3, check: 'veth-container is listed inside container-net', diagnosis: 'next', says: 'ip link set veth-container netns container-net' },
+    ],
+  },
+  {
+    fault: 'host-ip-inside-netns',
+    grep: selecting(T.e3pings, T.e3netRaw),
+    fails: [
+      { test: T.e3pings, check: CROSSED, diagnosis: 'next', says: INSIDE },
+      { test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE },
+    ],
+  },
+  { fault: 'host-ip-inside-netns', runtime: 'faithful-runc', grep: selecting(T.e3netRaw), fails: [{ test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE }] },
+  {
+    fault: 'edit-path-missing',
+    grep: selecting(T.e3sees, T.v5, T.m5),
+    fails: [
+      { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
+      { test: T.v5, check: 'PASS: config.json configured correctly', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
+      { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
+    ],
+  },
+  { fault: 'edit-network-dropped', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' }] },
+  {
+    fault: 'edit-path-other-netns',
+    grep: selecting(T.e3sees, T.v5),
+    fails: [
+      { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
+      { test: T.v5, check: 'the path it finds is', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
+    ],
+  },
+  {
+    fault: 'edit-path-typo',
+    grep: selecting(T.e3sees, T.v5),
+    fails: [
+      { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE1, says: 'for typos' },
+      { test: T.v5, check: 'the path it finds is', diagnosis: CE1, says: 'for typos' },
+    ],
+  },
+  { fault: 'edit-args-missing', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }] },
+  { fault: 'edit-args-wrong-address', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }] },
+  {
+    fault: 'rootfs-no-busybox',
+    grep: selecting(T.e3sees, T.e3joined, T.m5),
+    fails: [
+      { test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'cp /bin/busybox rootfs/bin/' },
+      { test: T.e3joined, check: 'starts the container and writes its pid', diagnosis: 'next', says: 'cp /bin/busybox rootfs/bin/' },
+      { test: T.m5, check: 'the container runs "ip addr" and exits 0', diagnosis: 'next', says: 'cp /bin/busybox rootfs/bin/' },
+    ],
+  },
+  { fault: 'spec-missing', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'run "runc spec"' }] },
+  {
+    fault: 'no-terminal-fix',
+    grep: E2_ALL,
+    fails: [
+      { test: T.e2applets, check: 'the container runs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
+      { test: T.e2dynamic, check: 'is static and runs alone in the rootfs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
+    ],
+  },
+  { fault: 'no-applets', grep: E2_ALL, fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }] },
+  { fault: 'no-net-raw', grep: selecting(T.e3sees, T.e3pings), fails: [{ test: T.e3pings, check: '3 packets received', diagnosis: 'next', says: 'E-ping-needs-net-raw' }] },
+];
+
+/**
+ * Under the fakes, the check at which each Verify and Exercise 3 test fails first: weakening
+ * that check would move the failure to a later one (or let the test pass), and this catches it.
+ */
+export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly ExpectedFailure[]>>> = {
+  'no-netns-runc': [
+    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3sees, check: 'the container lists veth-container and not veth-host', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
+    { test: T.e3pings, check: 'the ping ran in /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
+    { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3joined, check: 'ns/net is /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
+    { test: T.e3pids, check: '"ip netns pids container-net" lists', diagnosis: CE6, says: '"path"' },
+    { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
+    { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+  ],
+  'no-path-runc': [
+    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3sees, check: 'the container lists veth-container and not veth-host', diagnosis: CE6, says: '"path"' },
+    { test: T.e3pings, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3joined, check: 'ns/net is /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
+    { test: T.e3pids, check: '"ip netns pids container-net" lists', diagnosis: CE6, says: '"path"' },
+    { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
+    { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+  ],
+  'canned-runc': [
+    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3sees, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3pings, check: 'the ping ran in /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
+    { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },
+    { test: T.e3joined, check: "is a process in the container's cgroup", diagnosis: 'next', says: 'reported a process that is not its container' },
+    { test: T.e3pids, check: "is a process in the container's cgroup", diagnosis: 'next', says: 'reported a process that is not its container' },
+    { test: T.e3exec, check: "is a process in the container's cgroup", diagnosis: 'next', says: 'reported a process that is not its container' },
+    { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
+    { test: T.m5, check: VIEW, diagnosis: CE6, says: '"path"' },
+  ],
+};
