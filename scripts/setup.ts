@@ -1,10 +1,10 @@
 /** `npm run setup` (after its own `npm ci`): the Debian packages the lesson needs, then a doctor run. */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { chalk } from 'zx';
-import { DYNAMIC_BUSYBOX_DIR } from '../helpers/oci/busybox.js';
+import { DYNAMIC_BUSYBOX, DYNAMIC_BUSYBOX_DIR } from '../helpers/oci/busybox.js';
 import { ensureRoot } from './lib/elevate.js';
 import { aptInstallArgv, packagesToInstall } from './lib/packages.js';
 import { fail, runInteractive } from './lib/process.js';
@@ -33,6 +33,11 @@ async function unpackDynamicBusybox(): Promise<void> {
     rmSync(DYNAMIC_BUSYBOX_DIR, { recursive: true, force: true });
     mkdirSync(DYNAMIC_BUSYBOX_DIR, { recursive: true });
     if ((await runInteractive(['dpkg-deb', '-x', join(dir, deb), DYNAMIC_BUSYBOX_DIR])) !== 0) fail(`dpkg-deb could not unpack ${deb}`, 'run npm run setup again');
+    // Debian 13's package ships usr/bin/busybox (merged /usr); the specs look where Debian 12's puts it.
+    if (!existsSync(DYNAMIC_BUSYBOX) && existsSync(join(DYNAMIC_BUSYBOX_DIR, 'usr/bin/busybox'))) {
+      mkdirSync(dirname(DYNAMIC_BUSYBOX), { recursive: true });
+      copyFileSync(join(DYNAMIC_BUSYBOX_DIR, 'usr/bin/busybox'), DYNAMIC_BUSYBOX);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
