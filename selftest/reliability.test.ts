@@ -1,6 +1,8 @@
 import { execa, type ResultPromise } from 'execa';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { IDLE_ARGS } from '../helpers/lesson/claims.js';
 import { Bundle } from '../helpers/oci/bundle.js';
 import { describeOutcome, runArgv } from '../helpers/targets/exec.js';
 import { withArgs, withTerminal } from '../helpers/oci/config.js';
@@ -26,8 +28,19 @@ const startHolding = (): ResultPromise & { id: string } => startRun(['--grep', '
 
 const leftoversOf = (run: string): Promise<Leftover[]> => findLeftovers({ run });
 
+/** The held container's own process (its idle `sleep 600`), not a short-lived one such as the runtime probe's. */
+const holdsIdleContainer = (leftovers: readonly Leftover[]): boolean =>
+  leftovers.some((l) => {
+    if (l.kind !== 'process') return false;
+    try {
+      return readFileSync(`/proc/${l.id}/cmdline`, 'utf8').split('\0').join(' ').trim() === IDLE_ARGS.join(' ');
+    } catch {
+      return false;
+    }
+  });
+
 async function untilContainerRuns(run: string): Promise<void> {
-  await waitFor(async () => (await leftoversOf(run)).some((l) => l.kind === 'process'), {
+  await waitFor(async () => holdsIdleContainer(await leftoversOf(run)), {
     timeoutMs: 60_000,
     intervalMs: 200,
     what: `run ${run} to have a runc container running`,
@@ -51,11 +64,11 @@ describe('leak-proof under interruption and concurrency', () => {
     process.kill(-dead.pid!, 'SIGKILL');
     await dead;
     const orphaned = await leftoversOf(dead.id);
-    expect(orphaned.some((l) => l.kind === 'process'), 'kill -9 leaves its runc container behind').toBe(true);
+    expect(holdsIdleContainer(orphaned), 'kill -9 leaves its runc container behind').toBe(true);
     const clean = await runArgv([process.execPath, '--import', 'tsx', 'scripts/clean.ts'], { timeoutMs: 60_000 });
     expect(clean.exitCode, clean.stderr).toBe(0);
     expect(await leftoversOf(dead.id)).toEqual([]);
-    expect((await leftoversOf(live.id)).some((l) => l.kind === 'process'), "the live run's container is untouched").toBe(true);
+    expect(holdsIdleContainer(await leftoversOf(live.id)), "the live run's container is untouched").toBe(true);
     process.kill(-live.pid!, 'SIGINT');
     await live;
     expect(await leftoversOf(live.id)).toEqual([]);
