@@ -1,6 +1,6 @@
 /**
  * Grading mode (`npm run grade`): the lesson's Verify section, check by check, against the lab the
- * student built, read-only. Runs only through vitest.grade.config.ts.
+ * student built, read-only. Runs only as the `grade` project of vitest.config.ts (the lesson project excludes it).
  */
 import { check, describe, gradeCheck } from '../fixtures/grade.js';
 import { fixes } from '../helpers/lesson/fixes.js';
@@ -24,6 +24,14 @@ describe('verify', () => {
       expected: `"ip netns list" shows ${p.netns} and ${p.netnsPath} is a namespace file`,
       seen: `ip netns list: [${names.join(', ')}]; ${p.netnsPath}: ${fsType.stdout.trim() || fsType.stderr.trim()}`,
       commonError: fixes.missingNetns(p),
+    });
+    // A link or bind mount of /proc/<pid>/ns/net is listed and is nsfs too, yet isolates nothing:
+    // every later check would then be about this machine's own namespace.
+    const [own, file] = await Promise.all([g.target.exec(['stat', '-L', '-c', '%i', '/proc/self/ns/net']), g.target.exec(['stat', '-L', '-c', '%i', p.netnsPath])]);
+    check(lesson, /^\d+$/.test(own.stdout.trim()) && /^\d+$/.test(file.stdout.trim()) && own.stdout.trim() !== file.stdout.trim(), {
+      expected: `${p.netnsPath} is a namespace of its own, not this machine's (inode ${own.stdout.trim() || '?'})`,
+      seen: `${p.netnsPath}: inode ${file.stdout.trim() || file.stderr.trim() || '?'}`,
+      commonError: fixes.notANewNetns(p),
     });
   });
 

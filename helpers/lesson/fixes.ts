@@ -8,6 +8,11 @@ export const fixes = {
     id: 1,
     fix: `create it with "ip netns add ${p.netns}", check "ip netns list" for typos, and make config.json's network path "${p.netnsPath}"`,
   }),
+  /** The namespace file is a link or bind mount of the machine's own namespace: listed, nsfs, isolating nothing. */
+  notANewNetns: (p: LabPlan): CommonErrorHint => ({
+    id: 1,
+    fix: `${p.netnsPath} is this machine's own network namespace (a link or bind mount of /proc/…/ns/net): remove it ("ip netns delete ${p.netns}") and create a new one with "ip netns add ${p.netns}"`,
+  }),
   noConnectivity: (p: LabPlan): CommonErrorHint => ({
     id: 2,
     fix: `bring both ends up ("ip link set ${p.hostVeth} up"; "ip netns exec ${p.netns} ip link set ${p.nsVeth} up") and give them addresses on one subnet (${formatCidr(p.hostCidr)} and ${formatCidr(p.nsCidr)})`,

@@ -1,4 +1,5 @@
 import { type OciConfig, type OciHook, type Patch, withCapability, withHook, withNetnsPath } from '../../helpers/oci/config.js';
+import { formatCidr } from '../../helpers/net/cidr.js';
 import { HOOK_KINDS } from '../../helpers/grade/findings.js';
 import { HOST_DIR, LAB_DIR, lessonLab, MARKERS, SECRET_FILE, type GradeOptions, type StudentLab } from './grade-lab.js';
 
@@ -156,6 +157,26 @@ export const HOSTILE: readonly HostileCase[] = [
     item: '1 namespace paths',
     build: (s) => patched(s, withNetnsPath('/proc/1/ns/net')),
     verdict: { exit: 1, fails: 'bundle-netns-path', says: /\/proc\/1\/ns\/net[\s\S]*Common Error 1/, notChecked: ['container-joins-netns'] },
+  },
+  {
+    name: "the namespace file is a bind mount of the machine's own network namespace (listed, nsfs, isolating nothing)",
+    item: '1 namespace paths',
+    build: async (s) => {
+      await lessonLab(s);
+      const p = s.plan;
+      // Both veth ends on the "host", with the lesson's addresses, and container-net naming the host's namespace.
+      await s.t.must(['ip', '-n', p.netns, 'link', 'set', p.nsVeth, 'netns', '1']);
+      await s.t.must(['umount', p.netnsPath]);
+      await s.t.must(['mount', '--bind', '/proc/1/ns/net', p.netnsPath]);
+      await s.t.must(['ip', 'addr', 'add', formatCidr(p.nsCidr), 'dev', p.nsVeth]);
+      await s.t.must(['ip', 'link', 'set', p.nsVeth, 'up']);
+    },
+    verdict: {
+      exit: 1,
+      fails: 'netns-exists',
+      says: /is a namespace of its own, not this machine's[\s\S]*Common Error 1[\s\S]*ip netns add/,
+      notChecked: ['ns-veth-visible', 'ns-loopback-up', 'ping-host-to-ns', 'ping-ns-to-host', 'container-joins-netns'],
+    },
   },
   {
     name: 'root.path with ",", "\\" and an upperdir= fragment (overlay option injection)',
