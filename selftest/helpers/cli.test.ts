@@ -97,7 +97,10 @@ describe('npm test arguments: every refusal is one clear error', () => {
     [['--lab', 'existing', '--bundle', '/tmp/a,upperdir=/etc'], /cannot mount safely/],
     [['--bail', 'x'], /--bail needs a whole number/],
     [['--shard', '3/2'], /--shard "3\/2" must be i\/n/],
-    [['--reporter', './my-reporter.js'], /built-in reporters/],
+    [['--reporter', './my-reporter.js'], /built-in console reporters/],
+    [['--reporter', 'blob'], /--shard writes the blob/],
+    [['--lab', 'existing', '--grep', 'netns-exists'], /grading runs every Verify check, in order/],
+    [['--lab', 'existing', '--tagsFilter', 'verify'], /grading runs every Verify check, in order/],
   ];
   for (const [argv, says] of refused) test(argv.join(' '), () => expect(() => parseTestArgs(argv, ctx)).toThrow(says));
 });
