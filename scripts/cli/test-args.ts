@@ -1,7 +1,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createTagsFilter } from '@vitest/runner/utils';
 import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
+import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
 import { single, strictParse, wholeNumber, type Refusals } from './strict.js';
@@ -181,6 +183,14 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
 
   const tagsFilter = single(v.tagsFilter, '--tagsFilter');
   if (tagsFilter !== undefined && tagsFilter.trim() === '') throw new BadInputError('--tagsFilter needs a tag expression, e.g. exercise-3');
+  if (tagsFilter !== undefined) {
+    // vitest would reject an unknown tag only inside each worker, as one harness error per spec file.
+    try {
+      createTagsFilter([tagsFilter], SECTION_IDS.map((name) => ({ name })));
+    } catch (e) {
+      throw new BadInputError(`--tagsFilter "${tagsFilter}": ${((e as Error).message.split('\n')[0] ?? '').replace(/\s*Available tags are:$/, '')} (the tags are the section names: ${SECTION_IDS.join(', ')})`);
+    }
+  }
   return {
     help: false,
     config: defaultRunConfig({
