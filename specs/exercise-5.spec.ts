@@ -1,8 +1,8 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
-import { checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
+import { checkPrintedView, checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, parsePingSummary } from '../helpers/net/ip.js';
+import { findIface, parseIpJson, parsePingSummary, type Iface } from '../helpers/net/ip.js';
 import { CLAIMED_PING_COUNT, exercise2Args, IDLE_ARGS } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { linkExists } from '../helpers/net/ops.js';
@@ -39,10 +39,26 @@ async function recordedState(t: Target, file: string): Promise<HookState | undef
 async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestart' | 'createRuntime'): Promise<void> {
   const { lesson, target, runc, plan } = cx;
   const hook = await installHook(target, 'wire-network.sh', [plan.hostVeth, plan.nsVeth, formatCidr(plan.hostCidr), formatCidr(plan.nsCidr)]);
-  await bundle.patch(withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook(stage, hook));
+  const record = '/tmp/hooks/netns-after-wiring';
+  const recorder = await installHook(target, 'record-netns.sh', [record]);
+  await bundle.patch(withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook(stage, hook), withHook(stage, recorder));
+  await lesson.adjustment(`a second ${stage} hook records the container's netns as the kernel shows it after the wiring, so the container's output is compared with the kernel's (it changes nothing)`);
   const r = await runc.run(plan.newContainerId, bundle.dir);
   const seen = ipOutputOf(r.stdout);
   if (seen.length === 0) await checkRunOutcome(cx, bundle, r, { symptoms: [], expected: 'the container runs and prints its interfaces', whenOk: { next: 'the run printed no interface: the runtime did not run the process' } });
+  // The container's output alone proves nothing (a runtime could print the lesson's text): the
+  // hook must have run, in a namespace that is not this one, and the output must be that namespace's.
+  const [recorded, own] = await Promise.all([target.exec(['cat', record]), target.must(['stat', '-L', '-c', '%i', '/proc/self/ns/net'])]);
+  const [inode = '', ...json] = recorded.stdout.split('\n');
+  check(lesson, recorded.exitCode === 0 && /^\d+$/.test(inode) && inode !== own.stdout.trim(), {
+    expected: `the ${stage} hooks ran in a network namespace of the container's own (not this one, inode ${own.stdout.trim()})`,
+    seen: recorded.exitCode !== 0 ? 'the hooks never ran' : `the container's netns has inode ${inode}`,
+    commonError: fixes.wrongInterfaces(plan),
+    next: `the runtime did not run config.json's ${stage} hooks in a new network namespace of the container: check "${runc.binary} --version"`,
+  });
+  // The wired interface only: lo's state may still change after the hooks (a runtime may leave it DOWN, as the lesson says).
+  const wired = (list: readonly Iface[]): Iface[] => list.filter((i) => i.ifname === plan.nsVeth);
+  checkPrintedView(cx, wired(seen), wired(parseIpJson(json.join('\n'))), `the container's netns after the wiring hook (${plan.nsVeth})`);
   const veth = findIface(seen, plan.nsVeth);
   check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && findIface(seen, plan.hostVeth) === undefined, {
     expected: `the ${stage} hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and ${plan.hostVeth} is not there`,
