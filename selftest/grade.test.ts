@@ -49,6 +49,24 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     notChecked: ['ping-host-to-ns', 'ping-ns-to-host'],
   },
   {
+    name: "echo requests dropped by a firewall rule inside the namespace (links up, addresses right)",
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(inNetns(s.plan.netns, ['iptables', '-A', 'INPUT', '-p', 'icmp', '--icmp-type', 'echo-request', '-j', 'DROP']));
+    },
+    fails: 'ping-host-to-ns',
+    says: /not Common Error 2: something drops or misroutes the packets; read the firewall/,
+  },
+  {
+    name: "the namespace's echo requests dropped on their way out (links up, addresses right)",
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(inNetns(s.plan.netns, ['iptables', '-A', 'OUTPUT', '-p', 'icmp', '--icmp-type', 'echo-request', '-j', 'DROP']));
+    },
+    fails: 'ping-ns-to-host',
+    says: /not Common Error 2: something drops or misroutes the packets; read the firewall/,
+  },
+  {
     name: 'veth-container left down',
     build: async (s) => {
       await lessonLab(s);

@@ -13,6 +13,14 @@ import { findIface, isUp } from '../helpers/net/ip.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, listNetns, ping } from '../helpers/net/ops.js';
 import { networkNamespace } from '../helpers/oci/config.js';
+import type { LabPlan } from '../helpers/lesson/plan.js';
+
+/**
+ * A ping that fails once both ends are UP with the lesson's addresses (the checks it needs): Common
+ * Error 2's causes are ruled out, so the packets are dropped or sent elsewhere.
+ */
+const pathBlocked = (p: LabPlan, to: string): string =>
+  `both ends are UP with the right addresses (the checks above passed), so this is not Common Error 2: something drops or misroutes the packets; read the firewall ("iptables -S", "nft list ruleset", and the same inside ${p.netns} with "ip netns exec ${p.netns} …") and the routes ("ip route get ${to}", also inside ${p.netns})`;
 
 describe('verify', () => {
   gradeCheck('netns-exists', 'the network namespace exists under /var/run/netns', [], async ({ g, lesson }) => {
@@ -115,13 +123,13 @@ describe('verify', () => {
     await lesson.step('automated script, check 3; manual checklist, item 4');
     // Bound to the student's veth, so the probe cannot leave through any other interface.
     const r = await ping(g.target, g.plan.nsCidr.address, { count: 1, waitSeconds: 1, bindTo: g.plan.hostVeth });
-    check(lesson, r.ok, { expected: `ping ${g.plan.nsCidr.address}: 1 received`, seen: r.result.stdout + r.result.stderr, commonError: fixes.noConnectivity(g.plan) });
+    check(lesson, r.ok, { expected: `ping ${g.plan.nsCidr.address}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.nsCidr.address) });
   });
 
   gradeCheck('ping-ns-to-host', 'the namespace reaches the host', linkChecks, async ({ g, lesson }) => {
     await lesson.step('automated script, check 4; manual checklist, item 4');
     const r = await ping(g.target, g.plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: g.plan.netns, bindTo: g.plan.nsVeth });
-    check(lesson, r.ok, { expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, commonError: fixes.noConnectivity(g.plan) });
+    check(lesson, r.ok, { expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.hostCidr.address) });
   });
 
   gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson, note }) => {
