@@ -9,7 +9,8 @@ exitOnHarnessCrash('npm test');
 const argv = process.argv.slice(2);
 const parsed = parseOrFail(() => parseTestArgs(argv, processContext()), 'npm test -- --help lists the options');
 if (parsed.help) {
-  process.stdout.write(argv.includes('existing') ? GRADE_USAGE : TEST_USAGE);
+  const grading = argv.some((a, i) => a === '--lab=existing' || (a === '--lab' && argv[i + 1] === 'existing'));
+  process.stdout.write(grading ? GRADE_USAGE : TEST_USAGE);
   process.exit(0);
 }
 await ensureRoot('scripts/test.ts', argv, parsed.config.mode === 'grade' ? 'grading' : 'the lesson suite (ip netns, veth pairs, runc)');
