@@ -254,12 +254,15 @@ describe("the probe's config is generated, never copied", () => {
     const strip = (c: OciConfig): unknown => ({ ...c, process: { ...c.process, terminal: null, args: null }, root: null, linux: { ...c.linux, namespaces: null, cgroupsPath: null } });
     expect(strip(probe)).toEqual(strip(spec));
   });
-  test('root.path: an existing directory of its own, never "/", never overlay option characters', () => {
+  test('root.path: an existing directory inside the bundle, never "/", never overlay option characters', () => {
     const b = scratch();
     mkdirSync(join(b, 'rootfs'));
     writeFileSync(join(b, 'file'), '');
     symlinkSync('/', join(b, 'to-root'));
+    const elsewhere = scratch();
+    symlinkSync(elsewhere, join(b, 'to-elsewhere'));
     expect(validateRootfsPath('rootfs', b)).toEqual({ ok: true, real: join(b, 'rootfs'), shown: join(b, 'rootfs') });
+    expect(validateRootfsPath(join(b, 'rootfs'), b)).toEqual({ ok: true, real: join(b, 'rootfs'), shown: join(b, 'rootfs') });
     for (const [p, says] of [
       ['rootfs,upperdir=/x', /contains ","/],
       ['root:fs', /contains/],
@@ -269,6 +272,8 @@ describe("the probe's config is generated, never copied", () => {
       ['to-root', /resolves to "\/"/],
       ['file', /is not a directory/],
       ['nope', /does not exist/],
+      ['/root', /resolves to \/root, outside the bundle .*; the grader reads a rootfs only inside the bundle/],
+      ['to-elsewhere', /outside the bundle/],
       [7, /missing or not a string/],
     ] as Array<[unknown, RegExp]>)
       expect(validateRootfsPath(p, b), String(p)).toMatchObject({ ok: false, problem: expect.stringMatching(says) });

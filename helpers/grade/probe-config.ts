@@ -50,7 +50,7 @@ export type RootfsCheck =
   | { readonly ok: true; /** real path on this machine */ readonly real: string; /** as the student wrote it, made absolute */ readonly shown: string }
   | { readonly ok: false; readonly problem: string };
 
-/** root.path, relative to the bundle or absolute: an existing directory, not "/", safe as an overlay lowerdir. */
+/** root.path, relative to the bundle or absolute: an existing directory inside the bundle, not "/", safe as an overlay lowerdir. */
 export function validateRootfsPath(rootPath: unknown, bundleDir: string): RootfsCheck {
   if (typeof rootPath !== 'string' || rootPath === '') return { ok: false, problem: 'root.path is missing or not a string' };
   if (OVERLAY_SPECIAL.test(rootPath)) return { ok: false, problem: `root.path "${clip(rootPath)}" contains "," ":" "\\" '"' or a newline; the grader refuses such a path (it would become mount options)` };
@@ -63,8 +63,21 @@ export function validateRootfsPath(rootPath: unknown, bundleDir: string): Rootfs
   }
   if (!lstatSync(real).isDirectory()) return { ok: false, problem: `root.path "${rootPath}": ${shown} is not a directory` };
   if (real === '/') return { ok: false, problem: `root.path "${rootPath}" resolves to "/", this machine's own root; a container needs its own rootfs directory` };
+  // The grader reads the rootfs as root and quotes what it finds (paths, modes, #! lines): a rootfs
+  // elsewhere, such as a root-only directory, would make it an oracle for files the student cannot read.
+  const bundleReal = realOrSelf(bundleDir);
+  if (real !== bundleReal && !real.startsWith(`${bundleReal}/`))
+    return { ok: false, problem: `root.path "${clip(rootPath)}" resolves to ${clip(real)}, outside the bundle ${bundleReal}; the grader reads a rootfs only inside the bundle (the lesson's "rootfs")` };
   if (OVERLAY_SPECIAL.test(real)) return { ok: false, problem: `root.path "${rootPath}" resolves to ${clip(real)}, which contains "," ":" "\\" '"' or a newline` };
   return { ok: true, real, shown };
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 export const clip = (s: string, max = 160): string => {
