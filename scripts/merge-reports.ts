@@ -38,6 +38,7 @@ const config = defaultRunConfig({
   grep: first.grep ?? undefined,
   tagsFilter: first.tagsFilter ?? undefined,
   junit: args.junit,
+  lesson: args.lesson,
   reporters: args.reporters,
   environment: first.environment,
   ci: process.env.CI === 'true' || process.env.CI === '1',

@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -6,6 +6,8 @@ import type { RunEnvironment } from '../helpers/report/model.js';
 import { shardSetProblems, type FoundShard, type ShardRecord } from '../helpers/report/shards.js';
 import { runArgv, type ExecResult } from '../helpers/targets/exec.js';
 import { readJUnit, type ReportedCase } from './support/junit.js';
+import { sharedLesson } from '../scripts/cli/test-args.js';
+import { NO_LESSON_HINT } from '../helpers/report/lesson-reporter.js';
 
 const env: RunEnvironment = { target: 'sandbox', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
 const record = (index: number, count: number, over: Partial<ShardRecord> = {}): FoundShard => ({
@@ -58,8 +60,21 @@ describe('npm test -- --shard i/n, then npm run merge-reports', () => {
         npm('scripts/test.ts', ['--grep', grep, '--shard', '2/2', '--reporter', 'dot']),
       ]);
       for (const r of [whole, one, two]) expect(r.exitCode, r.stdout.slice(-1500) + r.stderr).toBe(0);
+      // Both write lesson.md beside their report (dir/): keep the unsharded run's before merging.
+      const lesson = sharedLesson(process.cwd());
+      if (lesson) renameSync(join(dir, 'lesson.md'), join(dir, 'whole-lesson.md'));
       const merged = await npm('scripts/merge-reports.ts', ['--junit', join(dir, 'merged.xml'), '--reporter', 'dot']);
       expect(merged.exitCode, merged.stdout.slice(-1500) + merged.stderr).toBe(0);
+      if (lesson) {
+        // The merged run puts the same mark on every line as the unsharded run did (the evidence
+        // under a mark quotes runc's log with its timestamp, so only the marks are compared).
+        const marks = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('> - ') || l.startsWith('lesson coverage:'));
+        expect(marks(join(dir, 'lesson.md')).length).toBeGreaterThan(80);
+        expect(marks(join(dir, 'lesson.md'))).toEqual(marks(join(dir, 'whole-lesson.md')));
+        expect(merged.stdout).toMatch(/^lesson coverage: \d+ of \d+ command lines executed/m);
+      } else {
+        expect(merged.stdout).toContain(NO_LESSON_HINT);
+      }
 
       const wholeCases = readJUnit(join(dir, 'whole.xml'));
       const parts = [readJUnit('reports/shards/1-of-2/junit.xml'), readJUnit('reports/shards/2-of-2/junit.xml')];

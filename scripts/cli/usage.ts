@@ -77,6 +77,9 @@ Options:
   --from DIR              where the shard directories are (reports/shards)
   --junit FILE            the merged report (reports/junit.xml)
   --reporter NAME         console reporter (default, verbose, dot, …)
+  --lesson FILE           the lesson document: the merged run writes the annotated lesson
+                          (lesson.md, lesson.html beside the report); default
+                          ../shared/lesson/06-network-integration.md when it exists
   -h, --help              this text
 
 Exit: as npm test: 0 every test passed; 1 a lesson check failed; 2 refused; 3 harness error.

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
 import { parseMergeArgs } from '../../scripts/cli/merge-args.js';
@@ -132,8 +132,13 @@ describe('--shard and npm run merge-reports arguments', () => {
     expect(() => config(argv)).toThrow(says);
   });
   test('merge-reports: defaults, options, and no blob reporter of its own', () => {
-    expect(parseMergeArgs([], '/work/clone')).toEqual({ help: false, from: '/work/clone/reports/shards', junit: '/work/clone/reports/junit.xml', reporters: ['default'] });
-    expect(parseMergeArgs(['--from', 'dl', '--junit', 'out/all.xml', '--reporter', 'dot'], '/work/clone')).toEqual({ help: false, from: '/work/clone/dl', junit: '/work/clone/out/all.xml', reporters: ['dot'] });
+    // A clone with no ../shared beside it: no lesson document unless one is named.
+    const clone = '/nonexistent/clone';
+    expect(parseMergeArgs([], clone)).toEqual({ help: false, from: `${clone}/reports/shards`, junit: `${clone}/reports/junit.xml`, reporters: ['default'], lesson: undefined });
+    expect(parseMergeArgs(['--from', 'dl', '--junit', 'out/all.xml', '--reporter', 'dot'], clone)).toEqual({ help: false, from: `${clone}/dl`, junit: `${clone}/out/all.xml`, reporters: ['dot'], lesson: undefined });
+    const doc = resolve('README.md');
+    expect(parseMergeArgs(['--lesson', doc], clone)).toMatchObject({ lesson: doc });
+    expect(() => parseMergeArgs(['--lesson', 'no-such.md'], clone)).toThrow(/--lesson "no-such.md" is not a readable file/);
     expect(parseMergeArgs(['-h'], '/work/clone')).toEqual({ help: true });
     expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/console reporters/);
     expect(() => parseMergeArgs(['--form', 'x'], '/work/clone')).toThrow(/unknown option "--form" for npm run merge-reports/);
