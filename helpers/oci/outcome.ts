@@ -61,7 +61,10 @@ export function classifyRun(r: ExecResult): RunSymptom {
   if (PING_NOT_PERMITTED.test(all)) return 'ping-not-permitted';
   if (RUNTIME_ERROR_LINE.test(r.stderr)) {
     for (const [symptom, re] of RUNTIME_CLASSES) if (re.test(r.stderr)) return symptom;
-    if (/permission denied|operation not permitted/i.test(r.stderr)) return 'permission';
+    // A non-root runc either cannot create its state directory (permission denied) or, when that
+    // directory already exists (an earlier sudo runc made /run/runc) or XDG_RUNTIME_DIR gives it
+    // one, treats the run as rootless and refuses a config without a user namespace.
+    if (/permission denied|operation not permitted|rootless container requires user namespaces/i.test(r.stderr)) return 'permission';
     return 'runtime-failed';
   }
   if (/network is unreachable/i.test(all)) return 'unreachable';

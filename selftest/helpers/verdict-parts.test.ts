@@ -33,6 +33,7 @@ describe('classifyRun: what a runc run came to, from runc 1.1 and the lesson\'s 
     ['no config.json', { stderr: runcError('runc run failed: JSON specification file config.json not found') }, 'spec-missing'],
     ['hook failed', { stderr: runcError('runc run failed: unable to start container process: error running hook #0: exit status 1, stdout: , stderr: ') }, 'hook-failed'],
     ['runc: not root', { stderr: runcError('runc run failed: mkdir /run/runc: permission denied') }, 'permission'],
+    ['runc: not root, /run/runc already made by an earlier sudo runc', { stderr: runcError('runc run failed: rootless container requires user namespaces') }, 'permission'],
     ['lesson: not root', { stderr: 'open /var/run/netns/container-net: permission denied\n' }, 'permission'],
     ['ping without CAP_NET_RAW', { stdout: 'PING 10.0.0.1 (10.0.0.1): 56 data bytes\n', stderr: 'ping: permission denied (are you root?)\n' }, 'ping-not-permitted'],
     ['no route', { stderr: 'ping: sendto: Network is unreachable\n' }, 'unreachable'],
