@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { BadInputError } from '../../helpers/errors.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
-import { single, strictParse } from './strict.js';
+import { reporterNames, single, strictParse } from './strict.js';
 
 export type MergeArgs =
   | { readonly help: true }
@@ -19,8 +19,6 @@ export function parseMergeArgs(argv: readonly string[], cwd: string): MergeArgs 
   const junit = resolve(cwd, single(v.junit, '--junit') ?? 'reports/junit.xml');
   const problem = reportPathProblem(junit);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
-  const reporters = v.reporter ?? [];
-  for (const r of reporters)
-    if (!/^[a-z-]+$/.test(r) || r === 'blob') throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in console reporters (default, verbose, dot, …)`);
+  const reporters = reporterNames(v.reporter);
   return { help: false, from: resolve(cwd, single(v.from, '--from') ?? 'reports/shards'), junit, reporters: reporters.length > 0 ? reporters : ['default'] };
 }

@@ -4,7 +4,7 @@ import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
-import { single, strictParse, wholeNumber, type Refusals } from './strict.js';
+import { reporterNames, single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
 /** Where and as whom the command line is parsed; tests pass their own. */
 export interface ParseContext {
@@ -170,9 +170,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (timeout !== undefined) vitestArgs.push('--testTimeout', String(timeout));
   if (v.silent) vitestArgs.push('--silent');
   if (shard) vitestArgs.push('--shard', `${shard.index}/${shard.count}`);
-  const reporters = v.reporter ?? [];
-  for (const r of reporters)
-    if (!/^[a-z-]+$/.test(r)) throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in reporters (default, verbose, dot, tap, …)`);
+  const reporters = reporterNames(v.reporter);
 
   const tagsFilter = single(v.tagsFilter, '--tagsFilter');
   if (tagsFilter !== undefined && tagsFilter.trim() === '') throw new BadInputError('--tagsFilter needs a tag expression, e.g. exercise-3');

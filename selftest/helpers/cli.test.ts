@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { ReportersMap } from 'vitest/node';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
 import { parseMergeArgs } from '../../scripts/cli/merge-args.js';
+import { BUILTIN_REPORTERS } from '../../scripts/cli/strict.js';
 import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
 import type { RunConfig } from '../../helpers/run-config.js';
 
@@ -98,8 +100,13 @@ describe('npm test arguments: every refusal is one clear error', () => {
     [['--bail', 'x'], /--bail needs a whole number/],
     [['--shard', '3/2'], /--shard "3\/2" must be i\/n/],
     [['--reporter', './my-reporter.js'], /built-in reporters/],
+    [['--reporter', 'verbos'], /--reporter "verbos" is not one of vitest's built-in reporters: default, verbose/],
   ];
   for (const [argv, says] of refused) test(argv.join(' '), () => expect(() => parseTestArgs(argv, ctx)).toThrow(says));
+});
+
+test("--reporter accepts exactly the reporters this vitest has built in (blob is the harness's own, for shards)", () => {
+  expect([...BUILTIN_REPORTERS].sort()).toEqual(Object.keys(ReportersMap).filter((n) => n !== 'blob').sort());
 });
 
 describe('npm run clean arguments', () => {
@@ -129,7 +136,7 @@ describe('--shard and npm run merge-reports arguments', () => {
     expect(parseMergeArgs([], '/work/clone')).toEqual({ help: false, from: '/work/clone/reports/shards', junit: '/work/clone/reports/junit.xml', reporters: ['default'] });
     expect(parseMergeArgs(['--from', 'dl', '--junit', 'out/all.xml', '--reporter', 'dot'], '/work/clone')).toEqual({ help: false, from: '/work/clone/dl', junit: '/work/clone/out/all.xml', reporters: ['dot'] });
     expect(parseMergeArgs(['-h'], '/work/clone')).toEqual({ help: true });
-    expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/console reporters/);
+    expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/built-in reporters/);
     expect(() => parseMergeArgs(['--form', 'x'], '/work/clone')).toThrow(/unknown option "--form" for npm run merge-reports/);
   });
 });
