@@ -81,6 +81,9 @@ export interface Outcome {
  * test passed and vitest agrees.
  */
 export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | undefined, selection: string, junit: string): Outcome {
+  // On a terminal, vitest exits 130 at Ctrl-C at once, before any reporter could write a summary.
+  if (summary === undefined && vitestExit === EXIT.interrupted)
+    return { code: EXIT.interrupted, error: `interrupted (Ctrl-C): vitest stopped before it reported any result, so ${junit} was not written (a file there is from an earlier run)`, next: 'run it again to get a verdict for every test' };
   if (summary === undefined)
     return { code: EXIT.harness, error: `vitest ended (${vitestExit === undefined ? 'killed by a signal' : `exit ${vitestExit}`}) without reporting any result`, next: 'read the output above; an interrupted run reports nothing' };
   if (summary.errors > 0) return { code: EXIT.harness, error: `the harness itself broke in ${summary.errors} place(s); those are <error> entries in ${junit}, not lesson verdicts`, next: 'read the transcripts above; report the harness error if it repeats' };

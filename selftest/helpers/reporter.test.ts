@@ -158,6 +158,10 @@ describe('exit code: never 0 unless something was selected and everything select
     ['vitest failed but no test did', {}, 1, 3],
   ] as const)('%s', (_what, over, vitestExit, expected) => expect(code(over, vitestExit)).toBe(expected));
   test('no summary at all: the harness broke', () => expect(code(undefined, 1)).toBe(3));
+  test('no summary after vitest exits 130 (Ctrl-C on a terminal): interrupted, and the stale report is named', () => {
+    expect(code(undefined, 130)).toBe(130);
+    expect(outcomeOf(undefined, 130, '', 'r.xml').error).toMatch(/^interrupted \(Ctrl-C\).*r\.xml was not written \(a file there is from an earlier run\)/);
+  });
   test('each non-verdict exit says why in one error line', () => {
     expect(outcomeOf({ ...summary, selected: 0, passed: 0 }, 1, '--grep "x"', 'r.xml').error).toBe('--grep "x" selects no test; no report was written (r.xml is unchanged)');
     expect(outcomeOf({ ...summary, errors: 2 }, 1, '', 'r.xml').error).toMatch(/^the harness itself broke in 2 place\(s\)/);
