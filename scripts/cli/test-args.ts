@@ -159,7 +159,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   const lessonText = single(v.lesson, '--lesson');
   if (grading && lessonText !== undefined) throw new BadInputError('--lesson annotates the lesson suite; grading (--lab existing) does not use it');
   const lesson = lessonText === undefined ? (grading ? undefined : sharedLesson(ctx.cwd)) : resolve(ctx.cwd, lessonText);
-  if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText))) throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
+  if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText)))
+    throw new BadInputError(`--lesson "${lessonText}" is not a readable file${lessonText.startsWith('/') ? '' : ` (relative to this clone: ${resolve(ctx.cwd, lessonText)})`}; give the path of the lesson document, e.g. --lesson /path/to/shared/lesson/06-network-integration.md`);
 
   const vitestArgs: string[] = [];
   const bail = wholeNumber(v.bail, '--bail', 1, 10_000);

@@ -64,7 +64,7 @@ describe('npm test arguments: the lesson document for the annotated lesson', () 
   });
   test('--lesson FILE is resolved from the working directory; a missing file or grading with it is refused', () => {
     expect(config(['--lesson', '../shared/lesson/06-network-integration.md'], at(clone)).lesson).toBe(shared);
-    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(/--lesson "nope.md" is not a readable file/);
+    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(new RegExp(`--lesson "nope.md" is not a readable file \\(relative to this clone: ${clone}/nope.md\\)`));
     expect(() => config(['--lab', 'existing', '--lesson', shared], at(clone))).toThrow(/grading \(--lab existing\) does not use it/);
     rmSync(root, { recursive: true, force: true });
   });
