@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { encodeErratum } from '../../helpers/lesson/errata.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { buildJUnit, formatCounts, formatErrataSummary, isoSeconds, seconds } from '../../helpers/report/build-junit.js';
-import { formatRunNotes } from '../../helpers/report/junit-reporter.js';
+import { formatFailedList, formatRunNotes } from '../../helpers/report/junit-reporter.js';
 import { splitAnnotations, type CaseModel, type RunEnvironment, type RunFacts } from '../../helpers/report/model.js';
 import { xmlSafe } from '../../helpers/report/junit-extensions.js';
 import { outcomeOf } from '../../scripts/lib/launch.js';
@@ -142,6 +142,21 @@ describe('the closing count never contradicts vitest', () => {
     expect(notes.join('\n')).toMatch(/^harness errors: 1 /m);
     expect(formatRunNotes({ ...counts, errors: 0 }, { notSelected: 0, notStarted: [], stopped: undefined, selection: '' })).toEqual([]);
   });
+});
+
+test('the failed tests are listed once, one line each, just above the count', () => {
+  const cases = [
+    { state: 'passed', fullName: 'exercise-1 › step 1: ok' },
+    { state: 'failed', fullName: 'exercise-3 › step 1: sees veth-container', headline: 'expected veth-container; seen "lo"' },
+    { state: 'error', fullName: 'verify › check 1', headline: 'CommandError: ip timed out' },
+  ] as const;
+  expect(formatFailedList(cases, 'r.xml')).toEqual([
+    "\n2 test(s) did not pass; each one's diagnosis, fix and transcript are above and in r.xml:",
+    '  failed: exercise-3 › step 1: sees veth-container: expected veth-container; seen "lo"',
+    '  harness error: verify › check 1: CommandError: ip timed out',
+  ]);
+  expect(formatFailedList([{ state: 'failed', fullName: 'x', headline: 'y'.repeat(500) }], 'r.xml')[1]).toHaveLength(220);
+  expect(formatFailedList([cases[0]], 'r.xml')).toEqual([]);
 });
 
 describe('exit code: never 0 unless something was selected and everything selected passed', () => {
