@@ -14,6 +14,9 @@ import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
 
 /** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite, a selected test skipped); 3 the harness broke; 130 interrupted. */
+/** How long a Ctrl-C may take to reach vitest on its own before the launcher passes it on. */
+const RELAY_AFTER_MS = 1_000;
+
 export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
@@ -115,8 +118,18 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
   // Before vitest starts (the container target's probe creates a container) it ends the run here.
   let interrupted = false;
-  process.on('SIGINT', () => (interrupted = true));
-  process.on('SIGTERM', () => (interrupted = true));
+  let vitest: ReturnType<typeof execa> | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = true;
+    // Through sudo without a terminal (a signal to the invoking user's process group), sudo relays
+    // the signal to this process only: vitest runs as root, out of the user's reach. A vitest that
+    // got it too has exited long before this fires.
+    setTimeout(() => {
+      if (vitest && vitest.exitCode === null && vitest.signalCode === null) vitest.kill(signal);
+    }, RELAY_AFTER_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
@@ -137,7 +150,8 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let lesson: LessonSummary | undefined;
   try {
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
-    const r = await execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    vitest = execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    const r = await vitest;
     vitestExit = r.exitCode;
     summary = readSummary(config);
     lesson = readJson<LessonSummary>(lessonSummaryPath(config));
