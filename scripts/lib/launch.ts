@@ -39,6 +39,22 @@ async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   return { ...config, privilege };
 }
 
+/** The direct children of a process (vitest's workers), from each process's parent in /proc/<pid>/stat. */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command name, which may itself hold spaces and parentheses: state, ppid, …
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) children.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
+}
+
 /** Files a root run made in the invoking user's clone go back to that user. */
 function handBack(config: RunConfig): void {
   if (!config.invoker) return;
@@ -125,7 +141,15 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
     // the signal to this process only: vitest runs as root, out of the user's reach. A vitest that
     // got it too has exited long before this fires.
     setTimeout(() => {
-      if (vitest && vitest.exitCode === null && vitest.signalCode === null) vitest.kill(signal);
+      if (vitest?.pid === undefined || vitest.exitCode !== null || vitest.signalCode !== null) return;
+      // Its workers too, as a terminal's Ctrl-C would: a worker left alive keeps its sandboxes.
+      for (const pid of [vitest.pid, ...childrenOf(vitest.pid)]) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // already gone
+        }
+      }
     }, RELAY_AFTER_MS).unref();
   };
   process.on('SIGINT', onSignal);
