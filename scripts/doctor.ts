@@ -23,7 +23,7 @@ const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const nodeOk = major > 20 || (major === 20 && minor >= 19);
 process.stdout.write(`${nodeOk ? chalk.green('ok     ') : chalk.red('missing')}  Node.js >= 20.19 (have ${process.versions.node})\n`);
 const docker = (await checkPrerequisites(CONTAINER_PREREQUISITES, path))[0];
-process.stdout.write(`${docker?.ok ? chalk.green('ok     ') : chalk.dim('optional')}  docker: only for --target container${docker?.ok ? '' : ' (apt-get install -y docker.io)'}\n`);
+process.stdout.write(`${docker?.ok ? chalk.green('ok     ') : chalk.dim('optional')}  docker: only for --target container${docker?.ok ? ", which also needs a running engine (check: sudo docker version)" : ' (apt-get install -y docker.io)'}\n`);
 const problems = missing.length + (root ? 0 : 1) + (nodeOk ? 0 : 1);
 if (missing.length > 0) process.stdout.write(chalk.red(`\nto install what is missing: ${installCommand(missing)}\n`));
 process.stdout.write(problems === 0 ? chalk.green('\nready: npm test\n') : chalk.red(`\n${problems} prerequisite(s) missing\n`));

@@ -1,7 +1,10 @@
+import { execa } from 'execa';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { elevatedPath } from '../helpers/run-config.js';
+import { runArgv } from '../helpers/targets/exec.js';
+import { waitFor } from '../helpers/wait.js';
 import { readJUnit } from './support/junit.js';
 import { closingCounts, plain, vitestTotal } from './support/report-runs.js';
 import { asUser, cloneFor, createUser, ensureSudo, removeUser, rootOwned, type ThrowawayUser } from './support/users.js';
@@ -85,6 +88,24 @@ describe('as real users: one with passwordless sudo, one without', () => {
       expect(errorLines(r.stderr)).toEqual([expect.stringMatching(says)]);
     });
   });
+
+  // The user's SIGINT reaches only its own processes and sudo; sudo passes it to the elevated
+  // launcher alone, so the launcher must relay it to vitest (root) and its workers. Started
+  // without npm, whose own exit on SIGINT would hide the launcher's code.
+  test('sudo user, no terminal: SIGINT to the run\'s process group ends it with 130 and leaves no process of it', async () => {
+    const run = execa('setpriv', [`--reuid=${sudoer.uid}`, `--regid=${sudoer.gid}`, '--init-groups', '--reset-env', '--', process.execPath, '--import', 'tsx', 'scripts/test.ts', '--grep', 'exercise-3'], { cwd: clone, detached: true, reject: false, stdin: 'ignore' });
+    let out = '';
+    run.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    await waitFor(() => / RUN /.test(plain(out)), { timeoutMs: 60_000, intervalMs: 100, what: 'vitest to start under sudo' });
+    const kill = await asUser(sudoer, ['kill', '-INT', '--', `-${run.pid}`], clone, 10_000);
+    expect(kill.exitCode, kill.stderr).toBe(0);
+    const done = await run;
+    expect(done.exitCode, `${plain(done.stdout).slice(-2000)}\n${done.stderr}`).toBe(130);
+    expect(errorLines(done.stderr)).toEqual([expect.stringMatching(/^error: interrupted/)]);
+    // Workers end just after vitest itself; none may stay.
+    await waitFor(async () => (await runArgv(['pgrep', '-g', String(run.pid)], { timeoutMs: 10_000 })).stdout.trim() === '', { timeoutMs: 10_000, intervalMs: 200, what: 'every process of the interrupted run to end' });
+    expect(rootOwned(clone)).toEqual([]);
+  }, 120_000);
 
   // For the user without sudo any sweep would first stop at "needs root": exit 0 with the usage proves clean --help never sweeps.
   test('--help prints the usage without root, for both users; clean --help never reaches the sweep', async () => {

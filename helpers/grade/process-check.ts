@@ -170,12 +170,12 @@ function lookPath(a: Analysis, name: string): LookPathResult {
         a,
         'no-applets',
         `"${name}" is not in the rootfs (${searched}); ${busybox.inside} is there, but without its applet links (erratum E-rootfs-needs-applets)`,
-        `chroot ${a.ctx.shown} /bin/busybox --install -s /bin`,
+        `sudo chroot ${a.ctx.shown} /bin/busybox --install -s /bin`,
         SYMPTOM.lookPath,
       ),
     };
   const detail = dangling ? `; ${a.missing(dangling)}` : '';
-  return { ok: false, result: fault(a, 'not-found', `"${name}" is not in the rootfs (${searched})${detail}`, `put ${name} into ${a.shown('/bin')} (for busybox: cp /bin/busybox ${a.shown('/bin/')} && chroot ${a.ctx.shown} /bin/busybox --install -s /bin)`, SYMPTOM.lookPath) };
+  return { ok: false, result: fault(a, 'not-found', `"${name}" is not in the rootfs (${searched})${detail}`, `put ${name} into ${a.shown('/bin')} (for busybox: cp /bin/busybox ${a.shown('/bin/')} && sudo chroot ${a.ctx.shown} /bin/busybox --install -s /bin)`, SYMPTOM.lookPath) };
 }
 
 function regularExecutable(a: Analysis, r: Resolved, name: string, viaPath: boolean): LookPathResult {

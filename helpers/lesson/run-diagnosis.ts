@@ -29,7 +29,7 @@ export function remedyForRun(symptom: RunSymptom, plan: LabPlan, facts: RunFacts
       return facts.busyboxInRootfs === false
         ? { next: 'the rootfs has no busybox: copy it with "cp /bin/busybox rootfs/bin/" (Exercise 2 Step 1)' }
         : {
-            next: 'the rootfs holds only the busybox binary, so "sh" does not exist: install its applet links with "chroot rootfs /bin/busybox --install -s /bin" (erratum E-rootfs-needs-applets)',
+            next: 'the rootfs holds only the busybox binary, so "sh" does not exist: install its applet links with "sudo chroot rootfs /bin/busybox --install -s /bin" (erratum E-rootfs-needs-applets)',
           };
     case 'no-tty':
       return {

@@ -112,10 +112,25 @@ export default class LessonReporter implements Reporter {
     }
     const part = this.config.shard ? `, shard ${this.config.shard.index}/${this.config.shard.count}: merge all shards with npm run merge-reports` : '';
     out.push(`\n${formatErrataSummary(cases, env)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases${part})`);
+    out.push(...formatFailedList(cases, this.config.junit));
     out.push(...formatRunNotes(counts, { ...run, selection: selectionText(this.config) }));
     out.push(formatCounts(counts));
     process.stdout.write(`${out.join('\n')}\n`);
   }
+}
+
+/**
+ * After many failures the console ends inside the last transcript; this names every failed test
+ * once, with its expected/seen line, where the reader looks first: just above the count.
+ */
+export function formatFailedList(cases: readonly Pick<CaseModel, 'state' | 'fullName' | 'headline'>[], junit: string, width = 220): string[] {
+  const bad = cases.filter((c) => c.state === 'failed' || c.state === 'error');
+  if (bad.length === 0) return [];
+  const line = (c: (typeof bad)[number]): string => {
+    const text = `  ${c.state === 'failed' ? 'failed' : 'harness error'}: ${c.fullName}: ${c.headline ?? ''}`;
+    return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+  };
+  return [`\n${bad.length} test(s) did not pass; each one's diagnosis, fix and transcript are above and in ${junit}:`, ...bad.map(line)];
 }
 
 /**

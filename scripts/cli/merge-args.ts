@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { BadInputError } from '../../helpers/errors.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import { sharedLesson } from './test-args.js';
-import { single, strictParse } from './strict.js';
+import { reporterNames, single, strictParse } from './strict.js';
 import { statSync } from 'node:fs';
 
 export type MergeArgs =
@@ -22,9 +22,7 @@ export function parseMergeArgs(argv: readonly string[], cwd: string): MergeArgs 
   const junit = resolve(cwd, single(v.junit, '--junit') ?? 'reports/junit.xml');
   const problem = reportPathProblem(junit);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
-  const reporters = v.reporter ?? [];
-  for (const r of reporters)
-    if (!/^[a-z-]+$/.test(r) || r === 'blob') throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in console reporters (default, verbose, dot, …)`);
+  const reporters = reporterNames(v.reporter);
   // The shards' blobs carry each test's lesson links, so the merged run can annotate the lesson
   // as a whole run would (a single shard never can: it ran part of the suite).
   const lessonText = single(v.lesson, '--lesson');

@@ -45,3 +45,20 @@ export function wholeNumber(value: string | undefined, flag: string, min: number
   if (!/^\d+$/.test(value) || n < min || n > max) throw new BadInputError(`${flag} needs a whole number from ${min} to ${max}, not "${value}"`);
   return n;
 }
+
+/**
+ * vitest's built-in reporters (its ReportersMap; selftest compares the two) without `blob`, which
+ * the harness adds itself for shards. vitest only fails on an unknown name after the sudo hop,
+ * with a stack trace and no report, so a typo is refused here as one line.
+ */
+export const BUILTIN_REPORTERS = ['default', 'verbose', 'dot', 'tree', 'minimal', 'agent', 'tap', 'tap-flat', 'json', 'junit', 'github-actions', 'hanging-process'] as const;
+
+/** `--reporter` values, each one of BUILTIN_REPORTERS. */
+export function reporterNames(values: readonly string[] | undefined): string[] {
+  const names = [...(values ?? [])];
+  for (const r of names) {
+    if (r === 'blob') throw new BadInputError('--reporter blob: --shard writes the blob npm run merge-reports reads');
+    if (!(BUILTIN_REPORTERS as readonly string[]).includes(r)) throw new BadInputError(`--reporter "${r}" is not one of vitest's built-in reporters: ${BUILTIN_REPORTERS.join(', ')}`);
+  }
+  return names;
+}

@@ -6,7 +6,7 @@ import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
-import { single, strictParse, wholeNumber, type Refusals } from './strict.js';
+import { reporterNames, single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
 /** Where and as whom the command line is parsed; tests pass their own. */
 export interface ParseContext {
@@ -165,7 +165,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   const lessonText = single(v.lesson, '--lesson');
   if (grading && lessonText !== undefined) throw new BadInputError('--lesson annotates the lesson suite; grading (--lab existing) does not use it');
   const lesson = lessonText === undefined ? (grading ? undefined : sharedLesson(ctx.cwd)) : resolve(ctx.cwd, lessonText);
-  if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText))) throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
+  if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText)))
+    throw new BadInputError(`--lesson "${lessonText}" is not a readable file${lessonText.startsWith('/') ? '' : ` (relative to this clone: ${resolve(ctx.cwd, lessonText)})`}; give the path of the lesson document, e.g. --lesson /path/to/shared/lesson/06-network-integration.md`);
 
   const vitestArgs: string[] = [];
   const bail = wholeNumber(v.bail, '--bail', 1, 10_000);
@@ -176,10 +177,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (timeout !== undefined) vitestArgs.push('--testTimeout', String(timeout));
   if (v.silent) vitestArgs.push('--silent');
   if (shard) vitestArgs.push('--shard', `${shard.index}/${shard.count}`);
-  const reporters = v.reporter ?? [];
-  for (const r of reporters)
-    if (!/^[a-z-]+$/.test(r) || r === 'blob')
-      throw new BadInputError(`--reporter "${r}" must be one of vitest's built-in console reporters (default, verbose, dot, tap, …); --shard writes the blob npm run merge-reports reads`);
+  const reporters = reporterNames(v.reporter);
 
   const tagsFilter = single(v.tagsFilter, '--tagsFilter');
   if (tagsFilter !== undefined && tagsFilter.trim() === '') throw new BadInputError('--tagsFilter needs a tag expression, e.g. exercise-3');

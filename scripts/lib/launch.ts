@@ -14,6 +14,9 @@ import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
 
 /** Exit codes: 0 all passed; 1 a lesson check failed; 2 refused (bad input, nothing selected, missing prerequisite, a selected test skipped); 3 the harness broke; 130 interrupted. */
+/** How long a Ctrl-C may take to reach vitest on its own before the launcher passes it on. */
+const RELAY_AFTER_MS = 1_000;
+
 export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
@@ -34,6 +37,22 @@ async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
   process.stdout.write(chalk.dim(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
   return { ...config, privilege };
+}
+
+/** The direct children of a process (vitest's workers), from each process's parent in /proc/<pid>/stat. */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command name, which may itself hold spaces and parentheses: state, ppid, …
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) children.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
 }
 
 /** Files a root run made in the invoking user's clone go back to that user. */
@@ -81,6 +100,9 @@ export interface Outcome {
  * test passed and vitest agrees.
  */
 export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | undefined, selection: string, junit: string): Outcome {
+  // On a terminal, vitest exits 130 at Ctrl-C at once, before any reporter could write a summary.
+  if (summary === undefined && vitestExit === EXIT.interrupted)
+    return { code: EXIT.interrupted, error: `interrupted (Ctrl-C): vitest stopped before it reported any result, so ${junit} was not written (a file there is from an earlier run)`, next: 'run it again to get a verdict for every test' };
   if (summary === undefined)
     return { code: EXIT.harness, error: `vitest ended (${vitestExit === undefined ? 'killed by a signal' : `exit ${vitestExit}`}) without reporting any result`, next: 'read the output above; an interrupted run reports nothing' };
   if (summary.errors > 0) return { code: EXIT.harness, error: `the harness itself broke in ${summary.errors} place(s); those are <error> entries in ${junit}, not lesson verdicts`, next: 'read the transcripts above; report the harness error if it repeats' };
@@ -112,8 +134,26 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   // Ctrl-C reaches vitest through the terminal's process group; this process waits, then sweeps.
   // Before vitest starts (the container target's probe creates a container) it ends the run here.
   let interrupted = false;
-  process.on('SIGINT', () => (interrupted = true));
-  process.on('SIGTERM', () => (interrupted = true));
+  let vitest: ReturnType<typeof execa> | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = true;
+    // Through sudo without a terminal (a signal to the invoking user's process group), sudo relays
+    // the signal to this process only: vitest runs as root, out of the user's reach. A vitest that
+    // got it too has exited long before this fires.
+    setTimeout(() => {
+      if (vitest?.pid === undefined || vitest.exitCode !== null || vitest.signalCode !== null) return;
+      // Its workers too, as a terminal's Ctrl-C would: a worker left alive keeps its sandboxes.
+      for (const pid of [vitest.pid, ...childrenOf(vitest.pid)]) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // already gone
+        }
+      }
+    }, RELAY_AFTER_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
@@ -134,7 +174,8 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let lesson: LessonSummary | undefined;
   try {
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
-    const r = await execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    vitest = execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    const r = await vitest;
     vitestExit = r.exitCode;
     summary = readSummary(config);
     lesson = readJson<LessonSummary>(lessonSummaryPath(config));

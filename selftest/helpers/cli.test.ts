@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { ReportersMap } from 'vitest/node';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
 import { parseMergeArgs } from '../../scripts/cli/merge-args.js';
+import { BUILTIN_REPORTERS } from '../../scripts/cli/strict.js';
 import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
 import type { RunConfig } from '../../helpers/run-config.js';
 
@@ -62,7 +64,7 @@ describe('npm test arguments: the lesson document for the annotated lesson', () 
   });
   test('--lesson FILE is resolved from the working directory; a missing file or grading with it is refused', () => {
     expect(config(['--lesson', '../shared/lesson/06-network-integration.md'], at(clone)).lesson).toBe(shared);
-    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(/--lesson "nope.md" is not a readable file/);
+    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(new RegExp(`--lesson "nope.md" is not a readable file \\(relative to this clone: ${clone}/nope.md\\)`));
     expect(() => config(['--lab', 'existing', '--lesson', shared], at(clone))).toThrow(/grading \(--lab existing\) does not use it/);
     rmSync(root, { recursive: true, force: true });
   });
@@ -100,12 +102,17 @@ describe('npm test arguments: every refusal is one clear error', () => {
     [['--lab', 'existing', '--bundle', '/tmp/a,upperdir=/etc'], /cannot mount safely/],
     [['--bail', 'x'], /--bail needs a whole number/],
     [['--shard', '3/2'], /--shard "3\/2" must be i\/n/],
-    [['--reporter', './my-reporter.js'], /built-in console reporters/],
+    [['--reporter', './my-reporter.js'], /built-in reporters/],
+    [['--reporter', 'verbos'], /--reporter "verbos" is not one of vitest's built-in reporters: default, verbose/],
     [['--reporter', 'blob'], /--shard writes the blob/],
     [['--lab', 'existing', '--grep', 'netns-exists'], /grading runs every Verify check, in order/],
     [['--lab', 'existing', '--tagsFilter', 'verify'], /grading runs every Verify check, in order/],
   ];
   for (const [argv, says] of refused) test(argv.join(' '), () => expect(() => parseTestArgs(argv, ctx)).toThrow(says));
+});
+
+test("--reporter accepts exactly the reporters this vitest has built in (blob is the harness's own, for shards)", () => {
+  expect([...BUILTIN_REPORTERS].sort()).toEqual(Object.keys(ReportersMap).filter((n) => n !== 'blob').sort());
 });
 
 describe('npm run clean arguments', () => {
@@ -140,7 +147,7 @@ describe('--shard and npm run merge-reports arguments', () => {
     expect(parseMergeArgs(['--lesson', doc], clone)).toMatchObject({ lesson: doc });
     expect(() => parseMergeArgs(['--lesson', 'no-such.md'], clone)).toThrow(/--lesson "no-such.md" is not a readable file/);
     expect(parseMergeArgs(['-h'], '/work/clone')).toEqual({ help: true });
-    expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/console reporters/);
+    expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/--reporter blob: --shard writes the blob/);
     expect(() => parseMergeArgs(['--form', 'x'], '/work/clone')).toThrow(/unknown option "--form" for npm run merge-reports/);
   });
 });

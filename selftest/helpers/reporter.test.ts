@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { encodeErratum } from '../../helpers/lesson/errata.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { buildJUnit, formatCounts, formatErrataSummary, isoSeconds, seconds } from '../../helpers/report/build-junit.js';
-import { formatRunNotes } from '../../helpers/report/junit-reporter.js';
+import { formatFailedList, formatRunNotes } from '../../helpers/report/junit-reporter.js';
 import { splitAnnotations, type CaseModel, type RunEnvironment, type RunFacts } from '../../helpers/report/model.js';
 import { xmlSafe } from '../../helpers/report/junit-extensions.js';
 import { outcomeOf } from '../../scripts/lib/launch.js';
@@ -144,6 +144,21 @@ describe('the closing count never contradicts vitest', () => {
   });
 });
 
+test('the failed tests are listed once, one line each, just above the count', () => {
+  const cases = [
+    { state: 'passed', fullName: 'exercise-1 › step 1: ok' },
+    { state: 'failed', fullName: 'exercise-3 › step 1: sees veth-container', headline: 'expected veth-container; seen "lo"' },
+    { state: 'error', fullName: 'verify › check 1', headline: 'CommandError: ip timed out' },
+  ] as const;
+  expect(formatFailedList(cases, 'r.xml')).toEqual([
+    "\n2 test(s) did not pass; each one's diagnosis, fix and transcript are above and in r.xml:",
+    '  failed: exercise-3 › step 1: sees veth-container: expected veth-container; seen "lo"',
+    '  harness error: verify › check 1: CommandError: ip timed out',
+  ]);
+  expect(formatFailedList([{ state: 'failed', fullName: 'x', headline: 'y'.repeat(500) }], 'r.xml')[1]).toHaveLength(220);
+  expect(formatFailedList([cases[0]], 'r.xml')).toEqual([]);
+});
+
 describe('exit code: never 0 unless something was selected and everything selected passed', () => {
   const summary = { selected: 8, passed: 8, failed: 0, errors: 0, skipped: 0, junit: 'r.xml', interrupted: false, notSelected: 0, notStarted: [] };
   const code = (over: Partial<typeof summary> | undefined, vitestExit = 0): number => outcomeOf(over === undefined ? undefined : { ...summary, ...over }, vitestExit, '--grep "x"', 'r.xml').code;
@@ -158,6 +173,10 @@ describe('exit code: never 0 unless something was selected and everything select
     ['vitest failed but no test did', {}, 1, 3],
   ] as const)('%s', (_what, over, vitestExit, expected) => expect(code(over, vitestExit)).toBe(expected));
   test('no summary at all: the harness broke', () => expect(code(undefined, 1)).toBe(3));
+  test('no summary after vitest exits 130 (Ctrl-C on a terminal): interrupted, and the stale report is named', () => {
+    expect(code(undefined, 130)).toBe(130);
+    expect(outcomeOf(undefined, 130, '', 'r.xml').error).toMatch(/^interrupted \(Ctrl-C\).*r\.xml was not written \(a file there is from an earlier run\)/);
+  });
   test('each non-verdict exit says why in one error line', () => {
     expect(outcomeOf({ ...summary, selected: 0, passed: 0 }, 1, '--grep "x"', 'r.xml').error).toBe('--grep "x" selects no test; no report was written (r.xml is unchanged)');
     expect(outcomeOf({ ...summary, errors: 2 }, 1, '', 'r.xml').error).toMatch(/^the harness itself broke in 2 place\(s\)/);
