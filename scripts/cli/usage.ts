@@ -96,3 +96,33 @@ Options:
   --all                   also the leftovers of live runs (only when no run is going on)
   -h, --help              this text
 `;
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--labs N]
+
+Measures, as root: the suite's wall time on the sandbox target and (when the lab images exist and
+an engine answers) on the container target for each release, tests per second, peak memory, and
+the floor (bench/floor.sh: the lesson's raw commands at the same parallelism).
+
+Options:
+  --labs N                instead: build and verify 1, 10 and N labs at once (N from 1 to 500),
+                          time per lab, failures and namespace collisions
+  -h, --help              this text
+`;
+
+export const DOCTOR_USAGE = `Usage: npm run doctor
+
+Lists every prerequisite as the (elevated) run will see it, with the command that installs what
+is missing; says whether /bin/busybox is static. Exit 0 when npm test can run, 1 otherwise.
+`;
+
+export const SETUP_USAGE = `Usage: npm run setup
+
+Runs npm ci as you, then (as root, through sudo when you are not root) installs the Debian
+packages the suite needs, unpacks Debian's dynamic busybox for the Exercise 2 check, and ends
+with npm run doctor.
+`;
+
+export const ACTIONLINT_USAGE = `Usage: npm run lint:workflows
+
+Runs actionlint over .github/workflows. Exit 0 when it finds no problem.
+`;

@@ -5,6 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { ReportersMap } from 'vitest/node';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
 import { parseMergeArgs } from '../../scripts/cli/merge-args.js';
+import { parseBenchArgs, parseHelpOnly } from '../../scripts/cli/simple-args.js';
+import { BadInputError } from '../../helpers/errors.js';
 import { BUILTIN_REPORTERS } from '../../scripts/cli/strict.js';
 import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
 import type { RunConfig } from '../../helpers/run-config.js';
@@ -149,5 +151,23 @@ describe('--shard and npm run merge-reports arguments', () => {
     expect(parseMergeArgs(['-h'], '/work/clone')).toEqual({ help: true });
     expect(() => parseMergeArgs(['--reporter', 'blob'], '/work/clone')).toThrow(/--reporter blob: --shard writes the blob/);
     expect(() => parseMergeArgs(['--form', 'x'], '/work/clone')).toThrow(/unknown option "--form" for npm run merge-reports/);
+  });
+});
+
+describe('the other commands: --help, and no typo runs them', () => {
+  test('doctor, setup and lint:workflows take only --help', () => {
+    expect(parseHelpOnly('npm run setup', [])).toEqual({ help: false });
+    expect(parseHelpOnly('npm run setup', ['-h'])).toEqual({ help: true });
+    expect(() => parseHelpOnly('npm run setup', ['--frob'])).toThrow(/unknown option "--frob" for npm run setup/);
+    expect(() => parseHelpOnly('npm run doctor', ['container'])).toThrow(BadInputError);
+  });
+  test('bench: --labs N from 1 to 500, once', () => {
+    expect(parseBenchArgs([])).toEqual({ help: false, labs: undefined });
+    expect(parseBenchArgs(['--labs', '50'])).toEqual({ help: false, labs: 50 });
+    expect(parseBenchArgs(['--help'])).toEqual({ help: true });
+    expect(() => parseBenchArgs(['--labs', '0'])).toThrow(/--labs needs a whole number from 1 to 500, not "0"/);
+    expect(() => parseBenchArgs(['--labs', 'x'])).toThrow(/--labs needs a whole number/);
+    expect(() => parseBenchArgs(['--labs', '5', '--labs', '6'])).toThrow(/given 2 times/);
+    expect(() => parseBenchArgs(['--lab', '5'])).toThrow(/unknown option "--lab" for npm run bench/);
   });
 });
