@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { BadInputError } from '../../helpers/errors.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
-import { sharedLesson } from './test-args.js';
+import { isFile, sharedLesson } from './test-args.js';
 import { reporterNames, single, strictParse } from './strict.js';
-import { statSync } from 'node:fs';
 
 export type MergeArgs =
   | { readonly help: true }
@@ -29,12 +28,4 @@ export function parseMergeArgs(argv: readonly string[], cwd: string): MergeArgs 
   if (lessonText !== undefined && !isFile(resolve(cwd, lessonText))) throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
   const lesson = lessonText === undefined ? sharedLesson(cwd) : resolve(cwd, lessonText);
   return { help: false, from: resolve(cwd, single(v.from, '--from') ?? 'reports/shards'), junit, reporters: reporters.length > 0 ? reporters : ['default'], lesson };
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

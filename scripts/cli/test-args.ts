@@ -86,7 +86,7 @@ function executableFile(path: string): boolean {
   }
 }
 
-function isFile(path: string): boolean {
+export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
