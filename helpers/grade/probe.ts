@@ -1,6 +1,7 @@
 import { describeOutcome } from '../targets/exec.js';
 import { addressView, parseIpJson, type Iface } from '../net/ip.js';
 import { harnessCgroupPath } from '../targets/run-id.js';
+import { Runc } from '../oci/runtime.js';
 import { generateProbeConfig } from './probe-config.js';
 import type { GradeSession } from './session.js';
 
@@ -54,13 +55,12 @@ export async function probeContainer(g: GradeSession, v: ProbeInput): Promise<Pr
   await t.writeFile(`${bundle}/config.json`, JSON.stringify(config, null, 2));
   // -n: libmount would otherwise record the mount in /run/mount/utab, a file on the student's machine.
   await t.must(enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', `lowerdir=${v.rootfs},upperdir=${s}/upper,workdir=${s}/work`, `${bundle}/rootfs`]));
-  const runc = (...args: string[]): string[] => enter(['runc', '--root', `${s}/runc`, ...args]);
-  // The container's init keeps runc's stdio; captured pipes would never close, so runc logs to a file.
-  const create = await t.exec(runc('--log', `${s}/runc.log`, 'create', '--pid-file', `${s}/pid`, '--bundle', bundle, id), { discardOutput: true });
+  const runc = new Runc(t, 'runc', { root: `${s}/runc`, wrap: enter });
+  const create = await runc.create(id, bundle, { pidFile: `${s}/pid`, logFile: `${s}/runc.log` });
   const pid = (await t.exec(['cat', `${s}/pid`])).stdout.trim();
   if (create.exitCode !== 0 || !/^\d+$/.test(pid)) {
     const log = runcLogErrors((await t.exec(['cat', `${s}/runc.log`])).stdout);
-    await t.exec(runc('delete', '--force', id));
+    await runc.delete(id);
     return { created: false, error: log || `runc create: ${describeOutcome(create)}`, inside: [], insideText: '' };
   }
   try {
@@ -70,6 +70,6 @@ export async function probeContainer(g: GradeSession, v: ProbeInput): Promise<Pr
     const inside = addr.exitCode === 0 ? parseIpJson(addr.stdout) : [];
     return { created: true, error: addr.stderr, containerInode, netnsInode, inside, insideText: addressView(inside).join('\n') };
   } finally {
-    await t.exec(runc('delete', '--force', id));
+    await runc.delete(id);
   }
 }

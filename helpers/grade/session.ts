@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabPlan } from '../lesson/plan.js';
 import { parseConfig, type OciConfig } from '../oci/config.js';
+import { Runc } from '../oci/runtime.js';
 import { GradeBudget, GradeTarget } from './budget.js';
 import { readOnlyViolation, type GuardContext } from './guard.js';
 import type { ProcessAnalysis } from './process-check.js';
@@ -52,7 +53,7 @@ export class GradeSession {
     if (this.#spec === undefined) {
       const dir = `${this.scratch}/spec`;
       await this.target.must(['mkdir', '-p', dir]);
-      await this.target.must(['runc', '--root', `${this.scratch}/runc`, 'spec', '--bundle', dir]);
+      await this.target.must(new Runc(this.target, 'runc', { root: `${this.scratch}/runc` }).argv('spec', '--bundle', dir));
       // The grader's own file, written by runc a moment ago.
       this.#spec = parseConfig(readFileSync(`${dir}/config.json`, 'utf8'));
     }
@@ -70,9 +71,7 @@ export class GradeSession {
       const state = `${this.scratch}/runc`;
       // runc keeps state only once the probe ran; a lab that never got that far has nothing to delete.
       if (existsSync(state)) {
-        const enter = await this.target.privateMounts();
-        const list = await this.target.exec(enter(['runc', '--root', state, 'list', '-q']));
-        for (const id of list.stdout.split('\n').filter(Boolean)) await this.target.exec(enter(['runc', '--root', state, 'delete', '--force', id]));
+        await new Runc(this.target, 'runc', { root: state, wrap: await this.target.privateMounts() }).deleteAll();
       }
       await this.target.dispose();
     } finally {

@@ -15,24 +15,38 @@ export class ContainerTimeoutError extends Error {
 
 export const RUN_TIMEOUT_MS = 20_000;
 
+export interface RuncOptions {
+  /** runc's state directory (`--root`); runc's own default when absent. */
+  readonly root?: string;
+  /** Wraps every invocation, e.g. to run it in the grader's private mount namespace. */
+  readonly wrap?: (argv: readonly string[]) => string[];
+}
+
 /** runc driven through the target, with absolute bundle paths (the lesson's `cd` is `--bundle`). */
 export class Runc {
   constructor(
     private readonly t: Target,
     readonly binary = 'runc',
+    private readonly opts: RuncOptions = {},
   ) {}
+
+  /** One invocation: the binary, its global flags (`--root` first), then `args`. */
+  argv(...args: string[]): string[] {
+    const argv = [this.binary, ...(this.opts.root !== undefined ? ['--root', this.opts.root] : []), ...args];
+    return this.opts.wrap ? this.opts.wrap(argv) : argv;
+  }
 
   /** Exercise 2 Step 1's `runc spec`; its outcome is judged by the caller (Bundle.create). */
   spec(bundleDir: string): Promise<ExecResult> {
-    return this.t.exec([this.binary, 'spec', '--bundle', bundleDir]);
+    return this.t.exec(this.argv('spec', '--bundle', bundleDir));
   }
 
   /** Foreground `runc run`; a container that never exits is killed, deleted and reported. */
   async run(id: string, bundleDir: string, timeoutMs = RUN_TIMEOUT_MS): Promise<ExecResult> {
-    const argv = [this.binary, 'run', '--bundle', bundleDir, id];
+    const argv = this.argv('run', '--bundle', bundleDir, id);
     const r = await this.t.exec(argv, { timeoutMs });
     if (r.timedOut) {
-      await this.t.exec([this.binary, 'delete', '--force', id]);
+      await this.delete(id);
       throw new ContainerTimeoutError(
         `container "${id}" was still running after ${timeoutMs} ms (${formatArgv(argv)}); it was killed and deleted`,
       );
@@ -49,7 +63,7 @@ export class Runc {
   async runDetached(id: string, bundleDir: string): Promise<{ result: ExecResult; pid: number | undefined; log: string }> {
     const logFile = `/tmp/runc-${id}.log`;
     const pidFile = `/tmp/runc-${id}.pid`;
-    const argv = [this.binary, '--log', logFile, 'run', '--detach', '--pid-file', pidFile, '--bundle', bundleDir, id];
+    const argv = this.argv('--log', logFile, 'run', '--detach', '--pid-file', pidFile, '--bundle', bundleDir, id);
     const result = await this.t.exec(argv, { discardOutput: true });
     let pid: number | undefined;
     let log = '';
@@ -74,27 +88,35 @@ export class Runc {
     return { result, pid, log };
   }
 
+  /**
+   * `runc create`: every namespace set up, the init waiting before the program is executed (the
+   * grader's probe never starts it). The init keeps runc's stdio, so runc logs to a file.
+   */
+  create(id: string, bundleDir: string, files: { readonly pidFile: string; readonly logFile: string }): Promise<ExecResult> {
+    return this.t.exec(this.argv('--log', files.logFile, 'create', '--pid-file', files.pidFile, '--bundle', bundleDir, id), { discardOutput: true });
+  }
+
   async state(id: string): Promise<ContainerState | undefined> {
-    const r = await this.t.exec([this.binary, 'state', id]);
+    const r = await this.t.exec(this.argv('state', id));
     return r.exitCode === 0 ? (JSON.parse(r.stdout) as ContainerState) : undefined;
   }
 
   async list(): Promise<string[]> {
-    const r = await this.t.must([this.binary, 'list', '-q']);
+    const r = await this.t.must(this.argv('list', '-q'));
     return r.stdout.split('\n').filter(Boolean);
   }
 
   exec(id: string, argv: readonly string[]): Promise<ExecResult> {
-    return this.t.exec([this.binary, 'exec', id, ...argv], { timeoutMs: RUN_TIMEOUT_MS });
+    return this.t.exec(this.argv('exec', id, ...argv), { timeoutMs: RUN_TIMEOUT_MS });
   }
 
   delete(id: string, force = true): Promise<ExecResult> {
-    return this.t.exec([this.binary, 'delete', ...(force ? ['--force'] : []), id]);
+    return this.t.exec(this.argv('delete', ...(force ? ['--force'] : []), id));
   }
 
   /** Deletes every container this runtime lists on the target (a target sees only its own). */
   async deleteAll(): Promise<void> {
-    const list = await this.t.exec([this.binary, 'list', '-q']);
+    const list = await this.t.exec(this.argv('list', '-q'));
     if (list.exitCode !== 0) return;
     for (const id of list.stdout.split('\n').filter(Boolean)) await this.delete(id);
   }
