@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { GradeBudget, GradeTarget } from '../helpers/grade/budget.js';
 import { clipOutput } from '../helpers/grade/clip.js';
-import { hostMachines, parseElf, parseElfBytes } from '../helpers/grade/elf.js';
+import { hostMachines, parseElf, parseElfBytes } from '../helpers/oci/elf.js';
 import { configFindings, HOOK_KINDS } from '../helpers/grade/findings.js';
 import { readOnlyViolation } from '../helpers/grade/guard.js';
 import { analyseProcess, type FaultKind } from '../helpers/grade/process-check.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
-import { hostMachines, isElf, machineName, parseElf, type ElfInfo } from './elf.js';
+import { hostMachines, isElf, machineName, parseElf, type ElfInfo } from '../oci/elf.js';
 import { resolveInRootfs, type Resolution, type Resolved } from './rootfs.js';
 import { openRegular, readSmallText } from './student-files.js';
 

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { parseElfBytes } from './elf.js';
 
 /**
  * The lesson copies /bin/busybox alone into an empty rootfs. That works only for a statically
@@ -15,36 +16,16 @@ export const DYNAMIC_BUSYBOX = `${DYNAMIC_BUSYBOX_DIR}/bin/busybox`;
 /** How many leading bytes to read: program headers and the interpreter path sit near the start. */
 export const ELF_HEAD_BYTES = 8192;
 
-const PT_INTERP = 3;
-
 export type ElfLinkage =
   | { readonly kind: 'static' }
   | { readonly kind: 'dynamic'; readonly interpreter: string }
   | { readonly kind: 'not-elf'; readonly why: string };
 
-/** Reads the program headers of an ELF file's first bytes and reports its PT_INTERP, if any. */
+/** An ELF file's PT_INTERP, read from its first bytes with the grader's ELF reader. */
 export function elfLinkage(head: Uint8Array): ElfLinkage {
-  if (head.length < 52 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return { kind: 'not-elf', why: 'no ELF magic number' };
-  const is64 = head[4] === 2;
-  const little = head[5] === 1;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const u16 = (o: number): number => view.getUint16(o, little);
-  const u32 = (o: number): number => view.getUint32(o, little);
-  const word = (o: number): number => (is64 ? Number(view.getBigUint64(o, little)) : u32(o));
-  const phoff = word(is64 ? 0x20 : 0x1c);
-  const phentsize = u16(is64 ? 0x36 : 0x2a);
-  const phnum = u16(is64 ? 0x38 : 0x2c);
-  if (phoff + phentsize * phnum > head.length) return { kind: 'not-elf', why: `program headers end past the ${head.length} bytes read` };
-  for (let i = 0; i < phnum; i++) {
-    const ph = phoff + i * phentsize;
-    if (u32(ph) !== PT_INTERP) continue;
-    const offset = word(ph + (is64 ? 8 : 4));
-    const size = word(ph + (is64 ? 32 : 16));
-    if (offset + size > head.length) return { kind: 'not-elf', why: `PT_INTERP lies past the ${head.length} bytes read` };
-    const interpreter = new TextDecoder().decode(head.subarray(offset, offset + size)).replace(/\0+$/, '');
-    return { kind: 'dynamic', interpreter };
-  }
-  return { kind: 'static' };
+  const r = parseElfBytes(head, { libraries: false });
+  if (!r.ok) return { kind: 'not-elf', why: r.error };
+  return r.elf.interpreter === undefined ? { kind: 'static' } : { kind: 'dynamic', interpreter: r.elf.interpreter };
 }
 
 /** The linkage of a file on this machine; undefined when it cannot be read. */

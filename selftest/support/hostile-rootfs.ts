@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { parseElfBytes } from '../../helpers/grade/elf.js';
+import { parseElfBytes } from '../../helpers/oci/elf.js';
 import type { FaultKind } from '../../helpers/grade/process-check.js';
 import { lessonBundle } from '../../helpers/oci/lesson-bundle.js';
 import { Runc } from '../../helpers/oci/runtime.js';

@@ -176,8 +176,12 @@ function dynamicSection(r: Reader, dyn: Segment, loads: readonly Segment[]): Pic
   return { needed: list(DT_NEEDED), runpath: paths(DT_RUNPATH), rpath: paths(DT_RPATH) };
 }
 
-/** Parses an ELF file's headers; a file that is not ELF, or is malformed, gives the reason. */
-export function parseElf(readAt: ReadAt, size: number): ElfResult {
+/**
+ * Parses an ELF file's headers; a file that is not ELF, or is malformed, gives the reason.
+ * `libraries: false` stops after the program headers and PT_INTERP, for a caller that holds only
+ * the file's first bytes (the dynamic section usually lies further in).
+ */
+export function parseElf(readAt: ReadAt, size: number, opts: { readonly libraries?: boolean } = {}): ElfResult {
   try {
     if (size < 52) return { ok: false, error: `${size} bytes: too short for an ELF header` };
     const ident = readAt(0, 16);
@@ -194,7 +198,7 @@ export function parseElf(readAt: ReadAt, size: number): ElfResult {
     const interp = phs.find((s) => s.type === PT_INTERP);
     const dyn = phs.find((s) => s.type === PT_DYNAMIC);
     const interpreter = interp ? r.cstring(interp.offset, Math.min(interp.filesz, MAX_STRING)) : undefined;
-    const libs = dyn ? dynamicSection(r, dyn, loads) : { needed: [], runpath: [], rpath: [] };
+    const libs = dyn && opts.libraries !== false ? dynamicSection(r, dyn, loads) : { needed: [], runpath: [], rpath: [] };
     return { ok: true, elf: { bits, littleEndian: data === 1, type: r.u16(16), machine: r.u16(18), interpreter, ...libs } };
   } catch (e) {
     if (e instanceof ElfError) return { ok: false, error: `malformed ELF: ${e.message}` };
@@ -202,7 +206,7 @@ export function parseElf(readAt: ReadAt, size: number): ElfResult {
   }
 }
 
-/** Parses an ELF held in memory (tests, small files). */
-export function parseElfBytes(bytes: Uint8Array): ElfResult {
-  return parseElf((offset, length) => bytes.subarray(offset, offset + length), bytes.length);
+/** Parses an ELF held in memory (tests, small files, or a file's first bytes with `libraries: false`). */
+export function parseElfBytes(bytes: Uint8Array, opts: { readonly libraries?: boolean } = {}): ElfResult {
+  return parseElf((offset, length) => bytes.subarray(offset, offset + length), bytes.length, opts);
 }
