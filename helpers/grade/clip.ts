@@ -12,3 +12,10 @@ export function clipOutput(text: string, max = REPORT_OUTPUT_BYTES): string {
 
 /** A transcript entry as the report shows it: output clipped, so a flood stays a few KiB. */
 export const clipEntry = (e: ExecResult): ExecResult => ({ ...e, stdout: clipOutput(e.stdout), stderr: clipOutput(e.stderr) });
+
+/** A student's string for one message line: control characters shown as ?, at most `max` characters. */
+export const clip = (s: string, max = 160): string => {
+  // eslint-disable-next-line no-control-regex -- a student's string may carry terminal escapes
+  const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+};

@@ -1,5 +1,5 @@
 import type { OciConfig } from '../oci/config.js';
-import { clip } from './probe-config.js';
+import { clip } from './clip.js';
 
 /**
  * What the student's config.json asks runc for that the grader does not do, as one sentence each.

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { OciConfig } from '../oci/config.js';
+import { clip } from './clip.js';
 
 /**
  * The probe's config.json, generated, never copied: what `runc spec` writes, the grader's own
@@ -80,8 +81,3 @@ function realOrSelf(path: string): string {
   }
 }
 
-export const clip = (s: string, max = 160): string => {
-  // eslint-disable-next-line no-control-regex -- a student's string may carry terminal escapes
-  const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return t.length > max ? `${t.slice(0, max)}…` : t;
-};

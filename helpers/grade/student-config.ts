@@ -1,5 +1,5 @@
 import type { OciConfig } from '../oci/config.js';
-import { clip } from './probe-config.js';
+import { clip } from './clip.js';
 import { checkBundleDir, CONFIG_MAX_BYTES, jsonErrorWithoutContent, readSmallText } from './student-files.js';
 
 export type StudentConfigRead =
