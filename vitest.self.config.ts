@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     pool: 'forks',
+    // Where the selftest runs is checked once, before any test (a clone under /tmp, no lesson document).
+    globalSetup: ['selftest/support/preflight.ts'],
     projects: [
       { extends: true, test: { name: 'selftest', include: ['selftest/**/*.test.ts'], exclude: ['selftest/reliability.test.ts'], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'reliability', include: ['selftest/reliability.test.ts'], sequence: { groupOrder: 1 } } },

@@ -6,9 +6,10 @@ import { ReportersMap } from 'vitest/node';
 import { parseCleanArgs } from '../../scripts/cli/clean-args.js';
 import { parseMergeArgs } from '../../scripts/cli/merge-args.js';
 import { parseBenchArgs, parseHelpOnly } from '../../scripts/cli/simple-args.js';
+import { preflightProblems } from '../support/preflight.js';
 import { BadInputError } from '../../helpers/errors.js';
 import { BUILTIN_REPORTERS } from '../../scripts/cli/strict.js';
-import { parseTestArgs, type ParseContext } from '../../scripts/cli/test-args.js';
+import { parseTestArgs, sharedLesson, type ParseContext } from '../../scripts/cli/test-args.js';
 import type { RunConfig } from '../../helpers/run-config.js';
 
 const ctx: ParseContext = { pid: 4242, cwd: '/work/clone', env: { HOME: '/root' }, passwd: () => 'alice:x:1000:1000::/home/alice:/bin/bash\n' };
@@ -169,5 +170,17 @@ describe('the other commands: --help, and no typo runs them', () => {
     expect(() => parseBenchArgs(['--labs', 'x'])).toThrow(/--labs needs a whole number/);
     expect(() => parseBenchArgs(['--labs', '5', '--labs', '6'])).toThrow(/given 2 times/);
     expect(() => parseBenchArgs(['--lab', '5'])).toThrow(/unknown option "--lab" for npm run bench/);
+  });
+});
+
+describe('the selftest says where it cannot run', () => {
+  test('a clone under /tmp or /run, or without the lesson beside it, is named with what to do', () => {
+    expect(preflightProblems('/tmp/fresh-check')).toEqual([
+      expect.stringContaining('this clone is under /tmp'),
+      expect.stringContaining('no lesson document at /tmp/shared/lesson/06-network-integration.md'),
+    ]);
+    expect(preflightProblems('/run/x')[0]).toContain('under /run');
+    expect(preflightProblems('/tmpfoo/x').some((p) => p.includes('this clone is under'))).toBe(false);
+    expect(preflightProblems(process.cwd())).toEqual(sharedLesson(process.cwd()) ? [] : [expect.stringContaining('no lesson document')]);
   });
 });
