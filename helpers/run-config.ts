@@ -1,3 +1,4 @@
+import type { PointsTable } from './grade/points.js';
 import type { LabPlan } from './lesson/plan.js';
 import type { RunEnvironment } from './report/model.js';
 
@@ -18,6 +19,22 @@ export type PrivilegeMode = 'privileged' | 'capabilities';
 export interface Invoker {
   readonly uid: number;
   readonly gid: number;
+}
+
+/** The result files graders' platforms read, written besides the JUnit report (which is always written). */
+export const GRADE_FORMATS = ['junit', 'gradescope', 'prairielearn'] as const;
+export type GradeFormat = (typeof GRADE_FORMATS)[number];
+
+/** Grading: whose lab it is, what each check is worth, and what to write besides the JUnit report. */
+export interface GradeOutput {
+  /** A safe file name (helpers/grade/student.ts). */
+  readonly student: string;
+  readonly points: PointsTable;
+  readonly format: GradeFormat;
+  /** The copy of the report in the student's history directory; undefined with an explicit --junit. */
+  readonly latest: string | undefined;
+  /** Where --format gradescope/prairielearn writes results.json; undefined for junit. */
+  readonly results: string | undefined;
 }
 
 export interface RunConfig {
@@ -53,6 +70,8 @@ export interface RunConfig {
   readonly privilege: PrivilegeMode | undefined;
   /** Grading: the student's names and addresses. */
   readonly plan: LabPlan | undefined;
+  /** Grading: the student, the points and the output formats. */
+  readonly grade: GradeOutput | undefined;
   /** Selftest only: the name of a deliberate lab breakage (selftest/support/faults.ts). */
   readonly fault: string | undefined;
   readonly ci: boolean;
@@ -87,6 +106,7 @@ export function defaultRunConfig(over: Partial<RunConfig> = {}): RunConfig {
     environment: undefined,
     privilege: undefined,
     plan: undefined,
+    grade: undefined,
     fault: undefined,
     ci: false,
     invoker: undefined,

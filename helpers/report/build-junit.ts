@@ -97,11 +97,12 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
   for (const section of sections) {
     const mine = cases.filter((x) => x.section === section);
     const { start, ms } = span(mine, run.startedAt);
-    const suite = withHostname(factory.testSuite().name(section).timestamp(isoSeconds(start)).time(Number(seconds(ms))), run.hostname);
+    const suite = withHostname(factory.testSuite().name(run.suiteName?.(section) ?? section).timestamp(isoSeconds(start)).time(Number(seconds(ms))), run.hostname);
     const props = [
       ...environmentProperties(env),
       ...uniqueErrata(mine.flatMap((c) => c.errata)).map((e): [string, string] => ['erratum', erratumLine(e)]),
       ...(run.stopped ? [['run.stopped', run.stopped] as [string, string]] : []),
+      ...(run.properties ?? []),
     ];
     for (const [name, value] of props) suite.property(name, oneLine(value));
     for (const c of mine) addTestcase(suite, c);

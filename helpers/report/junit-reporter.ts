@@ -6,6 +6,7 @@ import type { RunConfig } from '../run-config.js';
 import { buildJUnit, countCases, formatCounts, formatErrataSummary, type Counts } from './build-junit.js';
 import { harnessErrorCase, moduleErrorCases, neverFinished, toCaseModel, wasSelected, type ReportedError } from './case-model.js';
 import { collectEnvironment } from './environment.js';
+import { gradeRecordOf, reportFacts, writeGradeOutputs } from './grade-output.js';
 import type { CaseModel, RunEnvironment } from './model.js';
 import { writeReport } from './safe-write.js';
 import { RECORD_FILE, shardRecord } from './shards.js';
@@ -97,8 +98,11 @@ export default class LessonReporter implements Reporter {
     if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
     if (counts.selected > 0 && env) {
       const run = { startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt, hostname: hostname() || 'localhost', ...(stopped ? { stopped } : {}) };
-      writeReport(this.config.junit, buildJUnit(cases, env, SECTION_IDS, run), this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
+      const graded = await gradeRecordOf(cases, this.config, run);
+      const xml = buildJUnit(cases, env, SECTION_IDS, { ...run, ...reportFacts(this.config, graded) });
+      writeReport(this.config.junit, xml, this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
       junit = this.config.junit;
+      if (graded) process.stdout.write(`${writeGradeOutputs(graded, xml, cases, this.config).join('\n')}\n`);
       if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env, { notSelected, notStarted, stopped });
     }
     writeReport(summaryPath(this.config), JSON.stringify({ ...counts, junit, interrupted, notSelected, notStarted } satisfies RunSummary));

@@ -48,6 +48,10 @@ export interface RunFacts {
   readonly hostname: string;
   /** Set when the run ended early (--bail, Ctrl-C): what stopped it and what never started. */
   readonly stopped?: string;
+  /** Grading: the suite's name with the student's in it, so reports of a class stay apart in any viewer. */
+  readonly suiteName?: (section: string) => string;
+  /** More suite properties (grading: student, points, score, evidence). */
+  readonly properties?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface Annotation {

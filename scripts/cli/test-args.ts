@@ -6,6 +6,7 @@ import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
+import { GRADE_OUTPUT_OPTIONS, parseGradeOutput } from './grade-output-args.js';
 import { reporterNames, single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
 /** Where and as whom the command line is parsed; tests pass their own. */
@@ -14,6 +15,9 @@ export interface ParseContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly passwd?: () => string;
+  /** The account this process runs as, the default --student without sudo. */
+  readonly account?: () => string;
+  readonly now?: () => Date;
 }
 
 export const processContext = (): ParseContext => ({ pid: process.pid, cwd: process.cwd(), env: process.env });
@@ -27,6 +31,7 @@ const GRADE_OPTIONS = {
   'host-ip': { type: 'string' },
   'ns-ip': { type: 'string' },
   bundle: { type: 'string' },
+  ...GRADE_OUTPUT_OPTIONS,
 } as const;
 
 const OPTIONS = {
@@ -158,7 +163,9 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
 
   const plan = grading ? gradePlan({ netns: v.netns, hostVeth: v['host-veth'], nsVeth: v['ns-veth'], hostIp: v['host-ip'], nsIp: v['ns-ip'], bundle: v.bundle }, runId, invokingHome(ctx.env, ctx.passwd)) : undefined;
   // A shard's own report is partial: it stays beside its blob, never where the whole run's report goes.
-  const junit = resolve(ctx.cwd, single(v.junit, '--junit') ?? (grading ? 'reports/grade.xml' : shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
+  const junitText = single(v.junit, '--junit');
+  const graded = plan ? parseGradeOutput({ student: v.student, points: v.points, format: v.format, results: v.results, junit: junitText }, { ...ctx, runId }, [plan.bundleDir]) : undefined;
+  const junit = graded?.junit ?? resolve(ctx.cwd, junitText ?? (shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
   const problem = reportPathProblem(junit, plan ? [plan.bundleDir] : []);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
 
@@ -206,6 +213,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       shard,
       shardDir,
       plan,
+      grade: graded?.grade,
       ci: ctx.env.CI === 'true' || ctx.env.CI === '1',
       invoker: invokerOf(ctx.env),
     }),

@@ -60,10 +60,42 @@ Options (each defaults to the lesson's value):
   --host-ip CIDR          host address (10.0.0.1/24)
   --ns-ip CIDR            namespace address (10.0.0.2/24)
   --bundle DIR            the student's bundle (~/oci-netns-test; ~ is the sudo user's home)
-  --junit FILE            the grader's report (reports/grade.xml; never a link, never in the bundle)
+  --student NAME          whose lab this is (default: the invoking user, SUDO_USER under sudo);
+                          letters, digits, ".", "_", "-"; it names the report, its suite and
+                          its properties
+  --junit FILE            the grader's report (default reports/grade/<student>/<UTC time>.xml,
+                          copied to latest.xml beside it; never a link, never in the bundle)
+  --points FILE           each check's weight (grading/points.json); the report carries each
+                          check's points, the score and the maximum
+  --format FORMAT         junit (default), gradescope or prairielearn: also writes that
+                          platform's results.json (the JUnit report is always written)
+  --results FILE          where --format writes results.json (beside the report)
   -h, --help              this text
 
-Exit: 0 every check passed; 1 a check failed; 2 refused; 3 the grader itself broke.
+Exit: 0 every check passed; 1 a check failed; 2 refused; 3 the grader itself broke (the
+report then says ungradable, never a score of 0).
+`;
+
+export const GRADEBOOK_USAGE = `Usage: npm run gradebook -- REPORTS… [options]
+
+Builds the class table from students' grade reports (npm run grade): reports/gradebook.csv
+(student, score, max, one column per check, flags) and reports/gradebook.html (one page, no
+network: a row per student, each check's failure rate and most common diagnosis, a link to
+each report). REPORTS are report files, student directories (their latest.xml) or a class
+directory such as reports/grade (every student's latest.xml).
+
+Refused (exit 2, naming the file): a report of another lesson or harness version, a partial
+report (a selection, or checks missing against the points file), a student given twice.
+Flagged (exit 1, the gradebook is still written): reports of one lab under several students
+(same boot id and MACs), and reports that contradict themselves (see README, "What the
+evidence can and cannot show").
+
+Options:
+  --points FILE           the weights to score with (grading/points.json)
+  --out DIR               where gradebook.csv and gradebook.html go (reports)
+  -h, --help              this text
+
+Exit: 0 written, nothing flagged; 1 written, some report flagged; 2 refused; 3 harness fault.
 `;
 
 export const MERGE_USAGE = `Usage: npm run merge-reports -- [options]

@@ -43,9 +43,9 @@ describe('npm test arguments: one typed configuration', () => {
     expect(config([], { ...ctx, env: { SUDO_UID: '1000', SUDO_GID: '1000' } }).invoker).toEqual({ uid: 1000, gid: 1000 });
     expect(config([]).invoker).toBeUndefined();
   });
-  test('--lab existing is grading: host target, the lesson plan with ~ as the sudo user home, reports/grade.xml', () => {
-    const c = config(['--lab', 'existing', '--netns', 'my-net'], { ...ctx, env: { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' } });
-    expect([c.mode, c.target, c.junit]).toEqual(['grade', 'host', '/work/clone/reports/grade.xml']);
+  test('--lab existing is grading: host target, the lesson plan with ~ as the sudo user home, the sudo user\'s report history', () => {
+    const c = config(['--lab', 'existing', '--netns', 'my-net'], { ...ctx, env: { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' }, now: () => new Date('2026-12-03T07:25:12.345Z') });
+    expect([c.mode, c.target, c.junit, c.grade?.student, c.grade?.latest]).toEqual(['grade', 'host', '/work/clone/reports/grade/alice/20261203T072512Z.xml', 'alice', '/work/clone/reports/grade/alice/latest.xml']);
     expect(c.plan?.netns).toBe('my-net');
     expect(c.plan?.bundleDir).toBe('/home/alice/oci-netns-test');
     expect(c.plan?.containerId).toBe('lesson06-grade-4242');
