@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -11,8 +11,9 @@ import { gradescopeSchemaErrors } from './support/gradescope.js';
 import { readJUnit } from './support/junit.js';
 import { limit } from './support/limit.js';
 
-/** Where selftest leaves the gradebook's screenshot for a person to look at. */
+/** Where selftest leaves the gradebook's screenshot and CSV for a person to look at. */
 const SCREENSHOT = resolve('reports/selftest-gradebook.png');
+const CSV_COPY = resolve('reports/selftest-gradebook.csv');
 
 const weights = (JSON.parse(readFileSync('grading/points.json', 'utf8')) as { checks: Record<string, number> }).checks;
 const MAX = Object.values(weights).reduce((a, b) => a + b, 0);
@@ -61,9 +62,9 @@ const out = mkdtempSync(join(tmpdir(), 'gradebook-selftest-'));
 const graded: GradedStudent[] = [];
 
 beforeAll(async () => {
-  const two = limit(3);
+  const three = limit(3);
   const runs = await Promise.all(
-    LABS.map((l) => two(() => gradeLabAs(l.build, [{ student: l.student, args: l.args }, ...(l.twice ? [{ student: l.twice }] : [])], out))),
+    LABS.map((l) => three(() => gradeLabAs(l.build, [{ student: l.student, args: l.args }, ...(l.twice ? [{ student: l.twice }] : [])], out))),
   );
   graded.push(...runs.flat());
   // The class directory holds the six; mallory's copy of frank's lab goes beside frank's, elsewhere.
@@ -121,6 +122,7 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
       else expect(cells[1]).toBe(String(MAX));
     }
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    copyFileSync(`${out}/gradebook.csv`, CSV_COPY);
     const html = readFileSync(`${out}/gradebook.html`, 'utf8');
     const seen = await visit(`${out}/gradebook.html`, SCREENSHOT, ['tr.student', 'tr#failure-rate td.rate', 'tr.diagnosis', 'td.check.fail', 'tr.flagged']);
     expect(seen.problems).toEqual([]);
