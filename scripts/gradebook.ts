@@ -31,7 +31,10 @@ const kind = (p: string): 'file' | 'dir' | 'none' => {
     return 'none';
   }
 };
-const shown = (p: string): string => relative(process.cwd(), p) || '.';
+const shown = (p: string): string => {
+  const r = relative(process.cwd(), p);
+  return r === '' ? '.' : r.startsWith('..') ? p : r;
+};
 
 const book = parseOrFail(() => {
   const points = readPoints(args.points, args.pointsShown);

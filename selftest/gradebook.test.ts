@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,6 +10,7 @@ import { gradeLabAs, type GradedStudent } from './support/gradebook-labs.js';
 import { gradescopeSchemaErrors } from './support/gradescope.js';
 import { readJUnit } from './support/junit.js';
 import { limit } from './support/limit.js';
+import { ensureXmllint, schemaErrors } from './support/report-runs.js';
 
 /** Where selftest leaves the gradebook's screenshot and CSV for a person to look at. */
 const SCREENSHOT = resolve('reports/selftest-gradebook.png');
@@ -84,7 +85,9 @@ const run = (student: string): GradedStudent => {
 const latest = (student: string): string => `${out}/grade/${student}/latest.xml`;
 
 describe('npm run grade --student, six labs, and npm run gradebook', () => {
-  test('six --student names give six distinct reports in reports/grade/<student>/, each naming its student in the suite, a property and the console; history is kept', () => {
+  test('six --student names give six distinct reports in reports/grade/<student>/, each naming its student in the suite, a property and the console; history is kept; each is valid JUnit', async () => {
+    await ensureXmllint();
+    for (const l of LABS) expect(await schemaErrors(latest(l.student)), l.student).toBe('');
     const texts = LABS.map((l) => readFileSync(latest(l.student), 'utf8'));
     expect(new Set(texts).size).toBe(6);
     for (const l of LABS) {
@@ -153,12 +156,22 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
     expect(pl.score).toBeLessThan(1);
   });
 
-  test('two reports of one lab under two students are both flagged as duplicates; the gradebook is written and exits 1', async () => {
+  test('two reports of one lab under two students are both flagged as duplicates, and a hand-edited report as inconsistent; the gradebook is written and exits 1', async () => {
     const r = await gradebook([`${out}/copied`, '--out', `${out}/copied-book`]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^flagged: frank: duplicate: the same lab as mallory \(boot id [0-9a-f-]{36}, MACs [0-9a-f:]{17} [0-9a-f:]{17}\)$/m);
     expect(r.stdout).toMatch(/^flagged: mallory: duplicate: the same lab as frank /m);
     expect(readFileSync(`${out}/copied-book/gradebook.csv`, 'utf8')).toMatch(new RegExp(`^frank,${MAX},${MAX},.*duplicate: the same lab as mallory`, 'm'));
+    // bob raises his own score by hand in a real report: flagged as contradicting itself, still listed.
+    mkdirSync(`${out}/edited/bob`, { recursive: true });
+    const bobXml = readFileSync(latest('bob'), 'utf8');
+    const edited = bobXml.replace('name="grade.check.host-veth-up" value="fail 0/1"', 'name="grade.check.host-veth-up" value="pass 1/1"');
+    expect(edited).not.toBe(bobXml);
+    writeFileSync(`${out}/edited/bob/latest.xml`, edited);
+    const e = await gradebook([`${out}/edited`, '--out', `${out}/edited-book`]);
+    expect(e.exitCode, e.stdout + e.stderr).toBe(1);
+    expect(e.stdout).toContain('flagged: bob: inconsistent: its grade.digest does not match what it says (edited after grading?)');
+    expect(e.stdout).toContain('flagged: bob: inconsistent: host-veth-up is "fail" in its test case but "pass" in its points');
     // The six distinct labs share this machine's boot id, yet none is flagged: the veth MACs differ.
     const bootIds = new Set(LABS.map((l) => readJUnit(latest(l.student))[0]?.suiteProperties.find((p) => p.name === 'evidence.boot_id')?.value));
     expect(bootIds.size).toBe(1);

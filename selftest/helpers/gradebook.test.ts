@@ -8,7 +8,8 @@ import { DEFAULT_POINTS_PATH, parsePoints, readPoints, scoreChecks, type CheckSt
 import { defaultStudent, historyPaths, historyStamp, validateStudent } from '../../helpers/grade/student.js';
 import { buildJUnit } from '../../helpers/report/build-junit.js';
 import { gradescopeResults, prairieLearnResults } from '../../helpers/report/grade-formats.js';
-import { reportFacts, selectionOf } from '../../helpers/report/grade-output.js';
+import { gradeRecordOf, reportFacts, selectionOf } from '../../helpers/report/grade-output.js';
+import { lessonPlan } from '../../helpers/lesson/plan.js';
 import { HARNESS_VERSION, LESSON_ID, recordFromProperties, recordOf, type GradeRecord } from '../../helpers/report/grade-record.js';
 import { buildGradebook, csvField, gradebookCsv } from '../../helpers/report/gradebook.js';
 import { gradebookHtml } from '../../helpers/report/gradebook-html.js';
@@ -166,6 +167,22 @@ describe('the grade record in the JUnit report', () => {
     expect(xml).toContain('<property name="grade.gradable" value="false"/>');
     expect(gradescopeResults(record, cases)).toBeUndefined();
     expect(prairieLearnResults(record, cases)).toMatchObject({ gradable: false });
+  });
+  test('from the grader\'s own cases: a harness error or a run stopped early is ungradable, naming why; evidence of a lab that is not there is "none"', async () => {
+    const plan = { ...lessonPlan('/nonexistent'), netns: 'lesson06-selftest-absent', netnsPath: '/var/run/netns/lesson06-selftest-absent', hostVeth: 'l06-absent-h', nsVeth: 'l06-absent-c' };
+    const config = defaultRunConfig({ mode: 'grade', plan, grade: { student: 'dan', points, format: 'junit', latest: undefined, results: undefined } });
+    const run = { startedAt: T0, durationMs: 1000 };
+    const cases = IDS.map((id) => caseOf(id, id === 'bundle-config' ? 'error' : 'passed'));
+    const broken = await gradeRecordOf(cases, config, run);
+    expect(broken?.ungradable).toBe('harness error in "verify › bundle-config: the check bundle-config": Error: broke');
+    expect(broken?.score).toBeUndefined();
+    expect([broken?.evidence.netnsInode, broken?.evidence.hostMac, broken?.evidence.nsMac]).toEqual(['none', 'none', 'none']);
+    expect(broken?.evidence.bootId).toMatch(/^[0-9a-f-]{36}$/);
+    const stopped = await gradeRecordOf(IDS.map((id) => caseOf(id, 'passed')), config, { ...run, stopped: 'the run was interrupted' });
+    expect(stopped?.ungradable).toBe('the run stopped early: the run was interrupted');
+    const fine = await gradeRecordOf(IDS.map((id) => caseOf(id, id === 'ns-veth-up' ? 'failed' : 'passed')), config, run);
+    expect([fine?.score, fine?.max, fine?.ungradable]).toEqual([MAX - 1, MAX, undefined]);
+    expect(await gradeRecordOf(cases, defaultRunConfig(), run)).toBeUndefined();
   });
   test('Gradescope results fit the documented shape (and the schema check itself can fail); PrairieLearn scores 0..1', () => {
     const { cases, record } = report('eve', { 'host-veth-up': 'failed', 'ping-host-to-ns': 'skipped' });
