@@ -3,8 +3,8 @@ import { collectEvidence } from '../grade/evidence.js';
 import { formatPoints, scoreChecks, type CheckState } from '../grade/points.js';
 import type { RunConfig } from '../run-config.js';
 import { gradescopeResults, prairieLearnResults } from './grade-formats.js';
-import { HARNESS_VERSION, LESSON_ID, recordOf, recordProperties, type GradeRecord } from './grade-record.js';
-import type { CaseModel, RunFacts } from './model.js';
+import { HARNESS_VERSION, LESSON_ID, recordOf, recordProperties, toolsLine, type GradeRecord } from './grade-record.js';
+import type { CaseModel, RunEnvironment, RunFacts } from './model.js';
 import { writeReport } from './safe-write.js';
 
 /** A grade check's test name: "<id>: <title>" (fixtures/grade.ts). */
@@ -24,7 +24,7 @@ export function selectionOf(config: RunConfig): string {
  * The grade of a finished run: each check's points, the total, the machine evidence, or why it
  * cannot be graded (a harness error, a run stopped early, a points file that does not fit).
  */
-export async function gradeRecordOf(cases: readonly CaseModel[], config: RunConfig, run: Pick<RunFacts, 'startedAt' | 'durationMs' | 'stopped'>): Promise<GradeRecord | undefined> {
+export async function gradeRecordOf(cases: readonly CaseModel[], config: RunConfig, env: RunEnvironment, run: Pick<RunFacts, 'startedAt' | 'durationMs' | 'stopped'>): Promise<GradeRecord | undefined> {
   const { grade, plan } = config;
   if (config.mode !== 'grade' || grade === undefined || plan === undefined) return undefined;
   const fault = cases.find((c) => c.state === 'error');
@@ -40,6 +40,7 @@ export async function gradeRecordOf(cases: readonly CaseModel[], config: RunConf
       pointsFile: grade.points.file,
       pointsSha256: grade.points.sha256,
       evidence: await collectEvidence(plan),
+      tools: toolsLine(env),
       netnsPath: plan.netnsPath,
       hostVeth: plan.hostVeth,
       nsVeth: plan.nsVeth,

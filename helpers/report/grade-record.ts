@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Evidence } from '../grade/evidence.js';
 import { formatPoints, type CheckScore, type CheckState, type Score } from '../grade/points.js';
+import type { RunEnvironment } from './model.js';
 
 /** The lesson a report grades; a gradebook refuses reports of any other. */
 export const LESSON_ID = '06-network-integration';
@@ -29,6 +30,8 @@ export interface GradeRecord {
   readonly max: number;
   readonly ungradable: string | undefined;
   readonly evidence: Evidence;
+  /** The tools that judged the lab, as the report's environment properties name them (toolsLine). */
+  readonly tools: string;
   readonly netnsPath: string;
   readonly hostVeth: string;
   readonly nsVeth: string;
@@ -44,6 +47,7 @@ export function recordOf(fields: Omit<GradeRecord, 'checks' | 'score' | 'max' | 
   return {
     ...fields,
     pointsFile: propertyText(fields.pointsFile),
+    tools: propertyText(fields.tools),
     checks: score.checks,
     max: score.max,
     score: score.gradable ? score.score : undefined,
@@ -53,14 +57,18 @@ export function recordOf(fields: Omit<GradeRecord, 'checks' | 'score' | 'max' | 
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The versions of the tools under test in one line, from the report's environment properties. */
+export const toolsLine = (env: Pick<RunEnvironment, 'runtime' | 'runtimeVersion' | 'iproute2' | 'busybox' | 'kernel' | 'distro'>): string =>
+  `${env.runtime} ${env.runtimeVersion}; iproute2 ${env.iproute2}; ${env.busybox}; kernel ${env.kernel}; ${env.distro}`;
+
 /**
  * A checksum of everything the record says, so that an edit by hand that does not also recompute
  * it shows. Not a signature: anyone with this code can recompute it (README, "What the evidence
  * can and cannot show").
  */
 export function recordDigest(r: GradeRecord): string {
-  const { lesson, harnessVersion, selection, student, pointsSha256, checks, score, max, ungradable, evidence, netnsPath, hostVeth, nsVeth, startedAt, endedAt } = r;
-  const canonical = JSON.stringify([lesson, harnessVersion, selection, student, pointsSha256, checks.map((c) => [c.id, c.state, c.points, c.max]), score ?? null, max, ungradable ?? null, [evidence.bootId, evidence.netnsInode, evidence.hostMac, evidence.nsMac, evidence.osRelease, evidence.collectedAt], netnsPath, hostVeth, nsVeth, startedAt, endedAt]);
+  const { lesson, harnessVersion, selection, student, pointsSha256, checks, score, max, ungradable, evidence, tools, netnsPath, hostVeth, nsVeth, startedAt, endedAt } = r;
+  const canonical = JSON.stringify([lesson, harnessVersion, selection, student, pointsSha256, checks.map((c) => [c.id, c.state, c.points, c.max]), score ?? null, max, ungradable ?? null, [evidence.bootId, evidence.netnsInode, evidence.hostMac, evidence.nsMac, evidence.osRelease, evidence.collectedAt], tools, netnsPath, hostVeth, nsVeth, startedAt, endedAt]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -86,6 +94,7 @@ export function recordProperties(r: GradeRecord): Array<[string, string]> {
     ['evidence.mac.host', `${r.hostVeth} ${r.evidence.hostMac}`],
     ['evidence.mac.ns', `${r.nsVeth} ${r.evidence.nsMac}`],
     ['evidence.kernel.osrelease', r.evidence.osRelease],
+    ['evidence.tools', r.tools],
     ['evidence.collected_at', iso(r.evidence.collectedAt)],
     ['grade.digest', recordDigest(r)],
   ];
@@ -104,7 +113,7 @@ export function recordFromProperties(props: ReadonlyArray<{ readonly name: strin
       if (!checks.some((c) => c.id === p.name.slice(12))) checks.push({ id: p.name.slice(12), state: m[1] as CheckState, points: Number(m[2]), max: Number(m[3]) });
     } else if (!one.has(p.name)) one.set(p.name, p.value);
   }
-  const need = ['lesson', 'harness.version', 'run.selection', 'run.started_at', 'run.ended_at', 'grade.student', 'grade.points.file', 'grade.points.sha256', 'grade.score', 'grade.max', 'evidence.boot_id', 'evidence.netns', 'evidence.netns.inode', 'evidence.mac.host', 'evidence.mac.ns', 'evidence.kernel.osrelease', 'evidence.collected_at', 'grade.digest'];
+  const need = ['lesson', 'harness.version', 'run.selection', 'run.started_at', 'run.ended_at', 'grade.student', 'grade.points.file', 'grade.points.sha256', 'grade.score', 'grade.max', 'evidence.boot_id', 'evidence.netns', 'evidence.netns.inode', 'evidence.mac.host', 'evidence.mac.ns', 'evidence.kernel.osrelease', 'evidence.tools', 'evidence.collected_at', 'grade.digest'];
   const missing = need.filter((n) => !one.has(n));
   if (missing.length > 0) return `it has no ${missing.join(', ')} propert${missing.length > 1 ? 'ies' : 'y'} (not a grade report of this harness)`;
   const get = (n: string): string => one.get(n) ?? '';
@@ -124,6 +133,7 @@ export function recordFromProperties(props: ReadonlyArray<{ readonly name: strin
     max: Number(get('grade.max')),
     ungradable: scoreText === 'ungradable' ? (one.get('grade.ungradable') ?? 'no reason given') : undefined,
     evidence: { bootId: get('evidence.boot_id'), netnsInode: get('evidence.netns.inode'), hostMac, nsMac, osRelease: get('evidence.kernel.osrelease'), collectedAt: time('evidence.collected_at') },
+    tools: get('evidence.tools'),
     netnsPath: get('evidence.netns'),
     hostVeth,
     nsVeth,

@@ -20,8 +20,8 @@ export interface ReadReport {
   readonly digest: string;
   readonly suiteNames: readonly string[];
   readonly checks: readonly ReportedCheck[];
-  /** The suite's "kernel" property (uname -r), beside the evidence's /proc osrelease. */
-  readonly kernel: string;
+  /** The suite's environment properties (kernel, runtime.version, …), beside the record's evidence. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 /** Far above any real report (a few KiB); a larger file is not one. */
@@ -97,7 +97,7 @@ export function readGradeReport(path: string): ReadReport | string {
     digest: parsed.digest,
     suiteNames: suites.map((s) => String(s.name ?? '')),
     checks: suites.flatMap((s) => (s.testcase ?? []).map(caseOf).filter((c): c is ReportedCheck => c !== undefined)),
-    kernel: props.find((p) => p.name === 'kernel')?.value ?? '',
+    environment: Object.fromEntries(['target', 'distro', 'runtime', 'runtime.version', 'iproute2', 'kernel', 'busybox'].map((n) => [n, props.find((p) => p.name === n)?.value ?? ''])),
   };
 }
 

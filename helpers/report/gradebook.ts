@@ -3,7 +3,7 @@ import { BadInputError } from '../errors.js';
 import { isBootId, isMac } from '../grade/evidence.js';
 import { formatPoints, scoreChecks, type CheckState, type PointsTable } from '../grade/points.js';
 import { isSafeStudent } from '../grade/student.js';
-import { HARNESS_VERSION, LESSON_ID, recordDigest } from './grade-record.js';
+import { HARNESS_VERSION, LESSON_ID, recordDigest, toolsLine } from './grade-record.js';
 import type { ReadReport } from './gradebook-read.js';
 
 /** One student's line of the class table. */
@@ -53,6 +53,8 @@ export function refusal(r: ReadReport, points: PointsTable): string | undefined 
   const missing = Object.keys(points.weights).filter((id) => !present.has(id));
   // An ungradable run may have stopped before some checks: it is shown as ungradable, not refused.
   if (missing.length > 0 && rec.ungradable === undefined) return `it has no verdict for ${missing.join(', ')}, which ${points.file} weighs: a partial report is not a full grade`;
+  const unweighted = [...present].filter((id) => points.weights[id] === undefined);
+  if (unweighted.length > 0) return `it has checks ${points.file} gives no weight: ${unweighted.join(', ')} (a report of other checks; build the gradebook with a points file that weighs every check)`;
   return undefined;
 }
 
@@ -84,7 +86,10 @@ export function inconsistencies(r: ReadReport): string[] {
   if (!(rec.startedAt <= rec.endedAt)) out.push('its run ended before it started');
   // The evidence is read just after the checks, within the grader's one-minute bound.
   if (!(ev.collectedAt >= rec.startedAt && ev.collectedAt <= rec.endedAt + 120_000)) out.push('its evidence was not read during its run');
-  if (r.kernel !== '' && r.kernel !== ev.osRelease) out.push(`its kernel property "${r.kernel}" is not the evidence's "${ev.osRelease}"`);
+  const e = r.environment;
+  if (e.kernel !== ev.osRelease) out.push(`its kernel property "${e.kernel ?? ''}" is not the evidence's "${ev.osRelease}"`);
+  const tools = toolsLine({ runtime: e.runtime ?? '', runtimeVersion: e['runtime.version'] ?? '', iproute2: e.iproute2 ?? '', busybox: e.busybox ?? '', kernel: e.kernel ?? '', distro: e.distro ?? '' });
+  if (tools !== rec.tools) out.push(`its tool versions (${tools}) are not those its evidence names (${rec.tools})`);
   return out;
 }
 

@@ -98,7 +98,7 @@ export default class LessonReporter implements Reporter {
     if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
     if (counts.selected > 0 && env) {
       const run = { startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt, hostname: hostname() || 'localhost', ...(stopped ? { stopped } : {}) };
-      const graded = await gradeRecordOf(cases, this.config, run);
+      const graded = await gradeRecordOf(cases, this.config, env, run);
       const xml = buildJUnit(cases, env, SECTION_IDS, { ...run, ...reportFacts(this.config, graded) });
       writeReport(this.config.junit, xml, this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
       junit = this.config.junit;

@@ -10,7 +10,7 @@ import { buildJUnit } from '../../helpers/report/build-junit.js';
 import { gradescopeResults, prairieLearnResults } from '../../helpers/report/grade-formats.js';
 import { gradeRecordOf, reportFacts, selectionOf } from '../../helpers/report/grade-output.js';
 import { lessonPlan } from '../../helpers/lesson/plan.js';
-import { HARNESS_VERSION, LESSON_ID, recordFromProperties, recordOf, type GradeRecord } from '../../helpers/report/grade-record.js';
+import { HARNESS_VERSION, LESSON_ID, recordFromProperties, recordOf, toolsLine, type GradeRecord } from '../../helpers/report/grade-record.js';
 import { buildGradebook, csvField, gradebookCsv } from '../../helpers/report/gradebook.js';
 import { gradebookHtml } from '../../helpers/report/gradebook-html.js';
 import { readGradeReport, reportFiles, type ReadReport } from '../../helpers/report/gradebook-read.js';
@@ -57,7 +57,7 @@ function report(student: string, states: Partial<Record<string, CaseModel['state
     over.fault ?? (cases.some((c) => c.state === 'error') ? 'harness error' : undefined),
   );
   const record = recordOf(
-    { lesson: over.lesson ?? LESSON_ID, harnessVersion: over.version ?? HARNESS_VERSION, selection: over.selection ?? 'all', student, pointsFile: points.file, pointsSha256: points.sha256, evidence: evidence(over.evidence), netnsPath: '/var/run/netns/container-net', hostVeth: 'veth-host', nsVeth: 'veth-container', startedAt: T0, endedAt: T0 + 30_000 },
+    { lesson: over.lesson ?? LESSON_ID, harnessVersion: over.version ?? HARNESS_VERSION, selection: over.selection ?? 'all', student, pointsFile: points.file, pointsSha256: points.sha256, evidence: evidence(over.evidence), tools: toolsLine(env), netnsPath: '/var/run/netns/container-net', hostVeth: 'veth-host', nsVeth: 'veth-container', startedAt: T0, endedAt: T0 + 30_000 },
     score,
   );
   const facts = reportFacts(defaultRunConfig({ mode: 'grade' }), record);
@@ -135,6 +135,9 @@ describe('--student', () => {
       [['--format', 'moodle'], /--format "moodle" must be one of: junit, gradescope, prairielearn/],
       [['--results', 'r.json'], /--results is the file of --format gradescope or prairielearn/],
       [['--points', '/nonexistent/p.json'], /points file \/nonexistent\/p\.json cannot be read \(ENOENT\)/],
+      [['--bundle', '/home/s/b', '--format', 'gradescope', '--results', '/home/s/b/results.json'], /--results: \/home\/s\/b\/results\.json lies inside \/home\/s\/b/],
+      [['--bundle', '/home/s/b', '--junit', '/home/s/b/x/g.xml'], /--junit: \/home\/s\/b\/x\/g\.xml lies inside \/home\/s\/b/],
+      [['--format', 'gradescope', '--junit', 'o/r.xml', '--results', 'o/r.xml'], /--results \/work\/clone\/o\/r\.xml is the JUnit report's own path/],
     ] as const)
       expect(() => parse([...argv]), argv.join(' ')).toThrow(says);
     expect(() => parse([], { ...ctx, account: () => 'name with space' })).toThrow(/the invoking user "name with space" is not a safe file name: .* \(or give --student NAME\)/);
@@ -173,16 +176,16 @@ describe('the grade record in the JUnit report', () => {
     const config = defaultRunConfig({ mode: 'grade', plan, grade: { student: 'dan', points, format: 'junit', latest: undefined, results: undefined } });
     const run = { startedAt: T0, durationMs: 1000 };
     const cases = IDS.map((id) => caseOf(id, id === 'bundle-config' ? 'error' : 'passed'));
-    const broken = await gradeRecordOf(cases, config, run);
+    const broken = await gradeRecordOf(cases, config, env, run);
     expect(broken?.ungradable).toBe('harness error in "verify › bundle-config: the check bundle-config": Error: broke');
     expect(broken?.score).toBeUndefined();
     expect([broken?.evidence.netnsInode, broken?.evidence.hostMac, broken?.evidence.nsMac]).toEqual(['none', 'none', 'none']);
     expect(broken?.evidence.bootId).toMatch(/^[0-9a-f-]{36}$/);
-    const stopped = await gradeRecordOf(IDS.map((id) => caseOf(id, 'passed')), config, { ...run, stopped: 'the run was interrupted' });
+    const stopped = await gradeRecordOf(IDS.map((id) => caseOf(id, 'passed')), config, env, { ...run, stopped: 'the run was interrupted' });
     expect(stopped?.ungradable).toBe('the run stopped early: the run was interrupted');
-    const fine = await gradeRecordOf(IDS.map((id) => caseOf(id, id === 'ns-veth-up' ? 'failed' : 'passed')), config, run);
+    const fine = await gradeRecordOf(IDS.map((id) => caseOf(id, id === 'ns-veth-up' ? 'failed' : 'passed')), config, env, run);
     expect([fine?.score, fine?.max, fine?.ungradable]).toEqual([MAX - 1, MAX, undefined]);
-    expect(await gradeRecordOf(cases, defaultRunConfig(), run)).toBeUndefined();
+    expect(await gradeRecordOf(cases, defaultRunConfig(), env, run)).toBeUndefined();
   });
   test('Gradescope results fit the documented shape (and the schema check itself can fail); PrairieLearn scores 0..1', () => {
     const { cases, record } = report('eve', { 'host-veth-up': 'failed', 'ping-host-to-ns': 'skipped' });
@@ -229,6 +232,7 @@ describe('npm run gradebook', () => {
     const partial = write('x4', alice.xml.replace(/<testcase [^>]*name="netns-exists:[\s\S]*?<\/testcase>/, ''));
     expect(refused(partial)).toMatch(/no verdict for netns-exists, which grading\/points\.json weighs: a partial report is not a full grade/);
     expect(() => buildGradebook([write('alice', alice.xml), write('alice', alice.xml, '20261203T070000Z.xml')], points)).toThrow(/a second report for alice/);
+    expect(() => buildGradebook([write('x5', alice.xml)], parsePoints('{"checks":{"netns-exists":1}}', 'small.json'))).toThrow(/it has checks small\.json gives no weight: host-veth-exists, /);
     writeFileSync(join(dir, 'suite.xml'), '<testsuites name="x"><testsuite name="verify"><testcase name="a"/></testsuite></testsuites>');
     expect(readGradeReport(join(dir, 'suite.xml'))).toMatch(/no grade\.student property/);
     writeFileSync(join(dir, 'junk.xml'), 'not xml <<');
@@ -256,6 +260,9 @@ describe('npm run gradebook', () => {
     expect(moved?.flags).toContain("inconsistent: it lies in trudy's report directory but grades alice");
     // Evidence that contradicts the verdicts.
     const noMac = buildGradebook([write('zed', report('zed', {}, { evidence: { hostMac: 'none', bootId: 'not-a-uuid' } }).xml)], points).rows[0];
+    // Tool versions changed in the properties but not in the evidence (or the other way round).
+    const tools = buildGradebook([write('tina', report('tina').xml.replace('name="runtime.version" value="1.1.5"', 'name="runtime.version" value="1.3.0"'))], points).rows[0];
+    expect(tools?.flags).toContain('inconsistent: its tool versions (runc 1.3.0; iproute2 6.1.0; BusyBox v1.35.0; kernel 6.1.0-test; Debian GNU/Linux 12 (bookworm)) are not those its evidence names (runc 1.1.5; iproute2 6.1.0; BusyBox v1.35.0; kernel 6.1.0-test; Debian GNU/Linux 12 (bookworm))');
     expect(noMac?.flags).toEqual(expect.arrayContaining(['inconsistent: host-veth-exists passed, yet its evidence has no MAC for the host end', 'inconsistent: its boot id "not-a-uuid" is not one the kernel writes']));
   });
   test('which files a path stands for: a file, a student directory\'s latest.xml, every student\'s latest.xml, or a flat directory of reports', () => {
