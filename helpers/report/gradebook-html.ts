@@ -25,7 +25,7 @@ export function gradebookHtml(book: Gradebook, href: (report: string) => string,
   const rates = book.checks.map((c) => `<td class="rate" title="${c.failed} of ${c.graded} did not pass (${c.notChecked} not checked)">${pct(c.failed, c.graded)}</td>`).join('');
   const flagged = book.rows.filter((r) => r.flags.length > 0);
   const diagnoses = book.checks
-    .map((c) => `<tr class="diagnosis"><th scope="row">${esc(c.id)}</th><td class="num">${c.failed}/${c.graded}</td><td>${c.diagnosis ? `${esc(c.diagnosis.text)} <small>(${c.diagnosis.count} of ${c.diagnosis.of} failures)</small>` : c.notChecked > 0 ? `<small>not checked ${c.notChecked}× (a check it needs failed)</small>` : ''}</td></tr>`)
+    .map((c) => `<tr class="diagnosis"><th scope="row">${esc(c.id)}</th><td class="num">${c.failed}/${c.graded}</td><td>${c.diagnosis ? `${esc(c.diagnosis.text)} <small>(${c.diagnosis.count} of ${c.diagnosis.of} failed)</small>` : c.notChecked > 0 ? `<small>not checked ${c.notChecked}× (a check it needs failed)</small>` : ''}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

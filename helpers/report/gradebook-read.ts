@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
+import { BadInputError } from '../errors.js';
 import type { CheckState } from '../grade/points.js';
 import { recordFromProperties, type GradeRecord } from './grade-record.js';
 
@@ -113,6 +114,11 @@ export function reportFiles(path: string, list: (dir: string) => string[], kind:
   if (kind(`${path}/latest.xml`) === 'file') return [`${path}/latest.xml`];
   const names = list(path).sort();
   const latest = names.map((n) => `${path}/${n}/latest.xml`).filter((p) => kind(p) === 'file');
-  if (latest.length > 0) return latest;
+  if (latest.length > 0) {
+    // A student directory whose latest.xml is gone would otherwise drop out of the class table unnoticed.
+    const without = names.filter((n) => kind(`${path}/${n}`) === 'dir' && kind(`${path}/${n}/latest.xml`) !== 'file' && list(`${path}/${n}`).some((f) => f.endsWith('.xml')));
+    if (without.length > 0) throw new BadInputError(`${path}/${without[0] ?? ''} holds reports but no latest.xml: instead of ${path}, give that student's report file and the other students' directories`);
+    return latest;
+  }
   return names.filter((n) => n.endsWith('.xml')).map((n) => `${path}/${n}`).filter((p) => kind(p) === 'file');
 }

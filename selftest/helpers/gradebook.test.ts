@@ -274,6 +274,9 @@ describe('npm run gradebook', () => {
     expect(reportFiles('/f', list, kind)).toEqual(['/f/x.xml']);
     expect(reportFiles('/c/a/20260101T000000Z.xml', list, kind)).toEqual(['/c/a/20260101T000000Z.xml']);
     expect(reportFiles('/nope', list, kind)).toEqual([]);
+    tree['/c/d'] = 'dir';
+    tree['/c/d/20260101T000000Z.xml'] = 'file';
+    expect(() => reportFiles('/c', list, kind)).toThrow(/\/c\/d holds reports but no latest\.xml/);
   });
   test('arguments: reports are positional; --help, unknown options and no reports are one line each', () => {
     expect(parseGradebookArgs(['--help'], '/c')).toEqual({ help: true });
