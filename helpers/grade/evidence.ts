@@ -36,14 +36,22 @@ function readProc(path: string): string {
 
 const TIMEOUT = { timeoutMs: 10_000, maxOutputBytes: 256 * 1024 };
 
-/** The MAC of one interface, on the host or in a namespace, as `ip -j addr` lists it. */
+/**
+ * The MAC of one interface, on the host or in a namespace. Only that link is listed: a lab with
+ * thousands of addresses would overflow the output cap of a whole `ip -j addr`, and evidence that
+ * cannot be read is "none", never a harness error.
+ */
 async function macOf(name: string, netns: string | undefined): Promise<string> {
-  const r = await runArgv(['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'], TIMEOUT);
-  const mac = r.exitCode === 0 ? parseIpJson(r.stdout).find((i) => i.ifname === name)?.mac : undefined;
-  return mac !== undefined && isMac(mac) ? mac : 'none';
+  const r = await runArgv(['ip', ...(netns ? ['-n', netns] : []), '-j', 'link', 'show', 'dev', name], TIMEOUT);
+  try {
+    const mac = r.exitCode === 0 ? parseIpJson(r.stdout).find((i) => i.ifname === name)?.mac : undefined;
+    return mac !== undefined && isMac(mac) ? mac : 'none';
+  } catch {
+    return 'none';
+  }
 }
 
-/** Reads only: /proc, `stat` of the namespace file, `ip -j addr` on the host and in the namespace. */
+/** Reads only: /proc, `stat` of the namespace file, `ip -j link` of the two veth ends. Never throws. */
 export async function collectEvidence(plan: LabPlan): Promise<Evidence> {
   const [inode, hostMac, nsMac] = await Promise.all([runArgv(['stat', '-L', '-c', '%i', plan.netnsPath], TIMEOUT), macOf(plan.hostVeth, undefined), macOf(plan.nsVeth, plan.netns)]);
   return {
