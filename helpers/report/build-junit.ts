@@ -43,7 +43,9 @@ function environmentProperties(env: RunEnvironment): Array<[string, string]> {
     ['target', env.target],
     ['distro', env.distro],
     ['runtime', env.runtime],
+    ['runtime.name', env.runtimeName],
     ['runtime.version', env.runtimeVersion],
+    ['cgroup', env.cgroup],
     ['iproute2', env.iproute2],
     ['kernel', env.kernel],
     ['busybox', env.busybox],
@@ -112,7 +114,7 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
 
 /** Where the errata were seen: the release and the versions of the tools that showed them. */
 export function formatSeenOn(env: RunEnvironment): string {
-  return `${env.distro} (${env.target} target): runc ${env.runtimeVersion}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
+  return `${env.distro} (${env.target} target): ${env.runtimeName} ${env.runtimeVersion}, cgroup ${env.cgroup}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
 }
 
 export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnvironment): string {
@@ -121,7 +123,7 @@ export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnviron
   if (errata.length === 0) return `Errata: none (every checked lesson claim held on ${seenOn})`;
   return [
     `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}`,
-    ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}`),
+    ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}, ${env.runtimeName} ${env.runtimeVersion}, cgroup ${env.cgroup}`),
   ].join('\n\n');
 }
 

@@ -13,6 +13,8 @@ const env: RunEnvironment = {
   target: 'container',
   distro: 'Debian GNU/Linux 13 (trixie)',
   runtime: 'runc',
+  runtimeName: 'runc',
+  cgroup: 'hybrid',
   runtimeVersion: '1.1.15+ds1',
   iproute2: '6.15.0',
   kernel: '6.1',

@@ -72,7 +72,7 @@ export const NO_PATH_GIVEN = [
   "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
 ] as const;
 
-export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc';
+export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc' | 'exit0-runc';
 
 /** Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test. */
 export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all'; readonly why: string }>> = {
@@ -90,6 +90,10 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: 'ignores the namespace path: every test that joins a given namespace must fail',
   },
   'faithful-runc': { passes: 'all', why: 'behaves exactly as the lesson says: every test passes, with no runtime erratum' },
+  'exit0-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
+  },
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
