@@ -92,7 +92,7 @@ export default class LessonDocReporter implements Reporter {
     const facts = {
       generated: new Date().toISOString(),
       target: this.config.target,
-      runtime: this.config.runtime,
+      runtime: this.config.runtimeInfo ? `${this.config.runtimeInfo.name} ${this.config.runtimeInfo.version} (${this.config.runtime}), cgroup ${this.config.cgroupLayout ?? 'as the machine has it'}` : this.config.runtime,
       selection: partial ? `part of the suite (${this.config.grep !== undefined ? `--grep "${this.config.grep}"` : 'a selection'}), ${evidence.length} tests` : `the whole suite, ${evidence.length} tests`,
     };
     const paths = lessonReportPaths(this.config);
