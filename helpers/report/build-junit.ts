@@ -120,9 +120,13 @@ export function formatSeenOn(env: RunEnvironment): string {
 export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnvironment): string {
   const errata = uniqueErrata(cases.flatMap((c) => c.errata));
   const seenOn = formatSeenOn(env);
-  if (errata.length === 0) return `Errata: none (every checked lesson claim held on ${seenOn})`;
+  // A failed test stopped before its later claims were compared: say so instead of vouching for them.
+  const unfinished = cases.filter((c) => c.state !== 'passed').length;
+  const partly = unfinished === 0 ? '' : `; ${unfinished} of ${cases.length} test(s) did not pass, so their claims past the point of failure were not compared`;
+  if (errata.length === 0)
+    return unfinished === 0 ? `Errata: none (every checked lesson claim held on ${seenOn})` : `Errata: none seen on ${seenOn}${partly}`;
   return [
-    `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}`,
+    `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}${partly}`,
     ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}, ${env.runtimeName} ${env.runtimeVersion}, cgroup ${env.cgroup}`),
   ].join('\n\n');
 }

@@ -178,6 +178,14 @@ describe('the other commands: --help, and no typo runs them', () => {
   });
 });
 
+describe('npm test --grep x, without --', () => {
+  test('npm keeps --grep for itself (npm_config_grep=true) and passes the pattern as a bare word: told to put -- first', () => {
+    const ctx = { pid: 1, cwd: '/srv/lesson06', env: { npm_config_grep: 'true' } };
+    expect(() => parseTestArgs(['exercise-3'], ctx)).toThrow(/npm took --grep as its own option.*npm test -- --grep exercise-3$/);
+    expect(() => parseTestArgs(['--grep', 'exercise-3'], { ...ctx, env: {} })).not.toThrow();
+  });
+});
+
 describe('the selftest says where it cannot run', () => {
   test('a clone under /tmp or /run is named with what to do; the lesson document is not needed', () => {
     expect(preflightProblems('/tmp/fresh-check')).toEqual([expect.stringContaining('this clone is under /tmp')]);
