@@ -77,10 +77,10 @@ export class ExecChannel {
    * The agent started through `prefix` (`docker exec -i <id>`; `setpriv … unshare …`: a sandbox's
    * holder; empty: on this machine, for selftest).
    */
-  static async through(prefix: readonly string[], opts: { timeoutMs?: number; label?: string } = {}): Promise<ExecChannel> {
-    const { timeoutMs = 30_000, label = 'lab container channel' } = opts;
+  static async through(prefix: readonly string[], opts: { timeoutMs?: number; label?: string; cwd?: string } = {}): Promise<ExecChannel> {
+    const { timeoutMs = 30_000, label = 'lab container channel', cwd } = opts;
     const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT];
-    const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe' });
+    const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe', cwd });
     const ch = new ExecChannel(proc, label);
     const ready = new Promise<Answer>((resolve, reject) => ch.#pending.set(0, { resolve, reject }));
     const timer = setTimeout(() => ch.#break(new Error(`${label}: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);

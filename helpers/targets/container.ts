@@ -47,7 +47,12 @@ class ChannelHolder implements Holder {
     if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
     const { uid: _u, gid: _g, ...rest } = opts;
     const entered = ['nsenter', '-t', String(this.pid), ...this.kinds.map((k) => `--${k}`), ...who, '--', ...argv];
-    return this.channel.run(entered, rest).then((r) => ({ ...r, argv: [...argv] }));
+    return this.channel.run(entered, rest).then((r) => {
+      // nsenter reports a program it cannot execute as exit 127 and one line; the sandbox target's
+      // agent, like execa, as a spawn error: the same outcome on both targets.
+      const m = r.exitCode === 127 ? /^nsenter: failed to execute (.*): ([^\n]*)\n?$/.exec(r.stderr) : null;
+      return m ? { ...r, argv: [...argv], exitCode: undefined, stderr: '', spawnError: `${m[2]}: ${m[1]}` } : { ...r, argv: [...argv] };
+    });
   }
 
   stop(): Promise<void> {

@@ -101,7 +101,8 @@ export class AgentHolder {
   ) {}
 
   static async start(kinds: readonly NamespaceKind[]): Promise<AgentHolder> {
-    const channel = await ExecChannel.through(holdPrefix(kinds), { timeoutMs: 10_000, label: 'sandbox channel' });
+    // Working directory "/", as nsenter --mount gave every command: no command inherits the harness's.
+    const channel = await ExecChannel.through(holdPrefix(kinds), { timeoutMs: 10_000, label: 'sandbox channel', cwd: '/' });
     try {
       if (channel.pid === undefined) throw new Error('sandbox channel: unshare could not be started (is util-linux installed?)');
       return new AgentHolder(channel, await heldPid(channel.pid, kinds, 'perl'), kinds);

@@ -94,8 +94,10 @@ describe('sandbox channel: one agent per sandbox runs every command inside it', 
   afterAll(() => t.dispose());
 
   test('commands run in the sandbox namespaces as children of the holder, not through nsenter', async () => {
-    const r = await t.must(['sh', '-c', 'readlink /proc/self/ns/net /proc/self/ns/mnt; cut -d" " -f4 /proc/$$/stat; cat /proc/$PPID/comm']);
-    const [net, mnt, ppid, parent] = r.stdout.trim().split('\n');
+    const r = await t.must(['sh', '-c', 'readlink /proc/self/ns/net /proc/self/ns/mnt; cut -d" " -f4 /proc/$$/stat; cat /proc/$PPID/comm; pwd']);
+    const [net, mnt, ppid, parent, cwd] = r.stdout.trim().split('\n');
+    // As under nsenter --mount: the sandbox's root, not the harness's working directory.
+    expect(cwd).toBe('/');
     expect(net).toBe(readlinkSync(`/proc/${t.pid}/ns/net`));
     expect(mnt).toBe(readlinkSync(`/proc/${t.pid}/ns/mnt`));
     expect(net).not.toBe(readlinkSync('/proc/self/ns/net'));
