@@ -86,7 +86,12 @@ export default class LessonDocReporter implements Reporter {
       this.#summary({ written: [], coverage: undefined, problems: [] });
       return;
     }
-    const evidence = [...this.#tests.values()].map((tc) => evidenceOf(tc, this.#root));
+    // In the order the tests are declared (files by path), not the order they finished: tests run
+    // side by side, and a split run merged must read exactly like the whole run.
+    const declared = [...modules].sort((a, b) => a.moduleId.localeCompare(b.moduleId)).flatMap((m) => [...m.children.allTests()]);
+    const rank = new Map(declared.map((tc, i) => [tc.id, i]));
+    const order = (tc: TestCase): number => rank.get(tc.id) ?? Number.MAX_SAFE_INTEGER;
+    const evidence = [...this.#tests.values()].sort((a, b) => order(a) - order(b) || a.fullName.localeCompare(b.fullName)).map((tc) => evidenceOf(tc, this.#root));
     const partial = isPartialRun(this.config);
     const annotated = annotateLesson(this.doc, evidence, partial);
     const facts = {

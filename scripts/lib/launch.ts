@@ -11,7 +11,6 @@ import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
 import { runArgv } from '../../helpers/targets/exec.js';
 import { engineReachable, labImage } from '../../helpers/targets/docker.js';
-import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
 import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
 import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
@@ -57,6 +56,8 @@ async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   // Built once and reused; a missing image, or one built from an older recipe, is built here, never pulled blindly.
   if ((await labImageState(image)) !== 'current' && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
     fail(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
+  // Loaded here, not at the top: testcontainers costs about a CPU-second to import, and only this target needs it.
+  const { detectPrivilegeMode } = await import('../../helpers/targets/lab-container.js');
   const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
   process.stdout.write(chalk.dim(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
   return { ...config, privilege };

@@ -167,9 +167,12 @@ describe('the other commands: --help, and no typo runs them', () => {
     expect(() => parseHelpOnly('npm run setup', ['--frob'])).toThrow(/unknown option "--frob" for npm run setup/);
     expect(() => parseHelpOnly('npm run doctor', ['container'])).toThrow(BadInputError);
   });
-  test('bench: --labs N from 1 to 500, once', () => {
-    expect(parseBenchArgs([])).toEqual({ help: false, labs: undefined });
-    expect(parseBenchArgs(['--labs', '50'])).toEqual({ help: false, labs: 50 });
+  test('bench: --labs N from 1 to 500, once; --saturate; not both', () => {
+    expect(parseBenchArgs([])).toEqual({ help: false, labs: undefined, saturate: false });
+    expect(parseBenchArgs(['--labs', '50'])).toEqual({ help: false, labs: 50, saturate: false });
+    expect(parseBenchArgs(['--saturate'])).toEqual({ help: false, labs: undefined, saturate: true });
+    expect(() => parseBenchArgs(['--saturate', '--labs', '5'])).toThrow(/two different benchmarks/);
+    expect(() => parseBenchArgs(['--saturate=yes'])).toThrow(BadInputError);
     expect(parseBenchArgs(['--help'])).toEqual({ help: true });
     expect(() => parseBenchArgs(['--labs', '0'])).toThrow(/--labs needs a whole number from 1 to 500, not "0"/);
     expect(() => parseBenchArgs(['--labs', 'x'])).toThrow(/--labs needs a whole number/);
