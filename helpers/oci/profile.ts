@@ -5,7 +5,7 @@ import type { ExecResult } from '../targets/exec.js';
 import type { Target } from '../targets/types.js';
 import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
 import { Bundle } from './bundle.js';
-import { withArgs, withNetnsPath } from './config.js';
+import { withArgs } from './config.js';
 import { classifyRun, processRan, type RunResult, type RunSymptom } from './outcome.js';
 import type { Runc } from './runtime.js';
 
@@ -63,7 +63,8 @@ export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: st
 
 /** A process exit status and a refusal the probe provokes on purpose, so the runtime's exit status can be trusted. */
 const CALIBRATION_EXIT = 7;
-const MISSING_NETNS = '/run/lesson06-probe-no-such-netns';
+/** Not in the rootfs: every runtime refuses before it starts the process (runc and crun look it up at create). */
+const MISSING_PROGRAM = '/lesson06-probe-no-such-program';
 
 /**
  * Every verdict reads the runtime's exit status next to the witness; a runtime (or a wrapper)
@@ -73,10 +74,10 @@ const MISSING_NETNS = '/run/lesson06-probe-no-such-netns';
 async function exitStatusProblem(runc: Runc, bundle: Bundle): Promise<Diagnosis | undefined> {
   await bundle.patch(withArgs('sh', '-c', `exit ${CALIBRATION_EXIT}`));
   const exited = await runc.run('lesson06-probe-exit', bundle.dir);
-  const was = (await bundle.config()).linux.namespaces;
-  await bundle.patch(withNetnsPath(MISSING_NETNS));
+  // A refusal that involves no namespace: a runtime under test may drop namespace paths (that is a
+  // verdict of its own, not of its exit status).
+  await bundle.patch(withArgs(MISSING_PROGRAM));
   const refused = await runc.run('lesson06-probe-refusal', bundle.dir);
-  await bundle.patch((c) => ({ ...c, linux: { ...c.linux, namespaces: was } }));
   const problem = (expected: string, r: RunResult): Diagnosis => ({
     ref: { section: 'exercise-3', step: 'Step 1' },
     expected,
@@ -86,7 +87,7 @@ async function exitStatusProblem(runc: Runc, bundle: Bundle): Promise<Diagnosis 
   if (exited.started !== true || exited.exitCode !== CALIBRATION_EXIT)
     return problem(`"sh -c 'exit ${CALIBRATION_EXIT}'" in a container: the runtime starts it and exits ${CALIBRATION_EXIT}, the process's status`, exited);
   if (refused.started !== false || refused.exitCode === 0)
-    return problem(`a network namespace path that does not exist (${MISSING_NETNS}): the runtime refuses to start the container and exits non-zero`, refused);
+    return problem(`a program that is not in the rootfs (${MISSING_PROGRAM}): the runtime refuses to start the container and exits non-zero`, refused);
   return undefined;
 }
 
