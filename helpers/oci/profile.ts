@@ -6,7 +6,7 @@ import type { Target } from '../targets/types.js';
 import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
 import { Bundle } from './bundle.js';
 import { withArgs } from './config.js';
-import { classifyRun, processRan, type RunSymptom } from './outcome.js';
+import { classifyRun, processRan, type RunResult, type RunSymptom } from './outcome.js';
 import type { Runc } from './runtime.js';
 
 /**
@@ -41,11 +41,11 @@ export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: st
       const symptom = classifyRun(r);
       const answer = ANSWERS[symptom];
       const evidence = `${r.stderr}${r.stdout}`;
-      if (answer === 'net-raw') {
-        needs.set(answer, evidence);
-        return { ok: true, profile: { needs } };
+      if (answer === 'net-raw') needs.set(answer, evidence);
+      if (answer === 'net-raw' || processRan(symptom)) {
+        const untrusted = await exitStatusProblem(runc, bundle);
+        return untrusted === undefined ? { ok: true, profile: { needs } } : { ok: false, failure: untrusted };
       }
-      if (processRan(symptom)) return { ok: true, profile: { needs } };
       if (answer === undefined || needs.has(answer)) return { ok: false, failure: probeFailure(plan, r, symptom) };
       needs.set(answer, evidence);
       if (answer === 'applets') await bundle.installApplets();
@@ -59,6 +59,36 @@ export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: st
   } finally {
     await t.exec(['rm', '-rf', dir]);
   }
+}
+
+/** A process exit status and a refusal the probe provokes on purpose, so the runtime's exit status can be trusted. */
+const CALIBRATION_EXIT = 7;
+/** Not in the rootfs: every runtime refuses before it starts the process (runc and crun look it up at create). */
+const MISSING_PROGRAM = '/lesson06-probe-no-such-program';
+
+/**
+ * Every verdict reads the runtime's exit status next to the witness; a runtime (or a wrapper)
+ * that reports 0 for a process that failed, or for a container it refused to start, would turn
+ * refusals into passes. Two runs with known outcomes settle it once per worker.
+ */
+async function exitStatusProblem(runc: Runc, bundle: Bundle): Promise<Diagnosis | undefined> {
+  await bundle.patch(withArgs('sh', '-c', `exit ${CALIBRATION_EXIT}`));
+  const exited = await runc.run('lesson06-probe-exit', bundle.dir);
+  // A refusal that involves no namespace: a runtime under test may drop namespace paths (that is a
+  // verdict of its own, not of its exit status).
+  await bundle.patch(withArgs(MISSING_PROGRAM));
+  const refused = await runc.run('lesson06-probe-refusal', bundle.dir);
+  const problem = (expected: string, r: RunResult): Diagnosis => ({
+    ref: { section: 'exercise-3', step: 'Step 1' },
+    expected,
+    seen: `exit ${r.exitCode ?? '?'}; container ${r.started === true ? 'started' : 'not started'} (the harness's poststart witness ${r.started === true ? 'ran' : 'did not run'}); ${r.stdout}${r.stderr}`,
+    next: `the exit status of ${runc.label} does not say what happened, so no verdict that reads it can be trusted: run the real runtime, not a wrapper that changes its exit status (check: ${runc.binary} --version)`,
+  });
+  if (exited.started !== true || exited.exitCode !== CALIBRATION_EXIT)
+    return problem(`"sh -c 'exit ${CALIBRATION_EXIT}'" in a container: the runtime starts it and exits ${CALIBRATION_EXIT}, the process's status`, exited);
+  if (refused.started !== false || refused.exitCode === 0)
+    return problem(`a program that is not in the rootfs (${MISSING_PROGRAM}): the runtime refuses to start the container and exits non-zero`, refused);
+  return undefined;
 }
 
 function probeFailure(plan: LabPlan, r: ExecResult | undefined, symptom: RunSymptom): Diagnosis {

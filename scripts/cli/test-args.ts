@@ -5,7 +5,7 @@ import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
-import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
+import { CGROUP_CHOICES, DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
 import { GRADE_OUTPUT_OPTIONS, parseGradeOutput } from './grade-output-args.js';
 import { reporterNames, single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
@@ -41,6 +41,7 @@ const OPTIONS = {
   distro: { type: 'string', multiple: true },
   junit: { type: 'string', multiple: true },
   runtime: { type: 'string', multiple: true },
+  cgroup: { type: 'string', multiple: true },
   lab: { type: 'string', multiple: true },
   lesson: { type: 'string', multiple: true },
   ...GRADE_OPTIONS,
@@ -99,6 +100,31 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** Harness options npm would keep for itself when given without `--` (none of them is an npm setting). */
+const NPM_SWALLOWED = ['grep', 'runtime', 'distro', 'junit', 'lesson', 'cgroup', 'lab', 'shard', 'bundle', 'netns', 'host-veth', 'ns-veth', 'host-ip', 'ns-ip'] as const;
+
+/** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
+export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+
+/**
+ * `--runtime runc|crun|NAME|PATH`. A bare name is the runtime installed on the machine (sandbox
+ * target, looked up in the fixed root directories) or in the lab image (container target); a path
+ * is a file on this machine, so it goes with the sandbox target only.
+ */
+function parseRuntime(given: string | undefined, target: string): string {
+  if (given === undefined) return 'runc';
+  if (given.includes('/')) {
+    if (target !== 'sandbox') throw new BadInputError(`--runtime "${given}" is a file on this machine; with --target container name a runtime installed in the lab image (runc or crun)`);
+    if (!given.startsWith('/') || !executableFile(given))
+      throw new BadInputError(`--runtime "${given}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc), nor a runtime's name (runc, crun)`);
+    return given;
+  }
+  if (!/^[a-z][a-z0-9._-]*$/.test(given)) throw new BadInputError(`--runtime "${given}" is neither a runtime's name (runc, crun) nor an absolute path`);
+  if (target === 'sandbox' && given !== 'runc' && !TRUSTED_BIN_DIRS.some((d) => executableFile(`${d}/${given}`)))
+    throw new BadInputError(`--runtime ${given}: no executable "${given}" in ${TRUSTED_BIN_DIRS.join(':')} (install it: apt-get install ${given}), or give its absolute path`);
+  return given;
+}
+
 /** Where the course keeps the lesson beside a clone of this repository (CI and the team have it). */
 export const SHARED_LESSON = '../shared/lesson/06-network-integration.md';
 
@@ -110,6 +136,15 @@ export function sharedLesson(repoRoot: string): string | undefined {
 
 /** `npm test -- …` (and `npm run grade -- …`, which is `--lab existing`). */
 export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
+  // `npm test --grep x` (no --): npm keeps the option as its own config (npm_config_grep) and the
+  // harness would see none, running everything the student did not ask for.
+  const swallowed = NPM_SWALLOWED.find((o) => ctx.env[`npm_config_${o.replaceAll('-', '_')}`] !== undefined && !argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
+  if (swallowed !== undefined) {
+    // npm keeps "--grep" as the flag npm_config_grep=true and passes its value on as a bare word.
+    const kept = ctx.env[`npm_config_${swallowed.replaceAll('-', '_')}`];
+    const value = kept !== undefined && kept !== 'true' ? kept : (argv.find((a) => !a.startsWith('-')) ?? 'PATTERN');
+    throw new BadInputError(`npm took --${swallowed} as its own option, so the harness never saw it: put -- before the harness's options: ${command} -- --${swallowed} ${value}`);
+  }
   const v = strictParse(command, argv, OPTIONS, REFUSED);
   if (v.help) return { help: true };
   const lab = oneOf(single(v.lab, '--lab'), ['build', 'existing'] as const, '--lab', 'build');
@@ -142,12 +177,9 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (single(v.distro, '--distro') !== undefined && target !== 'container')
     throw new BadInputError('--distro chooses the lab image of --target container; add --target container');
 
-  const runtime = single(v.runtime, '--runtime') ?? 'runc';
-  if (runtime !== 'runc') {
-    if (target !== 'sandbox') throw new BadInputError('--runtime works with the sandbox target only');
-    if (!runtime.startsWith('/') || !executableFile(runtime))
-      throw new BadInputError(`--runtime "${runtime}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc)`);
-  }
+  const runtime = parseRuntime(single(v.runtime, '--runtime'), target);
+  const cgroup = oneOf(single(v.cgroup, '--cgroup'), CGROUP_CHOICES, '--cgroup', 'host');
+  if (grading && cgroup !== 'host') throw new BadInputError('--cgroup chooses the cgroup layout of the suite\'s sandboxes; grading reads the lab as the machine has it');
 
   const shardText = v.shard;
   let shard: RunConfig['shard'];
@@ -203,6 +235,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       target,
       distro,
       runtime,
+      cgroup,
       runId,
       junit,
       grep,

@@ -10,9 +10,14 @@ Harness options:
   --target sandbox|container
                           sandbox (default): a namespace sandbox per test on this machine;
                           container: a privileged lab container (Docker) per worker
-  --distro bookworm|trixie
+  --distro bookworm|trixie|sid
                           Debian release of the lab image (with --target container)
-  --runtime PATH          verify this OCI runtime binary instead of runc from PATH (sandbox)
+  --runtime runc|crun|PATH
+                          the OCI runtime under test (default runc): a name installed on
+                          this machine, or in the lab image with --target container; or an
+                          absolute path (sandbox target)
+  --cgroup host|v2        host (default): the machine's cgroup layout; v2: each sandbox
+                          mounts a private cgroup2 hierarchy (cgroup v2 on any host)
   --junit FILE            JUnit report path (default reports/junit.xml)
   --lesson FILE           the lesson document, for the annotated lesson (lesson.md and
                           lesson.html beside the JUnit report); default
@@ -129,15 +134,20 @@ Options:
   -h, --help              this text
 `;
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--labs N]
+export const BENCH_USAGE = `Usage: npm run bench -- [--labs N | --saturate]
 
-Measures, as root: the suite's wall time on the sandbox target and (when the lab images exist and
-an engine answers) on the container target for each release, tests per second, peak memory, and
-the floor (bench/floor.sh: the lesson's raw commands at the same parallelism).
+Measures, as root, in wall seconds and CPU seconds (user + sys over the whole process tree): the
+suite on the sandbox target and (when the lab images exist and an engine answers) on the container
+target for each release; the floor (bench/floor.sh: the lesson's raw commands, one lab per test)
+at the parallelism the suite really reached and at full parallelism; the suite / floor ratios;
+tests per second and peak memory. Each figure comes with the machine's load average.
 
 Options:
   --labs N                instead: build and verify 1, 10 and N labs at once (N from 1 to 500),
                           time per lab, failures and namespace collisions
+  --saturate              instead: the suite while every core runs a CPU hog (one per core,
+                          each ended by its pid, and by itself after 10 minutes); every test
+                          must still pass
   -h, --help              this text
 `;
 

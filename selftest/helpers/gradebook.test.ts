@@ -23,7 +23,7 @@ import { gradescopeSchemaErrors } from '../support/gradescope.js';
 const points = readPoints(DEFAULT_POINTS_PATH, 'grading/points.json');
 const IDS = Object.keys(points.weights);
 const MAX = Object.values(points.weights).reduce((a, b) => a + b, 0);
-const env: RunEnvironment = { target: 'host', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1.0-test', busybox: 'BusyBox v1.35.0' };
+const env: RunEnvironment = { target: 'host', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeName: 'runc', cgroup: 'v1', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1.0-test', busybox: 'BusyBox v1.35.0' };
 const T0 = Date.parse('2026-12-03T07:00:00.000Z');
 
 function caseOf(id: string, state: CaseModel['state']): CaseModel {

@@ -72,7 +72,7 @@ export const NO_PATH_GIVEN = [
   "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
 ] as const;
 
-export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc';
+export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc' | 'exit0-runc';
 
 /** Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test. */
 export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all'; readonly why: string }>> = {
@@ -90,6 +90,10 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: 'ignores the namespace path: every test that joins a given namespace must fail',
   },
   'faithful-runc': { passes: 'all', why: 'behaves exactly as the lesson says: every test passes, with no runtime erratum' },
+  'exit0-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
+  },
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
@@ -338,15 +342,11 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
   ],
-  'canned-runc': [
-    { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
-    { test: T.e3sees, check: VIEW, diagnosis: CE6, says: '"path"' },
-    { test: T.e3pings, check: 'the ping ran in /var/run/netns/container-net', diagnosis: CE6, says: '"path"' },
-    { test: T.e3netRaw, check: VIEW, diagnosis: CE6, says: '"path"' },
-    { test: T.e3joined, check: "is a process in the container's cgroup", diagnosis: 'next', says: 'reported a process that is not its container' },
-    { test: T.e3pids, check: "is a process in the container's cgroup", diagnosis: 'next', says: 'reported a process that is not its container' },
-    { test: T.e3exec, check: "is a process in the container's cgroup", diagnosis: 'next', says: 'reported a process that is not its container' },
-    { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
-    { test: T.m5, check: VIEW, diagnosis: CE6, says: '"path"' },
-  ],
+  // The probe catches it before any of these tests reads a printed word: the witness never ran.
+  'canned-runc': [T.e3asWritten, T.e3sees, T.e3pings, T.e3netRaw, T.e3joined, T.e3pids, T.e3exec, T.v5any, T.m5].map((test) => ({
+    test,
+    check: 'the runtime runs a container from a bundle made as Exercise 2 makes it',
+    diagnosis: 'next',
+    says: 'never started the container',
+  })),
 };
