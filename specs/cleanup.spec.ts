@@ -61,6 +61,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
       `bundle ${plan.newBundleDir}`,
     ];
     check(lesson, JSON.stringify(before) === JSON.stringify(inPlace), {
+      id: 'cleanup/before-clean-up',
       expected: `before clean-up: ${inPlace.join('; ')}`,
       seen: before.join('; '),
       next: `"${runc.binary} list" does not show the containers it started: check the runtime under test`,
@@ -68,6 +69,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await runCleanup(target, plan, runc.binary);
     const left = await leftovers(target, plan, runc, pids);
     check(lesson, left.length === 0, {
+      id: 'cleanup/nothing-left-containers-processes',
       expected: 'nothing left, and the containers\' processes gone',
       seen: left.join('; '),
       next: `run the Clean Up commands again one by one and read their errors (the transcript has them)`,
@@ -81,6 +83,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await target.must(['ip', 'link', 'del', plan.hostVeth]);
     const peer = await linkExists(target, plan.nsVeth, plan.netns);
     check(lesson, before && !peer, {
+      id: 'cleanup/before-gone-after-ip',
       expected: `${plan.nsVeth} is in ${plan.netns} before, and gone after "ip link del ${plan.hostVeth}"`,
       seen: `before: ${before ? 'present' : 'absent'}; after: ${peer ? 'still there' : 'gone'}`,
       next: `the two ends are not one veth pair: recreate it with "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
@@ -97,6 +100,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     const list = await target.must(['ip', 'netns', 'list']);
     const show = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
     check(lesson, !list.stdout.includes(plan.netns) && show.exitCode !== 0, {
+      id: 'cleanup/ok-namespace-deleted-ok',
       expected: '"OK: namespace deleted" and "OK: veth deleted" (grep finds nothing, ip link show fails)',
       seen: `ip netns list: ${list.stdout || '(empty)'}; ip link show exit ${show.exitCode}`,
       next: `delete them by hand: "ip link del ${plan.hostVeth}" and "ip netns del ${plan.netns}"`,
@@ -113,6 +117,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     const unexpected = again.filter((r) => r.exitCode !== 0 && !/does not exist|cannot find|no such|not found/i.test(r.stderr));
     const hostAfter = (await target.must(['ip', '-j', 'addr', 'show'])).stdout;
     check(lesson, unexpected.length === 0 && hostBefore === hostAfter, {
+      id: 'cleanup/every-second-run-failure',
       expected: 'every second-run failure only says the thing is gone, and the host network is unchanged',
       seen: unexpected.map((r) => `${r.argv.join(' ')}: ${r.stderr}`).join('\n') || 'host network changed',
       next: 'read the failing command above: the Clean Up lines should be safe to repeat',
