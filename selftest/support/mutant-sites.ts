@@ -14,6 +14,8 @@ export interface Site {
   readonly start: number;
   readonly end: number;
   readonly condition: string;
+  /** The literal parts of the check's `expected:` text (template holes cut out), to find the scenarios aimed at it. */
+  readonly expected: readonly string[];
   /** Full test names ("section title", as --grep sees them) that can reach this check. */
   readonly tests: readonly string[];
 }
@@ -167,7 +169,9 @@ export function findSites(files: readonly string[], listed: readonly ListedTest[
       const around = us.filter((u) => u.start <= start && start < u.end).sort((a, b) => b.start - a.start)[0];
       if (!around) throw new Error(`${file}:${line}: check ${id} is in no test and no function`);
       const tests = around.kind === 'test' ? testsOf(file, around.name) : [...callers(around.name)];
-      out.push({ id, file, line, start, end, condition: text.slice(start, end).replace(/\s+/g, ' '), tests: tests.sort() });
+      const literal = /\bexpected:\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/s.exec(spec)?.[2] ?? '';
+      const expected = literal.split(/\$\{[^}]*\}/).map((p) => p.replace(/\\(.)/g, '$1').trim()).filter((p) => p.length >= 6);
+      out.push({ id, file, line, start, end, condition: text.slice(start, end).replace(/\s+/g, ' '), expected, tests: tests.sort() });
     }
   }
   const seen = new Map<string, Site>();

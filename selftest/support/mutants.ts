@@ -42,7 +42,11 @@ function mustFail(s: Scenario, tests: readonly string[]): string[] {
 /** Scenarios that aim at one of the site's tests, those naming the failing check first. */
 function scenariosFor(site: Site): Array<{ s: Scenario; tests: string[] }> {
   const all = [...FAULT_SCENARIOS, ...FAKE_SCENARIOS].map((s) => ({ s, tests: mustFail(s, site.tests) })).filter((x) => x.tests.length > 0);
-  const named = (x: { s: Scenario }): number => (x.s.fails.some((f) => site.tests.includes(f.test)) ? 0 : 1);
+  const aimed = (check: string): boolean => site.expected.some((part) => check.includes(part) || part.includes(check));
+  const named = (x: { s: Scenario }): number => {
+    const mine = x.s.fails.filter((f) => site.tests.includes(f.test));
+    return mine.some((f) => aimed(f.check)) ? 0 : mine.length > 0 ? 1 : 2;
+  };
   return all.sort((a, b) => named(a) - named(b));
 }
 
