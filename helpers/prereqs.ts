@@ -74,7 +74,9 @@ export const GRADE_PREREQUISITES: readonly Prerequisite[] = [RUNC, IP, PING, UTI
 export function prerequisitesFor(config: Pick<RunConfig, 'mode' | 'target' | 'runtime'>): readonly Prerequisite[] {
   const list = config.mode === 'grade' ? GRADE_PREREQUISITES : config.target === 'container' ? CONTAINER_PREREQUISITES : SANDBOX_PREREQUISITES;
   // Under --runtime PATH the runtime under test is that file; runc on PATH is not used at all.
-  return config.runtime === 'runc' ? list : list.filter((p) => p !== RUNC);
+  if (config.runtime.includes('/')) return list.filter((p) => p !== RUNC);
+  // A runtime by name (crun) is the one Debian package of that name.
+  return config.runtime === 'runc' ? list : list.map((p) => (p === RUNC ? { ...RUNC, name: config.runtime, pkg: config.runtime, check: onPath(config.runtime) } : p));
 }
 
 export interface PrereqStatus {

@@ -9,8 +9,31 @@ import type { RunEnvironment } from './report/model.js';
 export const TARGET_KINDS = ['sandbox', 'container', 'host'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-export const DISTROS = ['bookworm', 'trixie'] as const;
+export const DISTROS = ['bookworm', 'trixie', 'sid'] as const;
 export type Distro = (typeof DISTROS)[number];
+
+/**
+ * `host`: sandboxes use the machine's own cgroup hierarchy (v1, hybrid or v2, as it is);
+ * `v2`: each sandbox mounts a private cgroup2 hierarchy in its own mount and cgroup namespace, so
+ * cgroup v2 is tested on any host.
+ */
+export const CGROUP_CHOICES = ['host', 'v2'] as const;
+export type CgroupChoice = (typeof CGROUP_CHOICES)[number];
+
+/** The cgroup layout a runtime sees: the machine's, or the private v2 one of `--cgroup v2`. */
+export type CgroupLayout = 'v1' | 'hybrid' | 'v2';
+
+/** The runtime under test as it names itself (`runc --version`, `crun --version`), asked once by the launcher. */
+export interface RuntimeInfo {
+  /** `runc`, `crun`, or the first word of an unknown runtime's version line. */
+  readonly name: string;
+  readonly version: string;
+  /**
+   * crun refuses a hybrid layout ("cgroups in hybrid mode not supported"): its sandboxes then hide
+   * /sys/fs/cgroup/unified in their own mount namespace, a declared adjustment.
+   */
+  readonly hideUnified: boolean;
+}
 
 /** How lab containers get their privileges: `--privileged`, or every capability the host has. */
 export type PrivilegeMode = 'privileged' | 'capabilities';
@@ -26,8 +49,14 @@ export interface RunConfig {
   readonly target: TargetKind;
   /** Debian release of the lab image (container target). */
   readonly distro: Distro;
-  /** The OCI runtime under test: `runc` from PATH, or an absolute path. */
+  /** The OCI runtime under test: an absolute path (sandbox target), or a name the lab image resolves (container target). */
   readonly runtime: string;
+  /** Decided once by the launcher: what the runtime says it is. */
+  readonly runtimeInfo: RuntimeInfo | undefined;
+  /** `--cgroup`: the machine's hierarchy, or a private cgroup2 per sandbox. */
+  readonly cgroup: CgroupChoice;
+  /** Decided once by the launcher: the layout the runtime sees. */
+  readonly cgroupLayout: CgroupLayout | undefined;
   /** Names everything the run may leave outside its sandboxes; the launcher's pid. */
   readonly runId: string;
   /** Absolute path of the graders' JUnit report. */
@@ -74,6 +103,9 @@ export function defaultRunConfig(over: Partial<RunConfig> = {}): RunConfig {
     target: 'sandbox',
     distro: 'bookworm',
     runtime: 'runc',
+    runtimeInfo: undefined,
+    cgroup: 'host',
+    cgroupLayout: undefined,
     runId,
     junit: `${process.cwd()}/reports/junit.xml`,
     workDir: `/tmp/lesson06-run-${runId}-work`,

@@ -15,7 +15,7 @@ import { ensureRoot } from './lib/elevate.js';
 import { labImageState, RECIPE_DIR, RECIPE_LABEL, recipeHash } from './lib/image-recipe.js';
 import { fail, parseOrFail, runInteractive } from './lib/process.js';
 
-const USAGE = `Usage: npm run image -- [--distro bookworm|trixie] [--rebuild] [--pull-base]
+const USAGE = `Usage: npm run image -- [--distro bookworm|trixie|sid] [--rebuild] [--pull-base]
 
 Builds lesson06-lab:<distro> (default bookworm) for npm test -- --target container.
   --distro NAME   Debian release of the lab image

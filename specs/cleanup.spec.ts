@@ -32,7 +32,8 @@ const runCleanup = async (t: Target, plan: LabPlan, runtime: string, parts: read
 async function leftovers(t: Target, plan: LabPlan, runc: Runc, pids: readonly number[] = []): Promise<string[]> {
   const left: string[] = [];
   const containers = await runc.list();
-  if (containers.length > 0) left.push(`containers: ${containers.join(', ')}`);
+  if (containers === undefined) left.push(`containers: "${runc.binary} list" failed`);
+  else if (containers.length > 0) left.push(`containers: ${containers.join(', ')}`);
   const alive = [];
   for (const pid of pids) if (await processAlive(t, pid)) alive.push(pid);
   if (alive.length > 0) left.push(`container processes: ${alive.join(', ')}`);

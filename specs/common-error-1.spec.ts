@@ -27,7 +27,7 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
         id: 'E-missing-netns-wording',
         where: 'Common Error 1',
         claim: `runc says: namespace path "${plan.netnsPath}" does not exist`,
-        observed: 'runc refuses to start as taught, with different wording',
+        observed: `${runc.label} refuses to start as taught, with different wording`,
         evidence: r.stderr,
       });
     }

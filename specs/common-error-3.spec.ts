@@ -28,20 +28,20 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
-    const r = await target.exec([runc.binary, 'run', '--bundle', lessonBundle.dir, plan.containerId], UNPRIVILEGED);
+    const r = await runc.runArgv(plan.containerId, lessonBundle.dir, [runc.binary, 'run', '--bundle', lessonBundle.dir, plan.containerId], UNPRIVILEGED);
     await checkRunOutcome(cx, lessonBundle, r, {
       symptoms: ['permission'],
       expected: 'runc refuses with "permission denied"',
       whenRan: { commonError: fixes.permission(), next: 'the runtime ran a container for an unprivileged user' },
     });
-    const started = await runc.list();
-    check(lesson, started.length === 0, { id: 'common-error-3/container-exists-after-refusal', expected: 'no container exists after the refusal', seen: started.join(', '), next: `delete it: "runc delete -f ${plan.containerId}"` });
+    const left = await runc.state(plan.containerId);
+    check(lesson, left === undefined, { id: 'common-error-3/container-exists-after-refusal', expected: 'no container exists after the refusal', seen: `"${runc.binary} state ${plan.containerId}": ${JSON.stringify(left)}`, next: `delete it: "runc delete -f ${plan.containerId}"` });
     if (!(r.stderr.includes(plan.netnsPath) && /permission denied/i.test(r.stderr))) {
       await lesson.erratum({
         id: 'E-unprivileged-runc-wording',
         where: 'Common Error 3',
         claim: `the symptom is "open ${plan.netnsPath}: permission denied"`,
-        observed: 'runc run as a normal user is refused before it ever opens the namespace file',
+        observed: `${runc.label} run as a normal user is refused before it ever opens the namespace file`,
         evidence: r.stderr,
       });
     }

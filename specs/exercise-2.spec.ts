@@ -21,7 +21,7 @@ const nsTypes = (list: ReadonlyArray<{ type: string }>): string => list.map((n) 
 const withoutLinux = (c: object): string => JSON.stringify({ ...c, linux: undefined });
 
 describe('exercise-2', { tags: ['exercise-2'] }, () => {
-  test('step 2: runc spec writes a network namespace with no path', async ({ plan, makeBundle, lesson }) => {
+  test('step 2: runc spec writes a network namespace with no path', async ({ runc, plan, makeBundle, lesson }) => {
     await lesson.step('Step 2');
     await lesson.checks('exercise-2/s2/out1');
     const config = await (await makeBundle(plan.bundleDir, { adjust: 'none' })).config();
@@ -37,7 +37,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'E-default-namespaces',
         where: 'Exercise 2 Step 2',
         claim: `runc spec's namespaces are: ${nsTypes(CLAIMED_DEFAULT_NAMESPACES)}`,
-        observed: `this runc writes: ${nsTypes(config.linux.namespaces)}`,
+        observed: `${runc.label} spec writes: ${nsTypes(config.linux.namespaces)}`,
         evidence: JSON.stringify(config.linux.namespaces),
       });
     }
@@ -112,7 +112,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'E-rootfs-needs-applets',
         where: 'Exercise 2 Step 1 (and Exercise 4 Step 1)',
         claim: 'copying /bin/busybox into rootfs/bin provides ip, ping and sh',
-        observed: 'only the busybox binary exists; runc cannot find "sh". Installing the applet links (chroot rootfs /bin/busybox --install -s /bin) fixes it',
+        observed: `only the busybox binary exists; ${runc.label} cannot find "sh". Installing the applet links (chroot rootfs /bin/busybox --install -s /bin) fixes it`,
         evidence: bare.stderr,
       });
       await bundle.installApplets();
@@ -145,7 +145,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'E-terminal-needs-tty',
         where: 'Exercise 2 Step 4 / Exercise 3 Step 1',
         claim: 'the edited config runs with "sudo runc run netns-test" (terminal: true is kept)',
-        observed: 'that works only from an interactive terminal; from a script or CI runc fails until process.terminal is false',
+        observed: `that works only from an interactive terminal; from a script or CI ${runc.label} fails until process.terminal is false`,
         evidence: tty.stderr,
       });
       await bundle.patch(withTerminal(false));
@@ -195,7 +195,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const linkage = async (path: string) => elfLinkage(parseOdHex((await target.must(odHexArgv(path))).stdout));
     const copied = await linkage(`${bundle.rootfs}/bin/busybox`);
     const asCopied = await runc.run(plan.containerId, bundle.dir);
-    check(lesson, copied.kind === 'static' && asCopied.exitCode === 0, {
+    check(lesson, copied.kind === 'static' && classifyRun(asCopied) === 'ok', {
       id: 'exercise-2/busybox-harness-copies-lesson',
       expected: "the busybox the harness copies (the lesson's cp /bin/busybox rootfs/bin/) is static and runs alone in the rootfs",
       seen: `${copied.kind}; exit ${asCopied.exitCode}; ${asCopied.stderr}`,

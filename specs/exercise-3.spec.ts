@@ -19,7 +19,6 @@ import { interfaces, interfacesAsTheLessonAsks } from '../helpers/net/ops.js';
 import { outcomeText, pingedAll } from '../helpers/net/views.js';
 import { withArgs, withCapability, withNamespaces } from '../helpers/oci/config.js';
 import { inDir } from '../helpers/lesson/as-written.js';
-import { RUN_TIMEOUT_MS } from '../helpers/oci/runtime.js';
 import { classifyRun } from '../helpers/oci/outcome.js';
 import { remedyForRun } from '../helpers/lesson/run-diagnosis.js';
 
@@ -107,7 +106,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       id: 'E-ping-needs-net-raw',
       where: 'Exercise 3 Step 1',
       claim: 'the container prints three ping replies from 10.0.0.1',
-      observed: `runc spec's default capabilities (${caps.join(', ')}) lack ${NET_RAW}, so busybox ping fails; adding ${NET_RAW} to the capability sets makes the lesson's output appear`,
+      observed: `${runc.label}'s spec: its default capabilities (${caps.join(', ')}) lack ${NET_RAW}, so busybox ping fails; adding ${NET_RAW} to the capability sets makes the lesson's output appear`,
       evidence: `${r.stdout}${r.stderr}`.split('\n').filter((l) => /ping|denied|permitted/i.test(l)).join('\n'),
     });
     await bundle.patch(withCapability(NET_RAW));
@@ -169,7 +168,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const cx = { lesson, target, runc, plan };
     await checkLessonEdits(cx, lessonBundle);
     const before = await countersOf(cx, labPath(plan));
-    const r = await target.exec(inDir(lessonBundle.dir, [runc.binary, 'run', plan.containerId]), { timeoutMs: RUN_TIMEOUT_MS });
+    const r = await runc.runArgv(plan.containerId, lessonBundle.dir, inDir(lessonBundle.dir, [runc.binary, 'run', plan.containerId]));
     const seen = await checkRanAndPrinted(cx, lessonBundle, r, await interfaces(target, plan.netns), plan.netns);
     const lo = findIface(seen, 'lo');
     const veth = findIface(seen, plan.nsVeth);

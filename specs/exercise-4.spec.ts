@@ -68,7 +68,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
         id: 'E-new-netns-lo-up',
         where: 'Exercise 4 Step 3 (and the Background section)',
         claim: 'a netns runc creates has only lo, DOWN, with no address',
-        observed: 'runc brings lo UP with 127.0.0.1/8 in a network namespace it creates itself',
+        observed: `${runc.label} brings lo UP with 127.0.0.1/8 in a network namespace it creates itself`,
         evidence: printed.map((i) => `${i.index}: ${i.ifname} <${i.flags.join(',')}> ${i.inet.join(' ')}`).join('\n'),
       });
     }

@@ -2,13 +2,19 @@ import { parsePingSummary } from '../net/ip.js';
 import type { ExecResult } from '../targets/exec.js';
 
 /**
- * What a `runc run` came to, in classes a diagnosis can name. Runtime failures are matched on
- * stable substrings of runc's own messages and of the lesson's wording for the same failure;
- * process outcomes on what busybox and iputils print. Anything else is `runtime-failed` or
- * `process-failed`: an unexpected failure, never silently taken for the expected one.
+ * What a `runc run` came to, in classes a diagnosis can name.
+ *
+ * The class is decided from facts, not from a runtime's wording: whether the runtime started the
+ * container at all (the harness's poststart witness ran, see `RunResult.started`), the exit
+ * status, and, for a refusal, what in the bundle and the machine could have stopped it (the
+ * namespace path is missing or no namespace, the program is absent from the rootfs, the run was
+ * unprivileged, …: `RunResult.blockers`). Wording only chooses among those facts when several
+ * hold at once, and picks the message; a refusal in words no catalogue knows keeps its class
+ * (`refused`, with the message quoted), so a runtime with other words is never read as one whose
+ * process ran and failed.
  */
 export type RunSymptom =
-  /** Exit 0. */
+  /** Exit 0, and the container was started. */
   | 'ok'
   | 'timeout'
   /** The runtime binary could not be started at all. */
@@ -35,51 +41,94 @@ export type RunSymptom =
   | 'no-reply'
   /** The process ran and failed for another reason. */
   | 'process-failed'
-  /** The runtime failed for a reason none of the classes above names. */
-  | 'runtime-failed';
+  /** The runtime refused before starting the container, for a reason none of the facts above explains. */
+  | 'runtime-failed'
+  /** The runtime exited 0 (or logged an error and exited 0) although it never started the container. */
+  | 'not-started';
 
-const RUNTIME_CLASSES: ReadonlyArray<readonly [RunSymptom, RegExp]> = [
+/** What could have stopped a runtime before it started the container, each checked on the machine. */
+export type RunBlocker = 'spec-missing' | 'permission' | 'netns-missing' | 'not-a-netns' | 'hook-failed' | 'no-tty' | 'exec-not-found';
+
+/** A `runc run` with the facts the harness observed around it (see Runc.run). */
+export interface RunResult extends ExecResult {
+  /**
+   * The runtime started the container: the poststart hook the harness adds for the run recorded
+   * the container's state. Undefined where no witness could be installed (a detached run reads
+   * its pid file instead).
+   */
+  readonly started?: boolean;
+  /** Only when not started: the facts that could explain a refusal, in the order runtimes check them. */
+  readonly blockers?: readonly RunBlocker[];
+}
+
+/**
+ * Each runtime's words for a refusal (runc 1.1–1.3, crun 1.x) and the lesson's, by class. They
+ * choose among the facts that hold (and name the erratum); they never decide a class alone.
+ */
+export const REFUSAL_WORDING: ReadonlyArray<readonly [RunBlocker, RegExp]> = [
   ['spec-missing', /config\.json[^\n]*(not found|no such file)/i],
-  // runc quotes the program inside its log's msg="…", so the quotes arrive escaped.
-  ['exec-not-found', /executable file not found|exec: \\?"[^"\n]*\\?": stat [^\n]*no such file or directory/],
-  ['no-tty', /\/dev\/tty|not a tty|console/i],
-  ['netns-missing', /namespace path[^\n]*(no such file or directory|does not exist)/i],
-  ['not-a-netns', /setns[^\n]*net[^\n]*invalid argument|not a network namespace/i],
-  ['hook-failed', /error running [a-zA-Z]* ?hook|hook #\d+/i],
+  ['permission', /permission denied|operation not permitted|rootless container requires user namespaces|create directory `\/run\/crun`/i],
+  // runc 1.1: "namespace path: lstat …: no such file"; the lesson: "… does not exist"; crun: "open `/var/run/netns/x`: No such file or directory".
+  ['netns-missing', /namespace path[^\n]*(no such file or directory|does not exist)|open `[^`\n]*netns[^`\n]*`: No such file or directory/i],
+  // runc: "setns … invalid argument"; crun: "cannot setns `…`: Invalid argument".
+  ['not-a-netns', /setns[^\n]*invalid argument|not a network namespace/i],
+  // runc: "error running prestart hook #0"; crun: "error executing hook `/path` (exit code: 1)".
+  ['hook-failed', /error (running|executing) [a-zA-Z]* ?hook|hook #\d+/i],
+  // runc: "open /dev/tty", "not a tty"; crun: "tcgetattr: Inappropriate ioctl for device".
+  ['no-tty', /\/dev\/tty|not a tty|console|tcgetattr|inappropriate ioctl/i],
+  // runc: exec: "sh": executable file not found; crun: executable file `sh` not found in $PATH.
+  ['exec-not-found', /executable file[^\n]*not found|exec: \\?"[^"\n]*\\?": stat [^\n]*no such file or directory/],
 ];
 
 /** A ping inside the container refused for want of CAP_NET_RAW: busybox and iputils wording. */
 const PING_NOT_PERMITTED = /ping: permission denied|ping: socket: Operation not permitted|ping: socktype/i;
-/** runc's log lines, and the lesson's `container_linux.go:…` form of the same errors. */
-const RUNTIME_ERROR_LINE = /level=(error|fatal)|container_linux\.go:|^open [^\n]*: permission denied/m;
+/** runc's own error log lines (also after an exit 0, where they still mean the runtime failed). */
+const RUNC_ERROR_LOG = /level=(error|fatal)/m;
+/** After the container started, the program itself could not be executed (e.g. its ELF interpreter is missing). */
+const EXEC_FAILED = /exec[^\n]*(no such file or directory|exec format error)|can't exec user process|executable file[^\n]*not found/i;
 
-export function classifyRun(r: ExecResult): RunSymptom {
+/** The first class, among `among` (default: all), whose words the runtime used. */
+function worded(stderr: string, among?: readonly RunBlocker[]): RunBlocker | undefined {
+  return REFUSAL_WORDING.find(([b, re]) => (among === undefined || among.includes(b)) && re.test(stderr))?.[0];
+}
+
+export function classifyRun(r: RunResult): RunSymptom {
   if (r.timedOut) return 'timeout';
   if (r.spawnError !== undefined) return 'runtime-missing';
-  if (r.exitCode === 0) return 'ok';
+  if (r.started === undefined) return classifyWords(r);
+  if (!r.started) {
+    if (r.exitCode === 0) return 'not-started';
+    const facts = r.blockers ?? [];
+    return worded(r.stderr, facts) ?? facts[0] ?? 'runtime-failed';
+  }
+  if (r.exitCode === 0) return RUNC_ERROR_LOG.test(r.stderr) ? 'runtime-failed' : 'ok';
+  return processOutcome(r);
+}
+
+/** The container started; what its process (or its exec) came to, from the process's own output. */
+function processOutcome(r: ExecResult): RunSymptom {
   const all = `${r.stdout}\n${r.stderr}`;
   if (PING_NOT_PERMITTED.test(all)) return 'ping-not-permitted';
-  if (RUNTIME_ERROR_LINE.test(r.stderr)) {
-    for (const [symptom, re] of RUNTIME_CLASSES) if (re.test(r.stderr)) return symptom;
-    // A non-root runc either cannot create its state directory (permission denied) or, when that
-    // directory already exists (an earlier sudo runc made /run/runc) or XDG_RUNTIME_DIR gives it
-    // one, treats the run as rootless and refuses a config without a user namespace.
-    if (/permission denied|operation not permitted|rootless container requires user namespaces/i.test(r.stderr)) return 'permission';
-    return 'runtime-failed';
-  }
+  if (EXEC_FAILED.test(r.stderr)) return 'exec-not-found';
   if (/network is unreachable/i.test(all)) return 'unreachable';
   const ping = parsePingSummary(r.stdout);
   if (ping !== undefined && ping.received < ping.transmitted) return 'no-reply';
   return 'process-failed';
 }
 
+/**
+ * Without a witness (a detached run's log, whose pid file is the fact that matters): the class
+ * from words alone, any runtime's. Used only where the caller has already established that the
+ * container did not start.
+ */
+export function classifyWords(r: ExecResult): RunSymptom {
+  if (r.timedOut) return 'timeout';
+  if (r.spawnError !== undefined) return 'runtime-missing';
+  if (r.exitCode === 0) return RUNC_ERROR_LOG.test(r.stderr) ? 'runtime-failed' : 'ok';
+  return worded(r.stderr) ?? 'runtime-failed';
+}
+
 /** Did the container's process run at all? (Its output, not the runtime's refusal, is what we see.) */
 export function processRan(s: RunSymptom): boolean {
   return ['ok', 'ping-not-permitted', 'unreachable', 'no-reply', 'process-failed'].includes(s);
-}
-
-/** One line for a diagnosis: the class and the exit status. */
-export function describeRun(r: ExecResult): string {
-  const s = classifyRun(r);
-  return `${s} (exit ${r.exitCode ?? (r.timedOut ? 'timeout' : '?')})`;
 }

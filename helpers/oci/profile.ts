@@ -5,8 +5,8 @@ import type { ExecResult } from '../targets/exec.js';
 import type { Target } from '../targets/types.js';
 import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
 import { Bundle } from './bundle.js';
-import { withArgs } from './config.js';
-import { classifyRun, processRan, type RunSymptom } from './outcome.js';
+import { withArgs, withNetnsPath } from './config.js';
+import { classifyRun, processRan, type RunResult, type RunSymptom } from './outcome.js';
 import type { Runc } from './runtime.js';
 
 /**
@@ -41,11 +41,11 @@ export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: st
       const symptom = classifyRun(r);
       const answer = ANSWERS[symptom];
       const evidence = `${r.stderr}${r.stdout}`;
-      if (answer === 'net-raw') {
-        needs.set(answer, evidence);
-        return { ok: true, profile: { needs } };
+      if (answer === 'net-raw') needs.set(answer, evidence);
+      if (answer === 'net-raw' || processRan(symptom)) {
+        const untrusted = await exitStatusProblem(runc, bundle);
+        return untrusted === undefined ? { ok: true, profile: { needs } } : { ok: false, failure: untrusted };
       }
-      if (processRan(symptom)) return { ok: true, profile: { needs } };
       if (answer === undefined || needs.has(answer)) return { ok: false, failure: probeFailure(plan, r, symptom) };
       needs.set(answer, evidence);
       if (answer === 'applets') await bundle.installApplets();
@@ -59,6 +59,35 @@ export async function probeRuntime(t: Target, runc: Runc, plan: LabPlan, dir: st
   } finally {
     await t.exec(['rm', '-rf', dir]);
   }
+}
+
+/** A process exit status and a refusal the probe provokes on purpose, so the runtime's exit status can be trusted. */
+const CALIBRATION_EXIT = 7;
+const MISSING_NETNS = '/run/lesson06-probe-no-such-netns';
+
+/**
+ * Every verdict reads the runtime's exit status next to the witness; a runtime (or a wrapper)
+ * that reports 0 for a process that failed, or for a container it refused to start, would turn
+ * refusals into passes. Two runs with known outcomes settle it once per worker.
+ */
+async function exitStatusProblem(runc: Runc, bundle: Bundle): Promise<Diagnosis | undefined> {
+  await bundle.patch(withArgs('sh', '-c', `exit ${CALIBRATION_EXIT}`));
+  const exited = await runc.run('lesson06-probe-exit', bundle.dir);
+  const was = (await bundle.config()).linux.namespaces;
+  await bundle.patch(withNetnsPath(MISSING_NETNS));
+  const refused = await runc.run('lesson06-probe-refusal', bundle.dir);
+  await bundle.patch((c) => ({ ...c, linux: { ...c.linux, namespaces: was } }));
+  const problem = (expected: string, r: RunResult): Diagnosis => ({
+    ref: { section: 'exercise-3', step: 'Step 1' },
+    expected,
+    seen: `exit ${r.exitCode ?? '?'}; container ${r.started === true ? 'started' : 'not started'} (the harness's poststart witness ${r.started === true ? 'ran' : 'did not run'}); ${r.stdout}${r.stderr}`,
+    next: `the exit status of ${runc.label} does not say what happened, so no verdict that reads it can be trusted: run the real runtime, not a wrapper that changes its exit status (check: ${runc.binary} --version)`,
+  });
+  if (exited.started !== true || exited.exitCode !== CALIBRATION_EXIT)
+    return problem(`"sh -c 'exit ${CALIBRATION_EXIT}'" in a container: the runtime starts it and exits ${CALIBRATION_EXIT}, the process's status`, exited);
+  if (refused.started !== false || refused.exitCode === 0)
+    return problem(`a network namespace path that does not exist (${MISSING_NETNS}): the runtime refuses to start the container and exits non-zero`, refused);
+  return undefined;
 }
 
 function probeFailure(plan: LabPlan, r: ExecResult | undefined, symptom: RunSymptom): Diagnosis {

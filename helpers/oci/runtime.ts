@@ -1,6 +1,8 @@
 import { formatArgv, succeeded, type ExecResult } from '../targets/exec.js';
-import type { Target } from '../targets/types.js';
+import type { Target, TargetExecOptions } from '../targets/types.js';
 import { waitFor } from '../wait.js';
+import type { RunResult } from './outcome.js';
+import { witnessedRun } from './witness.js';
 
 export interface ContainerState {
   readonly id: string;
@@ -28,7 +30,14 @@ export class Runc {
     private readonly t: Target,
     readonly binary = 'runc',
     private readonly opts: RuncOptions = {},
+    /** What the runtime calls itself ("crun 1.8.1"), for messages and errata; the binary until the launcher asked. */
+    readonly label = binary,
   ) {}
+
+  /** The runtime's own name ("runc", "crun"). */
+  get name(): string {
+    return this.label.split(' ')[0] ?? this.binary;
+  }
 
   /** One invocation: the binary, its global flags (`--root` first), then `args`. */
   argv(...args: string[]): string[] {
@@ -42,9 +51,18 @@ export class Runc {
   }
 
   /** Foreground `runc run`; a container that never exits is killed, deleted and reported. */
-  async run(id: string, bundleDir: string, timeoutMs = RUN_TIMEOUT_MS): Promise<ExecResult> {
-    const argv = this.argv('run', '--bundle', bundleDir, id);
-    const r = await this.t.exec(argv, { timeoutMs });
+  run(id: string, bundleDir: string, timeoutMs = RUN_TIMEOUT_MS): Promise<RunResult> {
+    return this.runArgv(id, bundleDir, this.argv('run', '--bundle', bundleDir, id), { timeoutMs });
+  }
+
+  /**
+   * Any foreground invocation that starts `id` from the bundle in `bundleDir` (the lesson's own
+   * `runc run` in the bundle directory, or one as another user), observed by the witness: the
+   * result says whether the runtime started the container, not only what it printed.
+   */
+  async runArgv(id: string, bundleDir: string, argv: readonly string[], opts: TargetExecOptions = {}): Promise<RunResult> {
+    const timeoutMs = opts.timeoutMs ?? RUN_TIMEOUT_MS;
+    const r = await witnessedRun(this.t, bundleDir, () => this.t.exec(argv, { ...opts, timeoutMs }), opts);
     if (r.timedOut) {
       await this.delete(id);
       throw new ContainerTimeoutError(
@@ -101,9 +119,16 @@ export class Runc {
     return r.exitCode === 0 ? (JSON.parse(r.stdout) as ContainerState) : undefined;
   }
 
-  async list(): Promise<string[]> {
-    const r = await this.t.must(this.argv('list', '-q'));
-    return r.stdout.split('\n').filter(Boolean);
+  /**
+   * The runtime's own list. Not a promise of the lesson: runc 1.3 fails (`open /run/runc: no such
+   * file or directory`) where no container was ever made, runc 1.1 creates the directory and lists
+   * nothing. A state directory that does not exist is an empty list; any other failure is
+   * `undefined`, for the caller to judge (it is a claim, the kernel is asked for proof).
+   */
+  async list(): Promise<string[] | undefined> {
+    const r = await this.t.exec(this.argv('list', '-q'));
+    if (r.exitCode === 0) return r.stdout.split('\n').filter(Boolean);
+    return /no such file or directory/i.test(r.stderr) ? [] : undefined;
   }
 
   exec(id: string, argv: readonly string[]): Promise<ExecResult> {
@@ -116,9 +141,7 @@ export class Runc {
 
   /** Deletes every container this runtime lists on the target (a target sees only its own). */
   async deleteAll(): Promise<void> {
-    const list = await this.t.exec(this.argv('list', '-q'));
-    if (list.exitCode !== 0) return;
-    for (const id of list.stdout.split('\n').filter(Boolean)) await this.delete(id);
+    for (const id of (await this.list()) ?? []) await this.delete(id);
   }
 
 }

@@ -2,8 +2,8 @@ import { execa, type ResultPromise } from 'execa';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { waitFor } from '../wait.js';
 
-export type NamespaceKind = 'mount' | 'net' | 'pid' | 'uts' | 'ipc';
-const PROC_NAME: Record<NamespaceKind, string> = { mount: 'mnt', net: 'net', pid: 'pid', uts: 'uts', ipc: 'ipc' };
+export type NamespaceKind = 'mount' | 'net' | 'pid' | 'uts' | 'ipc' | 'cgroup';
+const PROC_NAME: Record<NamespaceKind, string> = { mount: 'mnt', net: 'net', pid: 'pid', uts: 'uts', ipc: 'ipc', cgroup: 'cgroup' };
 
 /**
  * A `sleep infinity` that holds fresh namespaces open; commands enter them with nsenter. Started

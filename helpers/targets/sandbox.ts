@@ -49,7 +49,19 @@ export interface SandboxOptions {
   readonly privateDirs?: readonly string[];
   /** Defaults to mount + net; hostile-lab tests add pid, uts and ipc. */
   readonly namespaces?: readonly NamespaceKind[];
+  /** The cgroup hierarchy the runtime sees in this sandbox (see CgroupSetup). */
+  readonly cgroup?: CgroupSetup;
 }
+
+/**
+ * `v2`: a cgroup namespace of its own and a private cgroup2 mount on /sys/fs/cgroup (runc and crun
+ * then use their v2 managers, even on a v1 host). `hide-unified`: /sys/fs/cgroup/unified covered
+ * by an empty tmpfs, so a hybrid host looks pure v1 (crun refuses hybrid). Both happen in the sandbox's own mount
+ * namespace only; the machine's hierarchy is untouched.
+ */
+export type CgroupSetup = 'host' | 'v2' | 'hide-unified';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
 
 /**
  * A throwaway `unshare --mount --net` namespace per test. Private tmpfs on /run, /tmp and the
@@ -76,10 +88,20 @@ export class SandboxTarget extends BaseTarget {
 
   /** A sandbox on `host` (default: this machine). */
   static async start(opts: SandboxOptions = {}, host: SandboxHost = LOCAL_HOST): Promise<SandboxTarget> {
-    const t = new SandboxTarget(await host.hold(opts.namespaces ?? ['mount', 'net']), host);
+    const cgroup = opts.cgroup ?? 'host';
+    const kinds = opts.namespaces ?? ['mount', 'net'];
+    const t = new SandboxTarget(await host.hold(cgroup === 'v2' && !kinds.includes('cgroup') ? [...kinds, 'cgroup'] : kinds), host);
     try {
       for (const dir of opts.privateDirs ?? ['/run', '/tmp', t.home]) {
         await t.must(['mount', '-t', 'tmpfs', '-o', dir === '/tmp' ? 'mode=1777' : 'mode=755', SANDBOX_FS_LABEL, dir]);
+      }
+      if (cgroup === 'v2') {
+        await t.must(['umount', '--recursive', CGROUP_ROOT]);
+        await t.must(['mount', '-t', 'cgroup2', 'cgroup2', CGROUP_ROOT]);
+      } else if (cgroup === 'hide-unified') {
+        // Covered, not unmounted: crun writes into "unified" whatever is there, and under a bare
+        // unmount that would be the machine's own /sys/fs/cgroup tmpfs; this tmpfs dies with the sandbox.
+        await t.must(['mount', '-t', 'tmpfs', '-o', 'mode=755', SANDBOX_FS_LABEL, `${CGROUP_ROOT}/unified`]);
       }
       // A real host has loopback up; a fresh namespace does not.
       await t.must(['ip', 'link', 'set', 'lo', 'up']);

@@ -5,7 +5,7 @@ import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
-import { DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
+import { CGROUP_CHOICES, DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
 import { reporterNames, single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
 /** Where and as whom the command line is parsed; tests pass their own. */
@@ -36,6 +36,7 @@ const OPTIONS = {
   distro: { type: 'string', multiple: true },
   junit: { type: 'string', multiple: true },
   runtime: { type: 'string', multiple: true },
+  cgroup: { type: 'string', multiple: true },
   lab: { type: 'string', multiple: true },
   lesson: { type: 'string', multiple: true },
   ...GRADE_OPTIONS,
@@ -94,6 +95,28 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
+export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+
+/**
+ * `--runtime runc|crun|NAME|PATH`. A bare name is the runtime installed on the machine (sandbox
+ * target, looked up in the fixed root directories) or in the lab image (container target); a path
+ * is a file on this machine, so it goes with the sandbox target only.
+ */
+function parseRuntime(given: string | undefined, target: string): string {
+  if (given === undefined) return 'runc';
+  if (given.includes('/')) {
+    if (target !== 'sandbox') throw new BadInputError(`--runtime "${given}" is a file on this machine; with --target container name a runtime installed in the lab image (runc or crun)`);
+    if (!given.startsWith('/') || !executableFile(given))
+      throw new BadInputError(`--runtime "${given}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc), nor a runtime's name (runc, crun)`);
+    return given;
+  }
+  if (!/^[a-z][a-z0-9._-]*$/.test(given)) throw new BadInputError(`--runtime "${given}" is neither a runtime's name (runc, crun) nor an absolute path`);
+  if (target === 'sandbox' && given !== 'runc' && !TRUSTED_BIN_DIRS.some((d) => executableFile(`${d}/${given}`)))
+    throw new BadInputError(`--runtime ${given}: no executable "${given}" in ${TRUSTED_BIN_DIRS.join(':')} (install it: apt-get install ${given}), or give its absolute path`);
+  return given;
+}
+
 /** Where the course keeps the lesson beside a clone of this repository (CI and the team have it). */
 export const SHARED_LESSON = '../shared/lesson/06-network-integration.md';
 
@@ -137,12 +160,9 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (single(v.distro, '--distro') !== undefined && target !== 'container')
     throw new BadInputError('--distro chooses the lab image of --target container; add --target container');
 
-  const runtime = single(v.runtime, '--runtime') ?? 'runc';
-  if (runtime !== 'runc') {
-    if (target !== 'sandbox') throw new BadInputError('--runtime works with the sandbox target only');
-    if (!runtime.startsWith('/') || !executableFile(runtime))
-      throw new BadInputError(`--runtime "${runtime}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc)`);
-  }
+  const runtime = parseRuntime(single(v.runtime, '--runtime'), target);
+  const cgroup = oneOf(single(v.cgroup, '--cgroup'), CGROUP_CHOICES, '--cgroup', 'host');
+  if (grading && cgroup !== 'host') throw new BadInputError('--cgroup chooses the cgroup layout of the suite\'s sandboxes; grading reads the lab as the machine has it');
 
   const shardText = v.shard;
   let shard: RunConfig['shard'];
@@ -196,6 +216,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       target,
       distro,
       runtime,
+      cgroup,
       runId,
       junit,
       grep,

@@ -10,9 +10,14 @@ Harness options:
   --target sandbox|container
                           sandbox (default): a namespace sandbox per test on this machine;
                           container: a privileged lab container (Docker) per worker
-  --distro bookworm|trixie
+  --distro bookworm|trixie|sid
                           Debian release of the lab image (with --target container)
-  --runtime PATH          verify this OCI runtime binary instead of runc from PATH (sandbox)
+  --runtime runc|crun|PATH
+                          the OCI runtime under test (default runc): a name installed on
+                          this machine, or in the lab image with --target container; or an
+                          absolute path (sandbox target)
+  --cgroup host|v2        host (default): the machine's cgroup layout; v2: each sandbox
+                          mounts a private cgroup2 hierarchy (cgroup v2 on any host)
   --junit FILE            JUnit report path (default reports/junit.xml)
   --lesson FILE           the lesson document, for the annotated lesson (lesson.md and
                           lesson.html beside the JUnit report); default

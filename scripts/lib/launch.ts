@@ -6,7 +6,10 @@ import { chalk } from 'zx';
 import { checkPrerequisites, installCommand, prerequisitesFor } from '../../helpers/prereqs.js';
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
 import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
+import { cgroupModeText, parseRuntimeVersion, runtimeInfo as describeRuntimeInfo } from '../../helpers/oci/runtime-info.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
+import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
+import { runArgv } from '../../helpers/targets/exec.js';
 import { engineReachable, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
 import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
@@ -23,6 +26,25 @@ async function requirePrerequisites(config: RunConfig): Promise<void> {
   const missing = (await checkPrerequisites(prerequisitesFor(config), process.env.PATH ?? '')).filter((s) => !s.ok);
   if (missing.length > 0)
     fail(`missing prerequisite${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `${m.prereq.name} (for ${m.prereq.why})`).join('; ')}`, installCommand(missing));
+}
+
+/**
+ * The runtime under test as it names itself, asked once where the tests will run it (this
+ * machine, or the lab image), and the cgroup layout it will see. A runtime that does not answer
+ * `--version` is refused here, before any test blames the lesson for it.
+ */
+async function describeRuntime(config: RunConfig): Promise<RunConfig> {
+  const inTarget = config.target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', labImage(config.distro)] : [];
+  const r = await runArgv([...inTarget, config.runtime, '--version'], { timeoutMs: 60_000 });
+  const reported = parseRuntimeVersion(`${r.stdout}\n${r.stderr}`);
+  const where = config.target === 'container' ? ` in ${labImage(config.distro)}` : '';
+  if (r.exitCode !== 0 || reported === undefined)
+    fail(`the runtime under test (${config.runtime}${where}) did not say its name and version ("${config.runtime} --version": ${(r.stderr || r.stdout).trim().split('\n')[0] ?? `exit ${r.exitCode ?? '?'}`})`, config.target === 'container' ? `npm run image -- --distro ${config.distro} --rebuild` : 'npm run doctor');
+  const cgroupLayout = config.cgroup === 'v2' ? 'v2' : hostCgroupLayout();
+  const runtimeInfo = describeRuntimeInfo(reported, hostCgroupLayout(), config.cgroup);
+  const notes = [runtimeInfo.hideUnified ? 'the hybrid cgroup layout is made pure v1 in each sandbox (crun refuses hybrid mode)' : '', config.cgroup === 'v2' ? 'each sandbox mounts a private cgroup2 hierarchy (--cgroup v2)' : ''].filter(Boolean);
+  process.stdout.write(chalk.dim(`runtime under test: ${runtimeInfo.name} ${runtimeInfo.version}${where}; cgroup ${cgroupModeText(hostCgroupLayout(), config.cgroup)}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`));
+  return { ...config, runtimeInfo, cgroupLayout };
 }
 
 /** The container target needs an engine, the lab image and a privilege mode, decided once here. */
@@ -157,7 +179,7 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
-  const prepared = initial.target === 'container' ? await prepareContainers(initial) : initial;
+  const prepared = await describeRuntime(initial.target === 'container' ? await prepareContainers(initial) : initial);
   if (interrupted) {
     const mine = await sweep({ run: prepared.runId });
     process.stderr.write(`${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`);
