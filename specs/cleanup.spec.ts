@@ -1,5 +1,5 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { startIdle, type ProofContext } from '../fixtures/proofs.js';
+import { containerTraces, startTraced, type KernelContainer, type ProofContext } from '../fixtures/proofs.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { cleanupCommands } from '../helpers/lesson/claims.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
@@ -10,12 +10,10 @@ import type { Target } from '../helpers/targets/types.js';
 import type { Bundle } from '../helpers/oci/bundle.js';
 import type { BundleFactory } from '../fixtures/index.js';
 
-/** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. Returns their pids. */
-async function wholeLesson(cx: ProofContext, lessonBundle: Bundle, makeBundle: BundleFactory): Promise<number[]> {
+/** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. Returns the containers. */
+async function wholeLesson(cx: ProofContext, lessonBundle: Bundle, makeBundle: BundleFactory): Promise<KernelContainer[]> {
   const fresh = await makeBundle(cx.plan.newBundleDir);
-  const a = await startIdle(cx, cx.plan.containerId, lessonBundle);
-  const b = await startIdle(cx, cx.plan.newContainerId, fresh);
-  return [a.pid, b.pid];
+  return [await startTraced(cx, cx.plan.containerId, lessonBundle), await startTraced(cx, cx.plan.newContainerId, fresh)];
 }
 
 type CleanupPart = keyof ReturnType<typeof cleanupCommands>;
@@ -51,7 +49,9 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await lesson.runs('cleanup/b1/L6', { adjustment: 'ignore-failure', as: [['ip', 'link', 'del', plan.hostVeth]] });
     await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
     await lab.through(5);
-    const pids = await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);
+    const cx = { lesson, target, runc, plan };
+    const containers = await wholeLesson(cx, lessonBundle, makeBundle);
+    const pids = containers.map((c) => c.pid);
     const before = await leftovers(target, plan, runc, pids);
     const inPlace = [
       `containers: ${plan.containerId}, ${plan.newContainerId}`,
@@ -67,7 +67,23 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
       seen: before.join('; '),
       next: `"${runc.binary} list" does not show the containers it started: check the runtime under test`,
     });
+    // The kernel shows each container (process and cgroup at least), so its absence afterwards means something.
+    const traced = await containerTraces(cx, containers);
+    const shown = containers.filter((c) => traced.includes(`${c.id}: process ${c.pid}`) && traced.some((l) => l.startsWith(`${c.id}: cgroup `)));
+    check(lesson, shown.length === containers.length, {
+      id: 'cleanup/kernel-shows-containers',
+      expected: `before clean-up the kernel shows both containers: a live process and a cgroup at each bundle's cgroupsPath`,
+      seen: traced.join('; ') || '(nothing)',
+      next: `the runtime under test (${runc.binary}) does not put its containers where the bundle says: check it with --version`,
+    });
     await runCleanup(target, plan, runc.binary);
+    const gone = await containerTraces(cx, containers);
+    check(lesson, gone.length === 0, {
+      id: 'cleanup/kernel-nothing-left',
+      expected: 'after the clean-up commands the kernel holds nothing of either container: no process, no cgroup, no state directory, no mount',
+      seen: gone.join('; '),
+      next: `"${runc.binary} delete -f" did not remove what it started: the runtime under test leaves containers behind (the transcript has its output)`,
+    });
     const left = await leftovers(target, plan, runc, pids);
     check(lesson, left.length === 0, {
       id: 'cleanup/nothing-left-containers-processes',
