@@ -22,7 +22,7 @@ import { limit } from './limit.js';
 import { KEPT_SURVIVORS } from './mutant-keep.js';
 import { findSites, mutableFiles, sample, shard, type ListedTest, type Site } from './mutant-sites.js';
 import { runSuite } from './run-suite.js';
-import { FAKE_SCENARIOS, FAULT_SCENARIOS, judge, scenarioConfig, type Scenario } from './scenarios.js';
+import { FAKE_SCENARIOS, FAULT_SCENARIOS, judge, passSet, scenarioConfig, type Scenario } from './scenarios.js';
 import { selecting } from './verdicts.js';
 
 const USAGE = 'usage: npm run mutants -- [--sample N] [--seed S] [--shard I/N] [--only REGEX] [--jobs N] [--list]';
@@ -35,7 +35,7 @@ function mustFail(s: Scenario, tests: readonly string[]): string[] {
   const inGrep = s.grep === undefined ? [...tests] : tests.filter((t) => new RegExp(s.grep as string).test(t));
   if (s.passes === 'all') return [];
   if (s.passes === 'all but the failures') return inGrep.filter((t) => s.fails.some((f) => f.test === t));
-  const passes = new Set(s.passes);
+  const passes = passSet(s.passes, new Set(inGrep));
   return inGrep.filter((t) => !passes.has(t));
 }
 

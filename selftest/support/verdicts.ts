@@ -72,10 +72,49 @@ export const NO_PATH_GIVEN = [
   "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
 ] as const;
 
-export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc';
+/**
+ * Tests that start a container detached (startIdle/startContainer) so the kernel can be asked
+ * about it: they prove the reported pid is the container's by its cgroup, and their containers
+ * outlive a foreground run, so whatever the runtime's delete leaves behind is theirs.
+ */
+export const STARTS_DETACHED = [
+  "exercise-3 proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
+  'exercise-3 step 2: ip netns pids container-net lists the running container',
+  'exercise-3 step 2: ip netns exec container-net ip addr matches what the container sees',
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+  'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
+  'cleanup a second clean-up is harmless: it only reports what is already gone',
+  'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
+  'notes sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost',
+] as const;
+
+export type FakeRuntime =
+  | 'noop-runc'
+  | 'canned-runc'
+  | 'no-netns-runc'
+  | 'no-path-runc'
+  | 'faithful-runc'
+  | 'slow-runc'
+  | 'cgroupspath-ignoring-runc'
+  | 'delete-hiding-runc'
+  | 'hook-stripping-runc'
+  | 'copying-runc'
+  | 'stderr-muting-runc'
+  | 'args-ignoring-runc';
+
+/** Every test passes except these. */
+export interface AllBut {
+  readonly allBut: readonly string[];
+}
 
 /** Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test. */
-export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all'; readonly why: string }>> = {
+export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all' | AllBut; readonly why: string }>> = {
   'noop-runc': { passes: NEVER_CALLS_THE_RUNTIME, why: 'does nothing and exits 0: only tests that never call the runtime can pass' },
   'canned-runc': {
     passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
@@ -90,6 +129,25 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: 'ignores the namespace path: every test that joins a given namespace must fail',
   },
   'faithful-runc': { passes: 'all', why: 'behaves exactly as the lesson says: every test passes, with no runtime erratum' },
+  'slow-runc': { passes: 'all', why: 'real runc, one second late on every call: no verdict depends on speed' },
+  'cgroupspath-ignoring-runc': {
+    passes: { allBut: STARTS_DETACHED },
+    why: "puts containers in a cgroup named for their id, not at cgroupsPath: every test that proves a pid is its container's fails, saying the runtime ignores cgroupsPath",
+  },
+  'delete-hiding-runc': {
+    passes: { allBut: STARTS_DETACHED },
+    why: 'delete only kills and list hides stopped containers: every test whose containers outlive their run fails, by the kernel (cgroups left), never by the runtime\'s list',
+  },
+  'hook-stripping-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: "runs no hook: the harness's poststart witness never sees a container start, so no test that runs one may pass",
+  },
+  'copying-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC, ...NO_NETWORK_CLAIM, ...NO_PATH_GIVEN],
+    why: 'never joins the given namespace but copies its interfaces into a fresh one: every test that claims the container joined or reached something fails on kernel evidence',
+  },
+  'stderr-muting-runc': { passes: 'all', why: 'TODO' },
+  'args-ignoring-runc': { passes: 'all', why: 'TODO' },
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
