@@ -1,7 +1,7 @@
 #!/bin/sh
 # copying-runc's createRuntime hook: copies the interfaces of namespace file $1 into the new
 # container's namespace (state on stdin). Each non-loopback interface becomes one end of a veth
-# pair whose other end goes to the runtime's own namespace, so it reports UP like the original.
+# pair whose other end stays in the runtime's own namespace, so it reports UP like the original.
 set -eu
 src=$1
 pid=$(jq -r .pid)
@@ -13,8 +13,7 @@ while IFS="$(printf '\t')" read -r name index mac state addrs; do
     continue
   fi
   n=$((n + 1))
-  nsenter -t "$pid" -n ip link add name "$name" index "$index" address "$mac" type veth peer name "copy$$-$n"
-  nsenter -t "$pid" -n ip link set "copy$$-$n" netns "$$"
+  ip link add "copy$$-$n" type veth peer name "$name" address "$mac" index "$index" netns "$pid"
   ip link set "copy$$-$n" up
   for a in $(echo "$addrs" | tr ',' ' '); do nsenter -t "$pid" -n ip addr add "$a" dev "$name"; done
   [ "$state" = up ] && nsenter -t "$pid" -n ip link set "$name" up
