@@ -94,6 +94,38 @@ export const STARTS_DETACHED = [
   'notes sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost',
 ] as const;
 
+/** Tests whose runs give a path naming no namespace file: a runtime that refuses such a path is right for them, whatever it does with good ones. */
+export const REFUSES_A_BAD_PATH = [
+  'verify script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it',
+  'common-error-6 wrong path: runc fails to start, naming the missing path',
+] as const;
+
+/**
+ * Tests whose verdict needs what the runtime or the container writes to stderr: the refusals that
+ * must name a path, the dynamic busybox's exec error, and every test whose container pings (busybox
+ * ping's "permission denied" is the only sign that this runtime needs CAP_NET_RAW, so without it
+ * the harness cannot adjust the bundle and the pings fail).
+ */
+export const NEEDS_STDERR = [
+  'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
+  'exercise-3 step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
+  "exercise-3 step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
+  "exercise-3 as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
+  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  'common-error-1 namespace path does not exist: runc refuses to start; ip netns add fixes it',
+  'common-error-1 a typo in the name: runc refuses; the name from ip netns list fixes it',
+  'common-error-2 interfaces not brought up: the container cannot ping the host; ip link set … up fixes it',
+  'common-error-2 IP addresses not assigned: the ping fails; ip addr add fixes it',
+  'common-error-2 different subnets (10.0.0.1/24 and 10.0.1.2/24): the ping fails; the same /24 fixes it',
+  'common-error-4 the container reaches the host (10.0.0.1) but not the external address: Network is unreachable',
+  "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
+  'common-error-6 wrong path: runc fails to start, naming the missing path',
+  'notes Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge',
+  'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
+] as const;
+
 export type FakeRuntime =
   | 'noop-runc'
   | 'canned-runc'
@@ -143,11 +175,17 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: "runs no hook: the harness's poststart witness never sees a container start, so no test that runs one may pass",
   },
   'copying-runc': {
-    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC, ...NO_NETWORK_CLAIM, ...NO_PATH_GIVEN],
-    why: 'never joins the given namespace but copies its interfaces into a fresh one: every test that claims the container joined or reached something fails on kernel evidence',
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC, ...NO_NETWORK_CLAIM, ...NO_PATH_GIVEN, ...REFUSES_A_BAD_PATH],
+    why: 'never joins the given namespace but copies its interfaces into a fresh one: every test that claims the container joined or reached something fails on kernel evidence (Common Error 6)',
   },
-  'stderr-muting-runc': { passes: 'all', why: 'TODO' },
-  'args-ignoring-runc': { passes: 'all', why: 'TODO' },
+  'stderr-muting-runc': {
+    passes: { allBut: NEEDS_STDERR },
+    why: "throws its stderr (and the container's) away: refusals are still classed from the machine's facts, but every verdict that needs the words fails",
+  },
+  'args-ignoring-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: "runs `sh -c true` whatever process.args say: the runtime probe's own program (exit 7) exits 0, so no test that runs a container may pass",
+  },
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
