@@ -1,5 +1,5 @@
 import type { Breakage } from '../../helpers/lesson/breakage.js';
-import { formatCidr } from '../../helpers/net/cidr.js';
+import { formatCidr, networkOf } from '../../helpers/net/cidr.js';
 import { CNI_PATH } from '../../helpers/net/cni.js';
 import { inNetns } from '../../helpers/net/ops.js';
 import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
@@ -86,6 +86,14 @@ export const FAULTS = {
   ]),
   // A second namespace whose name contains the lesson's: the lesson's grep-based checks see it.
   'similar-netns-left': after('similar-netns-left', 1, (p) => [['ip', 'netns', 'add', `${p.netns}-old`]]),
+  // The lab host already masquerades the lab subnet (an earlier attempt at Common Error 4's fix):
+  // route + ip_forward alone then get replies. Only in the sandbox's own network namespace.
+  'nat-already-there': after('nat-already-there', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
+  // The same on a lab host that does not forward until the lesson's ip_forward fix (the sandbox's own sysctl).
+  'nat-already-there-no-forward': {
+    ...after('nat-already-there-no-forward', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
+    machine: (t) => t.writeFile('/proc/sys/net/ipv4/ip_forward', '0\n'),
+  },
   // The machine a test runs on (its sandbox) is not as the lesson assumes.
   'netns-name-taken': { name: 'netns-name-taken', machine: async (t) => void (await t.must(['ip', 'netns', 'add', lessonPlan(t.home).netns])) },
   'ip-setuid-root': {
