@@ -50,6 +50,25 @@ describe.concurrent('fake runtimes: the exact set of tests that pass under each,
     for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toContain('diagnosis: Common Error 6:');
   });
 
+  test('copying-runc: every test that fails, fails with the namespace diagnosis (Common Error 6) from kernel evidence', { timeout: 1_200_000 }, async () => {
+    const run = await runUnder(scenario('copying-runc'));
+    const failed = run.cases.filter((k) => k.state === 'failed');
+    expect(failed.length).toBeGreaterThan(20);
+    for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toContain('diagnosis: Common Error 6:');
+  });
+
+  test('cgroupspath-ignoring-runc: every failure says the runtime ignores cgroupsPath', { timeout: 1_200_000 }, async () => {
+    const run = await runUnder(scenario('cgroupspath-ignoring-runc'));
+    for (const c of run.cases.filter((k) => k.state === 'failed')) expect(diagnosisOf(c.body), fullName(c)).toMatch(/ignores linux\.cgroupsPath: pid \d+ is in \S+\/(netns-test|newnetns-test|pod-a|pod-b)\b/);
+  });
+
+  test('delete-hiding-runc: every failure is what the kernel shows left behind, never the runtime\'s list', { timeout: 1_200_000 }, async () => {
+    const run = await runUnder(scenario('delete-hiding-runc'));
+    for (const c of run.cases.filter((k) => k.state === 'failed')) {
+      expect(diagnosisOf(c.body), fullName(c)).toMatch(/no cgroup of this test's containers is left|the kernel holds nothing of either container|container with given ID already exists/);
+    }
+  });
+
   test('faithful-runc: no runtime erratum is reported, only those about the lesson text and iproute2', { timeout: 1_200_000 }, async () => {
     const run = await runUnder(scenario('faithful-runc'));
     expect(errataIds(run).filter((id) => !(NON_RUNTIME_ERRATA as readonly string[]).includes(id))).toEqual([]);
