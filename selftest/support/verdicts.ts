@@ -126,6 +126,12 @@ export const NEEDS_STDERR = [
   'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
 ] as const;
 
+/** Tests that compare a hook's state with what `runc state` says: a runtime whose state lies fails them. */
+export const COMPARES_WITH_STATE = [
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+] as const;
+
 export type FakeRuntime =
   | 'noop-runc'
   | 'canned-runc'
@@ -138,7 +144,8 @@ export type FakeRuntime =
   | 'hook-stripping-runc'
   | 'copying-runc'
   | 'stderr-muting-runc'
-  | 'args-ignoring-runc';
+  | 'args-ignoring-runc'
+  | 'state-lying-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -181,6 +188,10 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
   'stderr-muting-runc': {
     passes: { allBut: NEEDS_STDERR },
     why: "throws its stderr (and the container's) away: refusals are still classed from the machine's facts, but every verdict that needs the words fails",
+  },
+  'state-lying-runc': {
+    passes: { allBut: COMPARES_WITH_STATE },
+    why: "`state` says every container is stopped, with another pid: only the two tests that take runc state's word fail; every other pid comes from a pid file proven by its cgroup",
   },
   'args-ignoring-runc': {
     passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
