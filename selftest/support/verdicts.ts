@@ -239,6 +239,7 @@ const T = {
   ce2fix: 'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
   ce3ipNetns: 'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
   ce3owner: 'common-error-3 the namespace file under /var/run/netns is owned by root',
+  e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
   ce4single: 'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
   ce5wrong: 'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
   ce5right: 'common-error-5 right: ip netns exec container-net ip link show veth-container works',
@@ -293,10 +294,11 @@ const PLUGIN = "read the plugin's error above";
 export const FAULT_CASES: readonly FaultCase[] = [
   {
     fault: 'skip-step-1',
-    grep: selecting(...E1_THROUGH(1), T.ce3owner),
+    grep: selecting(...E1_THROUGH(1), T.ce3owner, T.e4inode),
     fails: [
       { test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.ce3owner, check: '/var/run/netns/container-net exists', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.e4inode, check: '/var/run/netns/container-net exists to compare with', diagnosis: CE1, says: 'ip netns add container-net' },
     ],
   },
   { fault: 'netns-name-typo', grep: selecting(...E1_THROUGH(1)), fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'for typos' }] },
