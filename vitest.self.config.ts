@@ -9,10 +9,12 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     pool: 'forks',
-    // Where the selftest runs is checked once, before any test (a clone under /tmp, no lesson document).
+    // Where the selftest runs is checked once, before any test (a clone under /tmp).
     globalSetup: ['selftest/support/preflight.ts'],
     projects: [
-      { extends: true, test: { name: 'selftest', include: ['selftest/**/*.test.ts'], exclude: ['selftest/reliability.test.ts'], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'selftest', include: ['selftest/**/*.test.ts'], exclude: ['selftest/reliability.test.ts', 'selftest/lesson-document/**'], sequence: { groupOrder: 0 } } },
+      // Only these need the course's lesson document; npm run test:self:lesson runs them and refuses without it.
+      { extends: true, test: { name: 'lesson-document', include: ['selftest/lesson-document/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'reliability', include: ['selftest/reliability.test.ts'], sequence: { groupOrder: 1 } } },
     ],
     // selftest starts lab containers itself (selftest/container.test.ts); Ryuk's image cannot be pulled.

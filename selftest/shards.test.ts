@@ -9,7 +9,7 @@ import { readJUnit, type ReportedCase } from './support/junit.js';
 import { sharedLesson } from '../scripts/cli/test-args.js';
 import { NO_LESSON_HINT } from '../helpers/report/lesson-reporter.js';
 
-const env: RunEnvironment = { target: 'sandbox', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
+const env: RunEnvironment = { target: 'sandbox', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeName: 'runc', cgroup: 'hybrid', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
 const record = (index: number, count: number, over: Partial<ShardRecord> = {}): FoundShard => ({
   dir: `reports/shards/${index}-of-${count}`,
   blob: `reports/shards/${index}-of-${count}/blob.json`,

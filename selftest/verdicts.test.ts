@@ -69,6 +69,13 @@ describe.concurrent('fake runtimes: the exact set of tests that pass under each,
     }
   });
 
+  test('exit0-runc: every failure says the runtime never started the container although it exited 0', { timeout: 1_200_000 }, async () => {
+    const run = await runUnder(scenario('exit0-runc'));
+    const failed = run.cases.filter((k) => k.state === 'failed');
+    expect(failed.length).toBeGreaterThan(30);
+    for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toMatch(/exited 0 but never started the container|exit status of .* does not say what happened/);
+  });
+
   test('faithful-runc: no runtime erratum is reported, only those about the lesson text and iproute2', { timeout: 1_200_000 }, async () => {
     const run = await runUnder(scenario('faithful-runc'));
     expect(errataIds(run).filter((id) => !(NON_RUNTIME_ERRATA as readonly string[]).includes(id))).toEqual([]);

@@ -46,6 +46,9 @@ export class LessonCheckError extends Error {
   override name = 'LessonCheckError';
   constructor(readonly diagnosis: Diagnosis) {
     super(formatDiagnosis(diagnosis));
+    // The diagnosis is the whole story: without frames vitest prints no code frame of this file
+    // under every failure (the JUnit body is built from the diagnosis, never from the stack).
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

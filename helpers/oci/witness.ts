@@ -76,7 +76,8 @@ async function programInRootfs(t: Target, dir: string, config: OciConfig): Promi
   if (program === undefined) return false;
   const root = config.root.path;
   const rootfs = root.startsWith('/') ? root : `${dir}/${root}`;
-  const pathVar = (config.process.env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  const { env } = config.process;
+  const pathVar = (env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
   const candidates = program.includes('/') ? [`${rootfs}/${program}`] : pathVar.split(':').filter(Boolean).map((d) => `${rootfs}${d}/${program}`);
   // Links (bin/sh -> busybox) resolve inside the rootfs for relative targets; an absolute one is
   // read on the target, which for the lesson's /bin/busybox links names the same binary.

@@ -43,7 +43,9 @@ function environmentProperties(env: RunEnvironment): Array<[string, string]> {
     ['target', env.target],
     ['distro', env.distro],
     ['runtime', env.runtime],
+    ['runtime.name', env.runtimeName],
     ['runtime.version', env.runtimeVersion],
+    ['cgroup', env.cgroup],
     ['iproute2', env.iproute2],
     ['kernel', env.kernel],
     ['busybox', env.busybox],
@@ -112,16 +114,20 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
 
 /** Where the errata were seen: the release and the versions of the tools that showed them. */
 export function formatSeenOn(env: RunEnvironment): string {
-  return `${env.distro} (${env.target} target): runc ${env.runtimeVersion}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
+  return `${env.distro} (${env.target} target): ${env.runtimeName} ${env.runtimeVersion}, cgroup ${env.cgroup}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
 }
 
 export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnvironment): string {
   const errata = uniqueErrata(cases.flatMap((c) => c.errata));
   const seenOn = formatSeenOn(env);
-  if (errata.length === 0) return `Errata: none (every checked lesson claim held on ${seenOn})`;
+  // A failed test stopped before its later claims were compared: say so instead of vouching for them.
+  const unfinished = cases.filter((c) => c.state !== 'passed').length;
+  const partly = unfinished === 0 ? '' : `; ${unfinished} of ${cases.length} test(s) did not pass, so their claims past the point of failure were not compared`;
+  if (errata.length === 0)
+    return unfinished === 0 ? `Errata: none (every checked lesson claim held on ${seenOn})` : `Errata: none seen on ${seenOn}${partly}`;
   return [
-    `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}`,
-    ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}`),
+    `Errata: ${errata.length} place(s) where the lesson's text differs from what really happened on ${seenOn}${partly}`,
+    ...errata.map((e) => `${formatErratum(e)}\n  seen on:     ${env.distro}, ${env.runtimeName} ${env.runtimeVersion}, cgroup ${env.cgroup}`),
   ].join('\n\n');
 }
 

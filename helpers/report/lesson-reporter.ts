@@ -86,13 +86,18 @@ export default class LessonDocReporter implements Reporter {
       this.#summary({ written: [], coverage: undefined, problems: [] });
       return;
     }
-    const evidence = [...this.#tests.values()].map((tc) => evidenceOf(tc, this.#root));
+    // In the order the tests are declared (files by path), not the order they finished: tests run
+    // side by side, and a split run merged must read exactly like the whole run.
+    const declared = [...modules].sort((a, b) => a.moduleId.localeCompare(b.moduleId)).flatMap((m) => [...m.children.allTests()]);
+    const rank = new Map(declared.map((tc, i) => [tc.id, i]));
+    const order = (tc: TestCase): number => rank.get(tc.id) ?? Number.MAX_SAFE_INTEGER;
+    const evidence = [...this.#tests.values()].sort((a, b) => order(a) - order(b) || a.fullName.localeCompare(b.fullName)).map((tc) => evidenceOf(tc, this.#root));
     const partial = isPartialRun(this.config);
     const annotated = annotateLesson(this.doc, evidence, partial);
     const facts = {
       generated: new Date().toISOString(),
       target: this.config.target,
-      runtime: this.config.runtime,
+      runtime: this.config.runtimeInfo ? `${this.config.runtimeInfo.name} ${this.config.runtimeInfo.version} (${this.config.runtime}), cgroup ${this.config.cgroupLayout ?? 'as the machine has it'}` : this.config.runtime,
       selection: partial ? `part of the suite (${this.config.grep !== undefined ? `--grep "${this.config.grep}"` : 'a selection'}), ${evidence.length} tests` : `the whole suite, ${evidence.length} tests`,
     };
     const paths = lessonReportPaths(this.config);

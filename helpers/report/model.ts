@@ -33,8 +33,13 @@ export interface RunEnvironment {
   readonly target: string;
   /** The release the tools under test come from (/etc/os-release PRETTY_NAME: the host's, or the lab image's). */
   readonly distro: string;
+  /** The runtime as given (`runc`, `crun`, a path). */
   readonly runtime: string;
+  /** What it calls itself (`runc`, `crun`). */
+  readonly runtimeName: string;
   readonly runtimeVersion: string;
+  /** The cgroup layout the runtime saw: v1, hybrid, v2, or the private v2 of --cgroup v2. */
+  readonly cgroup: string;
   readonly iproute2: string;
   readonly kernel: string;
   readonly busybox: string;

@@ -3,13 +3,17 @@
 # program travels in argv, so it can never be stale in an image built earlier.
 #
 # Requests on stdin, one header line then a payload of `<len>:<bytes>` fields:
-#   X id flags nenv nargv paylen   run argv (env fields first; input after the fields if flags&4)
-#                                  flags: 1 discard output, 2 new session, 4 has input
+#   X id flags nenv nargv paylen   run argv (env fields first, then the optional fields the
+#                                  flags announce, then input if flags&4)
+#                                  flags: 1 discard output, 2 new session, 4 has input,
+#                                  8 an output cap field (bytes kept of stdout and of stderr),
+#                                  16 a "uid gid" field (-1: unchanged), as nsenter --setuid/--setgid
 #   S id 0 0 nargv paylen          start a long-running process (stdio /dev/null), answer its pid
 #   K id pid 0 0 0                 SIGKILL a process started with S, answer once it is reaped
 #   T id 0 0 0 0                   the caller's timeout for X id expired: SIGKILL it
-# Answers on stdout: "R id kind value outlen errlen\n" + stdout bytes + stderr bytes, where kind is
-# exit|signal|timeout|spawn (value: exit code, signal number, 0, errno), pid, killed or ready.
+# Answers on stdout: "R id kind value outlen errlen outcut errcut\n" + stdout bytes + stderr bytes,
+# where kind is exit|signal|timeout|spawn (value: exit code, signal number, 0, errno), pid, killed
+# or ready, and outcut/errcut count the bytes an output cap read and dropped.
 # When stdin closes (the harness went away) every process started here is killed.
 use strict;
 use warnings;
@@ -34,10 +38,10 @@ my %killwait;   # pid -> [ids waiting for K]
 sub nonblocking { my $fh = shift; fcntl($fh, F_SETFL, fcntl($fh, F_GETFL, 0) | O_NONBLOCK) }
 
 sub reply {
-  my ($id, $kind, $value, $out, $err) = @_;
+  my ($id, $kind, $value, $out, $err, $outcut, $errcut) = @_;
   $out //= '';
   $err //= '';
-  my $s = "R $id $kind $value " . length($out) . ' ' . length($err) . "\n" . $out . $err;
+  my $s = "R $id $kind $value " . length($out) . ' ' . length($err) . ' ' . ($outcut // 0) . ' ' . ($errcut // 0) . "\n" . $out . $err;
   while (length $s) {
     my $n = syswrite(STDOUT, $s);
     if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; exit 0 }
@@ -57,7 +61,7 @@ sub fields {
 
 # fork + exec with the given stdio; the exec error (errno) comes back on a close-on-exec pipe.
 sub start {
-  my ($argv, $env, $stdin, $stdout, $stderr, $setsid) = @_;
+  my ($argv, $env, $stdin, $stdout, $stderr, $setsid, $uid, $gid) = @_;
   pipe(my $exr, my $exw) or return (undef, $! + 0, "pipe: $!");
   my $pid = fork;
   return (undef, $! + 0, "fork: $!") unless defined $pid;
@@ -69,9 +73,14 @@ sub start {
     POSIX::dup2(fileno($stdout), 1);
     POSIX::dup2(fileno($stderr), 2);
     @ENV{ keys %$env } = values %$env;
+    # nsenter's order: supplementary groups reduced to the new gid, then the gid, then the uid.
+    if (defined $gid && $gid >= 0) {
+      $) = "$gid $gid";
+      POSIX::setgid($gid) or fail_child($exw, "setgid $gid");
+    }
+    if (defined $uid && $uid >= 0) { POSIX::setuid($uid) or fail_child($exw, "setuid $uid") }
     { no warnings 'exec'; exec { $argv->[0] } @$argv; }
-    syswrite($exw, ($! + 0) . " $!");
-    POSIX::_exit(127);
+    fail_child($exw, $argv->[0]);
   }
   close $exw;
   my $failed = '';
@@ -79,18 +88,28 @@ sub start {
   close $exr;
   if ($failed =~ /\A(\d+) (.*)\z/s) {
     waitpid($pid, 0);
-    return (undef, $1, "$2: $argv->[0]");
+    return (undef, $1, $2);
   }
   return ($pid);
+}
+
+# In a forked child before exec: the errno and what failed go back to start(), then exit.
+sub fail_child {
+  my ($exw, $what) = @_;
+  syswrite($exw, ($! + 0) . " $!: $what");
+  POSIX::_exit(127);
 }
 
 sub devnull { open(my $fh, '+<', '/dev/null') or die "/dev/null: $!"; return $fh }
 
 sub run_exec {
   my ($id, $flags, $nenv, $nargv, $payload) = @_;
-  my ($f, $rest) = fields($payload, $nenv + $nargv);
+  my ($f, $rest) = fields($payload, $nenv + $nargv + ($flags & 8 ? 1 : 0) + ($flags & 16 ? 1 : 0));
   my %env = map { /\A([^=]*)=(.*)\z/s ? ($1, $2) : () } @$f[0 .. $nenv - 1];
-  my @argv = @$f[$nenv .. $#$f];
+  my @argv = @$f[$nenv .. $nenv + $nargv - 1];
+  my @extra = @$f[$nenv + $nargv .. $#$f];
+  my $cap = $flags & 8 ? shift(@extra) + 0 : undef;
+  my ($uid, $gid) = $flags & 16 ? split(/ /, shift @extra) : (-1, -1);
   my $null = devnull();
   my ($inr, $inw, $outr, $outw, $errr, $errw);
   if ($flags & 4) { pipe($inr, $inw) or return reply($id, 'spawn', $! + 0, '', "pipe: $!") }
@@ -98,13 +117,13 @@ sub run_exec {
     pipe($outr, $outw) or return reply($id, 'spawn', $! + 0, '', "pipe: $!");
     pipe($errr, $errw) or return reply($id, 'spawn', $! + 0, '', "pipe: $!");
   }
-  my ($pid, $errno, $why) = start(\@argv, \%env, $inr // $null, $outw // $null, $errw // $null, $flags & 2);
+  my ($pid, $errno, $why) = start(\@argv, \%env, $inr // $null, $outw // $null, $errw // $null, $flags & 2, $uid, $gid);
   close $_ for grep { defined } $inr, $outw, $errw;
   if (!defined $pid) {
     close $_ for grep { defined } $inw, $outr, $errr;
     return reply($id, 'spawn', $errno, '', $why);
   }
-  my $job = { id => $id, pid => $pid, out => '', err => '', inbuf => $rest, open => 0 };
+  my $job = { id => $id, pid => $pid, out => '', err => '', cut_out => 0, cut_err => 0, cap => $cap, inbuf => $rest, open => 0 };
   $jobs{$id} = $job;
   $pidjob{$pid} = $job;
   for ([$outr, 'out'], [$errr, 'err'], [$inw, 'in']) {
@@ -144,6 +163,12 @@ sub read_output {
   my ($job, $what) = @_;
   my $n = sysread($job->{"fh_$what"}, $job->{$what}, 65536, length $job->{$what});
   return if !defined $n && ($!{EAGAIN} || $!{EINTR});
+  # A cap keeps the first bytes and counts the rest: a flood neither blocks the process nor fills memory.
+  my $cap = $job->{cap};
+  if (defined $cap && length($job->{$what}) > $cap) {
+    $job->{"cut_$what"} += length($job->{$what}) - $cap;
+    substr($job->{$what}, $cap) = '';
+  }
   close_fh($job, $what) unless $n;
 }
 
@@ -154,7 +179,7 @@ sub finish {
   delete $pidjob{ $job->{pid} };
   my $st = $job->{status};
   my ($kind, $value) = $job->{timedout} ? ('timeout', 0) : POSIX::WIFSIGNALED($st) ? ('signal', POSIX::WTERMSIG($st)) : ('exit', POSIX::WEXITSTATUS($st));
-  reply($job->{id}, $kind, $value, $job->{out}, $job->{err});
+  reply($job->{id}, $kind, $value, $job->{out}, $job->{err}, $job->{cut_out}, $job->{cut_err});
 }
 
 sub request {

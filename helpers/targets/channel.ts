@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { DEFAULT_TIMEOUT_MS, type ExecOptions, type ExecResult } from './exec.js';
+import { cutNote, DEFAULT_TIMEOUT_MS, type ExecOptions, type ExecResult } from './exec.js';
 
 /** The agent's source (agent.pl beside this file); it travels in argv, so no image holds a stale copy. */
 const AGENT = readFileSync(new URL('./agent.pl', import.meta.url), 'utf8');
@@ -16,7 +16,13 @@ interface Answer {
   readonly value: number;
   readonly stdout: Buffer;
   readonly stderr: Buffer;
+  /** Bytes an output cap read and dropped. */
+  readonly outCut: number;
+  readonly errCut: number;
 }
+
+/** Options of one command through the channel: those of runArgv, less the working directory. */
+export type ChannelExecOptions = Omit<ExecOptions, 'cwd'>;
 
 interface Pending {
   readonly resolve: (a: Answer) => void;
@@ -29,45 +35,58 @@ const field = (s: string): Buffer => {
 };
 
 /**
- * One long-lived command channel into a lab container: a single `docker exec -i` running
- * agent.pl, which forks each command inside the container and answers with its exit status
- * and output. One Engine API round trip per container instead of one per command; many
+ * One long-lived command channel: a single agent.pl, which forks each command where it runs and
+ * answers with its exit status and output. Into a lab container it is one `docker exec -i` (one
+ * Engine API round trip per container instead of one per command); in a sandbox it is the
+ * process that holds the sandbox's namespaces (one fork+exec per command, no nsenter). Many
  * commands may be in flight at once (the agent multiplexes them).
  */
 export class ExecChannel {
   readonly #proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>;
+  /** Names the channel in its errors ("lab container channel", "sandbox channel"). */
+  readonly #label: string;
   readonly #pending = new Map<number, Pending>();
   #seq = 0;
   #buffer: Buffer = Buffer.alloc(0);
   #broken: Error | undefined;
   #stderr = '';
 
-  private constructor(proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>) {
+  private constructor(proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>, label: string) {
     this.#proc = proc;
+    this.#label = label;
     proc.stdout.on('data', (chunk: Buffer) => this.#onData(chunk));
     proc.stderr.on('data', (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-2000)));
-    proc.stdin.on('error', (e) => this.#break(new Error(`lab container channel: cannot write to docker exec: ${e.message}`)));
+    proc.stdin.on('error', (e) => this.#break(new Error(`${label}: cannot write to ${proc.spawnargs[0] ?? 'the agent'}: ${e.message}`)));
     void proc.then((r) => {
       const how = r.signal ? `killed by ${r.signal}` : r.exitCode === undefined ? `could not start: ${r.shortMessage}` : `exit code ${r.exitCode}`;
-      this.#break(new Error(`lab container channel closed (docker exec ${how})${this.#stderr.trim() ? `: ${this.#stderr.trim()}` : ''}`));
+      this.#break(new Error(`${label} closed (${proc.spawnargs[0] ?? 'agent'} ${how})${this.#stderr.trim() ? `: ${this.#stderr.trim()}` : ''}`));
     });
+  }
+
+  /** The pid, on this machine, of the process the channel started (the first word of its prefix). */
+  get pid(): number | undefined {
+    return this.#proc.pid;
   }
 
   /** Opens the channel into a container and waits for the agent's first answer (its pid there). */
   static open(containerId: string, timeoutMs = 30_000): Promise<ExecChannel> {
-    return ExecChannel.through(['docker', 'exec', '-i', containerId], timeoutMs);
+    return ExecChannel.through(['docker', 'exec', '-i', containerId], { timeoutMs });
   }
 
-  /** The agent started through `prefix` (`docker exec -i <id>`; empty: on this machine, for selftest). */
-  static async through(prefix: readonly string[], timeoutMs = 30_000): Promise<ExecChannel> {
+  /**
+   * The agent started through `prefix` (`docker exec -i <id>`; `setpriv … unshare …`: a sandbox's
+   * holder; empty: on this machine, for selftest).
+   */
+  static async through(prefix: readonly string[], opts: { timeoutMs?: number; label?: string; cwd?: string } = {}): Promise<ExecChannel> {
+    const { timeoutMs = 30_000, label = 'lab container channel', cwd } = opts;
     const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT];
-    const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe' });
-    const ch = new ExecChannel(proc);
+    const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe', cwd });
+    const ch = new ExecChannel(proc, label);
     const ready = new Promise<Answer>((resolve, reject) => ch.#pending.set(0, { resolve, reject }));
-    const timer = setTimeout(() => ch.#break(new Error(`lab container channel: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => ch.#break(new Error(`${label}: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);
     try {
       const a = await ready;
-      if (a.kind !== 'ready') throw new Error(`lab container channel: unexpected first answer "${a.kind}"`);
+      if (a.kind !== 'ready') throw new Error(`${label}: unexpected first answer "${a.kind}"`);
     } catch (e) {
       ch.close();
       await ch.closed();
@@ -83,8 +102,8 @@ export class ExecChannel {
     for (;;) {
       const nl = this.#buffer.indexOf(10);
       if (nl < 0) return;
-      const m = /^R (\d+) ([a-z]+) (-?\d+) (\d+) (\d+)$/.exec(this.#buffer.subarray(0, nl).toString('latin1'));
-      if (!m) return this.#break(new Error(`lab container channel: garbled answer ${JSON.stringify(this.#buffer.subarray(0, Math.min(nl, 80)).toString('latin1'))}`));
+      const m = /^R (\d+) ([a-z]+) (-?\d+) (\d+) (\d+) (\d+) (\d+)$/.exec(this.#buffer.subarray(0, nl).toString('latin1'));
+      if (!m) return this.#break(new Error(`${this.#label}: garbled answer ${JSON.stringify(this.#buffer.subarray(0, Math.min(nl, 80)).toString('latin1'))}`));
       const outLen = Number(m[4]);
       const errLen = Number(m[5]);
       const end = nl + 1 + outLen + errLen;
@@ -94,6 +113,8 @@ export class ExecChannel {
         value: Number(m[3]),
         stdout: this.#buffer.subarray(nl + 1, nl + 1 + outLen),
         stderr: this.#buffer.subarray(nl + 1 + outLen, end),
+        outCut: Number(m[6]),
+        errCut: Number(m[7]),
       };
       this.#buffer = this.#buffer.subarray(end);
       const id = Number(m[1]);
@@ -121,23 +142,35 @@ export class ExecChannel {
     return { id, answer };
   }
 
-  /** Runs argv inside the container; resolves with the outcome whatever the exit code, as runArgv does. */
-  async run(argv: readonly string[], opts: Omit<ExecOptions, 'cwd' | 'uid' | 'gid'> = {}): Promise<ExecResult> {
+  /**
+   * Runs argv where the agent runs; resolves with the outcome whatever the exit code, as runArgv
+   * does, with the same timeout, output cap and (as nsenter --setuid/--setgid) user and group.
+   */
+  async run(argv: readonly string[], opts: ChannelExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const flags = (opts.discardOutput ? 1 : 0) | (opts.newSession ? 2 : 0) | (opts.input !== undefined ? 4 : 0);
-    const payload = Buffer.concat([...env.map(field), ...argv.map(field), ...(opts.input !== undefined ? [Buffer.from(opts.input, 'utf8')] : [])]);
+    const who = opts.uid !== undefined || opts.gid !== undefined;
+    const flags =
+      (opts.discardOutput ? 1 : 0) | (opts.newSession ? 2 : 0) | (opts.input !== undefined ? 4 : 0) | (opts.maxOutputBytes !== undefined ? 8 : 0) | (who ? 16 : 0);
+    const payload = Buffer.concat([
+      ...env.map(field),
+      ...argv.map(field),
+      ...(opts.maxOutputBytes !== undefined ? [field(String(Math.max(0, Math.floor(opts.maxOutputBytes))))] : []),
+      ...(who ? [field(`${opts.uid ?? -1} ${opts.gid ?? -1}`)] : []),
+      ...(opts.input !== undefined ? [Buffer.from(opts.input, 'utf8')] : []),
+    ]);
     const { id, answer } = this.#request('X', [flags, env.length, argv.length], payload);
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // The agent has no clock of its own: this side decides when a command has run too long.
     const kill = setTimeout(() => this.#send('T', id, [0, 0, 0]), timeoutMs);
     const guard = setTimeout(
-      () => this.#break(new Error(`lab container channel: no answer for "${argv.join(' ')}" ${ANSWER_GRACE_MS} ms after its ${timeoutMs} ms timeout`)),
+      () => this.#break(new Error(`${this.#label}: no answer for "${argv.join(' ')}" ${ANSWER_GRACE_MS} ms after its ${timeoutMs} ms timeout`)),
       timeoutMs + ANSWER_GRACE_MS,
     );
     try {
       const a = await answer;
-      const base = { argv: [...argv], durationMs: Math.round(performance.now() - started), stdout: a.stdout.toString('utf8'), stderr: a.stderr.toString('utf8') };
+      const text = (b: Buffer, cut: number): string => b.toString('utf8') + (cut > 0 ? cutNote(cut) : '');
+      const base = { argv: [...argv], durationMs: Math.round(performance.now() - started), stdout: text(a.stdout, a.outCut), stderr: text(a.stderr, a.errCut) };
       switch (a.kind) {
         case 'exit':
           return { ...base, exitCode: a.value, signal: undefined, timedOut: false, spawnError: undefined };
@@ -148,7 +181,7 @@ export class ExecChannel {
         case 'spawn':
           return { ...base, stderr: '', exitCode: undefined, signal: undefined, timedOut: false, spawnError: base.stderr || `errno ${a.value}` };
         default:
-          throw new Error(`lab container channel: unexpected answer "${a.kind}" to a command`);
+          throw new Error(`${this.#label}: unexpected answer "${a.kind}" to a command`);
       }
     } finally {
       clearTimeout(kill);
@@ -160,7 +193,7 @@ export class ExecChannel {
   async start(argv: readonly string[]): Promise<number> {
     const { answer } = this.#request('S', [0, 0, argv.length], Buffer.concat(argv.map(field)));
     const a = await answer;
-    if (a.kind !== 'pid') throw new Error(`lab container channel: could not start "${argv.join(' ')}": ${a.stderr.toString('utf8') || a.kind}`);
+    if (a.kind !== 'pid') throw new Error(`${this.#label}: could not start "${argv.join(' ')}": ${a.stderr.toString('utf8') || a.kind}`);
     return a.value;
   }
 
@@ -173,10 +206,10 @@ export class ExecChannel {
   /** Closing stdin makes the agent kill everything it started and exit. */
   close(): void {
     this.#proc.stdin.end();
-    this.#break(new Error('lab container channel was closed'));
+    this.#break(new Error(`${this.#label} was closed`));
   }
 
-  /** Resolves when docker exec has ended (after close); kills it, by its pid, if it does not end in time. */
+  /** Resolves when the agent's process has ended (after close); kills it, by its pid, if it does not end in time. */
   async closed(timeoutMs = 10_000): Promise<void> {
     const timer = setTimeout(() => this.#proc.kill('SIGKILL'), timeoutMs);
     try {

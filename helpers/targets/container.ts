@@ -4,6 +4,7 @@ import { waitFor } from '../wait.js';
 import { ExecChannel } from './channel.js';
 import { removeContainer } from './docker.js';
 import type { ExecOptions, ExecResult } from './exec.js';
+import type { TargetExecOptions } from './types.js';
 import type { NamespaceKind } from './holder.js';
 import { startLabContainer, type LabContainerSpec } from './lab-container.js';
 import type { Holder, SandboxHost } from './sandbox.js';
@@ -39,8 +40,19 @@ class ChannelHolder implements Holder {
     return h;
   }
 
-  enter(argv: readonly string[], who: readonly string[] = []): string[] {
-    return ['nsenter', '-t', String(this.pid), ...this.kinds.map((k) => `--${k}`), ...who, '--', ...argv];
+  /** nsenter through the container's channel: the sandbox's pids and namespaces are the container's. */
+  run(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
+    const who: string[] = [];
+    if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
+    if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
+    const { uid: _u, gid: _g, ...rest } = opts;
+    const entered = ['nsenter', '-t', String(this.pid), ...this.kinds.map((k) => `--${k}`), ...who, '--', ...argv];
+    return this.channel.run(entered, rest).then((r) => {
+      // nsenter reports a program it cannot execute as exit 127 and one line; the sandbox target's
+      // agent, like execa, as a spawn error: the same outcome on both targets.
+      const m = r.exitCode === 127 ? /^nsenter: failed to execute (.*): ([^\n]*)\n?$/.exec(r.stderr) : null;
+      return m ? { ...r, argv: [...argv], exitCode: undefined, stderr: '', spawnError: `${m[2]}: ${m[1]}` } : { ...r, argv: [...argv] };
+    });
   }
 
   stop(): Promise<void> {

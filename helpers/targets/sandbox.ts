@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
-import { runArgv, type ExecOptions, type ExecResult } from './exec.js';
+import type { ExecResult } from './exec.js';
 import { BaseTarget } from './base.js';
-import { NamespaceHolder, type NamespaceKind } from './holder.js';
+import { AgentHolder, type NamespaceKind } from './holder.js';
 import type { TargetExecOptions, TargetKind } from './types.js';
 
 const SANDBOX_FS_LABEL = 'lesson06-sandbox';
@@ -12,33 +12,31 @@ function sandboxHome(): string {
   return h.startsWith('/') && h !== '/' && !h.startsWith('/run') && !h.startsWith('/tmp') ? h : '/root';
 }
 
-/** The process holding a sandbox's namespaces open; commands enter them with nsenter. */
+/** The process holding a sandbox's namespaces open, and the way commands run inside them. */
 export interface Holder {
   readonly pid: number;
-  /** argv that runs `argv` inside the held namespaces, optionally as another user. */
-  enter(argv: readonly string[], who?: readonly string[]): string[];
+  /** Runs argv inside the held namespaces (as another user when opts say so). */
+  run(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult>;
   stop(): Promise<void>;
 }
 
 /**
- * Where a sandbox's processes start: this machine (execa) or a lab container (its command
- * channel). Everything else about a sandbox is the same on both, so the container target runs
- * exactly the sandbox the default target uses.
+ * Where a sandbox's processes start: this machine or a lab container. Everything else about a
+ * sandbox is the same on both, so the container target runs exactly the sandbox the default
+ * target uses.
  */
 export interface SandboxHost {
   readonly kind: TargetKind;
   /** What the lesson's `~` means there. */
   readonly home: string;
   hold(kinds: readonly NamespaceKind[]): Promise<Holder>;
-  run(argv: readonly string[], opts: Omit<ExecOptions, 'cwd' | 'uid' | 'gid'>): Promise<ExecResult>;
 }
 
-/** This machine: holders are local processes, commands run through execa. */
+/** This machine: the holder is a command agent started in the new namespaces (one per sandbox). */
 export const LOCAL_HOST: SandboxHost = {
   kind: 'sandbox',
   home: sandboxHome(),
-  hold: (kinds) => NamespaceHolder.start(kinds),
-  run: (argv, opts) => runArgv(argv, opts),
+  hold: (kinds) => AgentHolder.start(kinds),
 };
 
 export interface SandboxOptions {
@@ -113,12 +111,8 @@ export class SandboxTarget extends BaseTarget {
   }
 
   protected rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
-    const who: string[] = [];
-    if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
-    if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
-    const { uid: _u, gid: _g, ...rest } = opts;
     // A new session: no controlling terminal, so runc behaves the same from a TTY and from CI.
-    return this.host.run(this.holder.enter(argv, who), { ...rest, newSession: true }).then((r) => ({ ...r, argv: [...argv] }));
+    return this.holder.run(argv, { ...opts, newSession: true });
   }
 
   async dispose(): Promise<void> {

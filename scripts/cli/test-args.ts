@@ -95,6 +95,9 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** Harness options npm would keep for itself when given without `--` (none of them is an npm setting). */
+const NPM_SWALLOWED = ['grep', 'runtime', 'distro', 'junit', 'lesson', 'cgroup', 'lab', 'shard', 'bundle', 'netns', 'host-veth', 'ns-veth', 'host-ip', 'ns-ip'] as const;
+
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
 export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 
@@ -128,6 +131,15 @@ export function sharedLesson(repoRoot: string): string | undefined {
 
 /** `npm test -- …` (and `npm run grade -- …`, which is `--lab existing`). */
 export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
+  // `npm test --grep x` (no --): npm keeps the option as its own config (npm_config_grep) and the
+  // harness would see none, running everything the student did not ask for.
+  const swallowed = NPM_SWALLOWED.find((o) => ctx.env[`npm_config_${o.replaceAll('-', '_')}`] !== undefined && !argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
+  if (swallowed !== undefined) {
+    // npm keeps "--grep" as the flag npm_config_grep=true and passes its value on as a bare word.
+    const kept = ctx.env[`npm_config_${swallowed.replaceAll('-', '_')}`];
+    const value = kept !== undefined && kept !== 'true' ? kept : (argv.find((a) => !a.startsWith('-')) ?? 'PATTERN');
+    throw new BadInputError(`npm took --${swallowed} as its own option, so the harness never saw it: put -- before the harness's options: ${command} -- --${swallowed} ${value}`);
+  }
   const v = strictParse(command, argv, OPTIONS, REFUSED);
   if (v.help) return { help: true };
   const lab = oneOf(single(v.lab, '--lab'), ['build', 'existing'] as const, '--lab', 'build');

@@ -102,15 +102,20 @@ Options:
   -h, --help              this text
 `;
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--labs N]
+export const BENCH_USAGE = `Usage: npm run bench -- [--labs N | --saturate]
 
-Measures, as root: the suite's wall time on the sandbox target and (when the lab images exist and
-an engine answers) on the container target for each release, tests per second, peak memory, and
-the floor (bench/floor.sh: the lesson's raw commands at the same parallelism).
+Measures, as root, in wall seconds and CPU seconds (user + sys over the whole process tree): the
+suite on the sandbox target and (when the lab images exist and an engine answers) on the container
+target for each release; the floor (bench/floor.sh: the lesson's raw commands, one lab per test)
+at the parallelism the suite really reached and at full parallelism; the suite / floor ratios;
+tests per second and peak memory. Each figure comes with the machine's load average.
 
 Options:
   --labs N                instead: build and verify 1, 10 and N labs at once (N from 1 to 500),
                           time per lab, failures and namespace collisions
+  --saturate              instead: the suite while every core runs a CPU hog (one per core,
+                          each ended by its pid, and by itself after 10 minutes); every test
+                          must still pass
   -h, --help              this text
 `;
 

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chalk } from 'zx';
 import { checkPrerequisites, installCommand, prerequisitesFor } from '../../helpers/prereqs.js';
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
@@ -11,7 +11,6 @@ import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
 import { runArgv } from '../../helpers/targets/exec.js';
 import { engineReachable, labImage } from '../../helpers/targets/docker.js';
-import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
 import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
 import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
@@ -30,16 +29,17 @@ async function requirePrerequisites(config: RunConfig): Promise<void> {
 
 /**
  * The runtime under test as it names itself, asked once where the tests will run it (this
- * machine, or the lab image), and the cgroup layout it will see. A runtime that does not answer
- * `--version` is refused here, before any test blames the lesson for it.
+ * machine, or the lab image), and the cgroup layout it will see. Only a runtime that cannot be
+ * started at all is refused here; one that names no version is reported by its file name.
  */
 async function describeRuntime(config: RunConfig): Promise<RunConfig> {
   const inTarget = config.target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', labImage(config.distro)] : [];
   const r = await runArgv([...inTarget, config.runtime, '--version'], { timeoutMs: 60_000 });
-  const reported = parseRuntimeVersion(`${r.stdout}\n${r.stderr}`);
   const where = config.target === 'container' ? ` in ${labImage(config.distro)}` : '';
-  if (r.exitCode !== 0 || reported === undefined)
-    fail(`the runtime under test (${config.runtime}${where}) did not say its name and version ("${config.runtime} --version": ${(r.stderr || r.stdout).trim().split('\n')[0] ?? `exit ${r.exitCode ?? '?'}`})`, config.target === 'container' ? `npm run image -- --distro ${config.distro} --rebuild` : 'npm run doctor');
+  if (r.spawnError !== undefined || (config.target === 'container' && r.exitCode === 127))
+    fail(`the runtime under test (${config.runtime}${where}) cannot be started: ${(r.spawnError ?? r.stderr).trim().split('\n')[0] ?? ''}`, config.target === 'container' ? `npm run image -- --distro ${config.distro} --rebuild` : 'npm run doctor');
+  // A runtime that does not say what it is still gets its verdicts; the reports call it by its file name.
+  const reported = parseRuntimeVersion(`${r.stdout}\n${r.stderr}`) ?? { name: basename(config.runtime), version: 'unknown (--version named none)' };
   const cgroupLayout = config.cgroup === 'v2' ? 'v2' : hostCgroupLayout();
   const runtimeInfo = describeRuntimeInfo(reported, hostCgroupLayout(), config.cgroup);
   const notes = [runtimeInfo.hideUnified ? 'the hybrid cgroup layout is made pure v1 in each sandbox (crun refuses hybrid mode)' : '', config.cgroup === 'v2' ? 'each sandbox mounts a private cgroup2 hierarchy (--cgroup v2)' : ''].filter(Boolean);
@@ -56,6 +56,8 @@ async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   // Built once and reused; a missing image, or one built from an older recipe, is built here, never pulled blindly.
   if ((await labImageState(image)) !== 'current' && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
     fail(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
+  // Loaded here, not at the top: testcontainers costs about a CPU-second to import, and only this target needs it.
+  const { detectPrivilegeMode } = await import('../../helpers/targets/lab-container.js');
   const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
   process.stdout.write(chalk.dim(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
   return { ...config, privilege };

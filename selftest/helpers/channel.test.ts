@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ExecChannel } from '../../helpers/targets/channel.js';
+import { readlinkSync } from 'node:fs';
 import { runArgv, type ExecOptions, type ExecResult } from '../../helpers/targets/exec.js';
+import { SandboxTarget } from '../../helpers/targets/sandbox.js';
 
 /**
  * The command channel's agent (helpers/targets/agent.pl) run on this machine instead of inside a
@@ -28,6 +30,10 @@ const CASES: Array<{ what: string; argv: string[]; opts?: ExecOptions }> = [
   { what: 'timeout', argv: ['sleep', '5'], opts: { timeoutMs: 300 } },
   { what: 'no such program', argv: ['/no/such/program'] },
   { what: 'output discarded', argv: ['sh', '-c', 'echo gone; exit 4'], opts: { discardOutput: true } },
+  { what: 'output cap: the first bytes kept, the rest counted', argv: ['sh', '-c', 'yes out | head -c 200000; yes err | head -c 3000 >&2; exit 5'], opts: { maxOutputBytes: 1000 } },
+  { what: 'output under its cap is whole', argv: ['sh', '-c', 'echo small; echo e >&2; exit 6'], opts: { maxOutputBytes: 1000 } },
+  { what: 'another user and group, supplementary groups dropped', argv: ['sh', '-c', 'id -u; id -g; id -G; exit 7'], opts: { uid: 65534, gid: 65534 } },
+  { what: 'another user only', argv: ['sh', '-c', 'id -u; id -g; exit 8'], opts: { uid: 65534 } },
 ];
 
 describe('command channel agent: the same outcome as execa', () => {
@@ -72,5 +78,59 @@ describe('command channel agent: the same outcome as execa', () => {
     await expect(own.run(['true'])).rejects.toThrow(/lab container channel was closed/);
     await own.closed();
     expect((await runArgv(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
+  });
+});
+
+/**
+ * The sandbox target's commands go through one such agent per sandbox, started in the sandbox's
+ * namespaces: every command is the agent's own child there (no nsenter in between), in the
+ * sandbox's network and mount namespaces, with the same caps, timeouts and user switch.
+ */
+describe('sandbox channel: one agent per sandbox runs every command inside it', () => {
+  let t: SandboxTarget;
+  beforeAll(async () => {
+    t = await SandboxTarget.start();
+  });
+  afterAll(() => t.dispose());
+
+  test('commands run in the sandbox namespaces as children of the holder, not through nsenter', async () => {
+    const r = await t.must(['sh', '-c', 'readlink /proc/self/ns/net /proc/self/ns/mnt; cut -d" " -f4 /proc/$$/stat; cat /proc/$PPID/comm; pwd']);
+    const [net, mnt, ppid, parent, cwd] = r.stdout.trim().split('\n');
+    // As under nsenter --mount: the sandbox's root, not the harness's working directory.
+    expect(cwd).toBe('/');
+    expect(net).toBe(readlinkSync(`/proc/${t.pid}/ns/net`));
+    expect(mnt).toBe(readlinkSync(`/proc/${t.pid}/ns/mnt`));
+    expect(net).not.toBe(readlinkSync('/proc/self/ns/net'));
+    expect(mnt).not.toBe(readlinkSync('/proc/self/ns/mnt'));
+    expect(Number(ppid)).toBe(t.pid);
+    expect(parent).toBe('perl');
+  });
+
+  test('the same outcome as nsenter + execa for each case above', async () => {
+    const viaNsenter = (c: (typeof CASES)[number]): Promise<ExecResult> => {
+      const who = [...(c.opts?.gid !== undefined ? ['--setgid', String(c.opts.gid)] : []), ...(c.opts?.uid !== undefined ? ['--setuid', String(c.opts.uid)] : [])];
+      const { uid: _u, gid: _g, ...rest } = c.opts ?? {};
+      return runArgv(['nsenter', '-t', String(t.pid), '--mount', '--net', ...who, '--', ...c.argv], rest);
+    };
+    // A program that cannot start is nsenter's exit 127 on that path, a spawn error here.
+    for (const c of CASES.filter((k) => k.argv[0] !== '/no/such/program')) {
+      const [old, now] = await Promise.all([viaNsenter(c), t.exec(c.argv, c.opts)]);
+      expect(outcome(now), c.what).toEqual(outcome(old));
+    }
+  });
+
+  test('a timed-out command in the sandbox is killed and reported, and the channel stays usable', async () => {
+    const r = await t.exec(['sleep', '30'], { timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect((await t.exec(['true'])).exitCode).toBe(0);
+  });
+
+  test('disposing the sandbox ends its agent, by its pid', async () => {
+    const own = await SandboxTarget.start();
+    const pid = own.pid;
+    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).toBe(0);
+    await own.dispose();
+    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
+    await expect(own.exec(['true'])).rejects.toThrow(/sandbox channel was closed/);
   });
 });

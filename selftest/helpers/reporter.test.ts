@@ -13,6 +13,8 @@ const env: RunEnvironment = {
   target: 'container',
   distro: 'Debian GNU/Linux 13 (trixie)',
   runtime: 'runc',
+  runtimeName: 'runc',
+  cgroup: 'hybrid',
   runtimeVersion: '1.1.15+ds1',
   iproute2: '6.15.0',
   kernel: '6.1',
@@ -73,7 +75,9 @@ describe('JUnit report (built from a model)', () => {
       'target=container',
       'distro=Debian GNU/Linux 13 (trixie)',
       'runtime=runc',
+      'runtime.name=runc',
       'runtime.version=1.1.15+ds1',
+      'cgroup=hybrid',
       'iproute2=6.15.0',
       'kernel=6.1',
       'busybox=BusyBox v1.37.0',
@@ -112,8 +116,10 @@ describe('JUnit report (built from a model)', () => {
     const twice = [...cases, { ...cases[0]!, name: 'again' }];
     const summary = formatErrataSummary(twice, env);
     expect(summary.match(/E-x \(/g)).toHaveLength(1);
-    expect(summary).toContain('seen on:     Debian GNU/Linux 13 (trixie)');
-    expect(summary).toMatch(/^Errata: 1 place\(s\) .* on Debian GNU\/Linux 13 \(trixie\) \(container target\): runc 1\.1\.15\+ds1, iproute2 6\.15\.0, BusyBox v1\.37\.0, kernel 6\.1/);
+    expect(summary).toContain('seen on:     Debian GNU/Linux 13 (trixie), runc 1.1.15+ds1, cgroup hybrid');
+    expect(summary).toMatch(/^Errata: 1 place\(s\) .* on Debian GNU\/Linux 13 \(trixie\) \(container target\): runc 1\.1\.15\+ds1, cgroup hybrid, iproute2 6\.15\.0, BusyBox v1\.37\.0, kernel 6\.1/);
+    // A runtime is named by what it says it is: crun is never called runc.
+    expect(formatErrataSummary(twice, { ...env, runtime: 'crun', runtimeName: 'crun', runtimeVersion: '1.28' })).toMatch(/: crun 1\.28, cgroup hybrid/);
     expect(formatErrataSummary([cases[2]!], env)).toMatch(/^Errata: none .* held on Debian GNU\/Linux 13 \(trixie\)/);
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { answeredBy, formatDelta, ranIn, trafficDelta, type TrafficCounters } from '../../helpers/net/counters.js';
 import { kernelView, parseIcmpCounters, parseIpAddrText, parseIpJson, parseLinkCounters } from '../../helpers/net/ip.js';
-import { classifyRun, processRan } from '../../helpers/oci/outcome.js';
+import { classifyRun, classifyWords, processRan, type RunResult } from '../../helpers/oci/outcome.js';
 import { labCommandRemedy } from '../../helpers/lesson/lab.js';
 import { lessonPlan } from '../../helpers/lesson/plan.js';
 import { remedyForRun } from '../../helpers/lesson/run-diagnosis.js';
 import type { ExecResult } from '../../helpers/targets/exec.js';
 
 const plan = lessonPlan('/root');
-const run = (over: Partial<ExecResult>): ExecResult => ({
+const run = (over: Partial<RunResult>): RunResult => ({
   argv: ['runc', 'run', 'netns-test'],
   exitCode: 1,
   signal: undefined,
@@ -21,32 +21,55 @@ const run = (over: Partial<ExecResult>): ExecResult => ({
 });
 const runcError = (msg: string): string => `time="2026-01-01T00:00:00Z" level=error msg="${msg}"\n`;
 
-describe('classifyRun: what a runc run came to, from runc 1.1 and the lesson\'s own wording', () => {
-  const cases: Array<[string, Partial<ExecResult>, ReturnType<typeof classifyRun>]> = [
-    ['exit 0', { exitCode: 0 }, 'ok'],
-    ['no applet links', { stderr: runcError('runc run failed: unable to start container process: exec: \\"sh\\": executable file not found in $PATH') }, 'exec-not-found'],
-    ['absolute program missing', { stderr: runcError('runc run failed: unable to start container process: exec: \\"/bin/sh\\": stat /bin/sh: no such file or directory') }, 'exec-not-found'],
-    ['terminal without a tty', { stderr: runcError('runc run failed: open /dev/tty: no such device or address') }, 'no-tty'],
-    ['runc: missing netns', { stderr: runcError('runc run failed: unable to create new parent process: namespace path: lstat /var/run/netns/x: no such file or directory') }, 'netns-missing'],
-    ['lesson: missing netns', { stderr: 'container_linux.go:349: starting container process caused: namespace path "/var/run/netns/x" does not exist\n' }, 'netns-missing'],
-    ['not a netns file', { stderr: runcError('nsexec-1[1]: failed to setns into net namespace: Invalid argument') }, 'not-a-netns'],
-    ['no config.json', { stderr: runcError('runc run failed: JSON specification file config.json not found') }, 'spec-missing'],
-    ['hook failed', { stderr: runcError('runc run failed: unable to start container process: error running hook #0: exit status 1, stdout: , stderr: ') }, 'hook-failed'],
-    ['runc: not root', { stderr: runcError('runc run failed: mkdir /run/runc: permission denied') }, 'permission'],
-    ['runc: not root, /run/runc already made by an earlier sudo runc', { stderr: runcError('runc run failed: rootless container requires user namespaces') }, 'permission'],
-    ['lesson: not root', { stderr: 'open /var/run/netns/container-net: permission denied\n' }, 'permission'],
-    ['ping without CAP_NET_RAW', { stdout: 'PING 10.0.0.1 (10.0.0.1): 56 data bytes\n', stderr: 'ping: permission denied (are you root?)\n' }, 'ping-not-permitted'],
-    ['no route', { stderr: 'ping: sendto: Network is unreachable\n' }, 'unreachable'],
-    ['no reply', { stdout: '3 packets transmitted, 0 packets received, 100% packet loss\n' }, 'no-reply'],
-    ['something else the process did', { stdout: 'oops\n' }, 'process-failed'],
-    ['something else runc did', { stderr: runcError('runc run failed: cgroup busted') }, 'runtime-failed'],
+describe('classifyRun: what a run came to is decided by facts (witness, exit status, what the machine shows); words only choose among them', () => {
+  type Case = [string, Partial<RunResult>, ReturnType<typeof classifyRun>];
+  const refused = (stderr: string, blockers: RunResult['blockers']): Partial<RunResult> => ({ started: false, stderr, blockers });
+  const ran = (over: Partial<RunResult>): Partial<RunResult> => ({ started: true, blockers: [], ...over });
+  const cases: Case[] = [
+    ['started, exit 0', ran({ exitCode: 0 }), 'ok'],
+    ['started, exit 0, but runc logged an error', ran({ exitCode: 0, stderr: runcError('runc run failed: x') }), 'runtime-failed'],
+    ['not started although the runtime exited 0 (a wrapper that lies)', { ...refused(runcError('runc run failed: open /dev/tty: no such device or address'), ['no-tty']), exitCode: 0 }, 'not-started'],
+    // runc 1.1 / 1.3
+    ['runc: no applet links', refused(runcError('runc run failed: unable to start container process: exec: \\"sh\\": executable file not found in $PATH'), ['exec-not-found']), 'exec-not-found'],
+    ['runc: terminal without a tty', refused(runcError('runc run failed: open /dev/tty: no such device or address'), ['no-tty']), 'no-tty'],
+    ['runc: missing netns', refused(runcError('runc run failed: unable to create new parent process: namespace path: lstat /var/run/netns/x: no such file or directory'), ['netns-missing']), 'netns-missing'],
+    ['runc: not a netns file', refused(runcError('nsexec-1[1]: failed to setns into net namespace: Invalid argument'), ['not-a-netns']), 'not-a-netns'],
+    ['runc: no config.json', refused(runcError('runc run failed: JSON specification file config.json not found'), ['spec-missing']), 'spec-missing'],
+    ['runc: hook failed', refused(runcError('runc run failed: unable to start container process: error running hook #0: exit status 1, stdout: , stderr: '), ['hook-failed']), 'hook-failed'],
+    ['runc: not root', refused(runcError('runc run failed: mkdir /run/runc: permission denied'), ['permission']), 'permission'],
+    ['runc 1.3: not root, /run/runc already there', refused(runcError('runc run failed: rootless container requires user namespaces'), ['permission']), 'permission'],
+    // crun 1.8 / 1.2x: other words, the same classes
+    ['crun: no applet links', refused('executable file `sh` not found in $PATH: No such file or directory\n', ['exec-not-found']), 'exec-not-found'],
+    ['crun: missing netns', refused('open `/var/run/netns/container-net`: No such file or directory\n', ['netns-missing']), 'netns-missing'],
+    ['crun: terminal without a tty', refused('tcgetattr: Inappropriate ioctl for device\n', ['no-tty']), 'no-tty'],
+    ['crun: hook failed', refused('error executing hook `/usr/bin/false` (exit code: 1)\n', ['hook-failed']), 'hook-failed'],
+    ['crun: not root', refused('create directory `/run/crun`: No such file or directory\n', ['permission']), 'permission'],
+    // the lesson's own words
+    ['lesson: missing netns', refused('container_linux.go:349: starting container process caused: namespace path "/var/run/netns/x" does not exist\n', ['netns-missing']), 'netns-missing'],
+    ['lesson: not root', refused('open /var/run/netns/container-net: permission denied\n', ['permission', 'netns-missing']), 'permission'],
+    // words nobody catalogued: the facts decide
+    ['unknown words, one fact: the fact', refused('the runtime said something new\n', ['netns-missing']), 'netns-missing'],
+    ['unknown words, no fact: refused for a reason the lesson does not cover', refused('the runtime said something new\n', []), 'runtime-failed'],
+    ['words that name a class no fact supports do not decide it', refused(runcError('open /dev/tty: no such device or address'), ['netns-missing']), 'netns-missing'],
+    ['two facts: the words choose between them', refused('executable file `sh` not found in $PATH\n', ['no-tty', 'exec-not-found']), 'exec-not-found'],
+    // the container started: the process's own outcome
+    ['ping without CAP_NET_RAW', ran({ stdout: 'PING 10.0.0.1 (10.0.0.1): 56 data bytes\n', stderr: 'ping: permission denied (are you root?)\n' }), 'ping-not-permitted'],
+    ['no route', ran({ stderr: 'ping: sendto: Network is unreachable\n' }), 'unreachable'],
+    ['no reply', ran({ stdout: '3 packets transmitted, 0 packets received, 100% packet loss\n' }), 'no-reply'],
+    ['a process that printed "permission denied" itself is still a process failure', ran({ stdout: 'open x: permission denied\n' }), 'process-failed'],
+    ['the program could not be executed after start (ELF interpreter missing)', ran({ stderr: runcError('exec /bin/busybox: no such file or directory') }), 'exec-not-found'],
+    ['something else the process did', ran({ stdout: 'oops\n' }), 'process-failed'],
     ['timeout', { timedOut: true, exitCode: undefined }, 'timeout'],
     ['no runtime at all', { spawnError: 'ENOENT', exitCode: undefined }, 'runtime-missing'],
   ];
   for (const [what, r, want] of cases) test(what, () => expect(classifyRun(run(r))).toBe(want));
+  test("without a witness (a detached run's log), words alone, any runtime's", () => {
+    expect(classifyWords(run({ stderr: 'open `/var/run/netns/x`: No such file or directory\n' }))).toBe('netns-missing');
+    expect(classifyWords(run({ stderr: runcError('runc run failed: cgroup busted') }))).toBe('runtime-failed');
+  });
   test('only process outcomes say the process ran', () => {
     expect(['ok', 'unreachable', 'no-reply', 'ping-not-permitted', 'process-failed'].every((s) => processRan(s as never))).toBe(true);
-    expect(['netns-missing', 'exec-not-found', 'no-tty', 'permission', 'runtime-failed'].some((s) => processRan(s as never))).toBe(false);
+    expect(['netns-missing', 'exec-not-found', 'no-tty', 'permission', 'runtime-failed', 'not-started'].some((s) => processRan(s as never))).toBe(false);
   });
 });
 

@@ -63,10 +63,14 @@ export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOption
   const ls = await t.exec(['ls', '-a', '/run', '/tmp', '/var/run/netns']);
   // tsx keeps its compile cache in /tmp/tsx-<uid>: any npm script of this project makes it, grading or not.
   parts.push(`## /run, /tmp, /var/run/netns\n${ls.stdout.split('\n').filter((l) => !/^tsx-\d+$/.test(l)).join('\n')}${ls.stderr}`);
-  // Every process in the sandbox's pid namespace but the ps that lists them. The sandbox's init is a
-  // sleep that reaps nobody, so a process that ended (the grader's own esbuild) stays a zombie: not running.
+  // Every process in the sandbox's pid namespace but the ps that lists them; a zombie (a process that
+  // ended and is not reaped yet) is not running. PID 1 is the sandbox's command agent, which is
+  // running or sleeping depending on the moment ps looks at it (it is serving ps): its state is left out.
   const ps = await t.must(['ps', '-e', '-o', 'pid=,stat=,comm=,args=']);
-  const running = ps.stdout.split('\n').filter((l) => l.trim() !== '' && !/^\s*\d+\s+Z/.test(l) && l.trim().split(/\s+/)[2] !== 'ps');
+  const running = ps.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^\s*\d+\s+Z/.test(l) && l.trim().split(/\s+/)[2] !== 'ps')
+    .map((l) => l.replace(/^(\s*1\s+)\S+/, '$1-'));
   parts.push(`## processes\n${running.join('\n')}`);
   parts.push(`## cgroups below the sandbox's\n${box.leftoverCgroups().join('\n')}`);
   for (const p of opts.trees) parts.push(`## ${p}\n${hashTree(box.host(p), p).join('\n')}`);

@@ -1,6 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { SHARED_LESSON, sharedLesson } from '../../scripts/cli/test-args.js';
 
 /** Directories every selftest sandbox replaces with a private tmpfs (selftest/support/hostile-sandbox.ts). */
 const SANDBOX_PRIVATE = ['/tmp', '/run'];
@@ -8,13 +6,13 @@ const SANDBOX_PRIVATE = ['/tmp', '/run'];
 /**
  * What the selftest needs of where it runs, checked once before any test: a clone under a
  * directory the sandboxes hide makes the harness they start vanish (dozens of unrelated-looking
- * failures), and the lesson-document tests need the course's copy of the lesson.
+ * failures). The course's lesson document is not needed here: npm run test:self:lesson checks
+ * for it itself.
  */
 export function preflightProblems(root: string): string[] {
   const problems: string[] = [];
   const hidden = SANDBOX_PRIVATE.find((d) => root === d || root.startsWith(`${d}/`));
   if (hidden) problems.push(`this clone is under ${hidden}, which the selftest's sandboxes replace with a private tmpfs, so the harness they run would not be there: clone the repository elsewhere (e.g. /srv/lesson06 or your home)`);
-  if (!sharedLesson(root)) problems.push(`no lesson document at ${resolve(root, SHARED_LESSON)}: the annotated-lesson selftests read it; keep the course repository's shared/ beside this clone`);
   return problems;
 }
 

@@ -18,9 +18,11 @@ export interface Job {
   'timeout-minutes'?: number;
   permissions?: Record<string, string>;
   strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
   steps?: Step[];
 }
 export interface Workflow {
+  env?: Record<string, string>;
   permissions?: Record<string, string> | string;
   concurrency?: { group?: string; 'cancel-in-progress'?: boolean } | string;
   jobs: Record<string, Job>;
@@ -36,7 +38,11 @@ export type Rule =
   | 'leak-check'
   | 'distro-matrix'
   | 'sharded-merge'
-  | 'ubuntu-setup';
+  | 'ubuntu-setup'
+  | 'runner-pinned'
+  | 'node-lts'
+  | 'lesson-source'
+  | 'runner-runtime';
 
 export interface Problem {
   readonly rule: Rule;
@@ -89,8 +95,12 @@ export function workflowProblems(w: Workflow): Problem[] {
   const containerJobs = jobs.filter(([, j]) => steps(j).some((s) => runs(s, /--target container/)));
   if (containerJobs.length === 0) add('distro-matrix', 'no job runs the container target');
   for (const [id, j] of containerJobs) {
-    const distros = j.strategy?.matrix?.distro;
-    if (!Array.isArray(distros) || [...distros].sort().join(',') !== 'bookworm,trixie') add('distro-matrix', `job ${id}: matrix.distro must be [bookworm, trixie]`);
+    const matrix = j.strategy?.matrix ?? {};
+    const distros = matrix.distro;
+    if (!Array.isArray(distros) || [...distros].sort().join(',') !== 'bookworm,sid,trixie') add('distro-matrix', `job ${id}: matrix.distro must be [bookworm, trixie, sid]`);
+    const include = Array.isArray(matrix.include) ? (matrix.include as Array<Record<string, unknown>>) : [];
+    if (!include.some((c) => c.distro === 'sid' && c.runtime === 'crun') || !runs(steps(j).find((s) => runs(s, /--target container/)) ?? {}, /--runtime \$\{\{ matrix\.runtime \}\}/))
+      add('distro-matrix', `job ${id}: the container target must also run sid with crun (matrix include, --runtime \${{ matrix.runtime }})`);
     const image = steps(j).find((s) => runs(s, /npm run image/));
     const test = steps(j).find((s) => runs(s, /--target container/));
     if (!runs(image ?? {}, /--distro \$\{\{ matrix\.distro \}\}/) || !runs(test ?? {}, /--distro \$\{\{ matrix\.distro \}\}/))
@@ -122,6 +132,29 @@ export function workflowProblems(w: Workflow): Problem[] {
         add('ubuntu-setup', `job ${id}: installs Debian's runc or removes packages (Docker, containerd.io) itself`);
     }
     if (!String(j['runs-on'] ?? '').startsWith('ubuntu')) add('ubuntu-setup', `job ${id} does not run on an ubuntu runner`);
+    // ubuntu-latest moves under a course mid-term; a pinned release changes only when we change it.
+    if (!/^ubuntu-\d+\.\d+$/.test(String(j['runs-on'] ?? ''))) add('runner-pinned', `job ${id}: runs-on must name a release (ubuntu-24.04), not ${j['runs-on'] ?? 'nothing'}`);
+    for (const s of steps(j)) {
+      const v = Number(s.with?.['node-version']);
+      if (uses(s, 'actions/setup-node') && !(v >= 22 && v % 2 === 0)) add('node-lts', `job ${id}: node-version ${String(s.with?.['node-version'])} is not a current LTS (22 or later, even)`);
+    }
   }
+
+  // The selftest needs no lesson document; the run that does checks it out beside the clone.
+  const lessonJobs = jobs.filter(([, j]) => steps(j).some((s) => runs(s, /test:self:lesson|--lesson /)));
+  if (lessonJobs.length === 0) add('lesson-source', 'no job runs the annotated lesson against the course document (npm run test:self:lesson)');
+  for (const [id, j] of lessonJobs) {
+    const source = steps(j).find((s) => uses(s, 'actions/checkout') && s.with?.repository !== undefined);
+    if (!source || String(source.with?.path ?? '') !== 'shared' || !/LESSON_REPOSITORY/.test(String(source.with?.repository)))
+      add('lesson-source', `job ${id}: the lesson document must come from the course repository (LESSON_REPOSITORY), checked out as shared/ beside the clone`);
+  }
+  for (const [id, j] of jobs) {
+    if (steps(j).some((s) => runs(s, /test:self\b(?!:)/)) && steps(j).some((s) => uses(s, 'actions/checkout') && s.with?.repository !== undefined))
+      add('lesson-source', `job ${id}: the selftest must not depend on the course document`);
+  }
+
+  // Some job verifies the runtime the runner itself has (GitHub's runners carry containerd.io's runc).
+  if (!jobs.some(([, j]) => steps(j).some((s) => runs(s, /^runc --version/)) && steps(j).some((s) => runs(s, /npm test -- --runtime runc/))))
+    add('runner-runtime', "no job runs the suite under the runner's own runc and records its version");
   return out;
 }

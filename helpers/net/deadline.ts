@@ -1,0 +1,62 @@
+import type { ExecResult } from '../targets/exec.js';
+import type { Target } from '../targets/types.js';
+import { waitFor } from '../wait.js';
+import { readIcmp } from './counters.js';
+import type { IcmpCounters } from './ip.js';
+
+/**
+ * Not a verdict on the lab: a command with a reply deadline (the lesson's `ping -W 1`) gave up,
+ * and the kernel then counted the reply it was waiting for. The machine was too slow, not the
+ * network broken: reported as a harness error, never as a Common Error.
+ */
+export class MachineTooSlowError extends Error {
+  override name = 'MachineTooSlowError';
+}
+
+/** How long after a failed ping the sender's counters are watched for the late reply. */
+const LATE_WINDOW_MS = 3_000;
+
+/**
+ * The kernel's word on a failed ping: every echo request the sender's namespace sent during the
+ * attempt got its reply, counted by that namespace (replies ping did not see because they came
+ * after its deadline). Undefined when some request is still unanswered: the lab's verdict stands.
+ */
+export function lateReplies(before: IcmpCounters, after: IcmpCounters): { sent: number; replies: number } | undefined {
+  const sent = after.outEchos - before.outEchos;
+  const replies = after.inEchoReps - before.inEchoReps;
+  return sent > 0 && replies >= sent ? { sent, replies } : undefined;
+}
+
+/**
+ * Runs a ping that has a reply deadline; when it fails, reads the sender's ICMP counters before
+ * blaming the lab. Replies that arrived late earn one more attempt; late twice is a
+ * MachineTooSlowError with the counters as evidence. The host target (grading) reads the
+ * student's machine with a read-only guard and keeps the plain verdict.
+ */
+export async function pingWithinDeadline(t: Target, sender: string | undefined, deadlineS: number, attempt: () => Promise<ExecResult>): Promise<ExecResult> {
+  if (t.kind === 'host') return attempt();
+  const path = sender === undefined ? undefined : `/run/netns/${sender}`;
+  const where = sender === undefined ? 'the lab host' : `netns ${sender}`;
+  const seen: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const before = await readIcmp(t, path);
+    const r = await attempt();
+    if (r.exitCode === 0 || r.timedOut || before === undefined) return r;
+    let late: { sent: number; replies: number } | undefined;
+    await waitFor(
+      async () => {
+        const after = await readIcmp(t, path);
+        late = after && lateReplies(before, after);
+        // No request left the namespace (no route, no address): no reply can be on its way.
+        return late !== undefined || after === undefined || after.outEchos === before.outEchos;
+      },
+      { timeoutMs: LATE_WINDOW_MS, intervalMs: 200, what: 'late echo replies' },
+    ).catch(() => undefined);
+    if (late === undefined) return r;
+    seen.push(`attempt ${i + 1}: ping exited ${r.exitCode ?? '?'} but ${where}'s /proc/net/snmp counted OutEchos +${late.sent}, InEchoReps +${late.replies}`);
+  }
+  throw new MachineTooSlowError(
+    `the machine was too slow for the lesson's ${deadlineS}-second deadline: every echo reply arrived, after ping had given up (${seen.join('; ')}); ` +
+      'the lab is not at fault: run again on a less loaded machine',
+  );
+}
