@@ -24,3 +24,21 @@ describe('a timed-out command in its own session takes its whole process group w
     expect(r).toMatchObject({ exitCode: 0, timedOut: false, stdout: 'ok\n' });
   });
 });
+
+describe('the same through a sandbox (its command agent)', () => {
+  test("a timed-out wrapper's child dies with it", async () => {
+    const { SandboxTarget } = await import('../../helpers/targets/sandbox.js');
+    const t = await SandboxTarget.start();
+    try {
+      const r = await t.exec(['sh', '-c', 'sleep 30 & echo $!; wait'], { timeoutMs: 500 });
+      expect(r.timedOut).toBe(true);
+      const child = Number(r.stdout.trim());
+      expect(child).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The sandbox has no pid namespace of its own: the pid is the machine's.
+      expect(alive(child)).toBe(false);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
