@@ -22,7 +22,7 @@ const noChildProcess = [
 const noExpect = 'Specs assert with check(lesson, condition, { expected, seen, commonError | next }), never expect.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**'] },
+  { ignores: ['node_modules/**', 'reports/**', '.mutants/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

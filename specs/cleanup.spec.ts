@@ -1,5 +1,5 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { startIdle, type ProofContext } from '../fixtures/proofs.js';
+import { containerTraces, startTraced, type KernelContainer, type ProofContext } from '../fixtures/proofs.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { cleanupCommands } from '../helpers/lesson/claims.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
@@ -10,12 +10,10 @@ import type { Target } from '../helpers/targets/types.js';
 import type { Bundle } from '../helpers/oci/bundle.js';
 import type { BundleFactory } from '../fixtures/index.js';
 
-/** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. Returns their pids. */
-async function wholeLesson(cx: ProofContext, lessonBundle: Bundle, makeBundle: BundleFactory): Promise<number[]> {
+/** Everything the lesson leaves on a machine: the lab, both bundles, both containers running. Returns the containers. */
+async function wholeLesson(cx: ProofContext, lessonBundle: Bundle, makeBundle: BundleFactory): Promise<KernelContainer[]> {
   const fresh = await makeBundle(cx.plan.newBundleDir);
-  const a = await startIdle(cx, cx.plan.containerId, lessonBundle);
-  const b = await startIdle(cx, cx.plan.newContainerId, fresh);
-  return [a.pid, b.pid];
+  return [await startTraced(cx, cx.plan.containerId, lessonBundle), await startTraced(cx, cx.plan.newContainerId, fresh)];
 }
 
 type CleanupPart = keyof ReturnType<typeof cleanupCommands>;
@@ -51,7 +49,9 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await lesson.runs('cleanup/b1/L6', { adjustment: 'ignore-failure', as: [['ip', 'link', 'del', plan.hostVeth]] });
     await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
     await lab.through(5);
-    const pids = await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);
+    const cx = { lesson, target, runc, plan };
+    const containers = await wholeLesson(cx, lessonBundle, makeBundle);
+    const pids = containers.map((c) => c.pid);
     const before = await leftovers(target, plan, runc, pids);
     const inPlace = [
       `containers: ${plan.containerId}, ${plan.newContainerId}`,
@@ -62,13 +62,31 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
       `bundle ${plan.newBundleDir}`,
     ];
     check(lesson, JSON.stringify(before) === JSON.stringify(inPlace), {
+      id: 'cleanup/before-clean-up',
       expected: `before clean-up: ${inPlace.join('; ')}`,
       seen: before.join('; '),
       next: `"${runc.binary} list" does not show the containers it started: check the runtime under test`,
     });
+    // The kernel shows each container (process and cgroup at least), so its absence afterwards means something.
+    const traced = await containerTraces(cx, containers);
+    const shown = containers.filter((c) => traced.includes(`${c.id}: process ${c.pid}`) && traced.some((l) => l.startsWith(`${c.id}: cgroup `)));
+    check(lesson, shown.length === containers.length, {
+      id: 'cleanup/kernel-shows-containers',
+      expected: `before clean-up the kernel shows both containers: a live process and a cgroup at each bundle's cgroupsPath`,
+      seen: traced.join('; ') || '(nothing)',
+      next: `the runtime under test (${runc.binary}) does not put its containers where the bundle says: check it with --version`,
+    });
     await runCleanup(target, plan, runc.binary);
+    const gone = await containerTraces(cx, containers);
+    check(lesson, gone.length === 0, {
+      id: 'cleanup/kernel-nothing-left',
+      expected: 'after the clean-up commands the kernel holds nothing of either container: no process, no cgroup, no state directory, no mount',
+      seen: gone.join('; '),
+      next: `"${runc.binary} delete -f" did not remove what it started: the runtime under test leaves containers behind (the transcript has its output)`,
+    });
     const left = await leftovers(target, plan, runc, pids);
     check(lesson, left.length === 0, {
+      id: 'cleanup/nothing-left-containers-processes',
       expected: 'nothing left, and the containers\' processes gone',
       seen: left.join('; '),
       next: `run the Clean Up commands again one by one and read their errors (the transcript has them)`,
@@ -82,6 +100,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     await target.must(['ip', 'link', 'del', plan.hostVeth]);
     const peer = await linkExists(target, plan.nsVeth, plan.netns);
     check(lesson, before && !peer, {
+      id: 'cleanup/before-gone-after-ip',
       expected: `${plan.nsVeth} is in ${plan.netns} before, and gone after "ip link del ${plan.hostVeth}"`,
       seen: `before: ${before ? 'present' : 'absent'}; after: ${peer ? 'still there' : 'gone'}`,
       next: `the two ends are not one veth pair: recreate it with "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
@@ -98,6 +117,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     const list = await target.must(['ip', 'netns', 'list']);
     const show = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
     check(lesson, !list.stdout.includes(plan.netns) && show.exitCode !== 0, {
+      id: 'cleanup/ok-namespace-deleted-ok',
       expected: '"OK: namespace deleted" and "OK: veth deleted" (grep finds nothing, ip link show fails)',
       seen: `ip netns list: ${list.stdout || '(empty)'}; ip link show exit ${show.exitCode}`,
       next: `delete them by hand: "ip link del ${plan.hostVeth}" and "ip netns del ${plan.netns}"`,
@@ -114,6 +134,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     const unexpected = again.filter((r) => r.exitCode !== 0 && !/does not exist|cannot find|no such|not found/i.test(r.stderr));
     const hostAfter = (await target.must(['ip', '-j', 'addr', 'show'])).stdout;
     check(lesson, unexpected.length === 0 && hostBefore === hostAfter, {
+      id: 'cleanup/every-second-run-failure',
       expected: 'every second-run failure only says the thing is gone, and the host network is unchanged',
       seen: unexpected.map((r) => `${r.argv.join(' ')}: ${r.stderr}`).join('\n') || 'host network changed',
       next: 'read the failing command above: the Clean Up lines should be safe to repeat',

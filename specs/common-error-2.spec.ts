@@ -68,6 +68,7 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
     await lab.through(4);
     const states = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]))];
     check(lesson, states.every((r) => r.exitCode === 0 && / state DOWN /.test(r.stdout)), {
+      id: 'common-error-2/before-fix-both-ends',
       expected: 'before the fix both ends show state DOWN',
       seen: states.map(outcomeText).join('\n'),
       next: 'the lab is not as Exercise 1 Step 4 leaves it: the interfaces should be DOWN until Step 5',
@@ -77,6 +78,7 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
     const host = findIface(parseIpAddrText((await target.must(['ip', 'addr', 'show', plan.hostVeth])).stdout), plan.hostVeth);
     const ns = findIface(parseIpAddrText((await target.must(inNetns(plan.netns, ['ip', 'addr', 'show', plan.nsVeth]))).stdout), plan.nsVeth);
     check(lesson, host !== undefined && ns !== undefined && isUp(host) && isUp(ns) && host.inet.includes(formatCidr(plan.hostCidr)) && ns.inet.includes(formatCidr(plan.nsCidr)), {
+      id: 'common-error-2/up-up',
       expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}, ${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)}`,
       seen: `${plan.hostVeth}: ${host ? `${host.flags.join(',')} ${host.inet.join(',')}` : 'missing'}; ${plan.nsVeth}: ${ns ? `${ns.flags.join(',')} ${ns.inet.join(',')}` : 'missing'}`,
       commonError: fixes.noConnectivity(plan),

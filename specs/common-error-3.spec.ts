@@ -12,12 +12,13 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     await lesson.step('cause: not root');
     const r = await target.exec(['ip', 'netns', 'add', plan.netns], UNPRIVILEGED);
     check(lesson, r.exitCode !== 0 && /permission denied|not permitted/i.test(r.stderr), {
+      id: 'common-error-3/refused-permission-denied-operation',
       expected: 'refused with "Permission denied" or "Operation not permitted"',
       seen: outcomeText(r),
       next: 'an unprivileged user could create a network namespace: this machine does not behave as the lesson assumes',
     });
     const root = await target.exec(['ip', 'netns', 'add', plan.netns]);
-    check(lesson, root.exitCode === 0, { expected: 'as root it works', seen: outcomeText(root), commonError: fixes.permission() });
+    check(lesson, root.exitCode === 0, { id: 'common-error-3/root-works', expected: 'as root it works', seen: outcomeText(root), commonError: fixes.permission() });
   });
 
   test('runc run as an unprivileged user is refused; as root (sudo) it works', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
@@ -34,7 +35,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
       whenRan: { commonError: fixes.permission(), next: 'the runtime ran a container for an unprivileged user' },
     });
     const left = await runc.state(plan.containerId);
-    check(lesson, left === undefined, { expected: 'no container exists after the refusal', seen: `"${runc.binary} state ${plan.containerId}": ${JSON.stringify(left)}`, next: `delete it: "runc delete -f ${plan.containerId}"` });
+    check(lesson, left === undefined, { id: 'common-error-3/container-exists-after-refusal', expected: 'no container exists after the refusal', seen: `"${runc.binary} state ${plan.containerId}": ${JSON.stringify(left)}`, next: `delete it: "runc delete -f ${plan.containerId}"` });
     if (!(r.stderr.includes(plan.netnsPath) && /permission denied/i.test(r.stderr))) {
       await lesson.erratum({
         id: 'E-unprivileged-runc-wording',
@@ -54,7 +55,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     await lesson.runs('common-error-3/b1/L5', { adjustment: 'structured-query', as: [['stat', '-c', '%U', plan.netnsPath]] });
     await lab.through(1);
     const owner = await target.exec(['stat', '-c', '%U', plan.netnsPath]);
-    check(lesson, owner.exitCode === 0, { expected: `${plan.netnsPath} exists`, seen: outcomeText(owner), commonError: fixes.missingNetns(plan) });
-    check(lesson, owner.stdout.trim() === 'root', { expected: 'owner root', seen: owner.stdout, next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
+    check(lesson, owner.exitCode === 0, { id: 'common-error-3/netns-file-exists', expected: `${plan.netnsPath} exists`, seen: outcomeText(owner), commonError: fixes.missingNetns(plan) });
+    check(lesson, owner.stdout.trim() === 'root', { id: 'common-error-3/owner-root', expected: 'owner root', seen: owner.stdout, next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
   });
 });

@@ -47,6 +47,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     const routeOnly = await probe();
     const w1 = await wanEchos();
     check(lesson, noReply(routeOnly) && (forwarding ? w1 - w0 >= 1 : w1 - w0 === 0), {
+      id: 'common-error-4/default-route-1-packet',
       expected: `with the default route only: 1 packet transmitted, 0 received; ${forwarding ? 'the lab host already forwards (ip_forward is 1 here), so the request reaches the WAN and no reply finds its way back' : 'nothing reaches the WAN (ip_forward is 0: the lab host does not forward)'}`,
       seen: `ping: ${outcomeText(routeOnly.result)}\nWAN echo requests received +${w1 - w0}`,
       commonError: fixes.noExternal(plan),
@@ -56,6 +57,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     const w2 = await wanEchos();
     const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
     check(lesson, noReply(noMasq) && w2 - w1 >= 1 && routeBack.exitCode !== 0, {
+      id: 'common-error-4/route-ip-forward-echo',
       expected: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back, and the WAN has no route to the lab subnet',
       seen: `ping: ${outcomeText(noMasq.result)}\nWAN echo requests received +${w2 - w1}\nWAN route to ${plan.nsCidr.address}: ${outcomeText(routeBack)}`,
       commonError: fixes.noExternal(plan),
@@ -76,6 +78,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
     check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 1, {
+      id: 'common-error-4/container-pings',
       expected: `the container pings ${WAN.remoteCidr.address}`,
       seen: outcomeText(r),
       commonError: fixes.noExternal(plan),
@@ -84,6 +87,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     const masq = await masqueradePackets(target);
     const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
     check(lesson, masq > 0 && routeBack.exitCode !== 0, {
+      id: 'common-error-4/masquerade-rule-counted-packets',
       expected: 'the MASQUERADE rule counted packets and the WAN still has no route to 10.0.0.0/24',
       seen: `MASQUERADE packets ${masq}; WAN route: ${outcomeText(routeBack)}`,
       commonError: fixes.noExternal(plan),
@@ -91,6 +95,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     const sandboxForward = (await target.readFile('/proc/sys/net/ipv4/ip_forward')).trim();
     const hostForwardAfter = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
     check(lesson, sandboxForward === '1' && hostForwardAfter === hostForwardBefore, {
+      id: 'common-error-4/ip-forward-1-lab',
       expected: "ip_forward is 1 in the lab's own namespace and unchanged on the real host",
       seen: `lab: ${sandboxForward}; real host before ${hostForwardBefore.trim()}, after ${hostForwardAfter.trim()}`,
       next: 'the harness changed the real host: report this as a harness bug',

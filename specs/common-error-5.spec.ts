@@ -9,6 +9,7 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
     await lab.through(3);
     const r = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
     check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.nsVeth) && /does not exist|Cannot find device/.test(r.stderr), {
+      id: 'common-error-5/fails-saying-does-exist',
       expected: `fails saying ${plan.nsVeth} does not exist`,
       seen: outcomeText(r),
       next: `${plan.nsVeth} is still on the host: move it with "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
@@ -20,6 +21,7 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
     await lab.through(3);
     const r = await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]));
     check(lesson, r.exitCode === 0 && r.stdout.includes(plan.nsVeth), {
+      id: 'common-error-5/exit-0-line',
       expected: `exit 0 and a line for ${plan.nsVeth}`,
       seen: outcomeText(r),
       commonError: fixes.invisibleAfterMove(plan),

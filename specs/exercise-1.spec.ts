@@ -15,12 +15,14 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(1);
     const listed = await listNetns(target);
     check(lesson, listed.includes(plan.netns), {
+      id: 'exercise-1/ip-netns-list-shows',
       expected: `"ip netns list" shows ${plan.netns}`,
       seen: listed.join(', ') || '(no namespace)',
       commonError: fixes.missingNetns(plan),
     });
     const fs = await target.exec(['stat', '-f', '-c', '%T', plan.netnsPath]);
     check(lesson, fs.exitCode === 0 && fs.stdout.trim() === 'nsfs', {
+      id: 'exercise-1/bind-mount-namespace-file',
       expected: `${plan.netnsPath} is a bind mount of a namespace file (file system type nsfs)`,
       seen: outcomeText(fs),
       commonError: fixes.missingNetns(plan),
@@ -33,6 +35,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     const host = await interfacesIfAny(target);
     for (const name of [plan.hostVeth, plan.nsVeth]) {
       check(lesson, findIface(host ?? [], name) !== undefined, {
+        id: 'exercise-1/ip-link-show-finds',
         expected: `"ip link show ${name}" finds ${name} on the host`,
         seen: names(host),
         next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
@@ -48,6 +51,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     if (findIface(host ?? [], plan.hostVeth) === undefined) {
       const movedInstead = await linkExists(target, plan.hostVeth, plan.netns);
       check(lesson, false, {
+        id: 'exercise-1/stays-host',
         expected: `${plan.hostVeth} stays on the host`,
         seen: `host: ${names(host)}; ${plan.hostVeth} ${movedInstead ? `is in ${plan.netns}` : 'is nowhere'}`,
         next: movedInstead
@@ -56,6 +60,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
       });
     }
     check(lesson, findIface(host ?? [], plan.nsVeth) === undefined, {
+      id: 'exercise-1/longer-listed-host',
       expected: `${plan.nsVeth} is no longer listed on the host`,
       seen: names(host),
       next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
@@ -64,6 +69,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     const lessonWording = show.stderr.includes(CLAIMED_MISSING_DEVICE_TEXT);
     const iprouteWording = show.stderr.includes(`Device "${plan.nsVeth}" does not exist`);
     check(lesson, show.exitCode !== 0 && (lessonWording || iprouteWording), {
+      id: 'exercise-1/ip-link-show-fails',
       expected: `"ip link show ${plan.nsVeth}" fails saying the device does not exist`,
       seen: outcomeText(show),
       next: `the host should not know ${plan.nsVeth} after Step 3; see Common Error 5`,
@@ -85,17 +91,20 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(3);
     const list = await interfacesIfAny(target, plan.netns, true);
     check(lesson, list !== undefined, {
+      id: 'exercise-1/ip-netns-exec-ip',
       expected: `"ip netns exec ${plan.netns} ip link show" runs`,
       seen: 'the namespace cannot be entered',
       commonError: fixes.missingNetns(plan),
     });
     const inside = findIface(list, plan.nsVeth);
     check(lesson, inside !== undefined, {
+      id: 'exercise-1/ip-netns-exec-ip-2',
       expected: `"ip netns exec ${plan.netns} ip link show ${plan.nsVeth}" finds it`,
       seen: names(list),
       next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
     });
     check(lesson, !isUp(inside) && inside.operstate === 'DOWN', {
+      id: 'exercise-1/down-right-after-move',
       expected: `${plan.nsVeth} is DOWN right after the move`,
       seen: `flags ${inside.flags.join(',')}, state ${inside.operstate ?? '?'}`,
       next: 'the lesson brings interfaces up only in Step 5: run the steps in order',
@@ -108,11 +117,13 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     const hostSide = findIface((await interfacesIfAny(target)) ?? [], plan.hostVeth);
     const nsSide = findIface((await interfacesIfAny(target, plan.netns)) ?? [], plan.nsVeth);
     check(lesson, hostSide?.inet.includes(formatCidr(plan.hostCidr)) === true, {
+      id: 'exercise-1/veth-host-address',
       expected: `${plan.hostVeth} has ${formatCidr(plan.hostCidr)}`,
       seen: hostSide ? hostSide.inet.join(', ') || 'no address' : 'no such interface',
       commonError: fixes.noConnectivity(plan),
     });
     check(lesson, nsSide?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+      id: 'exercise-1/veth-container-address',
       expected: `${plan.nsVeth} in ${plan.netns} has ${formatCidr(plan.nsCidr)}`,
       seen: nsSide ? nsSide.inet.join(', ') || 'no address' : 'no such interface',
       commonError: fixes.noConnectivity(plan),
@@ -124,7 +135,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(5);
     const host = await interfacesIfAny(target);
     const ns = await interfacesIfAny(target, plan.netns);
-    check(lesson, ns !== undefined, { expected: `${plan.netns} can be entered`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
+    check(lesson, ns !== undefined, { id: 'exercise-1/can-entered', expected: `${plan.netns} can be entered`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
     const wanted = [
       { where: 'host', list: host ?? [], name: plan.hostVeth, inNamespace: false },
       { where: plan.netns, list: ns, name: plan.nsVeth, inNamespace: true },
@@ -133,6 +144,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     for (const w of wanted) {
       const i = findIface(w.list, w.name);
       check(lesson, i !== undefined, {
+        id: 'exercise-1/link-exists',
         expected: `${w.name} exists (${w.where})`,
         seen: `${w.where}: ${names(w.list)}`,
         next: w.inNamespace
@@ -140,6 +152,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
           : `create the pair again: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
       });
       check(lesson, isUp(i), {
+        id: 'exercise-1/has-up-flag',
         expected: `${w.name} (${w.where}) has the UP flag`,
         seen: `flags ${i.flags.join(',')}`,
         commonError: fixes.bringUp(plan, w.name, w.inNamespace),
@@ -153,6 +166,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 2 });
     check(lesson, r.ok, {
+      id: 'exercise-1/ping-c-2-2',
       expected: `"ping -c 2 ${plan.nsCidr.address}": 2 packets transmitted, 2 received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -165,6 +179,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 2, netns: plan.netns });
     check(lesson, r.ok, {
+      id: 'exercise-1/ip-netns-exec-ping',
       expected: `"ip netns exec ${plan.netns} ping -c 2 ${plan.hostCidr.address}": 2 packets transmitted, 2 received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
@@ -180,6 +195,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     const list = await target.must(['ip', 'netns', 'list']);
     const files = await target.must(['ls', '-la', '/var/run/netns/']);
     check(lesson, list.stdout.includes(plan.netns) && files.stdout.includes(plan.netns), {
+      id: 'exercise-1/ip-netns-list-ls',
       expected: `"ip netns list" and "ls -la /var/run/netns/" both show ${plan.netns}`,
       seen: `${list.stdout}\n${files.stdout}`,
       commonError: fixes.missingNetns(plan),
@@ -187,6 +203,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await build(2);
     const shown = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(['ip', 'link', 'show', plan.nsVeth])];
     check(lesson, shown.every((r) => r.exitCode === 0), {
+      id: 'exercise-1/before-move-ip-link',
       expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`,
       seen: shown.map(outcomeText).join('\n'),
       next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
@@ -194,12 +211,14 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await build(3);
     const gone = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
     check(lesson, gone.exitCode !== 0, {
+      id: 'exercise-1/after-move-ip-link',
       expected: `after the move "ip link show ${plan.nsVeth}" no longer finds it on the host`,
       seen: outcomeText(gone),
       next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
     });
     const inside = await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]));
     check(lesson, inside.exitCode === 0 && / state DOWN /.test(inside.stdout), {
+      id: 'exercise-1/inside-ip-link-show',
       expected: `inside ${plan.netns} "ip link show ${plan.nsVeth}" shows it in DOWN state`,
       seen: outcomeText(inside),
       ...(inside.exitCode === 0
@@ -211,6 +230,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     const pings = [await target.exec(['ping', '-c', '2', plan.nsCidr.address]), await target.exec(inNetns(plan.netns, ['ping', '-c', '2', plan.hostCidr.address]))];
     const summaries = pings.map((r) => parsePingSummary(r.stdout));
     check(lesson, summaries.every((p) => p?.transmitted === 2 && p.received === 2), {
+      id: 'exercise-1/both-pings-2-packets',
       expected: 'both pings: 2 packets transmitted, 2 received',
       seen: pings.map(outcomeText).join('\n'),
       commonError: fixes.noConnectivity(plan),

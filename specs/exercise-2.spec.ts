@@ -27,6 +27,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const config = await (await makeBundle(plan.bundleDir, { adjust: 'none' })).config();
     const net = networkNamespace(config);
     check(lesson, net !== undefined && net.path === undefined, {
+      id: 'exercise-2/linux-namespaces-has-type',
       expected: 'linux.namespaces has {"type":"network"} with no path (runc would create a new netns)',
       seen: JSON.stringify(config.linux.namespaces),
       next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
@@ -36,6 +37,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const extra = written.filter((t) => !claimed.includes(t));
     // The one known deviation: on cgroup v2 runc and crun add a cgroup namespace to their default spec.
     check(lesson, claimed.every((t) => written.includes(t)) && extra.every((t) => t === 'cgroup') && written.length === new Set(written).size, {
+      id: 'exercise-2/default-namespaces',
       expected: `the lesson's namespaces (${nsTypes(CLAIMED_DEFAULT_NAMESPACES)}), or on cgroup v2 those and cgroup`,
       seen: nsTypes(config.linux.namespaces),
       next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
@@ -59,6 +61,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const filter = `.linux.namespaces = ${JSON.stringify(exercise2Namespaces(plan.netnsPath))}`;
     const edited = parseConfig((await target.must(['jq', filter, bundle.configPath])).stdout);
     check(lesson, networkNamespace(edited)?.path === plan.netnsPath, {
+      id: 'exercise-2/network-entry-path',
       expected: `network entry with "path": "${plan.netnsPath}"`,
       seen: JSON.stringify(edited.linux.namespaces),
       next: "compare the jq filter with the lesson's Step 3",
@@ -75,6 +78,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
       });
     }
     check(lesson, withoutLinux(edited) === withoutLinux(before), {
+      id: 'exercise-2/jq-edit-leaves-everything',
       expected: 'the jq edit leaves everything outside linux as runc spec wrote it',
       seen: withoutLinux(edited),
       next: "compare the jq filter with the lesson's Step 3",
@@ -88,12 +92,14 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const args = exercise2Args(plan);
     const edited = parseConfig((await target.must(['jq', `.process.args = ${JSON.stringify(args)}`, bundle.configPath])).stdout);
     check(lesson, JSON.stringify(edited.process.args) === JSON.stringify(args), {
+      id: 'exercise-2/jq-edit-sets-args',
       expected: JSON.stringify(args),
       seen: JSON.stringify(edited.process.args),
       next: "compare the jq filter with the lesson's Step 4",
     });
     const typed = withArgs(...args)(await bundle.config());
     check(lesson, JSON.stringify(typed) === JSON.stringify(edited), {
+      id: 'exercise-2/jq-edit-changes-process',
       expected: "the jq edit changes process.args and nothing else (the harness's typed patch gives the same file)",
       seen: JSON.stringify(edited.process),
       next: "compare the jq filter with the lesson's Step 4",
@@ -133,6 +139,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['terminal'] } });
     const config = await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs('ip', 'addr'));
     check(lesson, config.process.terminal === true, {
+      id: 'exercise-2/runc-spec-writes-terminal',
       expected: 'runc spec writes "terminal": true, as the lesson\'s Step 4 shows',
       seen: `"terminal": ${String(config.process.terminal)}`,
       next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
@@ -174,6 +181,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     await target.must(inDir(dir, ['cp', '/bin/busybox', 'rootfs/bin/']));
     const defaults = JSON.parse((await target.must(inDir(dir, ['jq', '.linux.namespaces', 'config.json']))).stdout) as Array<{ type: string; path?: string }>;
     check(lesson, defaults.some((n) => n.type === 'network' && n.path === undefined), {
+      id: 'exercise-2/step-2-network-entry',
       expected: 'Step 2: the network entry has no path (runc would create a new namespace)',
       seen: JSON.stringify(defaults),
       next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
@@ -183,6 +191,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const config = parseConfig(await target.readFile(`${dir}/config.json`));
     const missing = (await Promise.all([...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) => ((await target.exec(['test', '-e', `${dir}/${p}`])).exitCode === 0 ? '' : p)))).filter(Boolean);
     check(lesson, networkNamespace(config)?.path === plan.netnsPath && JSON.stringify(config.process.args) === JSON.stringify(exercise2Args(plan)) && missing.length === 0, {
+      id: 'exercise-2/config-json-joins-runs',
       expected: `config.json joins ${plan.netnsPath} and runs ${JSON.stringify(exercise2Args(plan))}; the rootfs has its directories and bin/busybox`,
       seen: `network ${JSON.stringify(networkNamespace(config))}; args ${JSON.stringify(config.process.args)}; missing in rootfs: ${missing.join(', ') || 'nothing'}`,
       next: "compare each command with the lesson's Steps 1–4: the transcript shows what ran",
@@ -197,6 +206,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const copied = await linkage(`${bundle.rootfs}/bin/busybox`);
     const asCopied = await runc.run(plan.containerId, bundle.dir);
     check(lesson, copied.kind === 'static' && classifyRun(asCopied) === 'ok', {
+      id: 'exercise-2/busybox-harness-copies-lesson',
       expected: "the busybox the harness copies (the lesson's cp /bin/busybox rootfs/bin/) is static and runs alone in the rootfs",
       seen: `${copied.kind}; exit ${asCopied.exitCode}; ${asCopied.stderr}`,
       ...(copied.kind !== 'static'
@@ -205,6 +215,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     });
     const dynamic = await target.exec(['test', '-x', DYNAMIC_BUSYBOX]);
     check(lesson, dynamic.exitCode === 0, {
+      id: 'exercise-2/debian-dynamic-busybox-unpacked',
       expected: `Debian's dynamic busybox unpacked at ${DYNAMIC_BUSYBOX} (npm run setup, or npm run image for --target container)`,
       seen: 'missing: run npm run setup',
       next: 'run npm run setup (it unpacks Debian\'s dynamic busybox into a cache, never installs it)',
@@ -215,6 +226,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     const interpInRootfs = await target.exec(['test', '-e', `${bundle.rootfs}${interpreter}`]);
     const r = await runc.run(plan.containerId, bundle.dir);
     check(lesson, elf.kind === 'dynamic' && interpInRootfs.exitCode !== 0 && r.exitCode !== 0 && /no such file or directory/i.test(r.stderr) && r.stderr.includes('/bin/busybox'), {
+      id: 'exercise-2/runc-cannot-exec-bin',
       expected: `runc cannot exec /bin/busybox: it exists in the rootfs, but its ELF interpreter ${interpreter} does not (ENOENT)`,
       seen: `ELF ${JSON.stringify(elf)}; interpreter in rootfs: ${interpInRootfs.exitCode === 0 ? 'present' : 'absent'}; exit ${r.exitCode}; ${r.stderr}`,
       next: r.exitCode === 0 ? 'the runtime reported success for a program that cannot start: it did not run the container' : "read runc's error above",

@@ -39,6 +39,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       });
     }
     check(lesson, findIface(seen, plan.nsVeth) !== undefined && findIface(seen, plan.hostVeth) === undefined, {
+      id: 'exercise-3/lists-veth-container-not-veth-host',
       expected: `the container lists ${plan.nsVeth} and not ${plan.hostVeth}`,
       seen: seen.map((i) => i.ifname).join(', ') || `(no interfaces) ${outcomeText(r)}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -47,11 +48,13 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const veth = findIface(seen, plan.nsVeth);
     const lo = findIface(seen, 'lo');
     check(lesson, veth !== undefined && veth.inet.includes(formatCidr(plan.nsCidr)) && isUp(veth), {
+      id: 'exercise-3/veth-container-up-with-address',
       expected: `${plan.nsVeth} is UP with ${formatCidr(plan.nsCidr)}`,
       seen: veth ? `flags ${veth.flags.join(',')}; inet ${veth.inet.join(', ') || 'none'}` : 'missing',
       commonError: fixes.noConnectivity(plan),
     });
     check(lesson, lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8'), {
+      id: 'exercise-3/lo-present-up-127',
       expected: 'lo is present, UP, with 127.0.0.1/8',
       seen: lo ? `flags ${lo.flags.join(',')}; inet ${lo.inet.join(', ') || 'none'}` : 'no lo',
       commonError: fixes.bringUp(plan, 'lo', true),
@@ -110,6 +113,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const again = await countersOf(cx, labPath(plan));
     const fixed = await runc.run(plan.containerId, bundle.dir);
     check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), {
+      id: 'exercise-3/added-exit-0-replies',
       expected: `with ${NET_RAW} added: exit 0 and ${CLAIMED_PING_COUNT} replies`,
       seen: outcomeText(fixed),
       commonError: fixes.noConnectivity(plan),
@@ -134,6 +138,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const c = await startIdle({ lesson, target, runc, plan }, plan.containerId, lessonBundle);
     const pids = await target.exec(['ip', 'netns', 'pids', plan.netns]);
     check(lesson, pids.stdout.split('\n').includes(String(c.pid)), {
+      id: 'exercise-3/ip-netns-pids-lists',
       expected: `"ip netns pids ${plan.netns}" lists ${c.pid}`,
       seen: outcomeText(pids),
       commonError: fixes.wrongInterfaces(plan),
@@ -169,12 +174,14 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const veth = findIface(seen, plan.nsVeth);
     const seqs = [...r.stdout.matchAll(new RegExp(`^64 bytes from ${plan.hostCidr.address.replaceAll('.', '\\.')}: seq=(\\d+) ttl=64 `, 'gm'))].map((m) => Number(m[1]));
     check(lesson, seen.length === 2 && lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8') && veth !== undefined && isUp(veth) && veth.inet.includes(formatCidr(plan.nsCidr)), {
+      id: 'exercise-3/ip-addr-lists-exactly',
       expected: `ip addr lists exactly lo (UP, 127.0.0.1/8) and ${plan.nsVeth} (UP, ${formatCidr(plan.nsCidr)})`,
       seen: outcomeText(r),
       commonError: fixes.noConnectivity(plan),
     });
     const symptom = classifyRun(r);
     check(lesson, symptom === 'ok' && r.stdout.includes(`PING ${plan.hostCidr.address} (${plan.hostCidr.address}): 56 data bytes`) && JSON.stringify(seqs) === '[0,1,2]', {
+      id: 'exercise-3/exit-0-ping-56',
       expected: `exit 0, "PING ${plan.hostCidr.address} (${plan.hostCidr.address}): 56 data bytes" and replies seq=0, 1, 2 with ttl=64`,
       seen: `${symptom}; replies seq=${JSON.stringify(seqs)}; ${outcomeText(r)}`,
       ...(symptom === 'ok' ? { next: "the ping's output differs from the lesson's: compare process.args with Exercise 2 Step 4" } : remedyForRun(symptom, plan)),

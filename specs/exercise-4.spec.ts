@@ -18,6 +18,7 @@ import { harnessCgroupPath } from '../helpers/targets/run-id.js';
 async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: string): Promise<Iface[]> {
   const config = await bundle.patch(withArgs(...EXERCISE_4_ARGS));
   check(cx.lesson, networkNamespace(config) !== undefined && networkNamespace(config)?.path === undefined, {
+    id: 'exercise-4/step-2-keeps-default',
     expected: 'Step 2 keeps the default network entry, without a path',
     seen: JSON.stringify(config.linux.namespaces),
     commonError: fixes.wrongInterfaces(cx.plan),
@@ -26,6 +27,7 @@ async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: st
   await checkRunOutcome(cx, bundle, r, { symptoms: ['ok'], expected: '"ip link && ip addr" runs in the container and exits 0' });
   const printed = parseIpAddrText(r.stdout);
   check(cx.lesson, printed.length > 0, {
+    id: 'exercise-4/prints-an-interface',
     expected: 'ip link and ip addr print at least one interface',
     seen: outcomeText(r),
     next: 'the run exited 0 without printing any interface: the runtime did not run the process',
@@ -46,6 +48,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
     const names = [...new Set(printed.map((i) => i.ifname))];
     check(lesson, names.length === 1 && names[0] === 'lo', {
+      id: 'exercise-4/lists-only-lo',
       expected: 'ip link and ip addr list lo and nothing else',
       seen: names.join(', '),
       commonError: fixes.wrongInterfaces(plan),
@@ -55,6 +58,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const asTheLessonSays = lo !== undefined && !isUp(lo) && inet.length === 0;
     const knownDeviation = lo !== undefined && isUp(lo) && inet.length === 1 && inet[0] === '127.0.0.1/8';
     check(lesson, asTheLessonSays || knownDeviation, {
+      id: 'exercise-4/lo-down-address-lesson',
       expected: 'lo DOWN with no address (the lesson), or lo UP with only 127.0.0.1/8 (erratum E-new-netns-lo-up)',
       seen: lo ? `lo flags ${lo.flags.join(',')}; addresses ${inet.join(', ') || 'none'}` : 'no lo',
       next: 'the runtime set up loopback in a way neither the lesson nor runc does: check the runtime under test',
@@ -78,6 +82,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const inet = printed.flatMap((i) => i.inet);
     const foreign = inet.filter((a) => !a.startsWith('127.'));
     check(lesson, foreign.length === 0, {
+      id: 'exercise-4/ipv4-address-outside-127',
       expected: 'no IPv4 address outside 127.0.0.0/8',
       seen: `inet: ${inet.join(', ') || 'none'}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -106,7 +111,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     await lab.through(1);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.newContainerId, await makeBundle(plan.newBundleDir));
-    check(lesson, c.others.has(plan.netnsPath), { expected: `${plan.netnsPath} exists to compare with`, seen: 'missing', commonError: fixes.missingNetns(plan) });
+    check(lesson, c.others.has(plan.netnsPath), { id: 'exercise-4/exists-compare', expected: `${plan.netnsPath} exists to compare with`, seen: 'missing', commonError: fixes.missingNetns(plan) });
     checkNewNetns(cx, c);
   });
 
@@ -133,6 +138,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const r = await target.exec(inDir(dir, [runc.binary, 'run', plan.newContainerId]), { timeoutMs: RUN_TIMEOUT_MS });
     const printed = parseIpAddrText(r.stdout);
     check(lesson, r.exitCode === 0 && JSON.stringify(printed.map((i) => i.ifname)) === JSON.stringify(['lo', 'lo']), {
+      id: 'exercise-4/exit-0-1-lo',
       expected: 'exit 0, and "1: lo: …" twice (ip link, then ip addr) with no other interface',
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),

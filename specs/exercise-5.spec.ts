@@ -51,6 +51,7 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   const [recorded, own] = await Promise.all([target.exec(['cat', record]), target.must(['stat', '-L', '-c', '%i', '/proc/self/ns/net'])]);
   const [inode = '', ...json] = recorded.stdout.split('\n');
   check(lesson, recorded.exitCode === 0 && /^\d+$/.test(inode) && inode !== own.stdout.trim(), {
+    id: 'exercise-5/hooks-ran-network-namespace',
     expected: `the ${stage} hooks ran in a network namespace of the container's own (not this one, inode ${own.stdout.trim()})`,
     seen: recorded.exitCode !== 0 ? 'the hooks never ran' : `the container's netns has inode ${inode}`,
     commonError: fixes.wrongInterfaces(plan),
@@ -61,11 +62,13 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   checkPrintedView(cx, wired(seen), wired(parseIpJson(json.join('\n'))), `the container's netns after the wiring hook (${plan.nsVeth})`);
   const veth = findIface(seen, plan.nsVeth);
   check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && findIface(seen, plan.hostVeth) === undefined, {
+    id: 'exercise-5/hook-put-into-container',
     expected: `the ${stage} hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and ${plan.hostVeth} is not there`,
     seen: `${seen.map((i) => `${i.ifname} ${i.inet.join(',')}`).join('; ')}; ${outcomeText(r)}`,
     commonError: fixes.wrongInterfaces(plan),
   });
   check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === CLAIMED_PING_COUNT, {
+    id: 'exercise-5/container-pings-received',
     expected: `the container pings ${plan.hostCidr.address}: ${CLAIMED_PING_COUNT} received`,
     seen: outcomeText(r),
     commonError: fixes.noConnectivity(plan),
@@ -75,6 +78,7 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   let gone = false;
   await waitFor(async () => (gone = !(await linkExists(target, plan.hostVeth))), { timeoutMs: 5_000, intervalMs: 100, what: `${plan.hostVeth} to go` }).catch(() => undefined);
   check(lesson, gone, {
+    id: 'exercise-5/disappears-once-container-exits',
     expected: `${plan.hostVeth} disappears once the container exits (its peer lived in the container's namespace, which the kernel destroyed)`,
     seen: `${plan.hostVeth} still exists 5 s after the run: its peer was not in a namespace of the container's own`,
     commonError: fixes.wrongInterfaces(plan),
@@ -93,14 +97,16 @@ for (const stage of ['prestart', 'createRuntime'] as const) {
       await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hook received can be compared with the running container's`);
       const c = await startContainer(cx, plan.newContainerId, bundle);
       const state = await recordedState(target, file);
-      check(lesson, state !== undefined, { expected: `the ${stage} hook ran and wrote the state it received to ${file}`, seen: 'no file: the hook never ran', next: `check config.json's hooks.${stage} entry (Exercise 5)` });
+      check(lesson, state !== undefined, { id: 'exercise-5/hook-ran-wrote-state', expected: `the ${stage} hook ran and wrote the state it received to ${file}`, seen: 'no file: the hook never ran', next: `check config.json's hooks.${stage} entry (Exercise 5)` });
       const live = await runc.state(plan.newContainerId);
       check(lesson, state.id === plan.newContainerId && state.pid === c.pid && live?.pid === c.pid && state.bundle === bundle.dir, {
+        id: 'exercise-5/id-pid-container-process',
         expected: `id "${plan.newContainerId}", pid ${c.pid} (the container's process, as runc state says), bundle "${bundle.dir}"`,
         seen: `hook: ${JSON.stringify(state)}; runc state pid ${live?.pid ?? '?'}`,
         next: 'the runtime passed hooks a state that does not describe the container',
       });
       check(lesson, typeof state.ociVersion === 'string' && state.ociVersion !== '' && ['creating', 'created'].includes(state.status ?? ''), {
+        id: 'exercise-5/non-empty-ociversion-status',
         expected: 'a non-empty ociVersion and a status before "running" ("creating" or "created": the user process has not started)',
         seen: JSON.stringify(state),
         next: 'the runtime ran the hook at the wrong point of the lifecycle',
@@ -129,14 +135,16 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "true" and exits 0' });
     const state = await recordedState(target, file);
-    check(lesson, state !== undefined, { expected: `the poststop hook ran and wrote the state to ${file}`, seen: 'no file: the hook never ran', next: "check config.json's hooks.poststop entry (Exercise 5)" });
+    check(lesson, state !== undefined, { id: 'exercise-5/poststop-hook-ran-wrote', expected: `the poststop hook ran and wrote the state to ${file}`, seen: 'no file: the hook never ran', next: "check config.json's hooks.poststop entry (Exercise 5)" });
     check(lesson, state.id === plan.containerId && state.status === 'stopped' && !state.pid, {
+      id: 'exercise-5/state-id-status-stopped',
       expected: `state with id "${plan.containerId}", status "stopped" and no pid`,
       seen: JSON.stringify(state),
       next: 'the runtime ran the poststop hook with a state that does not describe a stopped container',
     });
     const after = await linkExists(target, plan.hostVeth);
     check(lesson, before && !after, {
+      id: 'exercise-5/exists-before-run-gone',
       expected: `${plan.hostVeth} exists before the run and is gone after the poststop hook`,
       seen: `before: ${before ? 'present' : 'absent'}, after: ${after ? 'present' : 'absent'}`,
       next: 'the cleanup hook did not run or failed: read its output in the transcript',
@@ -159,6 +167,7 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     // Real cgroup filesystems only: under crun on a hybrid host the sandbox covers "unified" with a tmpfs of its own.
     const cgroups = await target.exec(['find', '/sys/fs/cgroup', '-maxdepth', '3', '(', '-fstype', 'cgroup', '-o', '-fstype', 'cgroup2', ')', '-path', `*${config.linux.cgroupsPath ?? '/none'}`]);
     check(lesson, containers.length === 0 && cgroups.stdout.trim() === '', {
+      id: 'exercise-5/container-runc-list-cgroup',
       expected: 'no container in runc list and no cgroup left for it',
       seen: `containers [${containers.join(', ')}]; cgroups ${cgroups.stdout.trim() || 'none'}`,
       next: 'the runtime left a half-created container behind: delete it with "runc delete -f"',
@@ -177,6 +186,7 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     const states = { prestart: await recordedState(target, files.prestart), createRuntime: await recordedState(target, files.createRuntime) };
     const same = (s: HookState | undefined): boolean => s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
     check(lesson, same(states.prestart) && same(states.createRuntime), {
+      id: 'exercise-5/both-hooks-received-state',
       expected: `both hooks received the state of "${plan.newContainerId}" with pid ${c.pid} (the container's process) before the process started`,
       seen: `prestart: ${JSON.stringify(states.prestart) ?? 'never ran'}\ncreateRuntime: ${JSON.stringify(states.createRuntime) ?? 'never ran'}`,
       next: "check config.json's hooks entries (Exercise 5); a hook that never ran wrote no file",

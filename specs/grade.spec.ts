@@ -30,6 +30,7 @@ describe('verify', () => {
     const names = await listNetns(g.target);
     const fsType = await g.target.exec(['stat', '-f', '-c', '%T', p.netnsPath]);
     check(lesson, names.includes(p.netns) && fsType.stdout.trim() === 'nsfs', {
+      id: 'grade/ip-netns-list-shows',
       expected: `"ip netns list" shows ${p.netns} and ${p.netnsPath} is a namespace file`,
       seen: `ip netns list: [${names.join(', ')}]; ${p.netnsPath}: ${fsType.stdout.trim() || fsType.stderr.trim()}`,
       commonError: fixes.missingNetns(p),
@@ -38,6 +39,7 @@ describe('verify', () => {
     // every later check would then be about this machine's own namespace.
     const [own, file] = await Promise.all([g.target.exec(['stat', '-L', '-c', '%i', '/proc/self/ns/net']), g.target.exec(['stat', '-L', '-c', '%i', p.netnsPath])]);
     check(lesson, /^\d+$/.test(own.stdout.trim()) && /^\d+$/.test(file.stdout.trim()) && own.stdout.trim() !== file.stdout.trim(), {
+      id: 'grade/namespace-own-machine-inode',
       expected: `${p.netnsPath} is a namespace of its own, not this machine's (inode ${own.stdout.trim() || '?'})`,
       seen: `${p.netnsPath}: inode ${file.stdout.trim() || file.stderr.trim() || '?'}`,
       commonError: fixes.notANewNetns(p),
@@ -49,6 +51,7 @@ describe('verify', () => {
     const p = g.plan;
     const host = await interfaces(g.target);
     check(lesson, findIface(host, p.hostVeth) !== undefined, {
+      id: 'grade/veth-host-on-host',
       expected: `${p.hostVeth} on the host`,
       seen: `host interfaces: ${host.map((i) => i.ifname).join(', ')}`,
       next: `create the pair: ip link add ${p.hostVeth} type veth peer name ${p.nsVeth} (Exercise 1 Step 2)`,
@@ -59,6 +62,7 @@ describe('verify', () => {
     await lesson.step('Exercise 1 Step 5; manual checklist, item 2');
     const i = findIface(await interfaces(g.target), g.plan.hostVeth);
     check(lesson, i !== undefined && isUp(i), {
+      id: 'grade/has-up-flag',
       expected: `${g.plan.hostVeth} has the UP flag`,
       seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
       commonError: fixes.noConnectivity(g.plan),
@@ -69,6 +73,7 @@ describe('verify', () => {
     await lesson.step('Exercise 1 Step 4; manual checklist, item 2');
     const i = findIface(await interfaces(g.target), g.plan.hostVeth);
     check(lesson, i?.inet.includes(formatCidr(g.plan.hostCidr)) === true, {
+      id: 'grade/veth-host-address',
       expected: `${g.plan.hostVeth} has ${formatCidr(g.plan.hostCidr)}`,
       seen: `inet ${i?.inet.join(', ') || 'none'}`,
       commonError: fixes.noConnectivity(g.plan),
@@ -81,6 +86,7 @@ describe('verify', () => {
     const inside = await interfaces(g.target, p.netns);
     const onHost = findIface(await interfaces(g.target), p.nsVeth) !== undefined;
     check(lesson, findIface(inside, p.nsVeth) !== undefined, {
+      id: 'grade/listed-ip-netns-exec',
       expected: `${p.nsVeth} listed by "ip netns exec ${p.netns} ip addr"`,
       seen: `inside: ${inside.map((i) => i.ifname).join(', ')}${onHost ? `; ${p.nsVeth} is still on the host` : ''}`,
       next: onHost ? `move it: ip link set ${p.nsVeth} netns ${p.netns} (Exercise 1 Step 3)` : `recreate the pair (Exercise 1 Steps 2-3)`,
@@ -92,6 +98,7 @@ describe('verify', () => {
     await lesson.step('Exercise 1 Step 5; manual checklist, item 3');
     const i = findIface(await interfaces(g.target, g.plan.netns), g.plan.nsVeth);
     check(lesson, i !== undefined && isUp(i), {
+      id: 'grade/has-up-flag-inside',
       expected: `${g.plan.nsVeth} has the UP flag inside ${g.plan.netns}`,
       seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
       commonError: fixes.noConnectivity(g.plan),
@@ -102,6 +109,7 @@ describe('verify', () => {
     await lesson.step('Exercise 1 Step 4; manual checklist, item 3');
     const i = findIface(await interfaces(g.target, g.plan.netns), g.plan.nsVeth);
     check(lesson, i?.inet.includes(formatCidr(g.plan.nsCidr)) === true, {
+      id: 'grade/veth-container-address',
       expected: `${g.plan.nsVeth} has ${formatCidr(g.plan.nsCidr)}`,
       seen: `inet ${i?.inet.join(', ') || 'none'}`,
       commonError: fixes.noConnectivity(g.plan),
@@ -112,6 +120,7 @@ describe('verify', () => {
     await lesson.step('Exercise 1 Step 5');
     const lo = findIface(await interfaces(g.target, g.plan.netns), 'lo');
     check(lesson, lo !== undefined && isUp(lo), {
+      id: 'grade/lo-up-inside',
       expected: `lo is UP inside ${g.plan.netns}`,
       seen: `flags ${lo?.flags.join(',') ?? '(none)'}`,
       commonError: { id: 2, fix: `ip netns exec ${g.plan.netns} ip link set lo up` },
@@ -124,13 +133,13 @@ describe('verify', () => {
     await lesson.step('automated script, check 3; manual checklist, item 4');
     // Bound to the student's veth, so the probe cannot leave through any other interface.
     const r = await ping(g.target, g.plan.nsCidr.address, { count: 1, waitSeconds: 1, bindTo: g.plan.hostVeth });
-    check(lesson, r.ok, { expected: `ping ${g.plan.nsCidr.address}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.nsCidr.address) });
+    check(lesson, r.ok, { id: 'grade/ping-1-received', expected: `ping ${g.plan.nsCidr.address}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.nsCidr.address) });
   });
 
   gradeCheck('ping-ns-to-host', 'the namespace reaches the host', linkChecks, async ({ g, lesson }) => {
     await lesson.step('automated script, check 4; manual checklist, item 4');
     const r = await ping(g.target, g.plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: g.plan.netns, bindTo: g.plan.nsVeth });
-    check(lesson, r.ok, { expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.hostCidr.address) });
+    check(lesson, r.ok, { id: 'grade/ping-1-received-2', expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.hostCidr.address) });
   });
 
   gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson, note }) => {
@@ -143,6 +152,7 @@ describe('verify', () => {
       for (const f of configFindings(r.config, await g.runcSpec())) await note(f);
     }
     check(lesson, r.ok, {
+      id: 'grade/regular-file-link-most',
       expected: `${path}: a regular file (not a link), at most 1 MiB, that parses as an OCI runtime config`,
       seen: r.ok ? '' : r.problem,
       next: r.ok ? '' : r.next,
@@ -154,6 +164,7 @@ describe('verify', () => {
     const net = g.studentConfig ? networkNamespace(g.studentConfig) : undefined;
     const ok = [g.plan.netnsPath, `/run/netns/${g.plan.netns}`].includes(net?.path ?? '');
     check(lesson, ok, {
+      id: 'grade/type-network-path',
       expected: `{"type":"network","path":"${g.plan.netnsPath}"}`,
       seen: clip(JSON.stringify(net ?? null)),
       commonError: net?.path ? fixes.missingNetns(g.plan) : fixes.wrongInterfaces(g.plan),
@@ -163,6 +174,7 @@ describe('verify', () => {
     const path = net?.path ?? '';
     const [fs, ino, want] = await Promise.all([g.target.exec(['stat', '-L', '-f', '-c', '%T', path]), g.target.exec(['stat', '-L', '-c', '%i', path]), g.target.exec(['stat', '-L', '-c', '%i', g.plan.netnsPath])]);
     check(lesson, fs.stdout.trim() === 'nsfs' && ino.stdout.trim() === want.stdout.trim(), {
+      id: 'grade/namespace-nsfs-inode',
       expected: `${path} is the namespace ${g.plan.netnsPath} (nsfs, inode ${want.stdout.trim()})`,
       seen: `${fs.stdout.trim() || fs.stderr.trim()}, inode ${ino.stdout.trim() || '?'}`,
       commonError: fixes.missingNetns(g.plan),
@@ -174,6 +186,7 @@ describe('verify', () => {
     const r = validateRootfsPath(g.studentConfig?.root.path, g.plan.bundleDir);
     if (r.ok) g.rootfs = r;
     check(lesson, r.ok, {
+      id: 'grade/root-path-names-directory',
       expected: `root.path names a directory of its own (the lesson's "rootfs" in ${g.plan.bundleDir})`,
       seen: r.ok ? '' : r.problem,
       next: `make root.path "rootfs" and build the rootfs there (Exercise 2 Step 1)`,
@@ -187,6 +200,7 @@ describe('verify', () => {
     const a = analyseProcess({ rootfs: g.rootfs!.real, shown: g.rootfs!.shown }, { args: p.args, env: p.env ?? [], cwd: typeof p.cwd === 'string' ? p.cwd : '/' });
     g.process = a;
     check(lesson, a.ok, {
+      id: 'grade/process-args-0-executable',
       expected: `process.args[0] "${clip(p.args[0] ?? '')}" is ${(p.args[0] ?? '').includes('/') ? 'in the rootfs' : 'found in the rootfs through the PATH in config.json\'s "env"'}, is executable, and what it needs to start is in the rootfs`,
       seen: a.ok ? '' : [a.fault.cause, ...a.chain.map((c) => `  ${c}`)].join('\n'),
       next: a.ok ? '' : a.fault.fix,
@@ -202,17 +216,20 @@ describe('verify', () => {
       const program = g.process?.ok ? g.process.program : '';
       const r = await probeContainer(g, { rootfs: g.rootfs!.real, program, netnsPath: networkNamespace(g.studentConfig!)!.path! });
       check(lesson, r.created, {
+        id: 'grade/runc-creates-grader-container',
         expected: `runc creates the grader's container (runc spec's config with the student's rootfs and network path; ${program} is never started)`,
         seen: r.error,
         next: `the static analysis found ${program} ready to start, so this is runc's own refusal: read its error above`,
       });
       check(lesson, r.containerInode === r.netnsInode, {
+        id: 'grade/container-netns-inode-equals',
         expected: `the container's netns inode equals ${g.plan.netnsPath}'s (${r.netnsInode ?? '?'})`,
         seen: `container netns inode ${r.containerInode ?? '?'}`,
         commonError: fixes.wrongInterfaces(g.plan),
       });
       const veth = findIface(r.inside, g.plan.nsVeth);
       check(lesson, veth?.inet.includes(formatCidr(g.plan.nsCidr)) === true && findIface(r.inside, g.plan.hostVeth) === undefined, {
+        id: 'grade/container-sees-veth-container',
         expected: `inside the container: ${g.plan.nsVeth} with ${formatCidr(g.plan.nsCidr)}, and no ${g.plan.hostVeth}`,
         seen: r.insideText || r.error,
         commonError: fixes.wrongInterfaces(g.plan),

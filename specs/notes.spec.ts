@@ -35,9 +35,10 @@ describe('notes', { tags: ['notes'] }, () => {
       (await target.exec(inNetns('shared-pod-net', ['ss', '-Hltn', 'sport = :8080']))).stdout.includes('8080');
     let up = false;
     await waitFor(async () => (up = await listening()), { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' }).catch(() => undefined);
-    check(lesson, up, { expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s", seen: 'no listener', next: "read pod-a's process in the transcript" });
+    check(lesson, up, { id: 'notes/pod-nc-listens-port', expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s", seen: 'no listener', next: "read pod-a's process in the transcript" });
     const reply = await runc.exec('pod-b', ['nc', '-w', '2', '127.0.0.1', '8080']);
     check(lesson, reply.stdout.includes('hello-from-pod-a'), {
+      id: 'notes/pod-b-reads-pod',
       expected: "pod-b reads pod-a's listener on 127.0.0.1:8080",
       seen: out(reply),
       commonError: fixes.wrongInterfaces(plan),
@@ -69,6 +70,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const peer = await ping(target, '172.17.0.3', { netns: 'c1', count: 1 });
     const gateway = await ping(target, '172.17.0.1', { netns: 'c1', count: 1 });
     check(lesson, peer.ok && gateway.ok, {
+      id: 'notes/c1-c2-172-17',
       expected: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
       seen: `peer: ${out(peer.result)}\nbridge: ${out(gateway.result)}`,
       next: 'check the bridge: "ip link show master docker0" should list veth-c1 and veth-c2, both UP',
@@ -99,6 +101,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const seen = await checkRanAndPrinted(cx, b, r, await interfaces(target, 'c1'), 'c1');
     const eth0 = findIface(seen, 'eth0');
     check(lesson, eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
+      id: 'notes/ip-addr-container-lists',
       expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
       seen: out(r),
       commonError: fixes.wrongInterfaces(plan),
@@ -131,6 +134,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const ip = result.ips?.[0]?.address ?? '';
     const eth0 = findIface(await interfaces(target, CNI_NETNS), 'eth0');
     check(lesson, r.exitCode === 0 && ip.startsWith('10.22.') && eth0?.inet.includes(ip) === true, {
+      id: 'notes/add-exits-0-eth0',
       expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
       seen: `${out(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
       next: 'read the plugin\'s error above; the plugins live in /usr/lib/cni (containernetworking-plugins)',
@@ -144,6 +148,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const ip = result.ips?.[0]?.address;
     const gw = result.ips?.[0]?.gateway;
     check(lesson, add.exitCode === 0 && ip !== undefined && gw !== undefined, {
+      id: 'notes/cni-add-gives-address',
       expected: 'CNI ADD gives an address and a gateway',
       seen: out(add),
       next: "read the plugin's error above",
@@ -154,7 +159,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const r = await runc.run('cni-ctr', b.dir);
     const printed = ipOutputOf(r.stdout);
     checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
-    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { expected: `the container sees eth0 with ${ip}`, seen: out(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { id: 'notes/container-sees-eth0', expected: `the container sees eth0 with ${ip}`, seen: out(r), commonError: fixes.wrongInterfaces(plan) });
     await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
     await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
   });
@@ -169,7 +174,7 @@ describe('notes', { tags: ['notes'] }, () => {
       ifname: 'eth0',
       conf: { ...bridgeConf(), prevResult: result },
     });
-    check(lesson, r.exitCode === 0, { expected: 'CHECK exits 0', seen: out(r), next: "read the plugin's error above" });
+    check(lesson, r.exitCode === 0, { id: 'notes/check-exits-0', expected: 'CHECK exits 0', seen: out(r), next: "read the plugin's error above" });
   });
 
   test('CNI DEL removes the veth and releases the address; a second DEL succeeds', async ({ target, lesson }) => {
@@ -184,6 +189,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const gone = !(await linkExists(target, hostVeth)) && !(await pathExists(target, lease));
     const second = await invokeCni(target, del);
     check(lesson, before && first.exitCode === 0 && gone && second.exitCode === 0, {
+      id: 'notes/lease-exist-after-add',
       expected: `${hostVeth} and the lease ${lease} exist after ADD, are gone after DEL, and a second DEL exits 0`,
       seen: `before ${before}; first DEL ${out(first)}; gone ${gone}; second DEL ${out(second)}`,
       next: "read the plugin's error above",

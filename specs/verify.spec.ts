@@ -19,6 +19,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const out = (await target.must(['ip', 'netns', 'list'])).stdout;
     check(lesson, out.split('\n').some((l) => l.includes(plan.netns)), {
+      id: 'verify/ip-netns-list-mentions',
       expected: `"ip netns list" mentions ${plan.netns} (PASS: Network namespace exists)`,
       seen: out,
       commonError: fixes.missingNetns(plan),
@@ -32,6 +33,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const r = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
     check(lesson, r.exitCode === 0, {
+      id: 'verify/exit-0-pass-interface',
       expected: `exit 0 (PASS: ${plan.hostVeth} interface exists)`,
       seen: `exit ${r.exitCode}; ${r.stderr}`,
       next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
@@ -45,6 +47,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 1, waitSeconds: 1 });
     check(lesson, r.ok, {
+      id: 'verify/exit-0-pass-host',
       expected: 'exit 0 (PASS: Host can reach namespace)',
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
@@ -58,6 +61,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: plan.netns });
     check(lesson, r.ok, {
+      id: 'verify/exit-0-pass-namespace',
       expected: 'exit 0 (PASS: Namespace can reach host)',
       seen: r.result.stdout + r.result.stderr,
       commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
@@ -70,6 +74,7 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.runs('verify/b1/L41', { adjustment: 'verdict-by-test' });
     const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]);
     check(lesson, r.exitCode === 0, {
+      id: 'verify/exit-0-pass-config',
       expected: 'exit 0 (PASS: config.json configured correctly)',
       seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
       commonError: fixes.wrongInterfaces(plan),
@@ -77,6 +82,7 @@ describe('verify', { tags: ['verify'] }, () => {
     const printed = JSON.parse(r.stdout) as unknown;
     const namesANamespace = typeof printed === 'string' && (await pathExists(target, printed));
     check(lesson, printed === plan.netnsPath, {
+      id: 'verify/path-finds-script-accepts',
       expected: `the path it finds is "${plan.netnsPath}" (the script accepts any path; the harness does not)`,
       seen: r.stdout,
       commonError: namesANamespace ? fixes.wrongInterfaces(plan) : fixes.missingNetns(plan),
@@ -111,9 +117,10 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('manual checklist, items 1–2');
     await lab.through(5);
     const names = await listNetns(target);
-    check(lesson, names.includes(plan.netns), { expected: `"ip netns list" shows ${plan.netns}`, seen: names.join(', ') || '(none)', commonError: fixes.missingNetns(plan) });
+    check(lesson, names.includes(plan.netns), { id: 'verify/ip-netns-list-shows', expected: `"ip netns list" shows ${plan.netns}`, seen: names.join(', ') || '(none)', commonError: fixes.missingNetns(plan) });
     const host = findIface(await interfaces(target), plan.hostVeth);
     check(lesson, host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
+      id: 'verify/veth-host-up-with-address',
       expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
       seen: `${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',') || 'none'}` : 'missing'}`,
       commonError: fixes.noConnectivity(plan),
@@ -124,14 +131,16 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('manual checklist, item 3');
     await lab.through(5);
     const list = await interfacesIfAny(target, plan.netns, true);
-    check(lesson, list !== undefined, { expected: `"ip netns exec ${plan.netns} ip addr" runs`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
+    check(lesson, list !== undefined, { id: 'verify/ip-netns-exec-ip', expected: `"ip netns exec ${plan.netns} ip addr" runs`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
     const inside = findIface(list, plan.nsVeth);
     check(lesson, inside !== undefined, {
+      id: 'verify/listed-inside',
       expected: `${plan.nsVeth} is listed inside ${plan.netns}`,
       seen: list.map((i) => i.ifname).join(', '),
       next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
     });
     check(lesson, isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
+      id: 'verify/veth-container-up-with-address',
       expected: `${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)} inside ${plan.netns}`,
       seen: `flags ${inside.flags.join(',')} inet ${inside.inet.join(',') || 'none'}`,
       commonError: fixes.noConnectivity(plan),
@@ -144,6 +153,7 @@ describe('verify', { tags: ['verify'] }, () => {
     const out = await ping(target, plan.nsCidr.address, { count: 1 });
     const back = await ping(target, plan.hostCidr.address, { count: 1, netns: plan.netns });
     check(lesson, out.ok && back.ok, {
+      id: 'verify/host-namespace-namespace-host',
       expected: 'host→namespace and namespace→host both answer',
       seen: `host→ns: ${out.result.stdout}${out.result.stderr}\nns→host: ${back.result.stdout}${back.result.stderr}`,
       commonError: fixes.noConnectivity(plan),
@@ -160,6 +170,7 @@ describe('verify', { tags: ['verify'] }, () => {
     const printed = ipOutputOf(r.stdout);
     const veth = findIface(printed, plan.nsVeth);
     check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
+      id: 'verify/container-lists-veth-container',
       expected: `the container lists ${plan.nsVeth} with ${formatCidr(plan.nsCidr)}`,
       seen: outcomeText(r),
       commonError: fixes.wrongInterfaces(plan),
@@ -201,6 +212,7 @@ describe('verify', { tags: ['verify'] }, () => {
       return undefined;
     })();
     check(lesson, failed === undefined, {
+      id: 'verify/five-pass-lines-then',
       expected: 'five PASS lines, then "=== All verifications passed! ==="',
       seen: said.join('; '),
       ...(failed?.remedy ?? { next: 'nothing failed' }),

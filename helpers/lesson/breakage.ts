@@ -7,8 +7,8 @@ import type { LabPlan } from './plan.js';
 /**
  * Where selftest installs a deliberate breakage (its catalogue lives in selftest/support/faults.ts,
  * installed by selftest's setup file); a normal run never does. A breakage may break the lab
- * (Exercise 1), the lesson's bundle (Exercise 2's edits and rootfs), or leave out an adjustment
- * the harness makes when the runtime needs it.
+ * (Exercise 1), the lesson's bundle (Exercise 2's edits and rootfs), the machine a test runs on
+ * (its sandbox), or leave out an adjustment the harness makes when the runtime needs it.
  */
 export interface Breakage {
   readonly name: string;
@@ -17,6 +17,11 @@ export interface Breakage {
   readonly config?: (c: OciConfig, plan: LabPlan) => OciConfig;
   /** Changes the lesson bundle's directory (rootfs, files) once it is built. */
   readonly bundle?: (t: Target, bundleDir: string) => Promise<void>;
+  /**
+   * Changes the test's machine (its sandbox: mounts, firewall, files) before the test starts, for
+   * tests that build no lab and never call the runtime.
+   */
+  readonly machine?: (t: Target) => Promise<void>;
   /** Adjustments the harness "forgets" although the runtime needs them. */
   readonly dropAdjustments?: readonly RuntimeNeed[];
 }

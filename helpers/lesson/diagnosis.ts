@@ -15,10 +15,14 @@ interface Observation {
   readonly seen: string;
 }
 
-export type Diagnosis = Observation & { readonly ref: LessonRef } & Remedy;
+export type Diagnosis = Observation & { readonly ref: LessonRef; readonly id?: string } & Remedy;
 
-/** A check's diagnosis as a spec writes it: the lesson step defaults to the test's own. */
-export type CheckSpec = Observation & { readonly ref?: LessonRef } & Remedy;
+/**
+ * A check's diagnosis as a spec writes it: the lesson step defaults to the test's own. `id` names
+ * the check for good (`section/what-it-checks`, unique in the repository): the mutation run
+ * (selftest/support/mutants.ts) and the selftest's expected failures key on it, not on titles.
+ */
+export type CheckSpec = Observation & { readonly ref?: LessonRef; readonly id: string } & Remedy;
 
 const quote = (s: string): string => {
   const t = s.trim();

@@ -25,6 +25,12 @@ export interface ContainerNetns {
   /** /proc/<pid>/cgroup, empty when the process does not exist. */
   readonly cgroup: string;
   readonly inCgroup: boolean;
+  /**
+   * Set when the process is not at the bundle's cgroupsPath but in a cgroup the runtime named for
+   * the container itself (`…/<id>`, `runc-<id>.scope`), which is where runc puts a container whose
+   * config has no cgroupsPath: the pid is the container's, and the runtime ignores cgroupsPath.
+   */
+  readonly ownCgroup: string | undefined;
   readonly inode: string | undefined;
   /** The target's own network namespace. */
   readonly own: string | undefined;
@@ -34,17 +40,33 @@ export interface ContainerNetns {
   readonly view: Iface[] | undefined;
 }
 
-export async function inspectContainerNetns(t: Target, pid: number, cgroupsPath: string | undefined, others: readonly string[] = []): Promise<ContainerNetns> {
+/** The cgroup paths of a /proc/<pid>/cgroup text (v1: one per hierarchy; v2: the one `0::` line). */
+const cgroupPaths = (text: string): string[] => text.split('\n').flatMap((l) => (/^\d+:[^:]*:(\/.*)$/.exec(l.trim())?.[1] ?? []) as string[]);
+
+/** The cgroup, among `paths`, that a runtime named for container `id` when it chose the path itself. */
+export function cgroupNamedFor(paths: readonly string[], id: string): string | undefined {
+  const leaf = new RegExp(`^(?:[a-z]+-)?${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.scope)?$`);
+  return paths.find((p) => leaf.test(p.split('/').pop() ?? ''));
+}
+
+/**
+ * Identity by membership: the pid is the container's when it sits in the container's cgroup, the
+ * bundle's cgroupsPath or, for a runtime that ignores it, the cgroup the runtime named for `id`.
+ */
+export async function inspectContainerNetns(t: Target, pid: number, cgroupsPath: string | undefined, others: readonly string[] = [], id?: string): Promise<ContainerNetns> {
   const path = `/proc/${pid}/ns/net`;
   const cg = await t.exec(['cat', `/proc/${pid}/cgroup`]);
   const cgroup = cg.exitCode === 0 ? cg.stdout : '';
-  const inCgroup = cgroupsPath !== undefined && cgroup.split('\n').some((l) => l.endsWith(`:${cgroupsPath}`) || l.endsWith(cgroupsPath));
+  const paths = cgroupPaths(cgroup);
+  const inCgroup = cgroupsPath !== undefined && paths.some((p) => p === cgroupsPath || p.endsWith(cgroupsPath));
+  const ownCgroup = inCgroup || id === undefined ? undefined : cgroupNamedFor(paths, id);
   const inodes = await nsInodes(t, [path, OWN_NETNS, ...others]);
-  const ip = inCgroup ? await t.exec(['nsenter', `--net=${path}`, 'ip', '-j', 'addr', 'show']) : undefined;
+  const ip = inCgroup || ownCgroup !== undefined ? await t.exec(['nsenter', `--net=${path}`, 'ip', '-j', 'addr', 'show']) : undefined;
   return {
     pid,
     cgroup,
     inCgroup,
+    ownCgroup,
     inode: inodes.get(path),
     own: inodes.get(OWN_NETNS),
     others: new Map(others.flatMap((o) => (inodes.has(o) ? [[o, inodes.get(o) ?? '']] : []))),

@@ -123,7 +123,7 @@ sub run_exec {
     close $_ for grep { defined } $inw, $outr, $errr;
     return reply($id, 'spawn', $errno, '', $why);
   }
-  my $job = { id => $id, pid => $pid, out => '', err => '', cut_out => 0, cut_err => 0, cap => $cap, inbuf => $rest, open => 0 };
+  my $job = { id => $id, pid => $pid, setsid => ($flags & 2 ? 1 : 0), out => '', err => '', cut_out => 0, cut_err => 0, cap => $cap, inbuf => $rest, open => 0 };
   $jobs{$id} = $job;
   $pidjob{$pid} = $job;
   for ([$outr, 'out'], [$errr, 'err'], [$inw, 'in']) {
@@ -199,7 +199,9 @@ sub request {
   elsif ($op eq 'T') {
     my $job = $jobs{$id} or return;
     $job->{timedout} = 1;
-    kill 'KILL', $job->{pid} unless defined $job->{status};
+    # A process in its own session leads its group: kill the group, so a wrapper's children (a
+    # runtime behind a script, the container it started) cannot outlive the budget.
+    kill 'KILL', ($job->{setsid} ? -$job->{pid} : $job->{pid}) unless defined $job->{status};
     # A process that left a descendant holding its pipes has exited already: stop waiting for EOF.
     close_fh($job, $_) for qw(out err);
   }

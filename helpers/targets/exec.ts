@@ -59,6 +59,16 @@ function capStream(max: number) {
   };
 }
 
+/** SIGKILL to the process group `pid` leads; one that is already gone is fine. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group has already ended.
+  }
+}
+
 /** Runs argv (never a shell string) and resolves with the outcome; it does not throw on failure. */
 export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
@@ -66,13 +76,16 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
   const started = performance.now();
   const sink = (): 'ignore' | 'pipe' | ReturnType<typeof capStream> =>
     opts.discardOutput ? 'ignore' : opts.maxOutputBytes === undefined ? 'pipe' : capStream(opts.maxOutputBytes);
-  const result = await execa(file, args, {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const group = opts.newSession ?? false;
+  const child = execa(file, args, {
     reject: false,
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
     stdout: sink(),
     stderr: sink(),
     input: opts.input,
-    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // A process in its own session leads its process group: the timeout below kills the group.
+    ...(group ? {} : { timeout: timeoutMs }),
     // SIGKILL so a hung namespace tool cannot ignore the timeout.
     killSignal: 'SIGKILL',
     cwd: opts.cwd,
@@ -84,12 +97,23 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
     stripFinalNewline: false,
     encoding: 'utf8',
   });
-  const spawnFailed = result.exitCode === undefined && !result.timedOut && result.signal === undefined;
+  // The whole group, not only the process we started: a wrapper's children (a runtime behind a
+  // shell script, the container it started) hold the output pipes open and would outlive the budget.
+  let groupTimedOut = false;
+  const timer = group
+    ? setTimeout(() => {
+        groupTimedOut = true;
+        killGroup(child.pid);
+      }, timeoutMs)
+    : undefined;
+  const result = await child.finally(() => clearTimeout(timer));
+  const timedOut = result.timedOut || groupTimedOut;
+  const spawnFailed = result.exitCode === undefined && !timedOut && result.signal === undefined;
   return {
     argv: [...argv],
-    exitCode: result.exitCode,
+    exitCode: timedOut ? undefined : result.exitCode,
     signal: result.signal,
-    timedOut: result.timedOut,
+    timedOut,
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),
     durationMs: Math.round(performance.now() - started),

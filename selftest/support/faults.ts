@@ -1,7 +1,8 @@
 import type { Breakage } from '../../helpers/lesson/breakage.js';
-import { formatCidr } from '../../helpers/net/cidr.js';
+import { formatCidr, networkOf } from '../../helpers/net/cidr.js';
+import { CNI_PATH } from '../../helpers/net/cni.js';
 import { inNetns } from '../../helpers/net/ops.js';
-import type { LabPlan } from '../../helpers/lesson/plan.js';
+import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
 import { networkNamespace, withArgs, withNamespaces, withNetnsPath, withoutNetnsPath } from '../../helpers/oci/config.js';
 import { exercise2Args } from '../../helpers/lesson/claims.js';
 import type { LabStep } from '../../helpers/lesson/lab.js';
@@ -69,6 +70,42 @@ export const FAULTS = {
   'edit-args-wrong-address': { name: 'edit-args-wrong-address', config: (c, p) => withArgs(...exercise2Args({ ...p, hostCidr: { ...p.hostCidr, address: '10.0.0.3' } }))(c) },
   'rootfs-no-busybox': { name: 'rootfs-no-busybox', bundle: async (t, dir) => void (await t.must(['rm', '-f', `${dir}/rootfs/bin/busybox`])) },
   'spec-missing': { name: 'spec-missing', bundle: async (t, dir) => void (await t.must(['rm', '-f', `${dir}/config.json`])) },
+  // Exercise 1 done out of order or with another name; the namespace file not a namespace.
+  'netns-wrong-name': replace('netns-wrong-name', 1, () => [['ip', 'netns', 'add', 'lab-net']]),
+  'netns-file-forged': replace('netns-file-forged', 1, (p) => [
+    ['mkdir', '-p', '/var/run/netns'],
+    ['touch', p.netnsPath],
+    ['chown', '65534:65534', p.netnsPath],
+  ]),
+  'netns-deleted-after-move': after('netns-deleted-after-move', 3, (p) => [['ip', 'netns', 'del', p.netns]]),
+  'ns-veth-up-early': after('ns-veth-up-early', 3, (p) => [inNetns(p.netns, ['ip', 'link', 'set', p.nsVeth, 'up'])]),
+  // The two ends the lesson names are not one pair: veth-host is a bridge, veth-container's peer a stray.
+  'veth-ends-not-a-pair': replace('veth-ends-not-a-pair', 2, (p) => [
+    ['ip', 'link', 'add', p.hostVeth, 'type', 'bridge'],
+    ['ip', 'link', 'add', p.nsVeth, 'type', 'veth', 'peer', 'name', 'stray-peer'],
+  ]),
+  // A second namespace whose name contains the lesson's: the lesson's grep-based checks see it.
+  'similar-netns-left': after('similar-netns-left', 1, (p) => [['ip', 'netns', 'add', `${p.netns}-old`]]),
+  // The lab host already masquerades the lab subnet (an earlier attempt at Common Error 4's fix):
+  // route + ip_forward alone then get replies. Only in the sandbox's own network namespace.
+  'nat-already-there': after('nat-already-there', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
+  // The same on a lab host that does not forward until the lesson's ip_forward fix (the sandbox's own sysctl).
+  'nat-already-there-no-forward': {
+    ...after('nat-already-there-no-forward', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
+    machine: (t) => t.writeFile('/proc/sys/net/ipv4/ip_forward', '0\n'),
+  },
+  // The machine a test runs on (its sandbox) is not as the lesson assumes.
+  'netns-name-taken': { name: 'netns-name-taken', machine: async (t) => void (await t.must(['ip', 'netns', 'add', lessonPlan(t.home).netns])) },
+  'ip-setuid-root': {
+    name: 'ip-setuid-root',
+    machine: async (t) => {
+      await t.must(['cp', '/usr/sbin/ip', '/run/ip-setuid']);
+      await t.must(['chmod', '4755', '/run/ip-setuid']);
+      for (const path of ['/usr/sbin/ip', '/usr/bin/ip']) await t.must(['mount', '--bind', '/run/ip-setuid', path]);
+    },
+  },
+  'cni-plugins-hidden': { name: 'cni-plugins-hidden', machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', CNI_PATH])) },
+  'host-ignores-echo': { name: 'host-ignores-echo', machine: (t) => t.writeFile('/proc/sys/net/ipv4/icmp_echo_ignore_all', '1\n') },
   // The harness's adjustments, each left out although the runtime needs it.
   'no-applets': { name: 'no-applets', dropAdjustments: ['applets'] },
   'no-terminal-fix': { name: 'no-terminal-fix', dropAdjustments: ['terminal'] },

@@ -1,131 +1,171 @@
 /**
- * The mutation run behind "weakening any Verify or Exercise 3 check to always-true turns some
- * selftest red". Each `check(…)` of specs/verify.spec.ts, specs/exercise-3.spec.ts and the proof
- * helpers they use (fixtures/proofs.ts) gets its condition replaced by `true`, one at a time, in a
- * copy of the repository; the selftest's own scenarios (fake runtimes, broken labs) then run on
- * the tests that check belongs to, judged exactly as the selftest judges them. A mutant is caught
- * when any scenario reports a problem.
+ * The mutation run behind "every check in every section is guarded": each `check(…)` of the
+ * lesson specs and of the proofs they share (fixtures/proofs.ts) gets its condition replaced by
+ * `true`, one at a time, in a copy of the repository; the selftest's own scenarios (fake runtimes,
+ * broken labs) that expect one of that check's tests to fail then run on those tests, judged
+ * exactly as the selftest judges them (scenarios.ts `judge`). A mutant is killed when a scenario
+ * that is clean on the unmutated tree reports a problem on the mutant.
  *
- *   node --import tsx selftest/support/mutants.ts [--only REGEX] [--jobs N]
+ *   npm run mutants -- [--sample N] [--seed S] [--shard I/N] [--only REGEX] [--jobs N] [--list]
  *
- * Slow (a child suite per scenario per mutant): a measurement, not part of npm run test:self.
+ * Checks are named by their stable ids (`id:` of each check), never by test titles; --sample
+ * draws N of them by the seed, so CI can run a fixed small sample. Prints `mutants: K killed of
+ * N` with every survivor's id and file:line; exits 1 when a survivor is not in KEPT_SURVIVORS
+ * (each kept one with the reason it cannot be killed), 2 when the run itself could not judge.
+ * CPU heavy (a child suite per scenario): run it under `nice`.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fullName } from './expect-failures.js';
+import { runArgv } from '../../helpers/targets/exec.js';
 import { limit } from './limit.js';
+import { KEPT_SURVIVORS } from './mutant-keep.js';
+import { findSites, mutableFiles, sample, shard, type ListedTest, type Site } from './mutant-sites.js';
 import { runSuite } from './run-suite.js';
-import { FAKE_SCENARIOS, FAULT_SCENARIOS, judge, scenarioConfig, type Scenario } from './scenarios.js';
+import { FAKE_SCENARIOS, FAULT_SCENARIOS, judge, passSet, scenarioConfig, type Scenario } from './scenarios.js';
 import { selecting } from './verdicts.js';
 
-const FILES = ['specs/verify.spec.ts', 'specs/exercise-3.spec.ts', 'fixtures/proofs.ts'];
+const USAGE = 'usage: npm run mutants -- [--sample N] [--seed S] [--shard I/N] [--only REGEX] [--jobs N] [--list]';
 
-interface Site {
-  readonly file: string;
-  readonly line: number;
-  readonly start: number;
-  readonly end: number;
-  readonly condition: string;
-  /** The tests whose verdict this check is part of. */
-  readonly tests: readonly string[];
+/** Mutant copies live in the clone, not under /tmp: every lab sandbox hides /tmp, and the hooks must stay visible. */
+const WORK = resolve('.mutants');
+
+/** The tests of `s`'s selection that must fail under it: only there can a weakened check change a verdict. */
+function mustFail(s: Scenario, tests: readonly string[]): string[] {
+  const inGrep = s.grep === undefined ? [...tests] : tests.filter((t) => new RegExp(s.grep as string).test(t));
+  if (s.passes === 'all') return [];
+  if (s.passes === 'all but the failures') return inGrep.filter((t) => s.fails.some((f) => f.test === t));
+  const passes = passSet(s.passes, new Set(inGrep));
+  return inGrep.filter((t) => !passes.has(t));
 }
 
-/** The end of the argument that starts at `from`: the next top-level comma, outside strings and brackets. */
-function argumentEnd(text: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i < text.length; i++) {
-    const ch = text[i] ?? '';
-    if (ch === "'" || ch === '"' || ch === '`') {
-      for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === '\\') i++;
-    } else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) return i;
-  }
-  throw new Error(`no end of argument at ${from}`);
+/** Scenarios that aim at one of the site's tests, those naming the failing check first. */
+function scenariosFor(site: Site): Array<{ s: Scenario; tests: string[] }> {
+  const all = [...FAULT_SCENARIOS, ...FAKE_SCENARIOS].map((s) => ({ s, tests: mustFail(s, site.tests) })).filter((x) => x.tests.length > 0);
+  const aimed = (check: string): boolean => site.expected.some((part) => check.includes(part) || part.includes(check));
+  const named = (x: { s: Scenario }): number => {
+    const mine = x.s.fails.filter((f) => site.tests.includes(f.test));
+    return mine.some((f) => aimed(f.check)) ? 0 : mine.length > 0 ? 1 : 2;
+  };
+  return all.sort((a, b) => named(a) - named(b));
 }
 
-/** The name of the test a position lies in, as --grep sees it ("section name"). */
-function enclosingTest(text: string, at: number, section: string): string {
-  const before = text.slice(0, at);
-  const m = [...before.matchAll(/\btest\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].pop();
-  if (!m) throw new Error(`no test around offset ${at}`);
-  return `${section} ${(m[2] ?? '').replace(/\\(.)/g, '$1')}`;
-}
-
-function sites(allTests: readonly string[]): Site[] {
-  const out: Site[] = [];
-  for (const file of FILES) {
-    const text = readFileSync(file, 'utf8');
-    const section = /describe\('([\w-]+)'/.exec(text)?.[1];
-    for (const m of text.matchAll(/\bcheck\(\s*(?:cx\.)?lesson,\s*/g)) {
-      const start = (m.index ?? 0) + m[0].length;
-      const end = argumentEnd(text, start);
-      // A spec's check belongs to its test; a shared proof's to every test (most of them use one).
-      const tests = file.startsWith('specs/') && section ? [enclosingTest(text, start, section)] : [...allTests];
-      out.push({ file, line: text.slice(0, start).split('\n').length, start, end, condition: text.slice(start, end).replace(/\s+/g, ' '), tests });
-    }
-  }
-  return out;
-}
-
-/** A copy of the repository (node_modules linked, not copied) with one condition replaced by `true`. */
+/** A copy of the repository (node_modules linked, not copied) with the site's condition replaced by `true`. */
 function mutatedCopy(site: Site): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lesson06-mutant-'));
-  for (const entry of readdirSync('.')) if (!['node_modules', '.git', 'reports'].includes(entry)) cpSync(entry, join(dir, entry), { recursive: true });
+  mkdirSync(WORK, { recursive: true });
+  const dir = mkdtempSync(join(WORK, `${site.id.replace(/\W+/g, '-')}-`));
+  for (const entry of readdirSync('.')) if (!['node_modules', '.git', 'reports', '.mutants'].includes(entry)) cpSync(entry, join(dir, entry), { recursive: true });
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
   const text = readFileSync(site.file, 'utf8');
   writeFileSync(join(dir, site.file), `${text.slice(0, site.start)}true${text.slice(site.end)}`);
   return dir;
 }
 
-/** The tests of the scenario's selection among `tests`. */
-function selected(s: Scenario, tests: readonly string[]): string[] {
-  if (s.grep === undefined) return [...tests];
-  const re = new RegExp(s.grep);
-  return tests.filter((t) => re.test(t));
-}
+/** Problems a weakened check can cause: a test that must fail passes, fails elsewhere, or crashes. Never "a test that must pass failed". */
+const mutationProblems = (problems: readonly string[]): string[] => problems.filter((p) => !/: expected to pass, /.test(p));
+const certain = (p: string): boolean => /: passed, but must fail|: expected to fail, was passed|: harness error/.test(p);
 
-async function caughtBy(site: Site): Promise<string | undefined> {
+type Verdict = { readonly killed: true; readonly by: string } | { readonly killed: false; readonly noisy: readonly string[] };
+
+async function judgeSite(site: Site): Promise<Verdict> {
   const dir = mutatedCopy(site);
+  const noisy: string[] = [];
   try {
-    for (const s of [...FAKE_SCENARIOS, ...FAULT_SCENARIOS]) {
-      const tests = selected(s, site.tests);
-      if (tests.length === 0) continue;
-      // Scenario files (fakes, faults) live in the original tree; only the specs are mutated.
+    for (const { s, tests } of scenariosFor(site)) {
+      // Scenario files (fakes, faults) come from the original tree; only the specs are mutated.
       const config = { ...scenarioConfig(s), ...(s.runtime ? { runtime: resolve('selftest/fakes', s.runtime) } : {}) };
       const run = await runSuite(selecting(...tests), config, { cwd: dir });
-      const problems = judge(run, s);
-      if (problems.length > 0) return `${s.name}: ${problems[0]?.split('\n')[0]}`;
+      if (run.cases.length !== tests.length) throw new Error(`${site.id}: ${s.name} ran ${run.cases.length} of ${tests.length} selected tests: ${run.exec.stderr.slice(-400)}`);
+      const problems = mutationProblems(judge(run, s));
+      if (problems.length === 0) continue;
+      const first = problems.find(certain) ?? problems[0] ?? '';
+      // A failure at another check could be the machine's noise: it counts once the unmutated tree is clean there.
+      if (!problems.some(certain)) {
+        const clean = judge(await runSuite(selecting(...tests), scenarioConfig(s)), s);
+        if (clean.length > 0) {
+          noisy.push(`${s.name} (unmutated too: ${clean[0]?.split('\n')[0]})`);
+          continue;
+        }
+      }
+      return { killed: true, by: `${s.name}: ${first.split('\n')[0]}` };
     }
-    return undefined;
+    return { killed: false, noisy };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, jobs: { type: 'string' } }, strict: true });
-  const baseline = await runSuite(undefined);
-  const allTests = baseline.cases.map(fullName);
-  if (baseline.exec.exitCode !== 0) throw new Error('the unmutated suite must pass first');
-  const only = values.only === undefined ? undefined : new RegExp(values.only);
-  const todo = sites(allTests).filter((s) => !only || only.test(`${s.file}:${s.line} ${s.condition}`));
-  const pool = limit(Number(values.jobs ?? 2));
+/** The tests vitest collects, by name and file (no test runs). */
+async function listTests(): Promise<ListedTest[]> {
+  mkdirSync(WORK, { recursive: true });
+  const out = join(WORK, `list-${process.pid}.json`);
+  try {
+    const r = await runArgv(['node_modules/.bin/vitest', 'list', '--config', 'selftest/vitest.suite.config.ts', `--json=${out}`], { timeoutMs: 120_000 });
+    if (r.exitCode !== 0) throw new Error(`vitest list failed: ${r.stderr.slice(-400)}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as ListedTest[];
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+const sectionOf = (s: Site): string => s.id.split('/')[0] ?? s.id;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { sample: { type: 'string' }, seed: { type: 'string' }, shard: { type: 'string' }, only: { type: 'string' }, jobs: { type: 'string' }, list: { type: 'boolean' } },
+    strict: true,
+  });
+  const int = (v: string | undefined, name: string, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} takes a positive integer, got "${v}"`);
+    return Number(v);
+  };
+  const jobs = int(values.jobs, 'jobs', 1);
+  let todo = findSites(mutableFiles(), await listTests());
+  const orphan = todo.find((s) => s.tests.length === 0);
+  if (orphan) throw new Error(`${orphan.id} (${orphan.file}:${orphan.line}): no test reaches this check`);
+  if (values.only !== undefined) todo = todo.filter((s) => new RegExp(values.only as string).test(s.id));
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N, got "${values.shard}"`);
+    todo = shard(todo, Number(m[1]), Number(m[2]));
+  }
+  if (values.sample !== undefined) todo = sample(todo, int(values.sample, 'sample', 1), int(values.seed, 'seed', 1));
+  if (todo.length === 0) throw new UsageError('no check selected');
+  if (values.list) {
+    for (const s of todo) process.stdout.write(`${s.id}\t${s.file}:${s.line}\t${scenariosFor(s).length} scenario(s)\t${s.tests.length} test(s)\n`);
+    return 0;
+  }
+  const pool = limit(jobs);
   const started = Date.now();
   const results = await Promise.all(
     todo.map((site) =>
       pool(async () => {
-        const by = await caughtBy(site);
-        process.stdout.write(`${by ? 'caught  ' : 'SURVIVED'} ${site.file}:${site.line} check(…, ${site.condition.slice(0, 70)})\n${by ? `         by ${by.slice(0, 220)}\n` : ''}`);
-        return { site, by };
+        const v = await judgeSite(site);
+        const where = `${site.file}:${site.line}`;
+        process.stdout.write(v.killed ? `killed   ${site.id} (${where})\n         by ${v.by.slice(0, 240)}\n` : `SURVIVED ${site.id} (${where}) check(…, ${site.condition.slice(0, 80)})\n${v.noisy.map((n) => `         not judged: ${n}\n`).join('')}`);
+        return { site, v };
       }),
     ),
   );
-  const survived = results.filter((r) => r.by === undefined);
-  process.stdout.write(`\nmutants: ${results.length}, caught: ${results.length - survived.length}, survived: ${survived.length} (${Math.round((Date.now() - started) / 1000)} s)\n`);
-  process.exitCode = survived.length === 0 ? 0 : 1;
+  const survivors = results.filter((r) => !r.v.killed).map((r) => r.site);
+  process.stdout.write('\nper section:\n');
+  for (const section of [...new Set(results.map((r) => sectionOf(r.site)))].sort()) {
+    const mine = results.filter((r) => sectionOf(r.site) === section);
+    process.stdout.write(`  ${section}: ${mine.filter((r) => r.v.killed).length} killed of ${mine.length}\n`);
+  }
+  for (const s of survivors) process.stdout.write(`survivor ${s.id} ${s.file}:${s.line}${KEPT_SURVIVORS[s.id] ? ` (kept: ${KEPT_SURVIVORS[s.id]})` : ''}\n`);
+  for (const r of results.filter((k) => k.v.killed && KEPT_SURVIVORS[k.site.id])) process.stdout.write(`stale keep entry: ${r.site.id} is killed now; remove it from selftest/support/mutant-keep.ts\n`);
+  process.stdout.write(`mutants: ${results.length - survivors.length} killed of ${results.length} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  return survivors.some((s) => !KEPT_SURVIVORS[s.id]) ? 1 : 0;
 }
 
-await main();
+class UsageError extends Error {}
+
+try {
+  process.exitCode = await main();
+} catch (e) {
+  const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`error: ${(e as Error).message}\n${usage ? `${USAGE}\n` : 'next: fix the cause above; the mutation run judged nothing\n'}`);
+  process.exitCode = 2;
+}

@@ -3,7 +3,7 @@ import type { RunConfig } from '../../helpers/run-config.js';
 import { failureProblem, fullName } from './expect-failures.js';
 import type { FaultName } from './faults.js';
 import type { SuiteRun } from './run-suite.js';
-import { FAKE_FIRST_CHECKS, FAKE_RUNTIMES, FAULT_CASES, type ExpectedFailure, type FakeRuntime } from './verdicts.js';
+import { FAKE_FIRST_CHECKS, FAKE_RUNTIMES, FAULT_CASES, type AllBut, type ExpectedFailure, type FakeRuntime } from './verdicts.js';
 
 /**
  * One selftest scenario: the suite (or a selection of it) under a fake runtime or a broken lab,
@@ -17,7 +17,7 @@ export interface Scenario {
   /** undefined: the whole suite. */
   readonly grep?: string;
   /** The tests that must pass; every other selected test must fail. */
-  readonly passes: readonly string[] | 'all' | 'all but the failures';
+  readonly passes: readonly string[] | 'all' | 'all but the failures' | AllBut;
   /** Failures whose check and diagnosis are known. */
   readonly fails: readonly ExpectedFailure[];
 }
@@ -44,6 +44,15 @@ export const scenarioConfig = (s: Scenario): Partial<RunConfig> => ({
   ...(s.fault ? { fault: s.fault } : {}),
 });
 
+/** The tests of `ran` that must pass under a list or an "all but" set. */
+export function passSet(passes: readonly string[] | AllBut, ran: ReadonlySet<string>): Set<string> {
+  if ('allBut' in passes) {
+    const except = new Set<string>(passes.allBut);
+    return new Set([...ran].filter((t) => !except.has(t)));
+  }
+  return new Set(passes);
+}
+
 /** Everything about a run that differs from the scenario's expectation, limited to the tests it ran. */
 export function judge(run: SuiteRun, s: Scenario): string[] {
   const problems: string[] = [];
@@ -51,7 +60,7 @@ export function judge(run: SuiteRun, s: Scenario): string[] {
   if (ran.size === 0) return [`${s.name}: no test ran (${run.exec.stderr.slice(-500)})`];
   for (const c of run.cases.filter((k) => k.state === 'error')) problems.push(`${fullName(c)}: harness error ${c.message ?? ''}`);
   const failing = new Set(s.fails.map((f) => f.test));
-  const mustPass = s.passes === 'all' ? ran : s.passes === 'all but the failures' ? new Set([...ran].filter((t) => !failing.has(t))) : new Set(s.passes);
+  const mustPass = s.passes === 'all' ? ran : s.passes === 'all but the failures' ? new Set([...ran].filter((t) => !failing.has(t))) : passSet(s.passes, ran);
   for (const c of run.cases) {
     const name = fullName(c);
     if (mustPass.has(name) && c.state !== 'passed') problems.push(`${name}: expected to pass, ${c.state}: ${c.message ?? ''}`);

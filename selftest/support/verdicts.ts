@@ -72,10 +72,89 @@ export const NO_PATH_GIVEN = [
   "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
 ] as const;
 
-export type FakeRuntime = 'noop-runc' | 'canned-runc' | 'no-netns-runc' | 'no-path-runc' | 'faithful-runc' | 'exit0-runc';
+/**
+ * Tests that start a container detached (startIdle/startContainer) so the kernel can be asked
+ * about it: they prove the reported pid is the container's by its cgroup, and their containers
+ * outlive a foreground run, so whatever the runtime's delete leaves behind is theirs.
+ */
+export const STARTS_DETACHED = [
+  "exercise-3 proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
+  'exercise-3 step 2: ip netns pids container-net lists the running container',
+  'exercise-3 step 2: ip netns exec container-net ip addr matches what the container sees',
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+  'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
+  'cleanup a second clean-up is harmless: it only reports what is already gone',
+  'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
+  'notes sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost',
+] as const;
+
+/** Tests whose runs give a path naming no namespace file: a runtime that refuses such a path is right for them, whatever it does with good ones. */
+export const REFUSES_A_BAD_PATH = [
+  'verify script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it',
+  'common-error-6 wrong path: runc fails to start, naming the missing path',
+] as const;
+
+/**
+ * Tests whose verdict needs what the runtime or the container writes to stderr: the refusals that
+ * must name a path, the dynamic busybox's exec error, and every test whose container pings (busybox
+ * ping's "permission denied" is the only sign that this runtime needs CAP_NET_RAW, so without it
+ * the harness cannot adjust the bundle and the pings fail).
+ */
+export const NEEDS_STDERR = [
+  'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
+  'exercise-3 step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
+  "exercise-3 step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
+  "exercise-3 as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
+  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  'common-error-1 namespace path does not exist: runc refuses to start; ip netns add fixes it',
+  'common-error-1 a typo in the name: runc refuses; the name from ip netns list fixes it',
+  'common-error-2 interfaces not brought up: the container cannot ping the host; ip link set … up fixes it',
+  'common-error-2 IP addresses not assigned: the ping fails; ip addr add fixes it',
+  'common-error-2 different subnets (10.0.0.1/24 and 10.0.1.2/24): the ping fails; the same /24 fixes it',
+  'common-error-4 the container reaches the host (10.0.0.1) but not the external address: Network is unreachable',
+  "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
+  'common-error-6 wrong path: runc fails to start, naming the missing path',
+  'notes Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge',
+  'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
+] as const;
+
+/** Tests that compare a hook's state with what `runc state` says: a runtime whose state lies fails them. */
+export const COMPARES_WITH_STATE = [
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+] as const;
+
+export type FakeRuntime =
+  | 'noop-runc'
+  | 'canned-runc'
+  | 'no-netns-runc'
+  | 'no-path-runc'
+  | 'faithful-runc'
+  | 'slow-runc'
+  | 'cgroupspath-ignoring-runc'
+  | 'delete-hiding-runc'
+  | 'hook-stripping-runc'
+  | 'copying-runc'
+  | 'stderr-muting-runc'
+  | 'args-ignoring-runc'
+  | 'state-lying-runc'
+  | 'exit0-runc';
+
+/** Every test passes except these. */
+export interface AllBut {
+  readonly allBut: readonly string[];
+}
 
 /** Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test. */
-export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all'; readonly why: string }>> = {
+export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all' | AllBut; readonly why: string }>> = {
   'noop-runc': { passes: NEVER_CALLS_THE_RUNTIME, why: 'does nothing and exits 0: only tests that never call the runtime can pass' },
   'canned-runc': {
     passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
@@ -90,6 +169,35 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: 'ignores the namespace path: every test that joins a given namespace must fail',
   },
   'faithful-runc': { passes: 'all', why: 'behaves exactly as the lesson says: every test passes, with no runtime erratum' },
+  'slow-runc': { passes: 'all', why: 'real runc, one second late on every call: no verdict depends on speed' },
+  'cgroupspath-ignoring-runc': {
+    passes: { allBut: STARTS_DETACHED },
+    why: "puts containers in a cgroup named for their id, not at cgroupsPath: every test that proves a pid is its container's fails, saying the runtime ignores cgroupsPath",
+  },
+  'delete-hiding-runc': {
+    passes: { allBut: STARTS_DETACHED },
+    why: 'delete only kills and list hides stopped containers: every test whose containers outlive their run fails, by the kernel (cgroups left), never by the runtime\'s list',
+  },
+  'hook-stripping-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: "runs no hook: the harness's poststart witness never sees a container start, so no test that runs one may pass",
+  },
+  'copying-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC, ...NO_NETWORK_CLAIM, ...NO_PATH_GIVEN, ...REFUSES_A_BAD_PATH],
+    why: 'never joins the given namespace but copies its interfaces into a fresh one: every test that claims the container joined or reached something fails on kernel evidence (Common Error 6)',
+  },
+  'stderr-muting-runc': {
+    passes: { allBut: NEEDS_STDERR },
+    why: "throws its stderr (and the container's) away: refusals are still classed from the machine's facts, but every verdict that needs the words fails",
+  },
+  'state-lying-runc': {
+    passes: { allBut: COMPARES_WITH_STATE },
+    why: "`state` says every container is stopped, with another pid: only the two tests that take runc state's word fail; every other pid comes from a pid file proven by its cgroup",
+  },
+  'args-ignoring-runc': {
+    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    why: "runs `sh -c true` whatever process.args say: the runtime probe's own program (exit 7) exits 0, so no test that runs a container may pass",
+  },
   'exit0-runc': {
     passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
     why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
@@ -129,7 +237,24 @@ const T = {
   e1s3: 'exercise-1 step 3: after the move veth-container is gone from the host view',
   e1s4: 'exercise-1 step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24',
   e1s5: 'exercise-1 step 5: veth-host, veth-container and the namespace loopback are up',
+  e1s3in: 'exercise-1 step 3: veth-container is inside the namespace and DOWN',
+  e1s6host: 'exercise-1 step 6: the host pings the namespace at 10.0.0.2',
   e1s6ns: 'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
+  e1asWritten: 'exercise-1 as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states',
+  ce2fix: 'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
+  ce3ipNetns: 'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
+  ce3owner: 'common-error-3 the namespace file under /var/run/netns is owned by root',
+  e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  ce4single: 'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
+  ce5wrong: 'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
+  ce5right: 'common-error-5 right: ip netns exec container-net ip link show veth-container works',
+  cleanPeer: 'cleanup deleting veth-host removes its peer veth-container from the namespace too',
+  cleanVerify: "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
+  nBridge: 'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
+  nCniAdd: 'notes CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
+  nCniRunc: 'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
+  nCniCheck: 'notes CNI CHECK with the previous result succeeds',
+  nCniDel: 'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
   e2applets: 'exercise-2 step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
   e2terminal: "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
   e2dynamic: 'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
@@ -155,7 +280,7 @@ const T = {
 
 /** The regular expression that selects exactly these tests (names are matched as --grep does). */
 export const selecting = (...tests: string[]): string => tests.map((t) => `^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).join('|');
-const E1_THROUGH = (n: 1 | 2 | 3 | 4 | 5): string[] => [T.e1s1, T.e1s2, T.e1s3, 'exercise-1 step 3: veth-container is inside the namespace and DOWN', T.e1s4, T.e1s5].slice(0, [0, 1, 2, 3, 5, 6][n]);
+const E1_THROUGH = (n: 1 | 2 | 3 | 4 | 5): string[] => [T.e1s1, T.e1s2, T.e1s3, T.e1s3in, T.e1s4, T.e1s5].slice(0, [0, 1, 2, 3, 5, 6][n]);
 const E2_ALL = '^exercise-2 ';
 const CE1 = 'Common Error 1';
 const CE2 = 'Common Error 2';
@@ -165,15 +290,103 @@ const SUBNET = '10.0.0.1/24 and 10.0.0.2/24';
 const VIEW = 'the container prints the interfaces the kernel lists';
 const CROSSED = 'came back through veth-container';
 const INSIDE = 'answered from inside';
+const MOVE = 'ip link set veth-container netns container-net';
+const IN_ORDER = 'run the steps in order';
+const CE3 = 'Common Error 3';
+const CE5 = 'Common Error 5';
+const PLUGIN = "read the plugin's error above";
 
 export const FAULT_CASES: readonly FaultCase[] = [
-  { fault: 'skip-step-1', grep: selecting(...E1_THROUGH(1)), fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' }] },
+  {
+    fault: 'skip-step-1',
+    grep: selecting(...E1_THROUGH(1), T.ce3owner, T.e4inode),
+    fails: [
+      { test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.ce3owner, check: '/var/run/netns/container-net exists', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.e4inode, check: '/var/run/netns/container-net exists to compare with', diagnosis: CE1, says: 'ip netns add container-net' },
+    ],
+  },
   { fault: 'netns-name-typo', grep: selecting(...E1_THROUGH(1)), fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'for typos' }] },
-  { fault: 'skip-step-2', grep: selecting(...E1_THROUGH(2)), fails: [{ test: T.e1s2, check: 'finds veth-host on the host', diagnosis: 'next', says: PAIR }] },
+  {
+    fault: 'skip-step-2',
+    grep: selecting(...E1_THROUGH(2), T.e1asWritten),
+    fails: [
+      { test: T.e1s2, check: 'finds veth-host on the host', diagnosis: 'next', says: PAIR },
+      { test: T.e1asWritten, check: 'before the move "ip link show" finds veth-host and veth-container', diagnosis: 'next', says: PAIR },
+    ],
+  },
   { fault: 'veth-peer-misnamed', grep: selecting(...E1_THROUGH(2)), fails: [{ test: T.e1s2, check: 'finds veth-container on the host', diagnosis: 'next', says: PAIR }] },
-  { fault: 'skip-step-3', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-container is no longer listed on the host', diagnosis: 'next', says: 'ip link set veth-container netns container-net' }] },
+  {
+    fault: 'skip-step-3',
+    grep: selecting(...E1_THROUGH(2), T.e1s3, T.e1asWritten, T.ce5wrong, T.ce5right),
+    fails: [
+      { test: T.e1s3, check: 'veth-container is no longer listed on the host', diagnosis: 'next', says: MOVE },
+      { test: T.e1asWritten, check: 'after the move "ip link show veth-container" no longer finds it on the host', diagnosis: 'next', says: MOVE },
+      { test: T.ce5wrong, check: 'fails saying veth-container does not exist', diagnosis: 'next', says: MOVE },
+      { test: T.ce5right, check: 'exit 0 and a line for veth-container', diagnosis: CE5, says: 'ip netns exec container-net ip link show veth-container' },
+    ],
+  },
   { fault: 'wrong-end-moved', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'move veth-container, not veth-host' }] },
-  { fault: 'ns-veth-deleted', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'the pair no longer exists' }] },
+  {
+    fault: 'ns-veth-deleted',
+    grep: selecting(...E1_THROUGH(2), T.e1s3, T.e1s3in, T.e1asWritten),
+    fails: [
+      { test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'the pair no longer exists' },
+      { test: T.e1s3in, check: '"ip netns exec container-net ip link show veth-container" finds it', diagnosis: 'next', says: MOVE },
+      { test: T.e1asWritten, check: 'inside container-net "ip link show veth-container" shows it in DOWN state', diagnosis: 'next', says: 'it is not inside container-net either' },
+    ],
+  },
+  { fault: 'netns-deleted-after-move', grep: selecting(T.e1s3in), fails: [{ test: T.e1s3in, check: '"ip netns exec container-net ip link show" runs', diagnosis: CE1, says: 'ip netns add container-net' }] },
+  {
+    fault: 'ns-veth-up-early',
+    grep: selecting(T.e1s3in, T.e1asWritten, T.ce2fix),
+    fails: [
+      { test: T.e1s3in, check: 'veth-container is DOWN right after the move', diagnosis: 'next', says: IN_ORDER },
+      { test: T.e1asWritten, check: 'inside container-net "ip link show veth-container" shows it in DOWN state', diagnosis: 'next', says: IN_ORDER },
+      { test: T.ce2fix, check: 'before the fix both ends show state DOWN', diagnosis: 'next', says: 'DOWN until Step 5' },
+    ],
+  },
+  {
+    fault: 'netns-wrong-name',
+    grep: selecting(T.e1asWritten, T.ce3owner),
+    fails: [
+      { test: T.e1asWritten, check: '"ip netns list" and "ls -la /var/run/netns/" both show container-net', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.ce3owner, check: '/var/run/netns/container-net exists', diagnosis: CE1, says: 'ip netns add container-net' },
+    ],
+  },
+  {
+    fault: 'netns-file-forged',
+    grep: selecting(T.e1s1, T.ce3owner),
+    fails: [
+      { test: T.e1s1, check: 'is a bind mount of a namespace file', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.ce3owner, check: 'owner root', diagnosis: 'next', says: '"ip netns add" should run as root' },
+    ],
+  },
+  {
+    fault: 'nat-already-there',
+    grep: selecting(T.ce4single),
+    fails: [{ test: T.ce4single, check: 'with the default route only: 1 packet transmitted, 0 received', diagnosis: 'Common Error 4', says: 'add a MASQUERADE rule' }],
+  },
+  {
+    fault: 'nat-already-there-no-forward',
+    grep: selecting(T.ce4single),
+    fails: [{ test: T.ce4single, check: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back', diagnosis: 'Common Error 4', says: 'add a MASQUERADE rule' }],
+  },
+  { fault: 'veth-ends-not-a-pair', grep: selecting(T.cleanPeer), fails: [{ test: T.cleanPeer, check: 'is in container-net before, and gone after', diagnosis: 'next', says: 'the two ends are not one veth pair' }] },
+  { fault: 'similar-netns-left', grep: selecting(T.cleanVerify), fails: [{ test: T.cleanVerify, check: '"OK: namespace deleted"', diagnosis: 'next', says: 'ip netns del container-net' }] },
+  { fault: 'netns-name-taken', grep: selecting(T.ce3ipNetns), fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }] },
+  { fault: 'ip-setuid-root', grep: selecting(T.ce3ipNetns), fails: [{ test: T.ce3ipNetns, check: 'refused with "Permission denied"', diagnosis: 'next', says: 'an unprivileged user could create a network namespace' }] },
+  {
+    fault: 'cni-plugins-hidden',
+    grep: selecting(T.nCniAdd, T.nCniRunc, T.nCniCheck, T.nCniDel),
+    fails: [
+      { test: T.nCniAdd, check: 'ADD exits 0', diagnosis: 'next', says: '/usr/lib/cni' },
+      { test: T.nCniRunc, check: 'CNI ADD gives an address and a gateway', diagnosis: 'next', says: PLUGIN },
+      { test: T.nCniCheck, check: 'CHECK exits 0', diagnosis: 'next', says: PLUGIN },
+      { test: T.nCniDel, check: 'DEL', diagnosis: 'next', says: PLUGIN },
+    ],
+  },
+  { fault: 'host-ignores-echo', grep: selecting(T.nBridge), fails: [{ test: T.nBridge, check: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer', diagnosis: 'next', says: 'ip link show master docker0' }] },
   { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET }] },
   {
     fault: 'host-address-wrong',
@@ -191,13 +404,22 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.e1s6ns, check: 'ping -c 2 10.0.0.1": 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
     ],
   },
-  { fault: 'ns-address-missing', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET }] },
+  {
+    fault: 'ns-address-missing',
+    grep: selecting(...E1_THROUGH(4), T.ce2fix),
+    fails: [
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.ce2fix, check: 'veth-host UP with 10.0.0.1/24, veth-container UP with 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+    ],
+  },
   { fault: 'skip-step-5', grep: selecting(...E1_THROUGH(5)), fails: [{ test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' }] },
   {
     fault: 'veth-host-down',
-    grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten),
+    grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten, T.e1s6host, T.e1asWritten),
     fails: [
       { test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' },
+      { test: T.e1s6host, check: '2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
+      { test: T.e1asWritten, check: 'both pings: 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
       { test: T.m12, check: 'veth-host UP with 10.0.0.1/24', diagnosis: CE2, says: 'ip link set veth-host up' },
       { test: T.e3netRaw, check: 'with CAP_NET_RAW added: exit 0 and 3 replies', diagnosis: CE2, says: 'ip link set veth-host up' },
       { test: T.e3asWritten, check: 'and replies seq=0, 1, 2 with ttl=64', diagnosis: CE2, says: 'ip link set veth-host up' },
