@@ -1,3 +1,4 @@
+import { findCgroupDirsArgv } from '../helpers/oci/evidence.js';
 import { check, describe, test } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
 import { checkPrintedView, checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
@@ -164,8 +165,7 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
       whenRan: { next: 'the runtime started the container although its prestart hook failed' },
     });
     const containers = (await runc.list()) ?? [`("${runc.binary} list" failed)`];
-    // Real cgroup filesystems only: under crun on a hybrid host the sandbox covers "unified" with a tmpfs of its own.
-    const cgroups = await target.exec(['find', '/sys/fs/cgroup', '-maxdepth', '3', '(', '-fstype', 'cgroup', '-o', '-fstype', 'cgroup2', ')', '-path', `*${config.linux.cgroupsPath ?? '/none'}`]);
+    const cgroups = await target.exec(findCgroupDirsArgv(config.linux.cgroupsPath ?? '/none'));
     check(lesson, containers.length === 0 && cgroups.stdout.trim() === '', {
       id: 'exercise-5/container-runc-list-cgroup',
       expected: 'no container in runc list and no cgroup left for it',

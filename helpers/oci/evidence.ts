@@ -81,3 +81,11 @@ export async function processAlive(t: Target, pid: number): Promise<boolean> {
   const state = /\) (\S)/.exec(r.stdout)?.[1];
   return state !== undefined && state !== 'Z' && state !== 'X';
 }
+
+/**
+ * argv that lists the cgroup directories named `cgroupsPath` on the target: directories of real
+ * cgroup file systems only. Under crun on a hybrid host the sandbox covers "unified" with a tmpfs,
+ * where crun leaves plain directories and a plain `cgroup.procs` file; those are neither cgroups
+ * nor a list of processes anyone may act on.
+ */
+export const findCgroupDirsArgv = (cgroupsPath: string): string[] => ['find', '/sys/fs/cgroup', '-maxdepth', '3', '(', '-fstype', 'cgroup', '-o', '-fstype', 'cgroup2', ')', '-type', 'd', '-path', `*${cgroupsPath}`];
