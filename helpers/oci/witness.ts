@@ -79,8 +79,22 @@ async function programInRootfs(t: Target, dir: string, config: OciConfig): Promi
   const { env } = config.process;
   const pathVar = (env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
   const candidates = program.includes('/') ? [`${rootfs}/${program}`] : pathVar.split(':').filter(Boolean).map((d) => `${rootfs}${d}/${program}`);
-  // Links (bin/sh -> busybox) resolve inside the rootfs for relative targets; an absolute one is
-  // read on the target, which for the lesson's /bin/busybox links names the same binary.
-  const r = await t.exec(['stat', '-L', '-c', '%n', '--', ...candidates]);
-  return r.stdout.trim() !== '';
+  for (const c of candidates) if (await existsInRootfs(t, rootfs, c.slice(rootfs.length))) return true;
+  return false;
+}
+
+/**
+ * Whether `path` exists inside `rootfs`, following links as the container would see them: an
+ * absolute target (bin/sh -> /bin/busybox) is read inside the rootfs, never on the machine, where
+ * /bin/busybox exists whatever the rootfs holds.
+ */
+async function existsInRootfs(t: Target, rootfs: string, path: string): Promise<boolean> {
+  let p = path;
+  for (let hop = 0; hop < 8; hop++) {
+    const link = await t.exec(['readlink', '--', `${rootfs}${p}`]);
+    if (link.exitCode !== 0) return (await t.exec(['test', '-e', `${rootfs}${p}`])).exitCode === 0;
+    const target = link.stdout.trim();
+    p = target.startsWith('/') ? target : `${p.slice(0, p.lastIndexOf('/'))}/${target}`;
+  }
+  return false;
 }
