@@ -1,5 +1,6 @@
 import type { LabPlan } from './lesson/plan.js';
 import type { RunEnvironment } from './report/model.js';
+import { TRUSTED_PATH } from './toolchain.js';
 
 /**
  * The one run configuration. `scripts/cli/` parses the command line into it once; vitest hands it
@@ -113,10 +114,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RunConfig {
   return defaultRunConfig(parsed);
 }
 
-/** sbin directories root's tools live in (iptables, chroot); a user's PATH often lacks them. */
-export const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
-
-export function elevatedPath(path: string | undefined): string {
-  const dirs = (path ?? '').split(':').filter(Boolean);
-  return [...dirs, ...SBIN_DIRS.filter((d) => !dirs.includes(d)), ...['/usr/local/bin', '/usr/bin', '/bin'].filter((d) => !dirs.includes(d))].join(':');
-}
+/**
+ * The PATH of every run as root: fixed, root-owned directories only (helpers/toolchain.ts). The
+ * caller's PATH never crosses the sudo hop: a directory of theirs first on it would run their
+ * `ip` as root.
+ */
+export const elevatedPath = (): string => TRUSTED_PATH;

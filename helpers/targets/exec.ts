@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { trustedEnv } from '../toolchain.js';
 
 /** One finished process, exactly as the transcript and the diagnosis need it. */
 export interface ExecResult {
@@ -79,8 +80,9 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
     detached: opts.newSession ?? false,
     uid: opts.uid,
     gid: opts.gid,
-    env: opts.env,
-    extendEnv: true,
+    // Never the caller's PATH, NODE_OPTIONS, LD_* …: whatever runs here may run as root.
+    env: { ...trustedEnv(process.env), ...opts.env },
+    extendEnv: false,
     stripFinalNewline: false,
     encoding: 'utf8',
   });

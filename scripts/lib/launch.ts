@@ -7,6 +7,7 @@ import { checkPrerequisites, installCommand, prerequisitesFor } from '../../help
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
 import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
+import { ROOT_TOOLS, TRUSTED_PATH, trustedDirProblems, trustedEnv, trustedTool } from '../../helpers/toolchain.js';
 import { engineReachable, labImage } from '../../helpers/targets/docker.js';
 import { detectPrivilegeMode } from '../../helpers/targets/lab-container.js';
 import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
@@ -20,10 +21,17 @@ const RELAY_AFTER_MS = 1_000;
 export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
-  const missing = (await checkPrerequisites(prerequisitesFor(config), process.env.PATH ?? '')).filter((s) => !s.ok);
+  const missing = (await checkPrerequisites(prerequisitesFor(config), TRUSTED_PATH)).filter((s) => !s.ok);
   if (missing.length > 0)
     fail(`missing prerequisite${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `${m.prereq.name} (for ${m.prereq.why})`).join('; ')}`, installCommand(missing));
+  // Everything below runs as root: a tool a user could replace, or a directory they could plant one in, would run their code.
+  const untrusted = [...trustedDirProblems(), ...toolsOf(config).map((t) => trustedTool(t)).flatMap((t) => (t.ok ? [] : [t.problem]))];
+  if (untrusted.length > 0)
+    fail(`the run as root would use tools it cannot trust: ${untrusted.join('; ')}`, `make each of ${TRUSTED_PATH} and the tools in it owned by root and writable by no one else (npm run doctor lists them)`);
 }
+
+/** The tools this run executes as root, by name (runc only when it is the runtime under test). */
+const toolsOf = (config: RunConfig): string[] => [...ROOT_TOOLS.filter((t) => t !== 'node'), ...(config.runtime === 'runc' ? ['runc'] : [])];
 
 /** The container target needs an engine, the lab image and a privilege mode, decided once here. */
 async function prepareContainers(config: RunConfig): Promise<RunConfig> {
@@ -174,7 +182,8 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let lesson: LessonSummary | undefined;
   try {
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
-    vitest = execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    // This node, not the first on a PATH (vitest's #! line asks env for one); a clean environment: nothing of the caller's steers a root process.
+    vitest = execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, extendEnv: false, env: { ...trustedEnv(process.env), ...configToEnv(config) } });
     const r = await vitest;
     vitestExit = r.exitCode;
     summary = readSummary(config);
