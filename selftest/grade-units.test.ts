@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -14,7 +14,7 @@ import { resolveInRootfs } from '../helpers/grade/rootfs.js';
 import { readStudentConfig } from '../helpers/grade/student-config.js';
 import { jsonErrorWithoutContent, openRegular } from '../helpers/grade/student-files.js';
 import { parseConfig, withCapability, withHook, withNetnsPath, type OciConfig } from '../helpers/oci/config.js';
-import { reportPathProblem, writeReport } from '../helpers/report/safe-write.js';
+import { callerWriteProblem, handBackTree, reportPathProblem, writeReport } from '../helpers/report/safe-write.js';
 import { runArgv } from '../helpers/targets/exec.js';
 import { parseTestArgs } from '../scripts/cli/test-args.js';
 import { buildElf } from './support/hostile-elf.js';
@@ -420,5 +420,55 @@ describe('reports are written safely', () => {
     expect(readFileSync(join(d, 'r.xml'), 'utf8')).toBe('<c/>');
     expect(readFileSync(join(d, 'victim'), 'utf8')).toBe('keep');
     expect(lstatSync(join(d, `.r.xml.${process.pid}.tmp`)).isSymbolicLink()).toBe(true);
+  });
+
+  // uid 65534 (nobody) stands for the student who ran sudo.
+  const student = { uid: 65534, gid: 65534 };
+  const rootOnlyAndStudentLink = (): { d: string; rootonly: string; own: string } => {
+    const d = scratch();
+    chmodSync(d, 0o755);
+    const rootonly = join(d, 'rootonly');
+    mkdirSync(rootonly, { mode: 0o700 });
+    const own = join(d, 'student');
+    mkdirSync(own);
+    chownSync(own, student.uid, student.gid);
+    // The student's own link in a parent directory of the report path, into the root-only directory.
+    symlinkSync(rootonly, join(own, 'out'));
+    return { d, rootonly, own };
+  };
+
+  test('under sudo the report is created by the invoking user: not into a root-only directory, not through their link into one; theirs without a chown', () => {
+    const { rootonly, own } = rootOnlyAndStudentLink();
+    expect(() => writeReport(join(rootonly, 'x.xml'), '<x/>', student)).toThrow(/cannot be written by uid 65534, the user who ran sudo \(permission denied/);
+    expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>', student)).toThrow(/cannot be written by uid 65534/);
+    expect(callerWriteProblem(join(own, 'out', 'alice.xml'), student)).toMatch(/cannot be written by uid 65534/);
+    expect(readdirSync(rootonly)).toEqual([]);
+    writeReport(join(own, 'reports', 'alice.xml'), '<ok/>', student);
+    expect(readFileSync(join(own, 'reports', 'alice.xml'), 'utf8')).toBe('<ok/>');
+    expect([statSync(join(own, 'reports', 'alice.xml')).uid, statSync(join(own, 'reports')).uid]).toEqual([65534, 65534]);
+    expect(callerWriteProblem(join(own, 'reports', 'b.xml'), student)).toBeUndefined();
+  });
+
+  test('as root without sudo, a link in any component of the report path is refused; nothing lands behind it', () => {
+    const { rootonly, own } = rootOnlyAndStudentLink();
+    expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>')).toThrow(/student\/out is a symbolic link; reports are never written through links/);
+    expect(() => writeReport(join(own, 'out', 'sub', 'alice.xml'), '<x/>')).toThrow(/is a symbolic link/);
+    expect(readdirSync(rootonly)).toEqual([]);
+    writeReport(join(own, 'new', 'r.xml'), '<ok/>');
+    expect(readFileSync(join(own, 'new', 'r.xml'), 'utf8')).toBe('<ok/>');
+  });
+
+  test('handing caches back chowns root-owned files through no link: a link to a root file stays root\'s', () => {
+    const { d, own } = rootOnlyAndStudentLink();
+    const victim = join(d, 'victim');
+    writeFileSync(victim, 'root');
+    mkdirSync(join(own, 'cache', 'sub'), { recursive: true });
+    writeFileSync(join(own, 'cache', 'sub', 'f'), 'x');
+    symlinkSync(victim, join(own, 'cache', 'sub', 'link'));
+    symlinkSync(d, join(own, 'cache', 'dirlink'));
+    handBackTree(join(own, 'cache'), student);
+    expect(statSync(join(own, 'cache', 'sub', 'f')).uid).toBe(65534);
+    expect(statSync(join(own, 'cache', 'sub')).uid).toBe(65534);
+    expect([statSync(victim).uid, statSync(d).uid, lstatSync(join(own, 'cache', 'sub', 'link')).uid]).toEqual([0, 0, 0]);
   });
 });

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { callerWriteProblem, handBackTree } from '../../helpers/report/safe-write.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chalk } from 'zx';
@@ -63,17 +64,10 @@ function childrenOf(parent: number): number[] {
   return children;
 }
 
-/** Files a root run made in the invoking user's clone go back to that user. */
+/** Files a root run made in the invoking user's clone (vitest's caches, a shard's blob) go back to that user; reports are theirs from the start. */
 function handBack(config: RunConfig): void {
   if (!config.invoker) return;
-  const { uid, gid } = config.invoker;
-  const walk = (p: string): void => {
-    const st = lstatSync(p, { throwIfNoEntry: false });
-    if (!st || st.isSymbolicLink()) return;
-    if (st.uid === 0) chownSync(p, uid, gid);
-    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
-  };
-  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
+  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) handBackTree(dir, config.invoker);
 }
 
 export const readSummary = (config: RunConfig): RunSummary | undefined => readJson<RunSummary>(summaryPath(config));
@@ -165,6 +159,9 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
+  // The report is created with the invoking user's rights: say so now, not after the run.
+  const denied = callerWriteProblem(initial.junit, initial.invoker);
+  if (denied) fail(`--junit: ${denied}`, 'choose a report path you can write yourself (the default is reports/ in this clone)');
   const prepared = initial.target === 'container' ? await prepareContainers(initial) : initial;
   if (interrupted) {
     const mine = await sweep({ run: prepared.runId });
