@@ -147,10 +147,23 @@ function asCaller(abs: string, invoker: Invoker, mode: 'write' | 'check', conten
 
 const runningAsRoot = (): boolean => process.getuid?.() === 0;
 
-/** Why the invoking user could not create a report at `path` (checked before a run starts), or undefined. */
+/**
+ * Why a report could not be created at `path` (checked before a run starts), or undefined: under
+ * sudo, the invoking user may not write there; as root, a component of the existing part of the
+ * path is a link (the write would refuse it after the run).
+ */
 export function callerWriteProblem(path: string, invoker: Invoker | undefined): string | undefined {
-  if (!invoker || !runningAsRoot()) return undefined;
-  return asCaller(resolve(path), invoker, 'check');
+  if (!runningAsRoot()) return undefined;
+  const abs = resolve(path);
+  if (invoker) return asCaller(abs, invoker, 'check');
+  let existing = dirname(abs);
+  while (lstatSync(existing, { throwIfNoEntry: false }) === undefined) existing = dirname(existing);
+  try {
+    closeSync(openDirNoFollow(existing, false));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /**
