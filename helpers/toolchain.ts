@@ -23,13 +23,18 @@ export const KEPT_VARIABLES = ['TERM', 'COLORTERM', 'NO_COLOR', 'FORCE_COLOR', '
 /** Variables of the caller that are never passed on, named so doctor and the selftest can show them. */
 export const STEERING_VARIABLES = /^(PATH|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_\w+|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|PERL5?OPT|PERL5LIB|PYTHON\w+|RUBYOPT|GCONV_PATH|HOSTALIASES|TMPDIR|npm_config_\w+)$/;
 
+/**
+ * A kept variable's value: a plain word. No "/" (glibc reads a locale, ncurses a terminfo entry,
+ * from a path given there), no newline or NUL (a forged line of whatever reads it).
+ */
+export const safeValue = (v: string): boolean => /^[\w.@:+,-]*$/.test(v);
+
 /** The environment every root child process gets: the kept variables, a fixed PATH, nothing else. */
 export function trustedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of KEPT_VARIABLES) {
     const v = env[k];
-    // A value with a newline or NUL could forge another line of whatever reads it.
-    if (v !== undefined && !/[\0\n]/.test(v)) out[k] = v;
+    if (v !== undefined && safeValue(v)) out[k] = v;
   }
   out.PATH = TRUSTED_PATH;
   return out;

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { KEPT_VARIABLES, TRUSTED_PATH, trustedTool } from '../../helpers/toolchain.js';
+import { KEPT_VARIABLES, safeValue, TRUSTED_PATH, trustedTool } from '../../helpers/toolchain.js';
 import { fail, isRoot, passwordlessSudo, runInteractive } from './process.js';
 
 export interface SudoHop {
@@ -18,7 +18,7 @@ export interface SudoHop {
  * process's own ids: sudo's would be the same, and env -i would drop them.
  */
 export function sudoArgv(hop: SudoHop, env: NodeJS.ProcessEnv, script: string, argv: readonly string[]): string[] {
-  const kept = KEPT_VARIABLES.filter((k) => !k.startsWith('SUDO_') && env[k] !== undefined && !/[\0\n]/.test(env[k] ?? '')).map((k) => `${k}=${env[k] ?? ''}`);
+  const kept = KEPT_VARIABLES.filter((k) => !k.startsWith('SUDO_') && env[k] !== undefined && safeValue(env[k] ?? '')).map((k) => `${k}=${env[k] ?? ''}`);
   const who = [`SUDO_UID=${hop.uid}`, `SUDO_GID=${hop.gid}`, `SUDO_USER=${hop.user}`];
   return [hop.sudo, '-n', '--', hop.env, '-i', `PATH=${TRUSTED_PATH}`, ...kept, ...who, hop.node, '--import', 'tsx', script, ...argv];
 }

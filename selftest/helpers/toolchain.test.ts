@@ -32,6 +32,8 @@ describe('the trusted toolchain and environment of a root run', () => {
     expect(env).toEqual({ PATH: TRUSTED_PATH, TERM: 'xterm-256color', CI: 'true', SUDO_UID: '1000' });
     expect(droppedVariables(HOSTILE)).toEqual(['BASH_ENV', 'LD_LIBRARY_PATH', 'LD_PRELOAD', 'NODE_OPTIONS', 'NODE_PATH']);
     expect(trustedEnv({ TERM: 'x\nNODE_OPTIONS=--require /e.js' }).TERM).toBeUndefined();
+    // A locale or terminal given as a path would make glibc or ncurses read the caller's file.
+    expect(trustedEnv({ LC_ALL: '/home/alice/evil-locale', TERM: '../../home/alice/t', LANG: 'C.UTF-8' })).toEqual({ PATH: TRUSTED_PATH, LANG: 'C.UTF-8' });
   });
 
   test('the sudo hop is sudo -n -- env -i with the fixed PATH and the machine\'s node: nothing else of the caller crosses', () => {
