@@ -1,6 +1,6 @@
 import type { LabPlan } from './lesson/plan.js';
 import type { RunEnvironment } from './report/model.js';
-import { TRUSTED_PATH } from './toolchain.js';
+import { TRUSTED_PATH, trustedEnv } from './toolchain.js';
 
 /**
  * The one run configuration. `scripts/cli/` parses the command line into it once; vitest hands it
@@ -120,3 +120,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RunConfig {
  * `ip` as root.
  */
 export const elevatedPath = (): string => TRUSTED_PATH;
+
+/** The environment of every process the harness starts: this process's, cleaned (helpers/toolchain.ts). */
+export const childEnv = (): Record<string, string> => trustedEnv(process.env);

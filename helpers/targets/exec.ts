@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { trustedEnv } from '../toolchain.js';
+import { childEnv } from '../run-config.js';
 
 /** One finished process, exactly as the transcript and the diagnosis need it. */
 export interface ExecResult {
@@ -81,7 +81,7 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
     uid: opts.uid,
     gid: opts.gid,
     // Never the caller's PATH, NODE_OPTIONS, LD_* …: whatever runs here may run as root.
-    env: { ...trustedEnv(process.env), ...opts.env },
+    env: { ...childEnv(), ...opts.env },
     extendEnv: false,
     stripFinalNewline: false,
     encoding: 'utf8',
