@@ -1,6 +1,7 @@
 import type { PointsTable } from './grade/points.js';
 import type { LabPlan } from './lesson/plan.js';
 import type { RunEnvironment } from './report/model.js';
+import { TRUSTED_PATH, trustedEnv } from './toolchain.js';
 
 /**
  * The one run configuration. `scripts/cli/` parses the command line into it once; vitest hands it
@@ -165,10 +166,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RunConfig {
   return defaultRunConfig(parsed);
 }
 
-/** sbin directories root's tools live in (iptables, chroot); a user's PATH often lacks them. */
-export const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+/**
+ * The PATH of every run as root: fixed, root-owned directories only (helpers/toolchain.ts). The
+ * caller's PATH never crosses the sudo hop: a directory of theirs first on it would run their
+ * `ip` as root.
+ */
+export const elevatedPath = (): string => TRUSTED_PATH;
 
-export function elevatedPath(path: string | undefined): string {
-  const dirs = (path ?? '').split(':').filter(Boolean);
-  return [...dirs, ...SBIN_DIRS.filter((d) => !dirs.includes(d)), ...['/usr/local/bin', '/usr/bin', '/bin'].filter((d) => !dirs.includes(d))].join(':');
-}
+/** The environment of every process the harness starts: this process's, cleaned (helpers/toolchain.ts). */
+export const childEnv = (): Record<string, string> => trustedEnv(process.env);

@@ -2,7 +2,7 @@ import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { analyseProcess } from '../helpers/grade/process-check.js';
 import { withHook, type OciConfig } from '../helpers/oci/config.js';
-import { gradeStudentLab, lessonLab, MARKERS, studentLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
+import { GRADE_CHECKS, gradeStudentLab, lessonLab, MARKERS, studentLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
 import { HOSTILE, type Verdict } from './support/hostile-labs.js';
 import { IsolatedSandbox } from './support/hostile-sandbox.js';
 import { snapshotDiff, snapshotSandbox } from './support/hostile-snapshot.js';
@@ -24,13 +24,17 @@ afterAll(() => {
 });
 
 const byId = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);
-const verdictText = (v: Verdict): string => (v.exit === 2 ? 'refused (exit 2)' : v.fails ? `${v.fails} FAIL` : `all 15 PASS${v.findings ? ` + ${v.findings.length} finding(s)` : ''}`);
+const verdictText = (v: Verdict): string => (v.exit === 2 ? 'refused (exit 2)' : v.fails ? `${[v.fails, ...(v.alsoFails ?? [])].join(' + ')} FAIL` : `all ${GRADE_CHECKS} PASS${v.findings ? ` + ${v.findings.length} finding(s)` : ''}`);
 
 /** What every graded hostile lab must show, whatever its verdict. */
 function expectHarmless(run: GradeRun): void {
   expect(run.exec.timedOut, 'the grader hung').toBe(false);
   expect(run.changed, 'the sandbox (the student\'s "host") changed').toEqual([]);
   expect(run.output.includes(run.secret), 'the secret leaked into the output or the report').toBe(false);
+  expect(run.schema, 'the report is valid JUnit (xmllint, junit-10.xsd)').toBe('');
+  // A student's escape sequence or control character never reaches the console raw (the harness's own colour codes may).
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  expect(`${run.exec.stdout}${run.exec.stderr}`, 'a raw escape or control character on the console').not.toMatch(/\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f\u009b\u202e]/);
 }
 
 function expectVerdict(run: GradeRun, v: Verdict): void {
@@ -40,12 +44,13 @@ function expectVerdict(run: GradeRun, v: Verdict): void {
     expect(run.cases).toEqual([]);
     return;
   }
-  expect(run.cases.length, run.output.slice(0, 4000)).toBe(15);
+  expect(run.cases.length, run.output.slice(0, 4000)).toBe(GRADE_CHECKS);
   if (v.fails) {
     const c = byId(run, v.fails);
     expect(c?.state, JSON.stringify(run.cases, null, 1)).toBe('fail');
     expect(c?.message).toMatch(v.says ?? /./);
-    expect(run.cases.filter((x) => x.state === 'fail').map((x) => x.id), 'one root cause, one failure').toEqual([v.fails]);
+    expect(run.cases.filter((x) => x.state === 'fail').map((x) => x.id), 'one root cause, one failure').toEqual([v.fails, ...(v.alsoFails ?? [])]);
+    for (const id of v.alsoFails ?? []) expect(byId(run, id)?.message).toMatch(v.says ?? /./);
   } else expect(run.cases.filter((c) => c.state !== 'pass'), run.output.slice(0, 4000)).toEqual([]);
   for (const id of v.notChecked ?? []) expect(byId(run, id)?.state, id).toBe('not checked');
   const findings = run.cases.flatMap((c) => c.findings);
@@ -53,6 +58,8 @@ function expectVerdict(run: GradeRun, v: Verdict): void {
     expect(findings.some((x) => f.test(x)), `finding ${f} in ${JSON.stringify(findings)}`).toBe(true);
     expect(run.exec.stdout, 'findings are printed as notes too').toMatch(new RegExp(`note: ${f.source.replace(/^\^/, '')}`));
   }
+  if (v.withinMs !== undefined) expect(run.durationMs, 'grading took longer than its bound').toBeLessThan(v.withinMs);
+  if (v.inspectSays) expect(run.inspected, 'what runc itself says of this config').toMatch(v.inspectSays);
   if (v.reportAtMost !== undefined) expect(run.reportBytes).toBeLessThanOrEqual(v.reportAtMost);
   if (v.reportSays) expect(run.output).toMatch(v.reportSays);
 }

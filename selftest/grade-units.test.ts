@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -8,13 +8,14 @@ import { hostMachines, parseElf, parseElfBytes } from '../helpers/oci/elf.js';
 import { configFindings, HOOK_KINDS } from '../helpers/grade/findings.js';
 import { readOnlyViolation } from '../helpers/grade/guard.js';
 import { analyseProcess, type FaultKind } from '../helpers/grade/process-check.js';
-import { generateProbeConfig, PROBE_FORBIDDEN_CAPS, validateRootfsPath } from '../helpers/grade/probe-config.js';
+import { generateProbeConfig, lowerdirProblem, PROBE_FORBIDDEN_CAPS, validateRootfsPath } from '../helpers/grade/probe-config.js';
 import { runcLogErrors } from '../helpers/grade/probe.js';
 import { resolveInRootfs } from '../helpers/grade/rootfs.js';
-import { readStudentConfig } from '../helpers/grade/student-config.js';
+import { CONFIG_MAX_DEPTH, jsonDepth, readStudentConfig, runcRefusal } from '../helpers/grade/student-config.js';
+import { studentArgv } from '../helpers/grade/student-reader.js';
 import { jsonErrorWithoutContent, openRegular } from '../helpers/grade/student-files.js';
 import { parseConfig, withCapability, withHook, withNetnsPath, type OciConfig } from '../helpers/oci/config.js';
-import { reportPathProblem, writeReport } from '../helpers/report/safe-write.js';
+import { callerWriteProblem, handBackTree, reportPathProblem, writeReport } from '../helpers/report/safe-write.js';
 import { runArgv } from '../helpers/targets/exec.js';
 import { parseTestArgs } from '../scripts/cli/test-args.js';
 import { buildElf } from './support/hostile-elf.js';
@@ -187,7 +188,7 @@ describe('config.json is read as data only', () => {
   const secret = 'SECRET-do-not-print-me';
   test('a valid config parses', () => {
     const d = bundle();
-    writeFileSync(join(d, 'config.json'), JSON.stringify({ process: { args: ['sh'] }, root: { path: 'rootfs' }, linux: { namespaces: [] } }));
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ process: { args: ['sh'], cwd: '/' }, root: { path: 'rootfs' }, linux: { namespaces: [] } }));
     expect(readStudentConfig(d)).toMatchObject({ ok: true, size: expect.any(Number) });
   });
   test('refused: a symbolic link, a FIFO, a device, a directory, more than 1 MiB, a linked bundle directory', async () => {
@@ -315,6 +316,37 @@ describe('findings: what the student asks for and the grader does not do', () =>
   });
 });
 
+describe('config.json as runc validates it, and bounded', () => {
+  const base = (): OciConfig => ({ ociVersion: '1.0.2', process: { args: ['sh'], cwd: '/' }, root: { path: 'rootfs' }, linux: { namespaces: [{ type: 'pid' }, { type: 'network', path: '/var/run/netns/x' }, { type: 'mount' }] } }) as unknown as OciConfig;
+  test("runc's refusals, in runc's words (runc 1.1 libcontainer/specconv and its process validation)", () => {
+    expect(runcRefusal(base())).toBeUndefined();
+    const dup = base();
+    dup.linux.namespaces.push({ type: 'network' });
+    expect(runcRefusal(dup)?.words).toBe('malformed spec file: duplicated ns {"network" ""}');
+    const bogus = base();
+    bogus.linux.namespaces.push({ type: 'bogus' });
+    expect(runcRefusal(bogus)?.words).toBe('namespace {"bogus" ""} does not exist');
+    const rel = base();
+    rel.process.cwd = 'tmp';
+    expect(runcRefusal(rel)).toEqual({ words: 'Cwd must be an absolute path', fix: 'make "cwd" absolute, e.g. "/tmp" or "/"' });
+    const none = base();
+    delete (none.process as { cwd?: string }).cwd;
+    expect(runcRefusal(none)?.words).toBe('Cwd property must not be empty');
+  });
+  test('nesting is measured without parsing, strings and escapes skipped, stopping past the limit', () => {
+    expect(jsonDepth('{"a":[1,{"b":"[[[[\\"]]"}]}')).toBe(3);
+    expect(jsonDepth('['.repeat(200_000))).toBe(CONFIG_MAX_DEPTH + 1);
+    const d = scratch();
+    writeFileSync(join(d, 'config.json'), `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    const r = readStudentConfig(d);
+    expect(r.ok ? '' : r.problem).toMatch(/nests arrays and objects more than 64 levels deep/);
+  });
+  test('the rootfs path the reader returns is checked again before it becomes a mount option', () => {
+    expect(lowerdirProblem('/home/a/b/rootfs')).toBeUndefined();
+    for (const bad of ['rootfs', '/a/../b', '/a,upperdir=/x', '/a:b', '/', '/a/b/'.slice(0, -1) + '\n']) expect(lowerdirProblem(bad), bad).toBeDefined();
+  });
+});
+
 describe('read-only guard: the probe is the only thing runc does', () => {
   const ctx = { scratch: '/tmp/lesson06-grade-abc', ownIdPrefix: 'lesson06-grade-' };
   const enter = (argv: string[]): string[] => ['nsenter', '-t', '9', '--mount', '--', ...argv];
@@ -326,6 +358,10 @@ describe('read-only guard: the probe is the only thing runc does', () => {
       ['runc', '--root', '/tmp/lesson06-grade-abc/runc', 'spec', '--bundle', '/tmp/lesson06-grade-abc/spec'],
       enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', 'lowerdir=/home/a/b/rootfs,upperdir=/tmp/lesson06-grade-abc/upper,workdir=/tmp/lesson06-grade-abc/work', '/tmp/lesson06-grade-abc/bundle/rootfs']),
       ['nsenter', '--net=/proc/123/ns/net', '--', 'ip', '-j', 'addr', 'show'],
+      ['ip', '-j', '-d', 'link', 'show', 'dev', 'veth-host'],
+      ['ip', '-n', 'container-net', '-j', '-d', 'link', 'show', 'dev', 'veth-container'],
+      ['ip', '-j', 'netns', 'list'],
+      studentArgv({ uid: 1000, gid: 1000 }),
     ])
       expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeUndefined();
   });
@@ -343,6 +379,10 @@ describe('read-only guard: the probe is the only thing runc does', () => {
       ['nsenter', '--net=/proc/123/ns/net', '--', 'ip', 'link', 'set', 'lo', 'down'],
       ['nsenter', '--net=/proc/123/ns/net', '--', 'sh'],
       ['nsenter', '-t', '1', '--mount', '--uts', '--', 'hostname', 'x'],
+      ['ip', '-j', 'netns', 'list', 'x'],
+      ['setpriv', '--reuid=0', '--regid=0', '--', 'sh'],
+      [...studentArgv({ uid: 1000, gid: 1000 }).slice(0, -1), '/home/alice/evil.ts'],
+      ['setpriv', '--reuid=1000', '--regid=1000', '--keep-groups', ...studentArgv({ uid: 1000, gid: 1000 }).slice(4)],
     ])
       expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeDefined();
   });
@@ -420,5 +460,55 @@ describe('reports are written safely', () => {
     expect(readFileSync(join(d, 'r.xml'), 'utf8')).toBe('<c/>');
     expect(readFileSync(join(d, 'victim'), 'utf8')).toBe('keep');
     expect(lstatSync(join(d, `.r.xml.${process.pid}.tmp`)).isSymbolicLink()).toBe(true);
+  });
+
+  // uid 65534 (nobody) stands for the student who ran sudo.
+  const student = { uid: 65534, gid: 65534 };
+  const rootOnlyAndStudentLink = (): { d: string; rootonly: string; own: string } => {
+    const d = scratch();
+    chmodSync(d, 0o755);
+    const rootonly = join(d, 'rootonly');
+    mkdirSync(rootonly, { mode: 0o700 });
+    const own = join(d, 'student');
+    mkdirSync(own);
+    chownSync(own, student.uid, student.gid);
+    // The student's own link in a parent directory of the report path, into the root-only directory.
+    symlinkSync(rootonly, join(own, 'out'));
+    return { d, rootonly, own };
+  };
+
+  test('under sudo the report is created by the invoking user: not into a root-only directory, not through their link into one; theirs without a chown', () => {
+    const { rootonly, own } = rootOnlyAndStudentLink();
+    expect(() => writeReport(join(rootonly, 'x.xml'), '<x/>', student)).toThrow(/cannot be written by uid 65534, the user who ran sudo \(permission denied/);
+    expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>', student)).toThrow(/cannot be written by uid 65534/);
+    expect(callerWriteProblem(join(own, 'out', 'alice.xml'), student)).toMatch(/cannot be written by uid 65534/);
+    expect(readdirSync(rootonly)).toEqual([]);
+    writeReport(join(own, 'reports', 'alice.xml'), '<ok/>', student);
+    expect(readFileSync(join(own, 'reports', 'alice.xml'), 'utf8')).toBe('<ok/>');
+    expect([statSync(join(own, 'reports', 'alice.xml')).uid, statSync(join(own, 'reports')).uid]).toEqual([65534, 65534]);
+    expect(callerWriteProblem(join(own, 'reports', 'b.xml'), student)).toBeUndefined();
+  });
+
+  test('as root without sudo, a link in any component of the report path is refused; nothing lands behind it', () => {
+    const { rootonly, own } = rootOnlyAndStudentLink();
+    expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>')).toThrow(/student\/out is a symbolic link; reports are never written through links/);
+    expect(() => writeReport(join(own, 'out', 'sub', 'alice.xml'), '<x/>')).toThrow(/is a symbolic link/);
+    expect(readdirSync(rootonly)).toEqual([]);
+    writeReport(join(own, 'new', 'r.xml'), '<ok/>');
+    expect(readFileSync(join(own, 'new', 'r.xml'), 'utf8')).toBe('<ok/>');
+  });
+
+  test('handing caches back chowns root-owned files through no link: a link to a root file stays root\'s', () => {
+    const { d, own } = rootOnlyAndStudentLink();
+    const victim = join(d, 'victim');
+    writeFileSync(victim, 'root');
+    mkdirSync(join(own, 'cache', 'sub'), { recursive: true });
+    writeFileSync(join(own, 'cache', 'sub', 'f'), 'x');
+    symlinkSync(victim, join(own, 'cache', 'sub', 'link'));
+    symlinkSync(d, join(own, 'cache', 'dirlink'));
+    handBackTree(join(own, 'cache'), student);
+    expect(statSync(join(own, 'cache', 'sub', 'f')).uid).toBe(65534);
+    expect(statSync(join(own, 'cache', 'sub')).uid).toBe(65534);
+    expect([statSync(victim).uid, statSync(d).uid, lstatSync(join(own, 'cache', 'sub', 'link')).uid]).toEqual([0, 0, 0]);
   });
 });

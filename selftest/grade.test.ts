@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { labStepCommands } from '../helpers/lesson/lab.js';
 import { inNetns } from '../helpers/net/ops.js';
 import { withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
-import { gradeStudentLab, lessonLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
+import { GRADE_CHECKS, gradeStudentLab, lessonLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
 
 const outcome = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);
 
@@ -155,9 +155,9 @@ describe('npm run grade', { concurrent: true }, () => {
   test("a lab built with the lesson's own commands passes every check, and grading changed nothing", async () => {
     const run = await gradeStudentLab(lessonLab);
     expect(run.exec.exitCode, run.exec.stdout + run.exec.stderr).toBe(0);
-    expect(run.cases.length).toBe(15);
+    expect(run.cases.length).toBe(GRADE_CHECKS);
     expect(run.cases.filter((c) => c.state !== 'pass')).toEqual([]);
-    expect(run.exec.stdout).toContain('grade: 15 passed, 0 failed, 0 not checked');
+    expect(run.exec.stdout).toContain('grade: 16 passed, 0 failed, 0 not checked');
     expect(run.cases.flatMap((c) => c.findings), 'the lesson\'s own bundle asks for nothing the grader leaves out').toEqual([]);
     expect(run.changed).toEqual([]);
   });

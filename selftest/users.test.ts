@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { elevatedPath } from '../helpers/run-config.js';
@@ -16,8 +16,6 @@ import { asUser, cloneFor, createUser, ensureSudo, removeUser, rootOwned, type T
  */
 
 const errorLines = (stderr: string): string[] => plain(stderr).split('\n').filter((l) => l.startsWith('error:'));
-/** What a login shell gives a user (setpriv --reset-env); it lacks /usr/sbin, where iptables lives. */
-const USER_PATH = '/usr/local/bin:/bin:/usr/bin';
 
 describe('as real users: one with passwordless sudo, one without', () => {
   let sudoer: ThrowawayUser;
@@ -63,15 +61,49 @@ describe('as real users: one with passwordless sudo, one without', () => {
 
   test('sudo user: npm run doctor sees the tools exactly as the elevated run does', async () => {
     const asStudent = await asUser(sudoer, ['npm', 'run', '--silent', 'doctor'], clone);
-    const elevated = await asUser(sudoer, ['sudo', '-n', '--', 'env', `PATH=${elevatedPath(USER_PATH)}`, process.execPath, '--import', 'tsx', 'scripts/doctor.ts'], clone);
+    const elevated = await asUser(sudoer, ['sudo', '-n', '--', 'env', '-i', `PATH=${elevatedPath()}`, process.execPath, '--import', 'tsx', 'scripts/doctor.ts'], clone);
     expect(asStudent.exitCode, plain(asStudent.stdout)).toBe(0);
     expect(elevated.exitCode, plain(elevated.stdout)).toBe(0);
-    // Only the line about root differs: "via passwordless sudo" against "running as root".
-    const tools = (out: string): string[] => plain(out).split('\n').filter((l) => !/^\S+\s+root: /.test(l));
+    // Only the line about root differs ("via passwordless sudo" against "running as root"), and the variables this shell has that the elevated run drops.
+    const tools = (out: string): string[] => plain(out).split('\n').filter((l) => !/^\S+\s+root: /.test(l) && !/^\s+environment: /.test(l));
     expect(tools(asStudent.stdout)).toEqual(tools(elevated.stdout));
     expect(plain(asStudent.stdout)).toMatch(/^ok\s+iptables: /m);
     expect(plain(asStudent.stdout)).toMatch(/^ok\s+root: via passwordless sudo/m);
   });
+
+  // A student who controls their environment, with a sudoers rule that lets it through (no env_reset):
+  // their own ip, runc, stat … first on PATH, NODE_OPTIONS that loads their code, an LD_PRELOAD library.
+  // Each one leaves a marker named after the uid it ran as; the student's own processes prove it works.
+  test('sudo user with a hostile PATH, NODE_OPTIONS and LD_PRELOAD: npm run grade runs nothing of theirs as root', async () => {
+    const evil = join(sudoer.home, 'evil');
+    const marks = join(evil, 'marks');
+    const keep = `/etc/sudoers.d/${sudoer.name}-env`;
+    mkdirSync(marks, { recursive: true, mode: 0o777 });
+    for (const tool of ['ip', 'runc', 'stat', 'cat', 'ping', 'nsenter', 'unshare', 'mount', 'sudo', 'mkdir', 'setpriv'])
+      writeFileSync(join(evil, tool), `#!/bin/sh\ntouch "${marks}/path-${tool}-$(id -u)"\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(join(evil, 'hook.cjs'), `require('fs').writeFileSync(${JSON.stringify(marks)} + '/node-options-' + process.getuid(), '');\n`);
+    writeFileSync(join(evil, 'evil.c'), `#include <stdio.h>\n#include <unistd.h>\n__attribute__((constructor)) static void mark(void) { char p[512]; snprintf(p, sizeof p, "${marks}/ld-preload-%d", (int)getuid()); FILE *f = fopen(p, "w"); if (f) fclose(f); }\n`);
+    const cc = await runArgv(['cc', '-shared', '-fPIC', '-o', join(evil, 'evil.so'), join(evil, 'evil.c')], { timeoutMs: 60_000 });
+    expect(cc.exitCode, cc.stderr).toBe(0);
+    await runArgv(['chown', '-R', `${sudoer.uid}:${sudoer.gid}`, evil]);
+    writeFileSync(keep, `Defaults:${sudoer.name} !env_reset, !secure_path\n`, { mode: 0o440 });
+    try {
+      const hostile = [`PATH=${evil}:/usr/local/bin:/usr/bin:/bin`, `NODE_OPTIONS=--require ${join(evil, 'hook.cjs')}`, `LD_PRELOAD=${join(evil, 'evil.so')}`, `BASH_ENV=${join(evil, 'hook.cjs')}`];
+      const r = await asUser(sudoer, ['/usr/bin/env', ...hostile, 'npm', 'run', 'grade'], clone, 180_000);
+      const out = `${plain(r.stdout)}\n${r.stderr}`;
+      const made = readdirSync(marks).sort();
+      // The hostility is real: as the student, NODE_OPTIONS and LD_PRELOAD did load.
+      expect(made, out.slice(-3000)).toEqual(expect.arrayContaining([`node-options-${sudoer.uid}`, `ld-preload-${sudoer.uid}`]));
+      expect(made.filter((m) => m.endsWith('-0')), out.slice(-3000)).toEqual([]);
+      // A verdict, not a harness error: the lab is absent, so checks fail (exit 1) with 15 lines.
+      expect(r.exitCode, out.slice(-3000)).toBe(1);
+      expect(plain(r.stdout)).toMatch(/^grade: \d+ passed, \d+ failed, \d+ not checked$/m);
+      expect(rootOwned(clone)).toEqual([]);
+    } finally {
+      rmSync(keep, { force: true });
+      rmSync(evil, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   test('refusals exit 2 with one error line, before any root check: the user without sudo gets the refusal, not "needs root"', async () => {
     const refusals: Array<[string[], RegExp]> = [

@@ -5,14 +5,14 @@
 import { check, describe, gradeCheck } from '../fixtures/grade.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { configFindings } from '../helpers/grade/findings.js';
-import { analyseProcess } from '../helpers/grade/process-check.js';
+import { askAsStudent } from '../helpers/grade/as-student.js';
+import { fromWire } from '../helpers/grade/student-reader.js';
 import { probeContainer } from '../helpers/grade/probe.js';
 import { clip } from '../helpers/grade/clip.js';
-import { validateRootfsPath } from '../helpers/grade/probe-config.js';
-import { readStudentConfig } from '../helpers/grade/student-config.js';
+import { lowerdirProblem } from '../helpers/grade/probe-config.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { interfaces, listNetns, ping } from '../helpers/net/ops.js';
+import { interfaces, linkEnd, listNetns, netnsIds, ping } from '../helpers/net/ops.js';
 import { networkNamespace } from '../helpers/oci/config.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
 
@@ -22,6 +22,10 @@ import type { LabPlan } from '../helpers/lesson/plan.js';
  */
 const pathBlocked = (p: LabPlan, to: string): string =>
   `both ends are UP with the right addresses (the checks above passed), so this is not Common Error 2: something drops or misroutes the packets; read the firewall ("iptables -S", "nft list ruleset", and the same inside ${p.netns} with "ip netns exec ${p.netns} …") and the routes ("ip route get ${to}", also inside ${p.netns})`;
+
+/** Deadlines of the reader of the student's files: the config (1 MiB at most), and the rootfs's static analysis. */
+const READ_CONFIG_MS = 15_000;
+const ANALYSE_MS = 20_000;
 
 describe('verify', () => {
   gradeCheck('netns-exists', 'the network namespace exists under /var/run/netns', [], async ({ g, lesson }) => {
@@ -127,7 +131,30 @@ describe('verify', () => {
     });
   });
 
-  const linkChecks = ['host-veth-up', 'host-veth-address', 'ns-veth-up', 'ns-veth-address'];
+  gradeCheck('veth-pair-connected', "the two ends are one veth pair: the host end's peer is the namespace end", ['host-veth-exists', 'ns-veth-visible'], async ({ g, lesson }) => {
+    await lesson.step('Exercise 1 Steps 2-3');
+    const p = g.plan;
+    // The kernel's account, not the names: the host end's peer index and peer namespace id, the namespace end's own index.
+    const [host, inside, ids] = await Promise.all([linkEnd(g.target, p.hostVeth), linkEnd(g.target, p.nsVeth, p.netns), netnsIds(g.target)]);
+    const graded = ids.find((n) => n.name === p.netns)?.id;
+    const peerNs = host?.peerNetnsId === undefined ? "this machine's own namespace" : (ids.filter((n) => n.id === host.peerNetnsId).map((n) => n.name).join(' = ') || `an unnamed namespace (nsid ${host.peerNetnsId})`);
+    const ok =
+      host?.kind === 'veth' &&
+      inside?.kind === 'veth' &&
+      host.peerNetnsId !== undefined &&
+      host.peerNetnsId === graded &&
+      host.peerIndex === inside.ifindex &&
+      inside.peerIndex === host.ifindex &&
+      inside.peerNetnsId !== undefined;
+    check(lesson, ok, {
+      id: 'grade/veth-pair-connected',
+      expected: `${p.hostVeth} is a veth whose peer is ${p.nsVeth} (ifindex ${inside?.ifindex ?? '?'}) in ${p.netns}${graded === undefined ? '' : ` (nsid ${graded})`}, and ${p.nsVeth}'s peer is ${p.hostVeth} (ifindex ${host?.ifindex ?? '?'})`,
+      seen: `${p.hostVeth}: ${host?.kind ?? 'no kind'}, peer ifindex ${host?.peerIndex ?? 'none'} in ${peerNs}; ${p.nsVeth}: ${inside?.kind ?? 'no kind'}, peer ifindex ${inside?.peerIndex ?? 'none'}`,
+      next: `the two names are not the two ends of one pair: delete both, then create them as one pair and move one end: ip link add ${p.hostVeth} type veth peer name ${p.nsVeth} && ip link set ${p.nsVeth} netns ${p.netns} (Exercise 1 Steps 2-3)`,
+    });
+  });
+
+  const linkChecks = ['host-veth-up', 'host-veth-address', 'ns-veth-up', 'ns-veth-address', 'veth-pair-connected'];
 
   gradeCheck('ping-host-to-ns', 'the host reaches the namespace', linkChecks, async ({ g, lesson }) => {
     await lesson.step('automated script, check 3; manual checklist, item 4');
@@ -145,15 +172,18 @@ describe('verify', () => {
   gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson, note }) => {
     await lesson.step('Exercise 2 Steps 1-2');
     const path = `${g.plan.bundleDir}/config.json`;
-    // Read in this process as data only: never through a link, never a FIFO or device, at most 1 MiB.
-    const r = readStudentConfig(g.plan.bundleDir);
+    // Read as data only (never through a link, never a FIFO or device, at most 1 MiB), by a child
+    // process with the student's rights and a deadline: it can read only what the student can.
+    const asked = await askAsStudent(g.target, g.student, { kind: 'config', bundleDir: g.plan.bundleDir }, READ_CONFIG_MS);
+    const r = asked.ok ? asked.answer.config : { ok: false as const, problem: asked.problem, next: `make ${g.plan.bundleDir} and its config.json readable by uid ${g.student.uid}` };
+    if (asked.ok) g.rootfsRead = asked.answer.rootfs;
     if (r.ok) {
       g.studentConfig = r.config;
       for (const f of configFindings(r.config, await g.runcSpec())) await note(f);
     }
     check(lesson, r.ok, {
       id: 'grade/regular-file-link-most',
-      expected: `${path}: a regular file (not a link), at most 1 MiB, that parses as an OCI runtime config`,
+      expected: `${path}: a regular file (not a link), at most 1 MiB, that parses as an OCI runtime config runc accepts`,
       seen: r.ok ? '' : r.problem,
       next: r.ok ? '' : r.next,
     });
@@ -183,7 +213,8 @@ describe('verify', () => {
 
   gradeCheck('bundle-rootfs', "config.json's root.path is the bundle's rootfs directory", ['bundle-config'], async ({ g, lesson }) => {
     await lesson.step('Exercise 2 Step 1');
-    const r = validateRootfsPath(g.studentConfig?.root.path, g.plan.bundleDir);
+    // Validated by the reader with the student's rights; its answer becomes a mount option, so checked again here.
+    const r = g.rootfsRead === undefined ? { ok: false as const, problem: 'root.path was not read' } : g.rootfsRead.ok ? lowerdirProblem(g.rootfsRead.real) ?? g.rootfsRead : g.rootfsRead;
     if (r.ok) g.rootfs = r;
     check(lesson, r.ok, {
       id: 'grade/root-path-names-directory',
@@ -196,8 +227,17 @@ describe('verify', () => {
   gradeCheck('bundle-process', "config.json's process can start in the rootfs", ['bundle-rootfs'], async ({ g, lesson }) => {
     await lesson.step('Exercise 2 Steps 1 and 4');
     const p = g.studentConfig!.process;
-    // Static: nothing from the rootfs runs; paths resolve inside the rootfs, ELF headers are read from the bytes.
-    const a = analyseProcess({ rootfs: g.rootfs!.real, shown: g.rootfs!.shown }, { args: p.args, env: p.env ?? [], cwd: typeof p.cwd === 'string' ? p.cwd : '/' });
+    // Static: nothing from the rootfs runs; paths resolve inside the rootfs, ELF headers are read from
+    // the bytes, by the reader with the student's rights, stopped at its deadline however large the rootfs.
+    const proc = { args: p.args, env: p.env ?? [], cwd: typeof p.cwd === 'string' ? p.cwd : '/' };
+    const asked = await askAsStudent(g.target, g.student, { kind: 'process', rootfs: g.rootfs!.real, shown: g.rootfs!.shown, process: proc }, ANALYSE_MS);
+    check(lesson, asked.ok, {
+      id: 'grade/process-analysis-finishes',
+      expected: `the static analysis of process.args[0] "${clip(p.args[0] ?? '')}" in the rootfs finishes within ${ANALYSE_MS / 1000} s`,
+      seen: asked.ok ? '' : asked.problem,
+      next: `look for what makes the rootfs slow to read (thousands of files in /etc/ld.so.conf.d, huge library directories) in ${g.rootfs!.shown}`,
+    });
+    const a = fromWire(asked.answer.analysis);
     g.process = a;
     check(lesson, a.ok, {
       id: 'grade/process-args-0-executable',

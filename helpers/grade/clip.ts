@@ -1,3 +1,4 @@
+import { visible } from '../report/sanitize.js';
 import { cutNote, type ExecResult } from '../targets/exec.js';
 
 /** What one command may put into the grader's report, per stream. */
@@ -13,9 +14,8 @@ export function clipOutput(text: string, max = REPORT_OUTPUT_BYTES): string {
 /** A transcript entry as the report shows it: output clipped, so a flood stays a few KiB. */
 export const clipEntry = (e: ExecResult): ExecResult => ({ ...e, stdout: clipOutput(e.stdout), stderr: clipOutput(e.stderr) });
 
-/** A student's string for one message line: control characters shown as ?, at most `max` characters. */
+/** A student's string for one message line: escapes and control characters made visible (\x1b), at most `max` characters. */
 export const clip = (s: string, max = 160): string => {
-  // eslint-disable-next-line no-control-regex -- a student's string may carry terminal escapes
-  const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const t = visible(s);
   return t.length > max ? `${t.slice(0, max)}…` : t;
 };

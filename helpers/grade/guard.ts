@@ -1,3 +1,5 @@
+import { studentArgv } from './student-reader.js';
+
 /**
  * The host target's promise: grading reads the student's machine and changes nothing of theirs.
  * Every argv is checked against this list before it runs; writes are allowed only inside the
@@ -17,6 +19,9 @@ const READ_ONLY_IP = [
   (a: string[]) => a[0] === '-j' && ['addr', 'link', 'route'].includes(a[1] ?? '') && (a[2] === 'show' || a[2] === undefined),
   (a: string[]) => a[0] === 'netns' && (a[1] === 'list' || a[1] === 'pids' || a[1] === 'identify'),
   (a: string[]) => a[0] === 'link' && a[1] === 'show',
+  // Details of one link (a veth's peer index and namespace id) and the namespaces' ids: reads only.
+  (a: string[]) => a[0] === '-j' && a[1] === '-d' && a[2] === 'link' && a[3] === 'show',
+  (a: string[]) => a[0] === '-j' && a[1] === 'netns' && a[2] === 'list' && a.length === 3,
 ];
 
 export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): string | undefined {
@@ -33,6 +38,14 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
       return undefined;
     case 'ping':
       return undefined;
+    case 'setpriv': {
+      // Only the reader of the student's files, dropped to a uid and gid of its own, nothing else.
+      const [reuid, regid, ...tail] = rest;
+      const expected = studentArgv({ uid: Number(reuid?.slice(8)), gid: Number(regid?.slice(8)) });
+      return /^--reuid=\d+$/.test(reuid ?? '') && /^--regid=\d+$/.test(regid ?? '') && JSON.stringify(['setpriv', reuid, regid, ...tail]) === JSON.stringify(expected)
+        ? undefined
+        : 'setpriv may only start the reader of the student\'s files';
+    }
     case 'ip': {
       // `ip -n NAME …` is the same read in another netns.
       if (rest[0] === '-n' && rest[1] !== undefined) return readOnlyViolation(['ip', ...rest.slice(2)], ctx);

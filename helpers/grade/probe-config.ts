@@ -73,6 +73,16 @@ export function validateRootfsPath(rootPath: unknown, bundleDir: string): Rootfs
   return { ok: true, real, shown };
 }
 
+/**
+ * The rootfs as it goes into the overlay's mount options, checked by the grader itself whoever
+ * validated it: an absolute, normalised path without a character overlayfs reads as syntax.
+ */
+export function lowerdirProblem(real: string): { readonly ok: false; readonly problem: string } | undefined {
+  if (!real.startsWith('/') || posix.normalize(real) !== real || real === '/' || OVERLAY_SPECIAL.test(real))
+    return { ok: false, problem: `the rootfs ${clip(real)} is not an absolute, normalised path without "," ":" "\\" '"' or a newline` };
+  return undefined;
+}
+
 function realOrSelf(path: string): string {
   try {
     return realpathSync(path);

@@ -6,7 +6,10 @@ import { parseConfig, type OciConfig } from '../oci/config.js';
 import { Runc } from '../oci/runtime.js';
 import { GradeBudget, GradeTarget } from './budget.js';
 import { readOnlyViolation, type GuardContext } from './guard.js';
+import type { Invoker } from '../run-config.js';
+import { studentIds } from './as-student.js';
 import type { ProcessAnalysis } from './process-check.js';
+import type { StudentIds } from './student-reader.js';
 import type { RootfsCheck } from './probe-config.js';
 
 export type CheckOutcome = 'pass' | 'fail' | 'not checked';
@@ -20,6 +23,8 @@ export class GradeSession {
   readonly outcomes = new Map<string, CheckOutcome>();
   /** The student's config.json, once bundle-config has read and parsed it (as data only). */
   studentConfig: OciConfig | undefined;
+  /** root.path as the reader of the student's files validated it (with bundle-config's answer). */
+  rootfsRead: RootfsCheck | undefined;
   /** The student's rootfs, once bundle-rootfs has validated root.path. */
   rootfs: Extract<RootfsCheck, { ok: true }> | undefined;
   /** The static analysis of the student's process, once bundle-process ran. */
@@ -31,6 +36,8 @@ export class GradeSession {
     readonly plan: LabPlan,
     readonly guard: GuardContext,
     readonly runId: string,
+    /** Whose rights the student's files are read with (helpers/grade/as-student.ts). */
+    readonly student: StudentIds,
   ) {}
 
   get scratch(): string {
@@ -41,11 +48,11 @@ export class GradeSession {
     return this.target.budget;
   }
 
-  static open(plan: LabPlan, runId: string, budget = new GradeBudget()): GradeSession {
+  static open(plan: LabPlan, runId: string, invoker?: Invoker, budget = new GradeBudget()): GradeSession {
     const scratch = mkdtempSync(join(tmpdir(), `lesson06-grade-${runId}-`));
     const guard: GuardContext = { scratch, ownIdPrefix: `lesson06-grade-` };
     const home = plan.bundleDir.replace(/\/[^/]*$/, '') || '/';
-    return new GradeSession(new GradeTarget(home, (argv) => readOnlyViolation(argv, guard), budget), plan, guard, runId);
+    return new GradeSession(new GradeTarget(home, (argv) => readOnlyViolation(argv, guard), budget), plan, guard, runId, studentIds(invoker, plan.bundleDir));
   }
 
   /** What `runc spec` writes on this machine: the base of the probe's config and of the findings. */

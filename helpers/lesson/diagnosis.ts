@@ -1,3 +1,4 @@
+import { visible } from '../report/sanitize.js';
 import { commonErrorTitle, formatRef, type CommonErrorHint, type LessonRef } from './sections.js';
 
 /**
@@ -25,7 +26,7 @@ export type Diagnosis = Observation & { readonly ref: LessonRef; readonly id?: s
 export type CheckSpec = Observation & { readonly ref?: LessonRef; readonly id: string } & Remedy;
 
 const quote = (s: string): string => {
-  const t = s.trim();
+  const t = visible(s.trim(), { newlines: true });
   if (t === '') return '(nothing)';
   const clipped = t.length > 600 ? `${t.slice(0, 600)}…` : t;
   return clipped.includes('\n') ? `\n      ${clipped.split('\n').join('\n      ')}` : `"${clipped}"`;
@@ -33,12 +34,13 @@ const quote = (s: string): string => {
 
 /** The one message builder: what was expected, what was seen, where in the lesson, what to do next. */
 export function formatDiagnosis(d: Diagnosis): string {
-  const lines = [`${formatRef(d.ref)}`, `  expected: ${d.expected}`, `  seen:     ${quote(d.seen)}`];
+  // Each field may quote the student (names, paths, output): shown with escapes made visible, never raw.
+  const lines = [`${formatRef(d.ref)}`, `  expected: ${visible(d.expected)}`, `  seen:     ${quote(d.seen)}`];
   if (d.commonError) {
     lines.push(`  diagnosis: ${commonErrorTitle(d.commonError.id)}`);
-    lines.push(`  fix:      ${d.commonError.fix}`);
+    lines.push(`  fix:      ${visible(d.commonError.fix)}`);
   }
-  if (d.next) lines.push(`  next:     ${d.next}`);
+  if (d.next) lines.push(`  next:     ${visible(d.next)}`);
   return lines.join('\n');
 }
 

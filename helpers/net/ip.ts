@@ -1,3 +1,6 @@
+import { LabDataError } from '../errors.js';
+import { visible } from '../report/sanitize.js';
+
 /** Parsers for `ip -j` (iproute2) and busybox `ip addr` text, reduced to one shape. */
 
 export interface Iface {
@@ -23,31 +26,75 @@ interface RawJsonIface {
   ifname?: unknown;
   flags?: unknown;
   operstate?: unknown;
-  addr_info?: Array<{ family?: unknown; local?: unknown; prefixlen?: unknown }>;
+  addr_info?: Array<{ family?: unknown; local?: unknown; prefixlen?: unknown } | null>;
+}
+
+/** More interfaces than a lab has any reason to hold; the grader reads no further. */
+export const MAX_INTERFACES = 1024;
+
+// iproute2 prints an interface name byte for byte, so a name with an escape character is a raw
+// control character inside a JSON string: escaped here, it parses (tab, newline and carriage
+// return cannot be in a name, so they are JSON's own whitespace).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
+/** Any `ip -j` output as JSON: bounded (not cut by the output cap, at most `maxItems` entries), never a crash. */
+export function parseIpJsonArray(stdout: string, what = 'ip -j', maxItems = MAX_INTERFACES): unknown[] {
+  const text = stdout.trim();
+  if (text === '') return [];
+  const cut = /\n… (\d+) bytes cut$/.exec(text);
+  const tooMany = (n: string): LabDataError =>
+    new LabDataError(`${what} lists ${n} entries, more than the ${maxItems} the grader reads`, 'remove the interfaces the lesson does not create (ip link del NAME), then grade again');
+  if (cut) throw tooMany(`so many that its output (${Buffer.byteLength(text)} bytes kept, ${cut[1]} cut) exceeds what the grader keeps:`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(RAW_CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  } catch {
+    throw new LabDataError(`${what} printed something that is not JSON: ${visible(text.slice(0, 200))}`, `run "${what}" yourself and look at what it prints`);
+  }
+  if (!Array.isArray(raw)) throw new LabDataError(`${what} did not print a JSON array`, `run "${what}" yourself and look at what it prints`);
+  if (raw.length > maxItems) throw tooMany(String(raw.length));
+  return raw;
 }
 
 export function parseIpJson(stdout: string): Iface[] {
-  const text = stdout.trim();
-  if (text === '') return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new Error(`ip -j printed something that is not JSON: ${text.slice(0, 200)}`);
-  }
-  if (!Array.isArray(raw)) throw new Error('ip -j did not print a JSON array');
-  return (raw as RawJsonIface[])
-    .filter((r) => typeof r.ifname === 'string')
+  return (parseIpJsonArray(stdout, 'ip -j addr show') as RawJsonIface[])
+    .filter((r) => r !== null && typeof r === 'object' && typeof r.ifname === 'string')
     .map((r) => ({
       ifname: r.ifname as string,
       flags: Array.isArray(r.flags) ? (r.flags as string[]) : [],
       operstate: typeof r.operstate === 'string' ? r.operstate : undefined,
-      inet: (r.addr_info ?? [])
-        .filter((a) => a.family === 'inet' && typeof a.local === 'string')
+      inet: (Array.isArray(r.addr_info) ? r.addr_info : [])
+        .filter((a): a is NonNullable<typeof a> => a !== null && typeof a === 'object' && a.family === 'inet' && typeof a.local === 'string')
         .map((a) => `${String(a.local)}/${String(a.prefixlen)}`),
       ...(typeof r.ifindex === 'number' ? { index: r.ifindex } : {}),
       ...(typeof r.address === 'string' ? { mac: r.address } : {}),
     }));
+}
+
+/** One end of a link as `ip -j -d link show dev NAME` describes it: its kind and, for a veth, where its peer is. */
+export interface LinkEnd {
+  readonly ifindex: number | undefined;
+  readonly kind: string | undefined;
+  /** The peer's ifindex (in the peer's own namespace). */
+  readonly peerIndex: number | undefined;
+  /** The peer's namespace, as an nsid of the namespace this was read in; absent when the peer is in the same namespace. */
+  readonly peerNetnsId: number | undefined;
+}
+
+export function parseLinkDetails(stdout: string): LinkEnd | undefined {
+  const [r] = parseIpJsonArray(stdout, 'ip -j -d link show') as Array<Record<string, unknown> | null>;
+  if (r === null || typeof r !== 'object') return undefined;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
+  const info = r.linkinfo as Record<string, unknown> | null | undefined;
+  return { ifindex: num(r.ifindex), kind: info !== null && typeof info === 'object' && typeof info.info_kind === 'string' ? info.info_kind : undefined, peerIndex: num(r.link_index), peerNetnsId: num(r.link_netnsid) };
+}
+
+/** `ip -j netns list`: each name with the nsid this namespace gave it (when it has one). */
+export function parseNetnsIds(stdout: string): Array<{ name: string; id: number | undefined }> {
+  return (parseIpJsonArray(stdout, 'ip -j netns list') as Array<Record<string, unknown> | null>)
+    .filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && typeof r.name === 'string')
+    .map((r) => ({ name: r.name as string, id: typeof r.id === 'number' ? r.id : undefined }));
 }
 
 /** busybox and iproute2 text: `2: veth-container@if3: <BROADCAST,UP> mtu … state UP …` then `inet a/b …`. */

@@ -1,4 +1,4 @@
-import { parseIpJson, parsePingSummary, type Iface, type PingSummary } from './ip.js';
+import { parseIpJson, parseLinkDetails, parseNetnsIds, parsePingSummary, type Iface, type LinkEnd, type PingSummary } from './ip.js';
 import type { ExecResult } from '../targets/exec.js';
 import { pingWithinDeadline } from './deadline.js';
 import type { Target } from '../targets/types.js';
@@ -23,6 +23,17 @@ export async function listNetns(t: Target): Promise<string[]> {
  */
 export async function interfaces(t: Target, netns?: string): Promise<Iface[]> {
   return parseIpJson((await t.must(['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'])).stdout);
+}
+
+/** One link's kind and peer (`ip -j -d link show dev NAME`), or undefined when it does not exist. */
+export async function linkEnd(t: Target, name: string, netns?: string): Promise<LinkEnd | undefined> {
+  const r = await t.exec(['ip', ...(netns ? ['-n', netns] : []), '-j', '-d', 'link', 'show', 'dev', name]);
+  return r.exitCode === 0 ? parseLinkDetails(r.stdout) : undefined;
+}
+
+/** Named namespaces with the nsid this machine's namespace gave each (`ip -j netns list`). */
+export async function netnsIds(t: Target): Promise<Array<{ name: string; id: number | undefined }>> {
+  return parseNetnsIds((await t.must(['ip', '-j', 'netns', 'list'])).stdout);
 }
 
 /** The same view through the lesson's own `ip netns exec NAME ip addr`. */

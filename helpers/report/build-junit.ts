@@ -70,8 +70,8 @@ function addTestcase(suite: JUnitSuite, c: CaseModel): void {
   if (c.state === 'skipped') skippedWithMessage(tc, oneLine(c.skipNote ?? 'skipped'));
   else if (c.state === 'failed' || c.state === 'error') {
     const body = [...c.failures, '--- transcript ---', c.transcript ?? '(no commands were run)'].join('\n\n');
-    if (c.state === 'failed') tc.failure(c.headline ?? 'failed', 'LessonCheckFailure').stacktrace(xmlSafe(body));
-    else tc.error(`harness fault, not a lesson verdict: ${c.headline ?? 'unknown error'}`, c.errorType ?? 'HarnessError', xmlSafe(body));
+    if (c.state === 'failed') tc.failure(xmlSafe(c.headline ?? 'failed'), 'LessonCheckFailure').stacktrace(xmlSafe(body));
+    else tc.error(xmlSafe(`harness fault, not a lesson verdict: ${c.headline ?? 'unknown error'}`), c.errorType ?? 'HarnessError', xmlSafe(body));
   }
   tc.standardOutput(xmlSafe(caseOutput(c)));
 }

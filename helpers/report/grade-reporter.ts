@@ -2,13 +2,14 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { FINDING_ANNOTATION } from '../lesson/annotations.js';
 import type { RunConfig } from '../run-config.js';
 import { wasSelected } from './case-model.js';
+import { visible } from './sanitize.js';
 
 /** What the grader left out, under the check that found it. */
 const notes = (tc: TestCase): string =>
   tc
     .annotations()
     .filter((a) => a.type === FINDING_ANNOTATION)
-    .map((a) => `\n        note: ${a.message}`)
+    .map((a) => `\n        note: ${visible(a.message)}`)
     .join('');
 
 const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail' | 'not checked' } => {
@@ -17,11 +18,11 @@ const line = (tc: TestCase): { mark: string; text: string; state: 'pass' | 'fail
   if (r.state === 'failed') {
     const message = (r.errors[0]?.message ?? '').split('\n');
     // A diagnosis repeats the lesson step on its first line; anything else is shown whole.
-    const detail = (message.length > 1 ? message.slice(1) : message).join('\n        ');
+    const detail = (message.length > 1 ? message.slice(1) : message).map((l) => visible(l)).join('\n        ');
     return { mark: 'FAIL', text: `${tc.name}\n        ${detail}${notes(tc)}`, state: 'fail' };
   }
   const note = r.state === 'skipped' ? (r.note ?? 'not checked') : 'not run';
-  return { mark: '----', text: `${tc.name} (${note})`, state: 'not checked' };
+  return { mark: '----', text: `${tc.name} (${visible(note)})`, state: 'not checked' };
 };
 
 /** One line per grading check and a final count; the lesson reporter writes the grader's file. */

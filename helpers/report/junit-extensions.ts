@@ -1,5 +1,6 @@
 import type { TestCase, TestSuite } from 'junit-report-builder';
 import type { XMLElement } from 'xmlbuilder';
+import { xmlText } from './sanitize.js';
 
 /**
  * What junit-report-builder 5.1 cannot say but graders' JUnit schemas (junit-10.xsd) have: the
@@ -32,13 +33,5 @@ export function skippedWithMessage(tc: TestCase, message: string): TestCase {
   });
 }
 
-// Terminal colour sequences carry no meaning in a file; other control characters are not allowed in XML 1.0.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Text that XML 1.0 can carry: colour codes removed, other forbidden characters shown as \xNN (the library would drop them silently). */
-export function xmlSafe(s: string): string {
-  return s.replace(ANSI, '').replace(NOT_XML, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Text that XML 1.0 can carry in any attribute or CDATA section: helpers/report/sanitize.ts. */
+export const xmlSafe = xmlText;

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { childEnv } from '../run-config.js';
 
 /** One finished process, exactly as the transcript and the diagnosis need it. */
 export interface ExecResult {
@@ -92,8 +93,9 @@ export async function runArgv(argv: readonly string[], opts: ExecOptions = {}): 
     detached: opts.newSession ?? false,
     uid: opts.uid,
     gid: opts.gid,
-    env: opts.env,
-    extendEnv: true,
+    // Never the caller's PATH, NODE_OPTIONS, LD_* …: whatever runs here may run as root.
+    env: { ...childEnv(), ...opts.env },
+    extendEnv: false,
     stripFinalNewline: false,
     encoding: 'utf8',
   });

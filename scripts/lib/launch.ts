@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { callerWriteProblem, handBackTree } from '../../helpers/report/safe-write.js';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chalk } from 'zx';
@@ -10,6 +11,7 @@ import { cgroupModeText, parseRuntimeVersion, runtimeInfo as describeRuntimeInfo
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
 import { runArgv } from '../../helpers/targets/exec.js';
+import { ROOT_TOOLS, TRUSTED_PATH, trustedDirProblems, trustedEnv, trustedTool } from '../../helpers/toolchain.js';
 import { engineReachable, labImage } from '../../helpers/targets/docker.js';
 import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
 import { labImageState } from './image-recipe.js';
@@ -22,9 +24,13 @@ const RELAY_AFTER_MS = 1_000;
 export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
-  const missing = (await checkPrerequisites(prerequisitesFor(config), process.env.PATH ?? '')).filter((s) => !s.ok);
+  const missing = (await checkPrerequisites(prerequisitesFor(config), TRUSTED_PATH)).filter((s) => !s.ok);
   if (missing.length > 0)
     fail(`missing prerequisite${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `${m.prereq.name} (for ${m.prereq.why})`).join('; ')}`, installCommand(missing));
+  // Everything below runs as root: a tool a user could replace, or a directory they could plant one in, would run their code.
+  const untrusted = [...trustedDirProblems(), ...toolsOf(config).map((t) => trustedTool(t)).flatMap((t) => (t.ok ? [] : [t.problem]))];
+  if (untrusted.length > 0)
+    fail(`the run as root would use tools it cannot trust: ${untrusted.join('; ')}`, `make each of ${TRUSTED_PATH} and the tools in it owned by root and writable by no one else (npm run doctor lists them)`);
 }
 
 /**
@@ -46,6 +52,8 @@ async function describeRuntime(config: RunConfig): Promise<RunConfig> {
   process.stdout.write(chalk.dim(`runtime under test: ${runtimeInfo.name} ${runtimeInfo.version}${where}; cgroup ${cgroupModeText(hostCgroupLayout(), config.cgroup)}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`));
   return { ...config, runtimeInfo, cgroupLayout };
 }
+/** The tools this run executes as root, by name (runc only when it is the runtime under test). */
+const toolsOf = (config: RunConfig): string[] => [...ROOT_TOOLS.filter((t) => t !== 'node'), ...(config.target !== 'container' && !config.runtime.includes('/') ? [config.runtime] : [])];
 
 /** The container target needs an engine, the lab image and a privilege mode, decided once here. */
 async function prepareContainers(config: RunConfig): Promise<RunConfig> {
@@ -79,17 +87,10 @@ function childrenOf(parent: number): number[] {
   return children;
 }
 
-/** Files a root run made in the invoking user's clone go back to that user. */
+/** Files a root run made in the invoking user's clone (vitest's caches, a shard's blob) go back to that user; reports are theirs from the start. */
 function handBack(config: RunConfig): void {
   if (!config.invoker) return;
-  const { uid, gid } = config.invoker;
-  const walk = (p: string): void => {
-    const st = lstatSync(p, { throwIfNoEntry: false });
-    if (!st || st.isSymbolicLink()) return;
-    if (st.uid === 0) chownSync(p, uid, gid);
-    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
-  };
-  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) if (existsSync(dir)) walk(dir);
+  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) handBackTree(dir, config.invoker);
 }
 
 export const readSummary = (config: RunConfig): RunSummary | undefined => readJson<RunSummary>(summaryPath(config));
@@ -181,6 +182,9 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   const stale = await sweep({ deadRuns: true });
   if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
   await requirePrerequisites(initial);
+  // The report is created with the invoking user's rights: say so now, not after the run.
+  const denied = callerWriteProblem(initial.junit, initial.invoker);
+  if (denied) fail(`--junit: ${denied}`, 'choose a report path you can write yourself (the default is reports/ in this clone)');
   const prepared = await describeRuntime(initial.target === 'container' ? await prepareContainers(initial) : initial);
   if (interrupted) {
     const mine = await sweep({ run: prepared.runId });
@@ -198,7 +202,8 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let lesson: LessonSummary | undefined;
   try {
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
-    vitest = execa('node_modules/.bin/vitest', ['run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+    // This node, not the first on a PATH (vitest's #! line asks env for one); a clean environment: nothing of the caller's steers a root process.
+    vitest = execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, extendEnv: false, env: { ...trustedEnv(process.env), ...configToEnv(config) } });
     const r = await vitest;
     vitestExit = r.exitCode;
     summary = readSummary(config);

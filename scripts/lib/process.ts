@@ -5,8 +5,8 @@ import { BadInputError } from '../../helpers/errors.js';
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
 /** True when sudo can run without asking for a password (a lab VM or CI runner). */
-export async function passwordlessSudo(): Promise<boolean> {
-  const r = await execa('sudo', ['-n', 'true'], { reject: false, stdio: 'ignore' });
+export async function passwordlessSudo(sudo = 'sudo'): Promise<boolean> {
+  const r = await execa(sudo, ['-n', 'true'], { reject: false, stdio: 'ignore' });
   return r.exitCode === 0;
 }
 

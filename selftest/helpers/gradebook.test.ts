@@ -89,7 +89,7 @@ describe('points', () => {
     ] as const)
       expect(() => parsePoints(text, 'p.json')).toThrow(says);
   });
-  test('grading/points.json weighs exactly the 15 grade checks of specs/grade.spec.ts', () => {
+  test('grading/points.json weighs exactly the 16 grade checks of specs/grade.spec.ts', () => {
     const spec = readFileSync('specs/grade.spec.ts', 'utf8');
     const ids = [...spec.matchAll(/gradeCheck\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]);
     expect(IDS).toEqual(ids);

@@ -126,7 +126,7 @@ describe('JUnit report (built from a model)', () => {
 
 describe('XML text', () => {
   test('forbidden characters become visible instead of vanishing; colour codes go', () => {
-    expect(xmlSafe('x\u0000y\u001b[1mz\ud800')).toBe('x\\x00yz\\xd800');
+    expect(xmlSafe('x\u0000y\u001b[1mz\ud800')).toBe('x\\x00yz\\ud800');
   });
   test('seconds and timestamps', () => {
     expect([seconds(0), seconds(1), seconds(1499.5), seconds(61_000)]).toEqual(['0.000', '0.001', '1.500', '61.000']);

@@ -10,6 +10,10 @@ import type { SandboxTarget } from '../../helpers/targets/sandbox.js';
 import { IsolatedSandbox } from './hostile-sandbox.js';
 import { snapshotDiff, snapshotSandbox } from './hostile-snapshot.js';
 import { readJUnit } from './junit.js';
+import { schemaErrors } from './report-runs.js';
+
+/** How many checks `npm run grade` makes (specs/grade.spec.ts). */
+export const GRADE_CHECKS = 16;
 
 /** Where a student's lab lives inside its sandbox (a private /tmp). */
 export const LAB_DIR = '/tmp/lab';
@@ -57,6 +61,8 @@ export interface GradeRun {
   /** Everything the grader put out: stdout, stderr and the report file. */
   readonly output: string;
   readonly reportBytes: number;
+  /** xmllint's complaints about the report against junit-10.xsd ('' when it validates or there is none). */
+  readonly schema: string;
   /** The secret the lab hid; it must not be in `output`. */
   readonly secret: string;
   readonly durationMs: number;
@@ -68,8 +74,12 @@ export interface GradeOptions {
   readonly args?: readonly string[];
   /** Where the report goes, inside the sandbox; default /tmp/lab/grade.xml. */
   readonly junit?: string;
+  /** false: the snapshots leave out net sysctls (a lab of a thousand interfaces; see SnapshotOptions). */
+  readonly netSysctls?: boolean;
   /** More files and directories the snapshot hashes. */
   readonly trees?: readonly string[];
+  /** Grade as if `sudo` was run by this uid (SUDO_UID/GID/USER), instead of by root directly. */
+  readonly sudoBy?: { readonly uid: number; readonly gid: number; readonly user: string };
   /** Runs in the lab's sandbox after grading and the second snapshot; its result is kept. */
   readonly inspect?: (s: StudentLab) => Promise<string>;
 }
@@ -92,11 +102,12 @@ export async function studentLab(): Promise<StudentLab> {
 }
 
 /** Runs `npm run grade` inside the lab's sandbox (all five of its namespaces), as a student's machine would. */
-export function runGrader(s: StudentLab, args: readonly string[]): Promise<ExecResult> {
+export function runGrader(s: StudentLab, args: readonly string[], sudoBy?: GradeOptions['sudoBy']): Promise<ExecResult> {
+  const env = sudoBy ? { SUDO_UID: String(sudoBy.uid), SUDO_GID: String(sudoBy.gid), SUDO_USER: sudoBy.user } : undefined;
   return runArgv(
     ['nsenter', '-t', String(s.box.pid), '--mount', '--net', '--pid', '--uts', '--ipc', `--wd=${process.cwd()}`, '--', process.execPath, '--import', 'tsx', 'scripts/grade.ts', ...args],
     // Far beyond the grader's own one-minute bound: reaching it means the grader hung.
-    { timeoutMs: 150_000, maxOutputBytes: 4 * 1024 * 1024 },
+    { timeoutMs: 150_000, maxOutputBytes: 4 * 1024 * 1024, ...(env ? { env } : {}) },
   );
 }
 
@@ -106,12 +117,15 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
   try {
     await build(s);
     const trees = [LAB_DIR, MARKERS, HOST_DIR, SECRET_FILE, ...(opts.trees ?? [])];
-    const before = await snapshotSandbox(s.box, { trees });
+    const snap = { trees, ...(opts.netSysctls === false ? { netSysctls: false } : {}) };
+    const before = await snapshotSandbox(s.box, snap);
     const junit = opts.junit ?? `${LAB_DIR}/grade.xml`;
-    const exec = await runGrader(s, ['--bundle', s.plan.bundleDir, '--junit', junit, ...(opts.args ?? [])]);
+    const exec = await runGrader(s, ['--bundle', s.plan.bundleDir, '--junit', junit, ...(opts.args ?? [])], opts.sudoBy);
     // The report is the grader's; it is not part of what grading must leave unchanged.
     const reportPath = s.box.host(junit);
     const report = existsSync(reportPath) && statSync(reportPath).isFile() && !opts.junit ? readFileSync(reportPath, 'utf8') : '';
+    // Whatever the lab put into it, the report is JUnit that a strict consumer accepts.
+    const schema = report === '' ? '' : await schemaErrors(reportPath);
     const cases = report === '' ? [] : readJUnit(reportPath).map((c): GradedCase => ({
       id: c.name.split(':')[0] ?? c.name,
       state: c.state === 'passed' ? 'pass' : c.state === 'skipped' ? 'not checked' : 'fail',
@@ -120,7 +134,7 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
       findings: c.properties.filter((p) => p.name === 'grade.finding').map((p) => p.value),
     }));
     if (!opts.junit) await s.t.exec(['rm', '-f', junit]);
-    const after = await snapshotSandbox(s.box, { trees });
+    const after = await snapshotSandbox(s.box, snap);
     const inspected = opts.inspect ? await opts.inspect(s) : '';
     return {
       exec,
@@ -130,6 +144,7 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
       changed: snapshotDiff(before, after),
       output: `${exec.stdout}\n${exec.stderr}\n${report}`,
       reportBytes: Buffer.byteLength(report),
+      schema,
       secret: s.secret,
       durationMs: exec.durationMs,
       inspected,

@@ -1,4 +1,7 @@
-import { type OciConfig, type OciHook, type Patch, withCapability, withHook, withNetnsPath } from '../../helpers/oci/config.js';
+import { writeFileSync } from 'node:fs';
+import { type OciConfig, type OciHook, type Patch, withArgs, withCapability, withHook, withNetnsPath } from '../../helpers/oci/config.js';
+import { hostMachines } from '../../helpers/oci/elf.js';
+import { buildElf } from './hostile-elf.js';
 import { formatCidr } from '../../helpers/net/cidr.js';
 import { HOOK_KINDS } from '../../helpers/grade/findings.js';
 import { HOST_DIR, LAB_DIR, lessonLab, MARKERS, SECRET_FILE, type GradeOptions, type StudentLab } from './grade-lab.js';
@@ -14,10 +17,16 @@ export interface Verdict {
   /** The check that must fail, and what its diagnosis must say. */
   readonly fails?: string;
   readonly says?: RegExp;
+  /** More checks the same cause fails (each reads what it reads), with the same diagnosis. */
+  readonly alsoFails?: readonly string[];
   /** Checks that must be "not checked" because of it. */
   readonly notChecked?: readonly string[];
   /** Findings the grader must report (config it did not apply). */
   readonly findings?: readonly RegExp[];
+  /** Grading must end within this long (the grader's own bound). */
+  readonly withinMs?: number;
+  /** What `options.inspect` must find (runc's own words for the same config). */
+  readonly inspectSays?: RegExp;
   /** A refusal before anything runs (exit 2): its error line. */
   readonly refused?: RegExp;
   /** The report must stay below this size, and say this (a capped flood). */
@@ -29,6 +38,8 @@ export interface HostileCase {
   readonly name: string;
   /** Which item of issue 9 it attacks. */
   readonly item: string;
+  /** Which issue listed it (9: the first review, 20: the second). */
+  readonly issue?: 9 | 20;
   readonly build: (s: StudentLab) => Promise<void>;
   readonly options?: GradeOptions;
   readonly verdict: Verdict;
@@ -82,7 +93,223 @@ const hookCases: HostileCase[] = HOOK_KINDS.map((kind, i) => ({
   verdict: { exit: 0, findings: [new RegExp(`config\\.json has 3 ${kind} hooks \\(/usr/bin/mkdir, /usr/bin/setsid, /usr/bin/(sleep|cat)\\): not run by the grader`)] },
 }));
 
+
+/** The student who ran sudo, in the sandbox: uid 65534 (nobody), who owns nothing there. */
+const STUDENT = { uid: 65534, gid: 65534, user: 'nobody' } as const;
+const ROOT_ONLY_DIR = '/run/rootonly';
+
+/** A root-only (0700) directory, and the student's own directory with a link into it. */
+async function rootOnlyAndLink(s: StudentLab): Promise<void> {
+  await lessonLab(s);
+  await s.t.must(['mkdir', '-m', '700', ROOT_ONLY_DIR]);
+  await s.t.must(['mkdir', '-p', '/tmp/student']);
+  await s.t.must(['ln', '-s', ROOT_ONLY_DIR, '/tmp/student/out']);
+  await s.t.must(['chown', '-hR', `${STUDENT.uid}:${STUDENT.gid}`, '/tmp/student']);
+}
+
+/** What a student can put in a string: a screen clear, a fake green line, and two CDATA ends. */
+const ESCAPES = '\u001b[2J\u001b[H\u001b[32mPASS  everything, 16 of 16\u001b[0m ]]> and ]]> ';
+
+/** runc run by hand on the student's bundle in the sandbox: what runc itself says of the config. */
+async function runcSays(s: StudentLab): Promise<string> {
+  const r = await s.t.exec(['runc', '--root', '/tmp/runc-agrees', 'create', '--bundle', s.plan.bundleDir, 'agrees'], { timeoutMs: 15_000 });
+  await s.t.exec(['runc', '--root', '/tmp/runc-agrees', 'delete', '--force', 'agrees']);
+  return `${r.stdout}${r.stderr}`;
+}
+
+/** The whole lab handed to the student (uid 65534): the grader must read it with that uid's rights. */
+const ownedByStudent = (s: StudentLab): Promise<unknown> => s.t.must(['chown', '-R', `${STUDENT.uid}:${STUDENT.gid}`, LAB_DIR]);
+
+/** A program for this machine, written byte by byte: dynamically linked with `interpreter`, needing `needed`. */
+async function program(s: StudentLab, interpreter: string, needed: readonly string[]): Promise<void> {
+  const bytes = buildElf({ bits: 64, littleEndian: true, machine: hostMachines()[0] ?? 62, interpreter, needed });
+  // Bytes, not text: through the sandbox's own path on this machine.
+  writeFileSync(s.box.host(`${s.bundle.rootfs}/bin/netcheck`), bytes, { mode: 0o755 });
+  await s.bundle.patch(withArgs('/bin/netcheck'));
+}
+
+/** Issue 20's catalogue: the second adversarial review. */
+const issue20: HostileCase[] = [
+  {
+    name: "the program is a root-only file in the student's bundle (what a bundle swapped for a link to /run showed the old grader)",
+    item: '3, 5 student files read with the student\'s rights',
+    build: async (s) => {
+      await lessonLab(s);
+      await ownedByStudent(s);
+      await s.t.writeFile(`${s.bundle.rootfs}/bin/netcheck`, `#!/${s.secret}\n`, '700');
+      await s.t.must(['chown', '0:0', `${s.bundle.rootfs}/bin/netcheck`]);
+      await s.bundle.patch(withArgs('/bin/netcheck'));
+    },
+    verdict: { exit: 1, fails: 'bundle-process', says: /\/bin\/netcheck cannot be read as a regular file/, notChecked: ['container-joins-netns'] },
+  },
+  {
+    name: 'PT_INTERP names a file in a root-only directory of the machine (its existence must not show)',
+    item: '4 student paths never tested on the host as root',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['mkdir', '-m', '700', ROOT_ONLY_DIR]);
+      await s.t.writeFile(`${ROOT_ONLY_DIR}/ld-secret.so`, s.secret);
+      await program(s, `${ROOT_ONLY_DIR}/ld-secret.so`, []);
+      await ownedByStudent(s);
+    },
+    options: { trees: [ROOT_ONLY_DIR] },
+    // As the student, the file is as absent as any other: "install", never "cp -L" of a file only root can see.
+    verdict: { exit: 1, fails: 'bundle-process', says: /ELF interpreter \/run\/rootonly\/ld-secret\.so;[\s\S]*install \/run\/rootonly\/ld-secret\.so at/, notChecked: ['container-joins-netns'] },
+  },
+  {
+    name: 'ld.so.conf including 300 files of 64 KiB each (a static analysis that never ends)',
+    item: '5 hard deadline',
+    build: async (s) => {
+      await lessonLab(s);
+      const etc = `${s.bundle.rootfs}/etc`;
+      await s.t.must(['mkdir', '-p', `${etc}/ld.so.conf.d`, `${s.bundle.rootfs}/lib64`]);
+      await s.t.writeFile(`${etc}/ld.so.conf`, 'include /etc/ld.so.conf.d/*.conf\n');
+      for (let f = 0; f < 300; f++) {
+        const lines = Array.from({ length: 4000 }, (_, i) => `/l/${f}/d${i}`).join('\n');
+        await s.t.writeFile(`${etc}/ld.so.conf.d/${String(f).padStart(3, '0')}.conf`, lines.slice(0, 64 * 1024 - 1));
+      }
+      await s.t.must(['cp', '/bin/busybox', `${s.bundle.rootfs}/lib64/ld-slow.so`]);
+      await program(s, '/lib64/ld-slow.so', ['libslow1.so', 'libslow2.so']);
+    },
+    // Either the deadline stops it, or it ends in time and names the missing library; never longer than a minute.
+    verdict: { exit: 1, fails: 'bundle-process', says: /did not finish within \d+ s|hung|needs the library libslow1\.so/, withinMs: 60_000 },
+  },
+  {
+    name: "veth ends not connected: veth-host's peer in a decoy namespace, veth-container's in another; the decoys answer both pings",
+    item: '9 veth pair proven connected',
+    build: async (s) => {
+      await lessonLab(s);
+      const p = s.plan;
+      const run = (argv: string[]): Promise<unknown> => s.t.must(argv);
+      await run(['ip', 'link', 'del', p.hostVeth]);
+      for (const ns of ['decoy1', 'decoy2']) await run(['ip', 'netns', 'add', ns]);
+      await run(['ip', 'link', 'add', p.hostVeth, 'type', 'veth', 'peer', 'name', 'd1', 'netns', 'decoy1']);
+      await run(['ip', '-n', p.netns, 'link', 'add', p.nsVeth, 'type', 'veth', 'peer', 'name', 'd2', 'netns', 'decoy2']);
+      await run(['ip', 'addr', 'add', formatCidr(p.hostCidr), 'dev', p.hostVeth]);
+      await run(['ip', '-n', p.netns, 'addr', 'add', formatCidr(p.nsCidr), 'dev', p.nsVeth]);
+      await run(['ip', '-n', 'decoy1', 'addr', 'add', formatCidr(p.nsCidr), 'dev', 'd1']);
+      await run(['ip', '-n', 'decoy2', 'addr', 'add', formatCidr(p.hostCidr), 'dev', 'd2']);
+      for (const [ns, dev] of [[undefined, p.hostVeth], [p.netns, p.nsVeth], ['decoy1', 'd1'], ['decoy2', 'd2'], ['decoy1', 'lo'], ['decoy2', 'lo']] as const)
+        await run(['ip', ...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
+      // Both pings of the old grader are answered, by the decoys.
+      await run(['ping', '-c', '1', '-W', '2', '-I', p.hostVeth, p.nsCidr.address]);
+      await run(['ip', 'netns', 'exec', p.netns, 'ping', '-c', '1', '-W', '2', '-I', p.nsVeth, p.hostCidr.address]);
+    },
+    verdict: { exit: 1, fails: 'veth-pair-connected', says: /peer is veth-container[\s\S]*seen:[\s\S]*veth-host: veth, peer ifindex \d+ in decoy1[\s\S]*ip link add veth-host type veth peer name veth-container/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host'] },
+  },
+  {
+    name: 'config.json lists the network namespace twice (runc: duplicated ns)',
+    item: '10 config.json validated as runc validates it',
+    build: (s) =>
+      patched(
+        s,
+        edit((c) => {
+          c.linux.namespaces.push({ type: 'network', path: '/var/run/netns/container-net' });
+        }),
+      ),
+    options: { inspect: runcSays },
+    verdict: { exit: 1, fails: 'bundle-config', says: /runc refuses .*config\.json: malformed spec file: duplicated ns \{"network" "\/var\/run\/netns\/container-net"\}/, inspectSays: /duplicated ns \{\\?"network\\?" \\?"\/var\/run\/netns\/container-net\\?"\}/, notChecked: LATER_BUNDLE_CHECKS },
+  },
+  {
+    name: 'config.json has a namespace of type "bogus" (runc: namespace does not exist)',
+    item: '10 config.json validated as runc validates it',
+    build: (s) =>
+      patched(
+        s,
+        edit((c) => {
+          c.linux.namespaces.push({ type: 'bogus' });
+        }),
+      ),
+    options: { inspect: runcSays },
+    verdict: { exit: 1, fails: 'bundle-config', says: /runc refuses .*config\.json: namespace \{"bogus" ""\} does not exist/, inspectSays: /namespace \{\\?"bogus\\?" \\?"\\?"\} does not exist/, notChecked: LATER_BUNDLE_CHECKS },
+  },
+  {
+    name: 'config.json has "cwd": "tmp" (runc: Cwd must be an absolute path)',
+    item: '10 config.json validated as runc validates it',
+    build: (s) =>
+      patched(
+        s,
+        edit((c) => {
+          c.process.cwd = 'tmp';
+        }),
+      ),
+    options: { inspect: runcSays },
+    verdict: { exit: 1, fails: 'bundle-config', says: /runc refuses .*config\.json: Cwd must be an absolute path[\s\S]*"\/tmp"/, inspectSays: /Cwd must be an absolute path/, notChecked: LATER_BUNDLE_CHECKS },
+  },
+  {
+    name: 'config.json nested 200,000 deep (a recursive parser overflows its stack)',
+    item: '6 bounded parsing',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.writeFile(s.bundle.configPath, `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    },
+    verdict: { exit: 1, fails: 'bundle-config', says: /nests arrays and objects more than 64 levels deep/, notChecked: LATER_BUNDLE_CHECKS },
+  },
+  {
+    // 1,200 rather than issue 20's 5,000: each one adds a hundred sysctls to both snapshots. Output cut
+    // at the cap (5,000 interfaces) is the same LabDataError, unit-tested in selftest/helpers/ip.test.ts.
+    name: '1,200 interfaces in the namespace (more than the 1,024 the grader reads)',
+    item: '6 bounded parsing',
+    build: async (s) => {
+      await lessonLab(s);
+      const adds = Array.from({ length: 600 }, (_, i) => `link add fa${i} type veth peer name fb${i}`);
+      await s.t.must(['ip', '-n', s.plan.netns, '-batch', '-'], { input: `${adds.join('\n')}\n`, timeoutMs: 120_000 });
+    },
+    options: { netSysctls: false },
+    verdict: {
+      exit: 1,
+      fails: 'ns-veth-visible',
+      alsoFails: ['ns-loopback-up'],
+      says: /ip -j addr show lists 1202 entries, more than the 1024 the grader reads[\s\S]*ip link del/,
+      notChecked: ['ns-veth-up', 'ns-veth-address', 'veth-pair-connected', 'ping-host-to-ns', 'ping-ns-to-host', 'container-joins-netns'],
+    },
+  },
+  {
+    name: 'an interface in the namespace named with an escape sequence (iproute2 prints it raw in JSON)',
+    item: '6 bounded parsing, 8 escapes',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['ip', '-n', s.plan.netns, 'link', 'add', 'e\u001b[2Jx', 'type', 'veth', 'peer', 'name', 'e2']);
+    },
+    verdict: { exit: 0 },
+  },
+  {
+    name: 'args[0] with a screen clear, a fake green verdict and two "]]>" (console and JUnit)',
+    item: '7 JUnit, 8 console escapes',
+    build: (s) =>
+      patched(
+        s,
+        edit((c) => {
+          c.process.args = [ESCAPES, '-c', 'true'];
+        }),
+      ),
+    verdict: { exit: 1, fails: 'bundle-process', says: /\\x1b\[2J\\x1b\[H\\x1b\[32mPASS {2}everything/, notChecked: ['container-joins-netns'] },
+  },
+  {
+    name: '--junit into a root-only (0700) directory, graded through sudo by the student',
+    item: '2 reports with the caller\'s rights',
+    build: rootOnlyAndLink,
+    options: { junit: `${ROOT_ONLY_DIR}/x.xml`, sudoBy: STUDENT, trees: [ROOT_ONLY_DIR] },
+    verdict: { exit: 2, refused: /--junit: \/run\/rootonly\/x\.xml cannot be written by uid 65534, the user who ran sudo \(permission denied/ },
+  },
+  {
+    name: "--junit through the student's link in a parent directory (/tmp/student/out -> /run/rootonly), through sudo",
+    item: '2 reports with the caller\'s rights',
+    build: rootOnlyAndLink,
+    options: { junit: '/tmp/student/out/alice.xml', sudoBy: STUDENT, trees: [ROOT_ONLY_DIR, '/tmp/student'] },
+    verdict: { exit: 2, refused: /--junit: \/tmp\/student\/out\/alice\.xml cannot be written by uid 65534/ },
+  },
+  {
+    name: "--junit through the student's link in a parent directory, graded by root directly",
+    item: '2 reports: no link in any component',
+    build: rootOnlyAndLink,
+    options: { junit: '/tmp/student/out/alice.xml', trees: [ROOT_ONLY_DIR, '/tmp/student'] },
+    verdict: { exit: 2, refused: /--junit: \/tmp\/student\/out is a symbolic link; reports are never written through links/ },
+  },
+];
+
 export const HOSTILE: readonly HostileCase[] = [
+  ...issue20,
   ...hookCases,
   {
     name: 'read-write bind of a host directory, CAP_SYS_ADMIN, and a busybox that writes through it',

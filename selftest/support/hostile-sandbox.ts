@@ -51,9 +51,9 @@ export class IsolatedSandbox {
         await t.must(['umount', '-l', m.mountpoint]);
         await t.must(['mount', '--move', stage, m.mountpoint]);
       }
-      // A Docker daemon on this machine removes its overlay directories when containers go, which
-      // detaches those mounts from every namespace, this one included: not the grader's doing, so
-      // the sandbox does without them.
+      // A Docker daemon on this machine removes its overlay directories and network namespace files
+      // when containers go, which detaches those mounts from every namespace, this one included: not
+      // the grader's doing, so the sandbox does without them.
       for (const m of foreignMounts(t.pid)) await t.exec(['umount', '-l', m]);
       return new IsolatedSandbox(t, made);
     } catch (e) {
@@ -97,12 +97,12 @@ function cgroupMounts(): CgroupMount[] {
     .filter((m) => m.mountpoint.startsWith('/sys/fs/cgroup'));
 }
 
-/** Top-level mounts of a container engine in the sandbox's mount table. */
+/** Top-level mounts of a container engine in the sandbox's mount table (its layers, its netns files under the old /run). */
 function foreignMounts(pid: number): string[] {
   const points = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
     .split('\n')
     .map((l) => l.split(' ')[4] ?? '')
-    .filter((p) => p === '/var/lib/docker' || p.startsWith('/var/lib/docker/'));
+    .filter((p) => ['/var/lib/docker', '/run/docker'].some((d) => p === d || p.startsWith(`${d}/`)));
   return points.filter((p) => !points.some((q) => q !== p && p.startsWith(`${q}/`)));
 }
 

@@ -1,0 +1,44 @@
+import { analyseProcess, type ProcessAnalysis, type StudentProcess } from './process-check.js';
+import { validateRootfsPath, type RootfsCheck } from './probe-config.js';
+import { readStudentConfig, type StudentConfigRead } from './student-config.js';
+
+/**
+ * Everything the grader reads of the student's files, as one request and one JSON answer, so that
+ * it can run in a child process with the student's rights and a deadline (helpers/grade/as-student.ts).
+ * Run that way, a race or a link can show it only what the student could read anyway.
+ */
+export type StudentRequest =
+  | { readonly kind: 'config'; readonly bundleDir: string }
+  | { readonly kind: 'process'; readonly rootfs: string; readonly shown: string; readonly process: StudentProcess };
+
+/** A fault's symptom travels as its source; the parent rebuilds the RegExp. */
+export type WireAnalysis = ProcessAnalysis extends infer A ? (A extends { ok: false; fault: infer F } ? Omit<A, 'fault'> & { fault: Omit<F, 'symptom'> & { symptom: string } } : A) : never;
+
+export type StudentAnswer =
+  | { readonly kind: 'config'; readonly config: StudentConfigRead; readonly rootfs: RootfsCheck | undefined }
+  | { readonly kind: 'process'; readonly analysis: WireAnalysis };
+
+export function answer(req: StudentRequest): StudentAnswer {
+  if (req.kind === 'config') {
+    const config = readStudentConfig(req.bundleDir);
+    return { kind: 'config', config, rootfs: config.ok ? validateRootfsPath(config.config.root.path, req.bundleDir) : undefined };
+  }
+  const a = analyseProcess({ rootfs: req.rootfs, shown: req.shown }, req.process);
+  return { kind: 'process', analysis: a.ok ? a : { ...a, fault: { ...a.fault, symptom: a.fault.symptom.source } } };
+}
+
+export const fromWire = (a: WireAnalysis): ProcessAnalysis => (a.ok ? a : { ...a, fault: { ...a.fault, symptom: new RegExp(a.fault.symptom) } });
+
+/** The child's entry point, next to this file. */
+export const STUDENT_CHILD = new URL('./student-child.ts', import.meta.url).pathname;
+
+/** Whose rights the child has: the user who ran sudo, or the bundle's owner when root grades directly. */
+export interface StudentIds {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** The child's argv: setpriv to the student's ids (no supplementary groups), then this node with the child. */
+export function studentArgv(who: StudentIds): string[] {
+  return ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', process.execPath, '--import', 'tsx', STUDENT_CHILD];
+}
