@@ -1,7 +1,9 @@
 /**
  * The named ways a test may run a lesson line other than exactly as written. A test that runs a
  * line with an adjustment declares it (`lesson.runs(id, { adjustment, as })`); the name and its
- * reason land in the annotated lesson and in JUnit (`harness.adjustment`).
+ * reason land in the annotated lesson and in JUnit (`harness.adjustment`). Each that runs
+ * something is a mechanical transformation of the line's text (transforms.ts): with the lesson
+ * document, the text through it must give exactly `as`, or the line changed in the lesson.
  */
 export interface Adjustment {
   /** Why the line cannot run exactly as the lesson types it, in one sentence. */
@@ -62,10 +64,6 @@ export const ADJUSTMENTS = {
     reason: 'ip -j prints the same state as JSON, which the test parses instead of the text listing',
     runs: true,
   },
-  'structured-query': {
-    reason: 'stat reads the one fact (owner, file system type) that the listing shows',
-    runs: true,
-  },
   'file-write': {
     reason: '`echo 1 | tee FILE`: the harness writes 1 to the file itself (dd of=FILE)',
     runs: true,
@@ -89,7 +87,9 @@ export interface RunDeclaration {
   readonly adjustment?: AdjustmentName;
   /**
    * The commands that ran in the line's place, each an argv pattern that must appear in the
-   * test's transcript as an ordered subsequence of one command's argv (`['runc', 'run', '--detach']`).
+   * test's transcript as an ordered subsequence of one command's argv (`['runc', 'run', '--detach']`):
+   * the project's own record of the line. With the lesson document it must also equal the
+   * adjustment's transformation of the line's text (transforms.ts).
    */
   readonly as?: ReadonlyArray<readonly string[]>;
 }
