@@ -1,4 +1,4 @@
-import { ADJUSTMENTS, type AdjustmentName, type RunDeclaration } from './adjustments.js';
+import type { AdjustmentName, RunDeclaration } from './adjustments.js';
 import type { LessonDocument } from './document.js';
 import { changeInLesson } from './transforms.js';
 
@@ -51,10 +51,14 @@ export function lessonForm(argv: readonly string[], home: string): string[] {
   return words.map((w) => expandHome(w, home));
 }
 
-/** A transcript argv with the runtime under test called `runc`, and `env -C DIR` taken as its directory. */
+/**
+ * A transcript argv with the runtime under test called `runc`, and `env -C DIR` taken as its
+ * directory (with the environment it sets, `NAME=VALUE`, which the harness declares on the test).
+ */
 export function runForm(argv: readonly string[], runtime: string): { cwd: string | undefined; argv: string[] } {
   const inDir = argv[0] === 'env' && argv[1] === '-C' && argv[2] !== undefined;
   const words = inDir ? argv.slice(3) : [...argv];
+  while (inDir && /^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) words.shift();
   if (words[0] === runtime) words[0] = 'runc';
   return { cwd: inDir ? argv[2] : undefined, argv: words };
 }
@@ -63,8 +67,9 @@ const sameWords = (a: readonly string[], b: readonly string[]): boolean => a.len
 
 function matches(cmd: IndexedCommand, run: { cwd: string | undefined; argv: readonly string[] }, home: string): boolean {
   if (cmd.argv === undefined || !sameWords(lessonForm(cmd.argv, home), run.argv)) return false;
-  // A command run in a directory stands for the lesson's only if the lesson was in that directory.
-  return run.cwd === undefined || (cmd.cwd !== undefined && expandHome(cmd.cwd, home) === run.cwd);
+  // A command run in a directory stands for the lesson's only if the lesson was in that directory
+  // (in a section that never cd'd, the terminal's own: ~).
+  return run.cwd === undefined || expandHome(cmd.cwd ?? '~', home) === run.cwd;
 }
 
 /** `pattern` appears in `argv` in order (other words may sit between): how adjusted runs are proven. */
@@ -99,6 +104,11 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
   const links: LessonLink[] = [];
   const declared = new Set(input.declarations.map((d) => d.id));
   for (const d of input.declarations) {
+    if (d.inScript !== undefined) {
+      const entries = runs.flatMap((r, i) => (r.argv[0] === d.inScript ? [i + 1] : []));
+      links.push({ id: d.id, how: 'verbatim', adjustment: undefined, declared: true, entries, proven: entries.length > 0 });
+      continue;
+    }
     if (d.adjustment === undefined) {
       const cmd = input.index.find((c) => c.id === d.id);
       const entries = cmd ? runs.flatMap((r, i) => (matches(cmd, r, input.home) ? [i + 1] : [])) : [];
@@ -107,7 +117,7 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
     }
     const named = input.argvs.map((a) => a.map((w) => (w === input.runtime ? 'runc' : w)));
     const hits = (d.as ?? []).map((p) => named.flatMap((a, i) => (isSubsequence(p, a) ? [i + 1] : [])));
-    const proven = ADJUSTMENTS[d.adjustment].runs ? hits.length > 0 && hits.every((h) => h.length > 0) : true;
+    const proven = hits.length > 0 && hits.every((h) => h.length > 0);
     const line = input.index.find((c) => c.id === d.id);
     const changed = line && changeInLesson(d.adjustment, line.text, d.as ?? [], { home: input.home, cwd: line.cwd, bundleDir: input.bundleDir });
     links.push({ id: d.id, how: 'adjusted', adjustment: d.adjustment, declared: true, entries: [...new Set(hits.flat())].sort((a, b) => a - b), proven, ...(changed === undefined ? {} : { changed }) });

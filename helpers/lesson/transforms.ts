@@ -149,8 +149,6 @@ export const TRANSFORMS: Readonly<Record<AdjustmentName, Transform | undefined>>
   'unattended-bundle': wrap((text, ctx) => [[...(ctx.cwd === undefined ? [] : inDirOf(ctx)), 'runc', 'run', runcRunId(text, ctx)]]),
   'idle-process': wrap((text, ctx) => [['runc', 'run', '--detach', runcRunId(text, ctx)]]),
   'condition-by-harness': wrap((text, ctx) => [condition(text, ctx)]),
-  'verdict-by-test': undefined,
-  'checks-as-argv': undefined,
   'ignore-failure': wrap((text, ctx) => {
     const [cmd, alt] = splitAt(tokensOf(text), '||');
     if (alt === undefined || wordsOf(alt, 'what follows ||').join(' ') !== 'true') fail('the line does not end in "|| true"');

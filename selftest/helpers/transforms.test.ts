@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AdjustmentName } from '../../helpers/lesson/adjustments.js';
-import { parseLesson } from '../../helpers/lesson/document.js';
+import { bashBlocks, parseLesson } from '../../helpers/lesson/document.js';
+import { scriptSaysWhenAllPass } from '../../helpers/lesson/script.js';
 import { commandIndex, linkTranscript } from '../../helpers/lesson/links.js';
 import { changeInLesson, TRANSFORMS, type TransformContext } from '../../helpers/lesson/transforms.js';
 import { annotateLesson } from '../../helpers/report/lesson-marks.js';
@@ -55,8 +56,6 @@ describe('adjustments are transformations of the line as the lesson writes it', 
     expect(changeInLesson('jq-redirect', `cat config.json | jq '.a = [\n  { "type": "pid" }\n]' > t && mv t config.json`, compact, inB)).toBeUndefined();
     expect(changeInLesson('jq-redirect', `cat config.json | jq '.a = [\n  { "type": "pid " }\n]' > t && mv t config.json`, compact, inB)).toMatch(/the test ran/);
     expect(changeInLesson('cwd', 'cd ~/b ~/c', [['env', '-C', '/root/b']], ctx)).toMatch(/^cwd does not apply to the line as the lesson now writes it \("cd ~\/b ~\/c"\): /);
-    // An adjustment that runs nothing has nothing to compare.
-    expect(changeInLesson('verdict-by-test', 'echo "PASS: x"', [], ctx)).toBeUndefined();
   });
 });
 
@@ -92,5 +91,59 @@ describe('a declared line whose text changed in the lesson', () => {
     const annotated = annotateLesson(doc, [{ name: 'verify › check 3', state: 'passed', links: [link], declaredRuns: ['verify/b1/L1'], checks: [], errata: [] }], true);
     expect(annotated.marks.find((m) => m.item.id === 'verify/b1/L1')?.kind).toBe('changed');
     expect(annotated.problems.filter((p) => !p.startsWith('line-notes.ts'))).toEqual([expect.stringMatching(/^verify\/b1\/L1 changed in the lesson: .*"-W 1" → "-W 5" \(verify › check 3\)$/)]);
+  });
+});
+
+const SCRIPTED = `# Lab
+
+## Verify
+
+\`\`\`bash
+#!/bin/bash
+set -e
+echo "=== start ==="
+if ! ip link show v &>/dev/null; then
+    echo "FAIL: v not found"
+    exit 1
+fi
+echo "PASS: v exists"
+echo ""
+\`\`\`
+
+\`\`\`bash
+chmod +x check.sh
+./check.sh
+\`\`\`
+`;
+
+describe('a bash block run as a script, as written', () => {
+  const doc = parseLesson(SCRIPTED, 'lab.md');
+
+  test('the block is the fence content exactly, comments and shebang included', () => {
+    expect(bashBlocks(doc).map((b) => b.id)).toEqual(['verify/b1', 'verify/b2']);
+    expect(bashBlocks(doc)[0]?.text).toBe('#!/bin/bash\nset -e\necho "=== start ==="\nif ! ip link show v &>/dev/null; then\n    echo "FAIL: v not found"\n    exit 1\nfi\necho "PASS: v exists"\necho ""\n');
+  });
+
+  test('what it prints when every check passes: its top-level echo lines, not the FAIL lines inside the ifs', () => {
+    expect(scriptSaysWhenAllPass(bashBlocks(doc)[0]?.text ?? '')).toBe('=== start ===\nPASS: v exists\n\n');
+  });
+
+  test('its lines are proven by the transcript entry that runs the file; chmod and the run, typed in ~, link as written', () => {
+    const declarations = ['verify/b1/L2', 'verify/b1/L4'].map((id) => ({ id, inScript: './check.sh' }));
+    const argvs = [
+      ['env', '-C', '/root', 'chmod', '+x', 'check.sh'],
+      ['env', '-C', '/root', 'PATH=/tmp/shims:/usr/bin', 'HOME=/root', './check.sh'],
+    ];
+    const links = linkTranscript({ index: commandIndex(doc), declarations, home: '/root', bundleDir: '/root/b', runtime: 'runc', section: 'verify', step: undefined, argvs });
+    expect(links.map((l) => [l.id, l.how, l.proven, l.entries])).toEqual([
+      ['verify/b1/L2', 'verbatim', true, [2]],
+      ['verify/b1/L4', 'verbatim', true, [2]],
+      ['verify/b2/L1', 'verbatim', true, [1]],
+      ['verify/b2/L2', 'verbatim', true, [2]],
+    ]);
+    const none = linkTranscript({ index: commandIndex(doc), declarations, home: '/root', bundleDir: '/root/b', runtime: 'runc', section: 'verify', step: undefined, argvs: [['bash', '-c', 'true']] });
+    expect(none.every((l) => !l.proven)).toBe(true);
+    // In another directory than ~ they are not the lesson's lines.
+    expect(linkTranscript({ index: commandIndex(doc), declarations: [], home: '/root', bundleDir: '/root/b', runtime: 'runc', section: 'verify', step: undefined, argvs: [['env', '-C', '/tmp', 'chmod', '+x', 'check.sh']] })).toEqual([]);
   });
 });
