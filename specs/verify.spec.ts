@@ -5,7 +5,7 @@ import type { Remedy } from '../helpers/lesson/diagnosis.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { VERIFY_PATH_QUERY, VERIFY_SCRIPT } from '../helpers/lesson/claims.js';
-import { SCRIPT_PATH, SHIM_DECLARATION, SHIM_DIR, SUDO_SHIM, scriptSaysWhenAllPass } from '../helpers/lesson/script.js';
+import { installShims, scriptEnv, scriptSaysWhenAllPass } from '../helpers/lesson/script.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, interfacesIfAny, listNetns, pathExists, ping } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
@@ -163,7 +163,7 @@ describe('verify', { tags: ['verify'] }, () => {
   });
 
   // With the document, bash runs the lesson's script file as written and it must print exactly its own PASS lines.
-  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundleAsWritten, lesson }) => {
+  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundleAsWritten, runc, lesson }) => {
     await lesson.step('automated script, whole');
     const exitsZero = (_: string, code: number | undefined): boolean => code === 0;
     const pair: Remedy = { next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)` };
@@ -199,12 +199,10 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.runsScript('verify/b1', `./${VERIFY_SCRIPT}`);
     await lesson.runs('verify/b2/L1');
     await lesson.runs('verify/b2/L2');
-    await lesson.adjustment(SHIM_DECLARATION);
-    await target.must(['mkdir', '-p', SHIM_DIR]);
-    await target.writeFile(`${SHIM_DIR}/sudo`, SUDO_SHIM, '755');
+    await lesson.adjustment(await installShims(target, runc.binary));
     await target.writeFile(file, script);
     await target.must(['env', '-C', target.home, 'chmod', '+x', VERIFY_SCRIPT]);
-    const r = await target.exec(['env', '-C', target.home, `PATH=${SCRIPT_PATH}`, `HOME=${target.home}`, `./${VERIFY_SCRIPT}`], { timeoutMs: 30_000 });
+    const r = await target.exec([...scriptEnv(target.home, target.home), `./${VERIFY_SCRIPT}`], { timeoutMs: 30_000 });
     const expected = scriptSaysWhenAllPass(script);
     const passes = r.stdout.split('\n').filter((l) => l.startsWith('PASS:')).length;
     check(lesson, r.exitCode === 0 && r.stdout === expected, {

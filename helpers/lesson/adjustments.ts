@@ -69,7 +69,8 @@ export interface RunDeclaration {
   readonly as?: ReadonlyArray<readonly string[]>;
   /**
    * The line ran as written inside a script file the test wrote from the document's block and ran
-   * (`./verify-network-integration.sh`): a transcript entry running that file proves it.
+   * (`./verify-network-integration.sh`, `bash /tmp/…/cleanup-b1.sh`): a transcript entry with
+   * that word proves it.
    */
   readonly inScript?: string;
 }

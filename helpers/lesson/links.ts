@@ -105,7 +105,7 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
   const declared = new Set(input.declarations.map((d) => d.id));
   for (const d of input.declarations) {
     if (d.inScript !== undefined) {
-      const entries = runs.flatMap((r, i) => (r.argv[0] === d.inScript ? [i + 1] : []));
+      const entries = runs.flatMap((r, i) => (r.argv.includes(d.inScript ?? '') ? [i + 1] : []));
       links.push({ id: d.id, how: 'verbatim', adjustment: undefined, declared: true, entries, proven: entries.length > 0 });
       continue;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AdjustmentName } from '../../helpers/lesson/adjustments.js';
 import { bashBlocks, parseLesson } from '../../helpers/lesson/document.js';
-import { scriptSaysWhenAllPass } from '../../helpers/lesson/script.js';
+import { scriptSaysWhenAllGone, scriptSaysWhenAllPass } from '../../helpers/lesson/script.js';
 import { commandIndex, linkTranscript } from '../../helpers/lesson/links.js';
 import { changeInLesson, TRANSFORMS, type TransformContext } from '../../helpers/lesson/transforms.js';
 import { annotateLesson } from '../../helpers/report/lesson-marks.js';
@@ -146,4 +146,9 @@ describe('a bash block run as a script, as written', () => {
     // In another directory than ~ they are not the lesson's lines.
     expect(linkTranscript({ index: commandIndex(doc), declarations: [], home: '/root', bundleDir: '/root/b', runtime: 'runc', section: 'verify', step: undefined, argvs: [['env', '-C', '/tmp', 'chmod', '+x', 'check.sh']] })).toEqual([]);
   });
+});
+
+test("what Clean Up's verify lines print when everything is gone: the echo after each one's last ||", () => {
+  const block = 'sudo ip link del v 2>/dev/null || true\nip netns list | grep n && echo "WARN: n" || echo "OK: n deleted"\nip link show v 2>/dev/null && echo "WARN: v" || echo "OK: v deleted"\n';
+  expect(scriptSaysWhenAllGone(block)).toBe('OK: n deleted\nOK: v deleted\n');
 });

@@ -32,4 +32,12 @@ describe("the Verify script as written: the document's block in a file, run by b
     expect(c?.body).toMatch(/\$ env -C \S+ PATH=\S+ HOME=\S+ \.\/verify-network-integration\.sh\n(?:\s+= lesson verify\/b1\/L\d+ \(as written\)\n)+\s+= lesson verify\/b2\/L2 \(as written\)/);
     expect(run.lessonMd).toMatch(/^> - ✗ `verify\/b1\/L23` .* — failed \(verify › the whole script/m);
   });
+
+  test('Clean Up as written: its block in one bash (runc being the runtime under test) removes both containers, the lab and the bundles, prints only the OK lines, and every line is marked as written', async () => {
+    const run = await runSuite('cleanup after the clean-up commands', { lesson: lesson() });
+    expect(run.exec.exitCode, run.exec.stdout).toBe(0);
+    expect(run.cases.map((c) => c.state)).toEqual(['passed']);
+    for (const id of ['cleanup/b1/L2', 'cleanup/b1/L3', 'cleanup/b1/L6', 'cleanup/b1/L9', 'cleanup/b1/L12', 'cleanup/b1/L13', 'cleanup/b1/L16'])
+      expect(run.lessonMd, id).toMatch(new RegExp(`^> - ✓ \`${id}\` .* — ran as written and passed \\(cleanup › after the clean-up commands`, 'm'));
+  });
 });
