@@ -3,7 +3,7 @@ import type { Reporter } from 'vitest/node';
 import GradeReporter from './helpers/report/grade-reporter.js';
 import LessonReporter from './helpers/report/junit-reporter.js';
 import LessonDocReporter from './helpers/report/lesson-reporter.js';
-import { readLesson } from './helpers/lesson/document.js';
+import { bashBlocks, readLesson } from './helpers/lesson/document.js';
 import { commandIndex } from './helpers/lesson/links.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
 import { configFromEnv } from './helpers/run-config.js';
@@ -46,7 +46,7 @@ const reporters: Array<string | Reporter | ['blob', { outputFile: string }]> = [
 export default defineConfig({
   test: {
     projects: [run.mode === 'grade' ? grade : lesson],
-    provide: { config: run, lessonIndex: lessonDoc ? commandIndex(lessonDoc) : [] },
+    provide: { config: run, lessonIndex: lessonDoc ? commandIndex(lessonDoc) : [], lessonBlocks: lessonDoc ? bashBlocks(lessonDoc) : [] },
     pool: 'forks',
     maxWorkers: 3,
     // Here, not in the project: vitest 4.1 reads sequence.concurrent from the root config only

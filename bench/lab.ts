@@ -4,6 +4,7 @@ import { lessonPlan } from '../helpers/lesson/plan.js';
 import { nsInode, ping } from '../helpers/net/ops.js';
 import { withArgs } from '../helpers/oci/config.js';
 import { lessonBundle } from '../helpers/oci/lesson-bundle.js';
+import { NEED_ORDER } from '../helpers/oci/runtime-needs.js';
 import { Runc } from '../helpers/oci/runtime.js';
 import { harnessCgroupPath } from '../helpers/targets/run-id.js';
 import { SandboxTarget } from '../helpers/targets/sandbox.js';
@@ -25,7 +26,7 @@ export async function buildAndVerifyLab(runId: string): Promise<LabOutcome> {
     await new LabBuilder(t, plan).through(5);
     const there = await ping(t, plan.nsCidr.address, { count: 1 });
     const back = await ping(t, plan.hostCidr.address, { count: 1, netns: plan.netns });
-    const b = await lessonBundle(t, runc, plan, { cgroupsPath: harnessCgroupPath(runId), adjusted: true });
+    const b = await lessonBundle(t, runc, plan, { cgroupsPath: harnessCgroupPath(runId), adjustments: NEED_ORDER });
     await b.patch(withArgs(...IDLE_ARGS));
     const { pid, log } = await runc.runDetached(plan.containerId, b.dir);
     const netnsInode = await nsInode(t, plan.netnsPath);

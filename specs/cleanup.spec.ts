@@ -2,6 +2,7 @@ import { check, describe, test } from '../fixtures/index.js';
 import { containerTraces, startTraced, type KernelContainer, type ProofContext } from '../fixtures/proofs.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { cleanupCommands } from '../helpers/lesson/claims.js';
+import { installShims, scriptEnv, scriptSaysWhenAllGone } from '../helpers/lesson/script.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
 import { linkExists, listNetns, pathExists } from '../helpers/net/ops.js';
 import type { Runc } from '../helpers/oci/runtime.js';
@@ -15,6 +16,9 @@ async function wholeLesson(cx: ProofContext, lessonBundle: Bundle, makeBundle: B
   const fresh = await makeBundle(cx.plan.newBundleDir);
   return [await startTraced(cx, cx.plan.containerId, lessonBundle), await startTraced(cx, cx.plan.newContainerId, fresh)];
 }
+
+/** Where a clean-up block written from the document goes (the sandbox's private /tmp). */
+const SCRIPT_DIR = '/tmp/lesson06-scripts';
 
 type CleanupPart = keyof ReturnType<typeof cleanupCommands>;
 
@@ -44,10 +48,14 @@ async function leftovers(t: Target, plan: LabPlan, runc: Runc, pids: readonly nu
 describe('cleanup', { tags: ['cleanup'] }, () => {
   test('after the clean-up commands no container, veth, namespace or bundle remains', async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
     await lesson.step('clean-up commands');
-    await lesson.runs('cleanup/b1/L2', { adjustment: 'ignore-failure', as: [['runc', 'delete', '-f', plan.containerId]] });
-    await lesson.runs('cleanup/b1/L3', { adjustment: 'ignore-failure', as: [['runc', 'delete', '-f', plan.newContainerId]] });
-    await lesson.runs('cleanup/b1/L6', { adjustment: 'ignore-failure', as: [['ip', 'link', 'del', plan.hostVeth]] });
-    await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
+    const block = lesson.block('cleanup/b1');
+    const file = `${SCRIPT_DIR}/cleanup-b1.sh`;
+    if (block === undefined) {
+      await lesson.runs('cleanup/b1/L2', { adjustment: 'ignore-failure', as: [['runc', 'delete', '-f', plan.containerId]] });
+      await lesson.runs('cleanup/b1/L3', { adjustment: 'ignore-failure', as: [['runc', 'delete', '-f', plan.newContainerId]] });
+      await lesson.runs('cleanup/b1/L6', { adjustment: 'ignore-failure', as: [['ip', 'link', 'del', plan.hostVeth]] });
+      await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
+    } else await lesson.runsScript('cleanup/b1', file);
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     const containers = await wholeLesson(cx, lessonBundle, makeBundle);
@@ -76,7 +84,21 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
       seen: traced.join('; ') || '(nothing)',
       next: `the runtime under test (${runc.binary}) does not put its containers where the bundle says: check it with --version`,
     });
-    await runCleanup(target, plan, runc.binary);
+    if (block === undefined) await runCleanup(target, plan, runc.binary);
+    else {
+      // With the document: the block as written, in one bash, as typed in a terminal in ~.
+      await lesson.adjustment(await installShims(target, runc.binary));
+      await target.must(['mkdir', '-p', SCRIPT_DIR]);
+      await target.writeFile(file, block);
+      const r = await target.exec([...scriptEnv(target.home, target.home), 'bash', file]);
+      const says = scriptSaysWhenAllGone(block);
+      check(lesson, r.exitCode === 0 && r.stdout === says, {
+        id: 'cleanup/script-as-written-says-ok',
+        expected: `exit 0, and the verify-cleanup lines print ${JSON.stringify(says)}`,
+        seen: `exit ${r.exitCode ?? '?'}; stdout ${JSON.stringify(r.stdout)}${r.stderr ? `; stderr ${JSON.stringify(r.stderr)}` : ''}`,
+        next: 'run the Clean Up commands again one by one and read their errors (the transcript has them)',
+      });
+    }
     const gone = await containerTraces(cx, containers);
     check(lesson, gone.length === 0, {
       id: 'cleanup/kernel-nothing-left',

@@ -1,7 +1,7 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { checkPrintedView, checkRunOutcome } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { UNPRIVILEGED } from '../helpers/lesson/claims.js';
+import { COMMON_ERROR_3_CONTAINER, UNPRIVILEGED } from '../helpers/lesson/claims.js';
 import { parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
@@ -23,19 +23,19 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
 
   test('runc run as an unprivileged user is refused; as root (sudo) it works', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('cause: running runc without root');
-    await lesson.runs('common-error-3/b1/L2', { adjustment: 'bundle-flag', as: [['runc', 'run', '--bundle', lessonBundle.dir]] });
+    await lesson.runs('common-error-3/b1/L2', { adjustment: 'bundle-flag', as: [['runc', 'run', '--bundle', lessonBundle.dir, COMMON_ERROR_3_CONTAINER]] });
     await lesson.checks('common-error-3/out1');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
-    const r = await runc.runArgv(plan.containerId, lessonBundle.dir, [runc.binary, 'run', '--bundle', lessonBundle.dir, plan.containerId], UNPRIVILEGED);
+    const r = await runc.runArgv(COMMON_ERROR_3_CONTAINER, lessonBundle.dir, [runc.binary, 'run', '--bundle', lessonBundle.dir, COMMON_ERROR_3_CONTAINER], UNPRIVILEGED);
     await checkRunOutcome(cx, lessonBundle, r, {
       symptoms: ['permission'],
       expected: 'runc refuses with "permission denied"',
       whenRan: { commonError: fixes.permission(), next: 'the runtime ran a container for an unprivileged user' },
     });
-    const left = await runc.state(plan.containerId);
-    check(lesson, left === undefined, { id: 'common-error-3/container-exists-after-refusal', expected: 'no container exists after the refusal', seen: `"${runc.binary} state ${plan.containerId}": ${JSON.stringify(left)}`, next: `delete it: "runc delete -f ${plan.containerId}"` });
+    const left = await runc.state(COMMON_ERROR_3_CONTAINER);
+    check(lesson, left === undefined, { id: 'common-error-3/container-exists-after-refusal', expected: 'no container exists after the refusal', seen: `"${runc.binary} state ${COMMON_ERROR_3_CONTAINER}": ${JSON.stringify(left)}`, next: `delete it: "runc delete -f ${COMMON_ERROR_3_CONTAINER}"` });
     if (!(r.stderr.includes(plan.netnsPath) && /permission denied/i.test(r.stderr))) {
       await lesson.erratum({
         id: 'E-unprivileged-runc-wording',
@@ -52,10 +52,12 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
 
   test('the namespace file under /var/run/netns is owned by root', async ({ target, plan, lab, lesson }) => {
     await lesson.step('fix: ls -la /var/run/netns/');
-    await lesson.runs('common-error-3/b1/L5', { adjustment: 'structured-query', as: [['stat', '-c', '%U', plan.netnsPath]] });
     await lab.through(1);
-    const owner = await target.exec(['stat', '-c', '%U', plan.netnsPath]);
-    check(lesson, owner.exitCode === 0, { id: 'common-error-3/netns-file-exists', expected: `${plan.netnsPath} exists`, seen: outcomeText(owner), commonError: fixes.missingNetns(plan) });
-    check(lesson, owner.stdout.trim() === 'root', { id: 'common-error-3/owner-root', expected: 'owner root', seen: owner.stdout, next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
+    const dir = plan.netnsPath.slice(0, plan.netnsPath.lastIndexOf('/') + 1);
+    const listing = await target.exec(['ls', '-la', dir]);
+    // ls -l: mode, links, owner, group, size, date (three words), name.
+    const entry = listing.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w.length >= 9 && w.slice(8).join(' ') === plan.netns);
+    check(lesson, listing.exitCode === 0 && entry !== undefined, { id: 'common-error-3/netns-file-exists', expected: `"ls -la ${dir}" lists ${plan.netns}`, seen: outcomeText(listing), commonError: fixes.missingNetns(plan) });
+    check(lesson, entry[2] === 'root', { id: 'common-error-3/owner-root', expected: 'owner root', seen: entry.join(' '), next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
   });
 });

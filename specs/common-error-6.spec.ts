@@ -1,10 +1,20 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { checkNewNetns, checkPrintedView, checkRunOutcome, startIdle } from '../fixtures/proofs.js';
+import { inDir } from '../helpers/lesson/as-written.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces, linkExists } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
 import { withArgs, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
+
+/** jq's pretty-printed object, or undefined when it printed none. */
+const jsonOf = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
 
 describe('common-error-6', { tags: ['common-error-6'] }, () => {
   test('no path: the container gets a new namespace with only loopback; adding the path fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
@@ -48,10 +58,11 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
 
   test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
     await lesson.step('fix: verify config.json');
-    await lesson.runs('common-error-6/b1/L2', { adjustment: 'file-argument', as: [['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundleAsWritten.configPath]] });
+    const query = inDir(lessonBundleAsWritten.dir, ['jq', '.linux.namespaces[] | select(.type == "network")', 'config.json']);
+    await lesson.runs('common-error-6/b1/L2', { adjustment: 'file-argument', as: [query] });
     await lesson.checks('common-error-6/b1/L4');
-    const r = await target.exec(['jq', '-c', '.linux.namespaces[] | select(.type == "network")', lessonBundleAsWritten.configPath]);
-    check(lesson, r.exitCode === 0 && r.stdout.trim() === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
+    const r = await target.exec(query);
+    check(lesson, r.exitCode === 0 && JSON.stringify(jsonOf(r.stdout)) === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
       id: 'common-error-6/jq-shows-network-entry',
       expected: JSON.stringify({ type: 'network', path: plan.netnsPath }),
       seen: outcomeText(r),

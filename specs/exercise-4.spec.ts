@@ -134,7 +134,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const bundle = new Bundle(target, runc, dir);
     await meetNeeds(bundle, runtimeProfile, lesson);
     await bundle.patch(withCgroupsPath(harnessCgroupPath(config.runId)));
-    await lesson.runs('exercise-4/s3/b1/L1', { adjustment: bundle.needs.length > 0 ? 'unattended-bundle' : 'cwd', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] });
+    await lesson.runs('exercise-4/s3/b1/L1', bundle.needs.length > 0 ? { adjustment: 'unattended-bundle', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] } : undefined);
     const r = await target.exec(inDir(dir, [runc.binary, 'run', plan.newContainerId]), { timeoutMs: RUN_TIMEOUT_MS });
     const printed = parseIpAddrText(r.stdout);
     check(lesson, r.exitCode === 0 && JSON.stringify(printed.map((i) => i.ifname)) === JSON.stringify(['lo', 'lo']), {

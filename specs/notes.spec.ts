@@ -92,7 +92,7 @@ describe('notes', { tags: ['notes'] }, () => {
 
   test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({ target, plan, makeBundle, runc, lesson }) => {
     await lesson.step('How This Relates to Docker (docker run, by hand)');
-    await lesson.runs('notes/b1/L2', { adjustment: 'docker-by-hand', as: [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run', 'docker-run-test']] });
+    await lesson.runs('notes/b1/L2', { adjustment: 'docker-by-hand', as: [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run']] });
     await dockerStyleBridge(target);
     const cx = { lesson, target, runc, plan };
     const b = await makeBundle(`${target.home}/docker-run-test`);

@@ -4,7 +4,8 @@ import { CommandError } from '../helpers/targets/base.js';
 import type { Remedy } from '../helpers/lesson/diagnosis.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
-import { VERIFY_PATH_QUERY } from '../helpers/lesson/claims.js';
+import { VERIFY_PATH_QUERY, VERIFY_SCRIPT } from '../helpers/lesson/claims.js';
+import { installShims, scriptEnv, scriptSaysWhenAllPass } from '../helpers/lesson/script.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { pingWithinDeadline } from '../helpers/net/deadline.js';
 import { interfaces, interfacesIfAny, listNetns, pathExists, ping } from '../helpers/net/ops.js';
@@ -15,7 +16,6 @@ describe('verify', { tags: ['verify'] }, () => {
   test('script check 1: container-net is in ip netns list', async ({ target, plan, lab, lesson }) => {
     await lesson.step('automated script, check 1 (namespace exists)');
     await lesson.runs('verify/b1/L9', { adjustment: 'condition-by-harness', as: [['ip', 'netns', 'list']] });
-    await lesson.runs('verify/b1/L13', { adjustment: 'verdict-by-test' });
     await lab.through(5);
     const out = (await target.must(['ip', 'netns', 'list'])).stdout;
     check(lesson, out.split('\n').some((l) => l.includes(plan.netns)), {
@@ -29,7 +29,6 @@ describe('verify', { tags: ['verify'] }, () => {
   test('script check 2: ip link show veth-host succeeds', async ({ target, plan, lab, lesson }) => {
     await lesson.step('automated script, check 2 (veth-host exists)');
     await lesson.runs('verify/b1/L16', { adjustment: 'condition-by-harness', as: [['ip', 'link', 'show', plan.hostVeth]] });
-    await lesson.runs('verify/b1/L20', { adjustment: 'verdict-by-test' });
     await lab.through(5);
     const r = await target.exec(['ip', 'link', 'show', plan.hostVeth]);
     check(lesson, r.exitCode === 0, {
@@ -43,7 +42,6 @@ describe('verify', { tags: ['verify'] }, () => {
   test('script check 3: ping -c 1 -W 1 10.0.0.2 from the host succeeds', async ({ target, plan, lab, lesson }) => {
     await lesson.step('automated script, check 3 (host can reach namespace)');
     await lesson.runs('verify/b1/L23', { adjustment: 'condition-by-harness', as: [['ping', '-c', '1', '-W', '1', plan.nsCidr.address]] });
-    await lesson.runs('verify/b1/L27', { adjustment: 'verdict-by-test' });
     await lab.through(5);
     const r = await ping(target, plan.nsCidr.address, { count: 1, waitSeconds: 1 });
     check(lesson, r.ok, {
@@ -57,7 +55,6 @@ describe('verify', { tags: ['verify'] }, () => {
   test('script check 4: ip netns exec container-net ping -c 1 -W 1 10.0.0.1 succeeds', async ({ target, plan, lab, lesson }) => {
     await lesson.step('automated script, check 4 (namespace can reach host)');
     await lesson.runs('verify/b1/L30', { adjustment: 'condition-by-harness', as: [['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address]] });
-    await lesson.runs('verify/b1/L34', { adjustment: 'verdict-by-test' });
     await lab.through(5);
     const r = await ping(target, plan.hostCidr.address, { count: 1, waitSeconds: 1, netns: plan.netns });
     check(lesson, r.ok, {
@@ -71,7 +68,6 @@ describe('verify', { tags: ['verify'] }, () => {
   test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
     await lesson.runs('verify/b1/L37', { adjustment: 'condition-by-harness', as: [['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]] });
-    await lesson.runs('verify/b1/L41', { adjustment: 'verdict-by-test' });
     const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]);
     check(lesson, r.exitCode === 0, {
       id: 'verify/exit-0-pass-config',
@@ -178,44 +174,56 @@ describe('verify', { tags: ['verify'] }, () => {
     checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
   });
 
-  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundleAsWritten, lesson }) => {
+  // With the document, bash runs the lesson's script file as written and it must print exactly its own PASS lines.
+  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundleAsWritten, runc, lesson }) => {
     await lesson.step('automated script, whole');
     const exitsZero = (_: string, code: number | undefined): boolean => code === 0;
     const pair: Remedy = { next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)` };
-    const checks: Array<{ line: string; pass: string; argv: string[]; ok: (out: string, code: number | undefined) => boolean; says: string; remedy: Remedy }> = [
-      { line: 'verify/b1/L9', pass: 'verify/b1/L13', argv: ['ip', 'netns', 'list'], ok: (out, code) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists', remedy: { commonError: fixes.missingNetns(plan) } },
-      { line: 'verify/b1/L16', pass: 'verify/b1/L20', argv: ['ip', 'link', 'show', plan.hostVeth], ok: exitsZero, says: `PASS: ${plan.hostVeth} interface exists`, remedy: pair },
-      { line: 'verify/b1/L23', pass: 'verify/b1/L27', argv: ['ping', '-c', '1', '-W', '1', plan.nsCidr.address], ok: exitsZero, says: 'PASS: Host can reach namespace', remedy: { commonError: fixes.noConnectivity(plan) } },
-      { line: 'verify/b1/L30', pass: 'verify/b1/L34', argv: ['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address], ok: exitsZero, says: 'PASS: Namespace can reach host', remedy: { commonError: fixes.noConnectivity(plan) } },
-      { line: 'verify/b1/L37', pass: 'verify/b1/L41', argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath], ok: exitsZero, says: 'PASS: config.json configured correctly', remedy: { commonError: fixes.wrongInterfaces(plan) } },
+    // The project's own record of the script's five checks, in its order: what runs without the document, and what each FAIL means.
+    const checks: Array<{ argv: string[]; ok: (out: string, code: number | undefined) => boolean; says: string; remedy: Remedy }> = [
+      { argv: ['ip', 'netns', 'list'], ok: (out, code) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists', remedy: { commonError: fixes.missingNetns(plan) } },
+      { argv: ['ip', 'link', 'show', plan.hostVeth], ok: exitsZero, says: `PASS: ${plan.hostVeth} interface exists`, remedy: pair },
+      { argv: ['ping', '-c', '1', '-W', '1', plan.nsCidr.address], ok: exitsZero, says: 'PASS: Host can reach namespace', remedy: { commonError: fixes.noConnectivity(plan) } },
+      { argv: ['ip', 'netns', 'exec', plan.netns, 'ping', '-c', '1', '-W', '1', plan.hostCidr.address], ok: exitsZero, says: 'PASS: Namespace can reach host', remedy: { commonError: fixes.noConnectivity(plan) } },
+      { argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath], ok: exitsZero, says: 'PASS: config.json configured correctly', remedy: { commonError: fixes.wrongInterfaces(plan) } },
     ];
-    for (const c of checks) {
-      await lesson.runs(c.line, { adjustment: 'condition-by-harness', as: [c.argv] });
-      await lesson.runs(c.pass, { adjustment: 'verdict-by-test' });
-    }
-    for (const line of ['verify/b1/L4', 'verify/b1/L6', 'verify/b1/L43', 'verify/b1/L44']) await lesson.runs(line, { adjustment: 'verdict-by-test' });
-    await lesson.runs('verify/b2/L2', { adjustment: 'checks-as-argv', as: checks.map((c) => c.argv) });
+    const script = lesson.block('verify/b1');
     await lab.through(5);
-    const said: string[] = [];
-    const failed = await (async () => {
-      for (const c of checks) {
-        // ping has a timeout of its own (-W 1); the exec timeout bounds the rest.
-        const run = () => target.exec(c.argv, { timeoutMs: 10_000 });
-        // A ping that failed while the kernel counted its reply (late, on a loaded machine) is not the script's FAIL.
-        const r = c.argv.includes('ping') ? await pingWithinDeadline(target, c.argv[0] === 'ip' ? plan.netns : undefined, 1, run) : await run();
-        if (!c.ok(r.stdout, r.exitCode)) {
-          said.push(`FAIL at "${c.argv.join(' ')}" (exit ${r.exitCode ?? '?'})`);
-          return c;
+    if (script === undefined) {
+      // Without the document: the checks one by one as argv, stopping at the first FAIL as set -e and exit 1 do.
+      const said: string[] = [];
+      const failed = await (async () => {
+        for (const c of checks) {
+          // ping has a timeout of its own (-W 1); the exec timeout bounds the rest.
+          const run = () => target.exec(c.argv, { timeoutMs: 10_000 });
+          // A ping that failed while the kernel counted its reply (late, on a loaded machine) is not the script's FAIL.
+          const r = c.argv.includes('ping') ? await pingWithinDeadline(target, c.argv[0] === 'ip' ? plan.netns : undefined, 1, run) : await run();
+          if (!c.ok(r.stdout, r.exitCode)) {
+            said.push(`FAIL at "${c.argv.join(' ')}" (exit ${r.exitCode ?? '?'})`);
+            return c;
+          }
+          said.push(c.says);
         }
-        said.push(c.says);
-      }
-      return undefined;
-    })();
-    check(lesson, failed === undefined, {
-      id: 'verify/five-pass-lines-then',
-      expected: 'five PASS lines, then "=== All verifications passed! ==="',
-      seen: said.join('; '),
-      ...(failed?.remedy ?? { next: 'nothing failed' }),
+        return undefined;
+      })();
+      check(lesson, failed === undefined, { id: 'verify/five-pass-lines-then', expected: 'five PASS lines, then "=== All verifications passed! ==="', seen: said.join('; '), ...(failed?.remedy ?? { next: 'nothing failed' }) });
+      return;
+    }
+    const file = `${target.home}/${VERIFY_SCRIPT}`;
+    await lesson.runsScript('verify/b1', `./${VERIFY_SCRIPT}`);
+    await lesson.runs('verify/b2/L1');
+    await lesson.runs('verify/b2/L2');
+    await lesson.adjustment(await installShims(target, runc.binary));
+    await target.writeFile(file, script);
+    await target.must(['env', '-C', target.home, 'chmod', '+x', VERIFY_SCRIPT]);
+    const r = await target.exec([...scriptEnv(target.home, target.home), `./${VERIFY_SCRIPT}`], { timeoutMs: 30_000 });
+    const expected = scriptSaysWhenAllPass(script);
+    const passes = r.stdout.split('\n').filter((l) => l.startsWith('PASS:')).length;
+    check(lesson, r.exitCode === 0 && r.stdout === expected, {
+      id: 'verify/script-as-written-says-all-pass',
+      expected: `exit 0 and exactly the script's own lines: ${JSON.stringify(expected)}`,
+      seen: `exit ${r.exitCode ?? '?'}; stdout ${JSON.stringify(r.stdout)}${r.stderr ? `; stderr ${JSON.stringify(r.stderr)}` : ''}`,
+      ...(r.exitCode !== 0 && checks[passes] !== undefined ? checks[passes].remedy : { next: 'the script printed other lines than it says when every check passes: compare its echo lines with the output' }),
     });
   });
 });

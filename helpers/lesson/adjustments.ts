@@ -1,78 +1,51 @@
 /**
  * The named ways a test may run a lesson line other than exactly as written. A test that runs a
  * line with an adjustment declares it (`lesson.runs(id, { adjustment, as })`); the name and its
- * reason land in the annotated lesson and in JUnit (`harness.adjustment`).
+ * reason land in the annotated lesson and in JUnit (`harness.adjustment`). Each that runs
+ * something is a mechanical transformation of the line's text (transforms.ts): with the lesson
+ * document, the text through it must give exactly `as`, or the line changed in the lesson.
  */
 export interface Adjustment {
   /** Why the line cannot run exactly as the lesson types it, in one sentence. */
   readonly reason: string;
-  /**
-   * False when nothing runs in the line's place (a script's echo becomes the test's verdict):
-   * then no command in the transcript can prove it, and none is asked for.
-   */
-  readonly runs: boolean;
 }
 
 export const ADJUSTMENTS = {
   cwd: {
     reason: 'a test cannot change its directory: the commands that follow run in that directory with env -C DIR',
-    runs: true,
   },
   'bundle-flag': {
     reason: 'runc is given the bundle with --bundle DIR instead of being started inside DIR',
-    runs: true,
   },
   'brace-expansion': {
     reason: "the shell's {a,b,…} brace expansion is written out as separate arguments",
-    runs: true,
   },
   'file-argument': {
     reason: "jq reads config.json itself instead of from cat's pipe (same input, one process)",
-    runs: true,
   },
   'jq-redirect': {
     reason: 'jq reads config.json itself; the harness writes its output to config.json.tmp, then mv runs as written',
-    runs: true,
   },
   'unattended-bundle': {
     reason: 'the bundle is adjusted to run unattended: busybox applet links, process.terminal false, CAP_NET_RAW and its own cgroupsPath (each is an erratum)',
-    runs: true,
   },
   'idle-process': {
     reason: "the container runs sleep instead of the lesson's process, which exits by itself (after about 2 s in Exercise 3) while this check needs it running",
-    runs: true,
   },
   'condition-by-harness': {
     reason: "the command runs as argv; the shell's if/!/grep/&&/|| and redirections around it are evaluated by the test",
-    runs: true,
-  },
-  'verdict-by-test': {
-    reason: "the script's echo, exit 1 and set -e become the test's PASS/FAIL verdict: there is nothing to run",
-    runs: false,
-  },
-  'checks-as-argv': {
-    reason: "no script file is written: the script's checks run one by one as argv (verify › script check 1–5, the whole script)",
-    runs: true,
   },
   'ignore-failure': {
     reason: '`2>/dev/null || true`: the command runs and its exit code is ignored; its stderr stays in the transcript',
-    runs: true,
   },
   'json-output': {
     reason: 'ip -j prints the same state as JSON, which the test parses instead of the text listing',
-    runs: true,
-  },
-  'structured-query': {
-    reason: 'stat reads the one fact (owner, file system type) that the listing shows',
-    runs: true,
   },
   'file-write': {
     reason: '`echo 1 | tee FILE`: the harness writes 1 to the file itself (dd of=FILE)',
-    runs: true,
   },
   'docker-by-hand': {
     reason: 'no Docker engine or image registry here: the steps Docker takes (netns, veth pair, docker0 bridge, container started with the netns path) are done with ip and runc',
-    runs: true,
   },
 } as const satisfies Record<string, Adjustment>;
 
@@ -89,7 +62,15 @@ export interface RunDeclaration {
   readonly adjustment?: AdjustmentName;
   /**
    * The commands that ran in the line's place, each an argv pattern that must appear in the
-   * test's transcript as an ordered subsequence of one command's argv (`['runc', 'run', '--detach']`).
+   * test's transcript as an ordered subsequence of one command's argv (`['runc', 'run', '--detach']`):
+   * the project's own record of the line. With the lesson document it must also equal the
+   * adjustment's transformation of the line's text (transforms.ts).
    */
   readonly as?: ReadonlyArray<readonly string[]>;
+  /**
+   * The line ran as written inside a script file the test wrote from the document's block and ran
+   * (`./verify-network-integration.sh`, `bash /tmp/…/cleanup-b1.sh`): a transcript entry with
+   * that word proves it.
+   */
+  readonly inScript?: string;
 }

@@ -58,8 +58,14 @@ export function cleanupCommands(p: LabPlan, runtime: string): { containers: stri
   };
 }
 
+/** Verify: the file the lesson writes its script to and runs. */
+export const VERIFY_SCRIPT = 'verify-network-integration.sh';
+
 /** Verify, automated script check 5: the jq query that must exit 0. */
 export const VERIFY_PATH_QUERY = '.linux.namespaces[] | select(.type == "network") | .path';
+
+/** Common Error 3's fix runs a container it calls mycontainer. */
+export const COMMON_ERROR_3_CONTAINER = 'mycontainer';
 
 /** Common Error 3's "without root": nobody/nogroup. */
 export const UNPRIVILEGED = { uid: 65534, gid: 65534 } as const;

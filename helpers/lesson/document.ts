@@ -161,6 +161,24 @@ export function parseLesson(source: string, path = '(lesson)'): LessonDocument {
   return { path, source, title, items };
 }
 
+/** One bash block of the lesson, exactly as the document has it (the fence's content), by id ("verify/b1"). */
+export interface LessonBlock {
+  readonly id: string;
+  readonly text: string;
+}
+
+/** Every bash block that holds a command, keyed as its lines are ("verify/b1/L9" is in "verify/b1"). */
+export function bashBlocks(doc: LessonDocument): LessonBlock[] {
+  const lines = doc.source.split('\n');
+  const blocks = new Map<string, LessonBlock>();
+  for (const i of doc.items) {
+    if (i.kind !== 'command') continue;
+    const id = i.id.replace(/\/L\d+$/, '');
+    if (!blocks.has(id)) blocks.set(id, { id, text: `${lines.slice(i.blockStart + 1, i.blockEnd - 1).join('\n')}\n` });
+  }
+  return [...blocks.values()];
+}
+
 export function readLesson(path: string): LessonDocument {
   return parseLesson(readFileSync(path, 'utf8'), path);
 }

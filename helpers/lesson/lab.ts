@@ -75,10 +75,6 @@ export class LabBuilder {
     private readonly fault?: LabFault,
   ) {}
 
-  get completed(): number {
-    return this.#done;
-  }
-
   /**
    * Runs the lesson's steps up to and including `last`. A command that fails is a lesson check
    * that failed at that step, diagnosed from iproute2's error, never a crash of the harness.

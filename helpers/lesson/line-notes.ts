@@ -13,7 +13,6 @@ export const NOT_EXECUTABLE: Readonly<Record<string, string>> = {
   'exercise-2/s1/b2/L3': NO_REGISTRY,
   'exercise-2/s1/b2/L4': NO_REGISTRY,
   'exercise-2/s1/b2/L5': NO_REGISTRY,
-  'verify/b2/L1': 'the harness writes no script file, so there is nothing to chmod: it runs the script\'s checks itself (verify › script check 1–5, the whole script)',
 };
 
 /** Erratum id → the lesson lines (commands, outputs, claims, configs) it corrects. */

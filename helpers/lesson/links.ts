@@ -1,5 +1,6 @@
-import { ADJUSTMENTS, type AdjustmentName, type RunDeclaration } from './adjustments.js';
+import type { AdjustmentName, RunDeclaration } from './adjustments.js';
 import type { LessonDocument } from './document.js';
+import { changeInLesson } from './transforms.js';
 
 /**
  * Links between a test's transcript and the lesson's command lines. Pure: the worker computes
@@ -12,14 +13,16 @@ export interface IndexedCommand {
   readonly section: string;
   readonly step: number | undefined;
   readonly line: number;
-  /** The words as written: sudo, ~ and relative paths included. */
-  readonly argv: readonly string[];
+  /** The words as written (sudo, ~ and relative paths included); undefined for a pipeline, list or compound command. */
+  readonly argv: readonly string[] | undefined;
+  /** The command as the document writes it, all its lines. */
+  readonly text: string;
   /** The directory of the section's last `cd`, as written. */
   readonly cwd: string | undefined;
 }
 
 export function commandIndex(doc: LessonDocument): IndexedCommand[] {
-  return doc.items.flatMap((i) => (i.kind === 'command' && i.argv ? [{ id: i.id, section: i.section, step: i.step, line: i.line, argv: i.argv, cwd: i.cwd }] : []));
+  return doc.items.flatMap((i) => (i.kind === 'command' ? [{ id: i.id, section: i.section, step: i.step, line: i.line, argv: i.argv, text: i.text, cwd: i.cwd }] : []));
 }
 
 export interface LessonLink {
@@ -33,6 +36,11 @@ export interface LessonLink {
   readonly entries: readonly number[];
   /** The transcript shows it: a matching command, or an adjustment that runs nothing. */
   readonly proven: boolean;
+  /**
+   * Adjusted lines, with the document: how the line's text, through its adjustment, now differs
+   * from what the test ran (the line changed in the lesson). Undefined when they agree.
+   */
+  readonly changed?: string;
 }
 
 const expandHome = (word: string, home: string): string => (word === '~' ? home : word.startsWith('~/') ? `${home}${word.slice(1)}` : word);
@@ -43,10 +51,14 @@ export function lessonForm(argv: readonly string[], home: string): string[] {
   return words.map((w) => expandHome(w, home));
 }
 
-/** A transcript argv with the runtime under test called `runc`, and `env -C DIR` taken as its directory. */
+/**
+ * A transcript argv with the runtime under test called `runc`, and `env -C DIR` taken as its
+ * directory (with the environment it sets, `NAME=VALUE`, which the harness declares on the test).
+ */
 export function runForm(argv: readonly string[], runtime: string): { cwd: string | undefined; argv: string[] } {
   const inDir = argv[0] === 'env' && argv[1] === '-C' && argv[2] !== undefined;
   const words = inDir ? argv.slice(3) : [...argv];
+  while (inDir && /^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) words.shift();
   if (words[0] === runtime) words[0] = 'runc';
   return { cwd: inDir ? argv[2] : undefined, argv: words };
 }
@@ -54,9 +66,10 @@ export function runForm(argv: readonly string[], runtime: string): { cwd: string
 const sameWords = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((w, i) => w === b[i]);
 
 function matches(cmd: IndexedCommand, run: { cwd: string | undefined; argv: readonly string[] }, home: string): boolean {
-  if (!sameWords(lessonForm(cmd.argv, home), run.argv)) return false;
-  // A command run in a directory stands for the lesson's only if the lesson was in that directory.
-  return run.cwd === undefined || (cmd.cwd !== undefined && expandHome(cmd.cwd, home) === run.cwd);
+  if (cmd.argv === undefined || !sameWords(lessonForm(cmd.argv, home), run.argv)) return false;
+  // A command run in a directory stands for the lesson's only if the lesson was in that directory
+  // (in a section that never cd'd, the terminal's own: ~).
+  return run.cwd === undefined || expandHome(cmd.cwd ?? '~', home) === run.cwd;
 }
 
 /** `pattern` appears in `argv` in order (other words may sit between): how adjusted runs are proven. */
@@ -71,6 +84,8 @@ export interface LinkInput {
   readonly index: readonly IndexedCommand[];
   readonly declarations: readonly RunDeclaration[];
   readonly home: string;
+  /** Exercise 2's bundle on the target: where the lesson's bare config.json and runc run are. */
+  readonly bundleDir: string;
   readonly runtime: string;
   readonly section: string;
   /** The test's lesson step number ("Step 3" → 3): auto-links stay within steps up to it. */
@@ -78,7 +93,8 @@ export interface LinkInput {
 }
 
 /**
- * Declared lines are proven from the transcript; every other command of the transcript that
+ * Declared lines are proven from the transcript, and, with the document, an adjusted line's text
+ * through its adjustment must give what the test declared it ran (else `changed`); every other command of the transcript that
  * equals a lesson command line of the test's own section (and steps up to its own) is linked as
  * run verbatim. A command written several times in the lesson is linked to the next occurrence
  * after the previous link, so a test that walks the lesson in order is read in order.
@@ -88,6 +104,11 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
   const links: LessonLink[] = [];
   const declared = new Set(input.declarations.map((d) => d.id));
   for (const d of input.declarations) {
+    if (d.inScript !== undefined) {
+      const entries = runs.flatMap((r, i) => (r.argv.includes(d.inScript ?? '') ? [i + 1] : []));
+      links.push({ id: d.id, how: 'verbatim', adjustment: undefined, declared: true, entries, proven: entries.length > 0 });
+      continue;
+    }
     if (d.adjustment === undefined) {
       const cmd = input.index.find((c) => c.id === d.id);
       const entries = cmd ? runs.flatMap((r, i) => (matches(cmd, r, input.home) ? [i + 1] : [])) : [];
@@ -96,8 +117,10 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
     }
     const named = input.argvs.map((a) => a.map((w) => (w === input.runtime ? 'runc' : w)));
     const hits = (d.as ?? []).map((p) => named.flatMap((a, i) => (isSubsequence(p, a) ? [i + 1] : [])));
-    const proven = ADJUSTMENTS[d.adjustment].runs ? hits.length > 0 && hits.every((h) => h.length > 0) : true;
-    links.push({ id: d.id, how: 'adjusted', adjustment: d.adjustment, declared: true, entries: [...new Set(hits.flat())].sort((a, b) => a - b), proven });
+    const proven = hits.length > 0 && hits.every((h) => h.length > 0);
+    const line = input.index.find((c) => c.id === d.id);
+    const changed = line && changeInLesson(d.adjustment, line.text, d.as ?? [], { home: input.home, cwd: line.cwd, bundleDir: input.bundleDir });
+    links.push({ id: d.id, how: 'adjusted', adjustment: d.adjustment, declared: true, entries: [...new Set(hits.flat())].sort((a, b) => a - b), proven, ...(changed === undefined ? {} : { changed }) });
   }
   const scope = input.index.filter((c) => c.section === input.section && !declared.has(c.id) && (input.step === undefined || c.step === undefined || c.step <= input.step));
   const auto = new Map<string, number[]>();

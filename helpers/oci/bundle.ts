@@ -65,12 +65,6 @@ export class Bundle {
     return structuredClone(this.#config);
   }
 
-  /** Reads config.json from disk again, e.g. after a command other than this object changed it. */
-  async reload(): Promise<OciConfig> {
-    this.#config = undefined;
-    return this.config();
-  }
-
   async writeConfig(c: OciConfig): Promise<void> {
     await this.t.writeFile(this.configPath, `${JSON.stringify(c, null, 2)}\n`);
     this.#config = structuredClone(c);

@@ -125,10 +125,3 @@ export const withHook =
     return out;
   };
 
-export const withRootfs =
-  (path: string): Patch =>
-  (c) => {
-    const out = clone(c);
-    out.root = { ...out.root, path };
-    return out;
-  };

@@ -1,7 +1,7 @@
 import { exercise2Args, exercise2Namespaces } from '../lesson/claims.js';
 import type { LabPlan } from '../lesson/plan.js';
 import type { Target } from '../targets/types.js';
-import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
+import { needPatch, type RuntimeNeed } from './runtime-needs.js';
 import { Bundle } from './bundle.js';
 import { withArgs, withNamespaces, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
@@ -13,8 +13,6 @@ export interface LessonBundleOptions {
    * capabilities). Otherwise the adjustments the runtime under test was seen to need.
    */
   readonly adjustments?: readonly RuntimeNeed[];
-  /** Older form, kept for callers outside the suite (bench, grading selftest): true is all three. */
-  readonly adjusted?: boolean;
 }
 
 /** The config.json patches of a set of adjustments. */
@@ -22,7 +20,7 @@ export const adjustmentPatches = (list: readonly RuntimeNeed[]): Patch[] => list
 
 /** Exercise 2's bundle: runc spec, the busybox rootfs, the lesson's namespaces and process. */
 export async function lessonBundle(t: Target, runc: Runc, plan: LabPlan, opts: LessonBundleOptions): Promise<Bundle> {
-  const adjustments = opts.adjustments ?? (opts.adjusted ? NEED_ORDER : []);
+  const adjustments = opts.adjustments ?? [];
   const b = await new Bundle(t, runc, plan.bundleDir).create({ applets: adjustments.includes('applets'), cgroupsPath: opts.cgroupsPath });
   await b.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs(...exercise2Args(plan)), ...adjustmentPatches(adjustments));
   return b;

@@ -18,7 +18,7 @@ export interface TestEvidence {
 }
 
 /** The mark a line or claim gets, most telling first. */
-export type MarkKind = 'failed' | 'erratum' | 'verbatim' | 'adjusted' | 'checked' | 'not-executable' | 'unproven' | 'not-selected' | 'not-run' | 'unmarked';
+export type MarkKind = 'changed' | 'failed' | 'erratum' | 'verbatim' | 'adjusted' | 'checked' | 'not-executable' | 'unproven' | 'not-selected' | 'not-run' | 'unmarked';
 
 export interface ItemMark {
   readonly item: LessonItem;
@@ -32,6 +32,8 @@ export interface ItemMark {
   readonly unproven: readonly string[];
   readonly errata: readonly Erratum[];
   readonly notExecutable: string | undefined;
+  /** How the line's text now differs from what a test ran in its place (see transforms.ts), one per test. */
+  readonly changed: readonly string[];
   /** Commands: it ran (verbatim or adjusted) in a test, whatever the verdict. */
   readonly executed: boolean;
 }
@@ -63,6 +65,7 @@ function uniqueById(list: readonly Erratum[]): Erratum[] {
 }
 
 function decide(item: LessonItem, m: Omit<ItemMark, 'kind' | 'item' | 'executed'>, partial: boolean): MarkKind {
+  if (m.changed.length > 0) return 'changed';
   if (m.failed.length > 0) return 'failed';
   if (m.errata.length > 0) return 'erratum';
   if (item.kind === 'command') {
@@ -100,8 +103,10 @@ export function annotateLesson(doc: LessonDocument, tests: readonly TestEvidence
     const failed: string[] = [];
     const unproven: string[] = [];
     const checkedBy: string[] = [];
+    const changed: string[] = [];
     for (const t of tests) {
       const links = t.links.filter((l) => l.id === item.id);
+      for (const l of links) if (l.changed !== undefined) changed.push(`${l.changed} (${t.name})`);
       const checks = t.checks.includes(item.id);
       if (FAILING.has(t.state) && (links.length > 0 || checks)) failed.push(t.name);
       if (checks && t.state === 'passed') checkedBy.push(t.name);
@@ -122,10 +127,12 @@ export function annotateLesson(doc: LessonDocument, tests: readonly TestEvidence
       unproven,
       errata: errataAt.get(item.id) ?? [],
       notExecutable: NOT_EXECUTABLE[item.id],
+      changed: [...new Set(changed)],
     };
     const executed = item.kind === 'command' && (base.verbatim.length > 0 || base.adjusted.length > 0);
     if (executed && base.notExecutable !== undefined) problems.push(`${item.id} is declared not executable, yet ${[...base.verbatim, ...base.adjusted.map((a) => a.test)][0] ?? 'a test'} ran it`);
     for (const name of unproven) problems.push(`${name} declares it runs ${item.id}, but its transcript shows no such command`);
+    for (const c of base.changed) problems.push(`${item.id} changed in the lesson: ${c}`);
     return { item, ...base, executed, kind: decide(item, base, partial) };
   });
 
@@ -160,6 +167,8 @@ export function describeMark(m: ItemMark): string {
   const adjustments = [...new Set(m.adjusted.map((a) => a.adjustment))];
   const adjustedText = adjustments.map((a) => `${a}: ${ADJUSTMENTS[a].reason}`).join('; ');
   switch (m.kind) {
+    case 'changed':
+      return `changed in the lesson: ${m.changed.join('; ')}`;
     case 'failed':
       return `failed (${tests(m.failed)})`;
     case 'erratum':
@@ -184,6 +193,7 @@ export function describeMark(m: ItemMark): string {
 }
 
 export const MARK_SYMBOL: Readonly<Record<MarkKind, string>> = {
+  changed: '≠',
   failed: '✗',
   erratum: '⚠',
   verbatim: '✓',

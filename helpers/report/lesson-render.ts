@@ -16,6 +16,7 @@ const LEGEND: ReadonlyArray<[MarkKind, string]> = [
   ['verbatim', 'ran as written and passed (or, for a claim: checked and holds)'],
   ['adjusted', 'ran with an adjustment (which, and why)'],
   ['failed', 'a test that runs or checks it failed'],
+  ['changed', "changed in the lesson: the line's text, through its adjustment, no longer gives what the test ran (the difference)"],
   ['erratum', 'erratum: what really happens here differs from the text (with evidence)'],
   ['not-executable', 'not executable here (why)'],
   ['unproven', "declared by a test, but the test's transcript does not show it"],
@@ -128,7 +129,7 @@ table.lines td.note{border-left:1px solid #d0d4da;width:48%}
 .m-failed{background:#ffd8d3}
 .m-erratum{background:#ffe7c2}
 .m-not-executable{background:#e7e9ec}
-.m-unproven,.m-not-run{background:#ffd8d3}
+.m-unproven,.m-not-run,.m-changed{background:#ffd8d3}
 .m-not-selected{background:#f0f1f3;color:#57606a}
 .summary{border:1px solid #d0d4da;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .coverage{font-weight:bold}

@@ -106,7 +106,7 @@ export default class LessonDocReporter implements Reporter {
     writeReport(paths.html, renderLessonHtml(this.doc, annotated, facts), this.config.invoker, forbidden);
     const coverage = formatCoverage(annotated.coverage);
     const lines = [`\nannotated lesson: ${paths.md}, ${paths.html}`, coverage];
-    for (const p of annotated.problems) lines.push(`lesson bookkeeping: ${p}`);
+    for (const p of annotated.problems) lines.push(p.includes(' changed in the lesson: ') ? p : `lesson bookkeeping: ${p}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     this.#summary({ written: [paths.md, paths.html], coverage, problems: annotated.problems });
   }

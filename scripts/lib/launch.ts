@@ -220,7 +220,7 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   if (code === EXIT.passed && lesson !== undefined && lesson.problems.length > 0) {
     // Green tests with lesson lines nobody accounts for would be a report that says less than it shows.
     process.stderr.write(
-      `${chalk.red('error:')} the annotated lesson found ${lesson.problems.length} fault(s) in the harness's own lesson bookkeeping (listed above, and in ${lesson.written[0] ?? 'the lesson report'})\n${chalk.yellow('next:')}  fix the declarations (lesson.runs/checks in specs, helpers/lesson/line-notes.ts) so every lesson line is accounted for\n`,
+      `${chalk.red('error:')} the annotated lesson found ${lesson.problems.length} fault(s) in the harness's own lesson bookkeeping (listed above, and in ${lesson.written[0] ?? 'the lesson report'})\n${chalk.yellow('next:')}  ${lesson.problems.some((p) => p.includes(' changed in the lesson: ')) ? 'for a line that changed in the lesson, update what its test runs (lesson.runs … as, and the command itself) to the new text; ' : ''}fix the declarations (lesson.runs/checks in specs, helpers/lesson/line-notes.ts) so every lesson line is accounted for\n`,
     );
     return EXIT.harness;
   }

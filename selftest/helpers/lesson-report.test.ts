@@ -47,7 +47,7 @@ docker pull alpine:latest
 
 const doc = parseLesson(LESSON, 'lab.md');
 const index = commandIndex(doc);
-const base: Omit<LinkInput, 'argvs' | 'section' | 'step'> = { index, declarations: [], home: '/root', runtime: '/usr/sbin/runc' };
+const base: Omit<LinkInput, 'argvs' | 'section' | 'step'> = { index, declarations: [], home: '/root', bundleDir: '/root/oci-netns-test', runtime: '/usr/sbin/runc' };
 
 describe('linking a transcript to the lesson', () => {
   test('lesson form drops sudo and expands ~; run form names the runtime runc and reads env -C as the directory', () => {

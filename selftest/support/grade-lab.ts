@@ -40,7 +40,7 @@ export interface StudentLab {
  */
 export async function lessonLab(s: StudentLab): Promise<void> {
   await s.lab.through(5);
-  const b = await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused', adjusted: false });
+  const b = await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused' });
   await s.t.must(['chroot', b.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
 }
 

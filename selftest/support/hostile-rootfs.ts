@@ -31,7 +31,7 @@ export const ROOTFS_FAULTS: readonly RootfsFault[] = [
     name: 'busybox without its applet links (the lesson taken literally)',
     build: async (s) => {
       await s.lab.through(5);
-      await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused', adjusted: false });
+      await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused' });
     },
     kind: 'no-applets',
     says: new RegExp(`"sh" is not in the rootfs[\\s\\S]*without its applet links \\(erratum E-rootfs-needs-applets\\)[\\s\\S]*chroot ${ROOTFS} /bin/busybox --install -s /bin`),
