@@ -93,7 +93,7 @@ describe('points', () => {
     const spec = readFileSync('specs/grade.spec.ts', 'utf8');
     const ids = [...spec.matchAll(/gradeCheck\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]);
     expect(IDS).toEqual(ids);
-    expect(IDS.length).toBe(15);
+    expect(IDS.length).toBe(16);
   });
   test('"not checked" scores 0 and counts in the maximum; a harness fault or a points file that does not fit is ungradable, never 0', () => {
     const t = parsePoints('{"checks":{"a":2,"b":3,"c":1}}', 'p.json');

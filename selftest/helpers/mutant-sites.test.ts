@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { cgroupNamedFor } from '../../helpers/oci/evidence.js';
 import { findSites, mutableFiles, sample, shard } from '../support/mutant-sites.js';
 
-const SPEC = `import { check, describe, test } from '../fixtures/index.js';
+const SPEC = `import { check, describe, test } from "../fixtures/index.js";
 async function helper(lesson) {
   check(lesson, a === 1, { id: 'demo/in-helper', expected: \`a is \${1}, really\`, seen: 'x', next: 'n' });
 }
