@@ -18,6 +18,8 @@ const CSV_COPY = resolve('reports/selftest-gradebook.csv');
 
 const weights = (JSON.parse(readFileSync('grading/points.json', 'utf8')) as { checks: Record<string, number> }).checks;
 const MAX = Object.values(weights).reduce((a, b) => a + b, 0);
+/** Every grade check the points file weighs (its unit test holds it to specs/grade.spec.ts). */
+const CHECKS = Object.keys(weights).length;
 
 /** Six students' labs: two built as the lesson says, four broken in one place each. */
 const LABS: Array<{ student: string; build: (s: StudentLab) => Promise<void>; fails?: string; args?: string[]; twice?: string }> = [
@@ -96,7 +98,7 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
       expect(r.exec.stdout).toMatch(new RegExp(`^student ${l.student}: \\d+/${MAX} points \\(weights from grading/points\\.json\\)$`, 'm'));
       expect(r.exec.stdout).toMatch(new RegExp(`report for the grader: \\S+/reports/grade/${l.student}/\\d{8}T\\d{6}Z(-\\d+)?\\.xml`));
       const cases = readJUnit(latest(l.student));
-      expect(cases.length).toBe(15);
+      expect(cases.length).toBe(CHECKS);
       for (const c of cases) {
         expect(c.suite).toBe(`${l.student}: verify`);
         expect(c.suiteProperties).toContainEqual({ name: 'grade.student', value: l.student });
@@ -131,7 +133,7 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
     expect(seen.problems).toEqual([]);
     const failed = LABS.flatMap((l) => readJUnit(latest(l.student))).filter((c) => c.state === 'failed').length;
     expect(failed).toBeGreaterThanOrEqual(4);
-    expect(seen.counts).toEqual({ 'tr.student': 6, 'tr#failure-rate td.rate': 15, 'tr.diagnosis': 15, 'td.check.fail': failed, 'tr.flagged': 0 });
+    expect(seen.counts).toEqual({ 'tr.student': 6, 'tr#failure-rate td.rate': CHECKS, 'tr.diagnosis': CHECKS, 'td.check.fail': failed, 'tr.flagged': 0 });
     for (const l of LABS) expect(seen.text).toContain(l.student);
     // Each student's link leads to that student's report, relative to the page.
     const links = [...html.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[2], m[1]]);
@@ -146,7 +148,7 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
     const gs = JSON.parse(readFileSync(`${out}/grade/frank/results.json`, 'utf8')) as { score: number; tests: Array<Record<string, unknown>> };
     expect(gradescopeSchemaErrors(gs)).toEqual([]);
     expect(gs.score).toBe(MAX);
-    expect(gs.tests.length).toBe(15);
+    expect(gs.tests.length).toBe(CHECKS);
     for (const t of gs.tests) expect(Object.keys(t)).toEqual(expect.arrayContaining(['name', 'score', 'max_score', 'status', 'output']));
     const pl = JSON.parse(readFileSync(`${out}/grade/erin/results.json`, 'utf8')) as { gradable: boolean; score: number; tests: Array<{ points: number; max_points: number }> };
     expect(pl.gradable).toBe(true);
