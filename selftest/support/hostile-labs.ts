@@ -1,3 +1,4 @@
+import { waitFor } from '../../helpers/wait.js';
 import { writeFileSync } from 'node:fs';
 import { type OciConfig, type OciHook, type Patch, withArgs, withCapability, withHook, withNetnsPath } from '../../helpers/oci/config.js';
 import { hostMachines } from '../../helpers/oci/elf.js';
@@ -191,6 +192,18 @@ const issue20: HostileCase[] = [
       await run(['ip', '-n', 'decoy2', 'addr', 'add', formatCidr(p.hostCidr), 'dev', 'd2']);
       for (const [ns, dev] of [[undefined, p.hostVeth], [p.netns, p.nsVeth], ['decoy1', 'd1'], ['decoy2', 'd2'], ['decoy1', 'lo'], ['decoy2', 'lo']] as const)
         await run(['ip', ...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
+      // The snapshot before grading must see the links as they stay: carrier up, IPv6 past its tentative phase.
+      for (const [ns, dev] of [[undefined, p.hostVeth], [p.netns, p.nsVeth], ['decoy1', 'd1'], ['decoy2', 'd2']] as const) {
+        const where = ns ? ['-n', ns] : [];
+        await waitFor(
+          async () => {
+            const link = await s.t.exec(['ip', ...where, '-j', 'link', 'show', 'dev', dev]);
+            const tentative = await s.t.exec(['ip', ...where, '-6', 'addr', 'show', 'dev', dev, 'tentative']);
+            return link.stdout.includes('"operstate":"UP"') && tentative.exitCode === 0 && tentative.stdout.trim() === '';
+          },
+          { timeoutMs: 15_000, intervalMs: 100, what: `${dev} to be up with no tentative address` },
+        );
+      }
       // Both pings of the old grader are answered, by the decoys.
       await run(['ping', '-c', '1', '-W', '2', '-I', p.hostVeth, p.nsCidr.address]);
       await run(['ip', 'netns', 'exec', p.netns, 'ping', '-c', '1', '-W', '2', '-I', p.nsVeth, p.hostCidr.address]);

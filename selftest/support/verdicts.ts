@@ -302,7 +302,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     grep: selecting(...E1_THROUGH(1), T.ce3owner, T.e4inode),
     fails: [
       { test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' },
-      { test: T.ce3owner, check: '/var/run/netns/container-net exists', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.ce3owner, check: '"ls -la /var/run/netns/" lists container-net', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.e4inode, check: '/var/run/netns/container-net exists to compare with', diagnosis: CE1, says: 'ip netns add container-net' },
     ],
   },
@@ -351,7 +351,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     grep: selecting(T.e1asWritten, T.ce3owner),
     fails: [
       { test: T.e1asWritten, check: '"ip netns list" and "ls -la /var/run/netns/" both show container-net', diagnosis: CE1, says: 'ip netns add container-net' },
-      { test: T.ce3owner, check: '/var/run/netns/container-net exists', diagnosis: CE1, says: 'ip netns add container-net' },
+      { test: T.ce3owner, check: '"ls -la /var/run/netns/" lists container-net', diagnosis: CE1, says: 'ip netns add container-net' },
     ],
   },
   {
