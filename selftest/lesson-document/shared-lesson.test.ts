@@ -15,11 +15,18 @@ describe('the shared lesson document', () => {
   const ids = new Set(doc?.items.map((i) => i.id) ?? []);
   const specIds = readdirSync('specs')
     .filter((f) => f.endsWith('.spec.ts'))
-    .flatMap((f) => [...readFileSync(`specs/${f}`, 'utf8').matchAll(/'((?:exercise|verify|cleanup|common-error|notes|background|the-config)[\w-]*\/[\w/-]+)'/g)].map((m) => `${f}: ${m[1] ?? ''}`));
+    .flatMap((f) => [...readFileSync(`specs/${f}`, 'utf8').matchAll(/'((?:exercise|verify|cleanup|common-error|notes|background|the-config)[\w-]*\/(?:s\d+\/)?(?:b\d+\/L\d+|out\d+|proves\/\d+|observes\/\d+|cfg\d+))'/g)].map((m) => `${f}: ${m[1] ?? ''}`));
 
   test('every id a spec declares (lesson.runs, lesson.checks) names a line of the lesson', () => {
     expect(specIds.length).toBeGreaterThan(40);
     expect(specIds.filter((s) => !ids.has(s.split(': ')[1] ?? ''))).toEqual([]);
+  });
+  test('every bash block a spec runs as a script (lesson.block, lesson.runsScript) is a block of the lesson', () => {
+    const blocks = readdirSync('specs')
+      .filter((f) => f.endsWith('.spec.ts'))
+      .flatMap((f) => [...readFileSync(`specs/${f}`, 'utf8').matchAll(/lesson\.(?:block|runsScript)\('([\w/-]+)'/g)].map((m) => m[1] ?? ''));
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.filter((b) => !(doc?.items ?? []).some((i) => i.id.startsWith(`${b}/`)))).toEqual([]);
   });
   test('every erratum a spec records is placed on lesson lines that exist', () => {
     const recorded = readdirSync('specs').flatMap((f) => [...readFileSync(`specs/${f}`, 'utf8').matchAll(/id: '(E-[\w-]+)'/g)].map((m) => m[1] ?? ''));
