@@ -49,6 +49,9 @@ export const ONLY_RUNC_SPEC = [
   'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
 ] as const;
 
+/** Tests that never start a container: what may pass under any runtime that starts none (or that no verdict can trust). */
+export const STARTS_NO_CONTAINER = [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC] as const;
+
 /** Tests that run containers but claim nothing about their network namespace: hooks, the lifecycle, Clean Up. */
 export const NO_NETWORK_CLAIM = [
   'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
@@ -157,7 +160,7 @@ export interface AllBut {
 export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all' | AllBut; readonly why: string }>> = {
   'noop-runc': { passes: NEVER_CALLS_THE_RUNTIME, why: 'does nothing and exits 0: only tests that never call the runtime can pass' },
   'canned-runc': {
-    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    passes: STARTS_NO_CONTAINER,
     why: "prints the lesson's expected output: no test that runs a container may believe it",
   },
   'no-netns-runc': {
@@ -179,7 +182,7 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: 'delete only kills and list hides stopped containers: every test whose containers outlive their run fails, by the kernel (cgroups left), never by the runtime\'s list',
   },
   'hook-stripping-runc': {
-    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    passes: STARTS_NO_CONTAINER,
     why: "runs no hook: the harness's poststart witness never sees a container start, so no test that runs one may pass",
   },
   'copying-runc': {
@@ -195,11 +198,11 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: "`state` says every container is stopped, with another pid: only the two tests that take runc state's word fail; every other pid comes from a pid file proven by its cgroup",
   },
   'args-ignoring-runc': {
-    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    passes: STARTS_NO_CONTAINER,
     why: "runs `sh -c true` whatever process.args say: the runtime probe's own program (exit 7) exits 0, so no test that runs a container may pass",
   },
   'exit0-runc': {
-    passes: [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPEC],
+    passes: STARTS_NO_CONTAINER,
     why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
   },
 };
