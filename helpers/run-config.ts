@@ -91,6 +91,12 @@ export interface RunConfig {
   readonly reporters: readonly string[];
   /** Vitest options that pass through, from an explicit list (see scripts/cli). */
   readonly vitestArgs: readonly string[];
+  /**
+   * `--bail N`: the run stops after N failed tests. The reporter stops it, not vitest's own
+   * --bail: vitest's worker cancels the run before the failing test's result reaches the main
+   * process, so that failure was lost (a bailed run read as interrupted, exit 130) in most runs.
+   */
+  readonly bail: number | undefined;
   /** `--shard i/n`: this run is part i of n; its blob and record go to `shardDir` for npm run merge-reports. */
   readonly shard: { readonly index: number; readonly count: number } | undefined;
   readonly shardDir: string | undefined;
@@ -134,6 +140,7 @@ export function defaultRunConfig(over: Partial<RunConfig> = {}): RunConfig {
     lesson: undefined,
     reporters: ['default'],
     vitestArgs: [],
+    bail: undefined,
     shard: undefined,
     shardDir: undefined,
     environment: undefined,

@@ -26,8 +26,10 @@ const errorLines = (stderr: string): string[] => plain(stderr).split('\n').filte
 const notSelected = (out: string): number => Number(/^not selected: (\d+) test/m.exec(out)?.[1] ?? 0);
 
 describe.concurrent('the JUnit report of real runs', () => {
+  // The reporter, not vitest's --bail, stops the run: vitest's worker cancelled before the failing
+  // test's result reached the main process, and most bailed runs then read as interrupted (130).
   test('--bail 1 on a broken lab: the failing test, every finished test and every unfinished one are in the report and the closing count', async () => {
-    const r = keep(await launchWith(LAB, 'veth-host-down', ['--grep', 'exercise-1', '--bail', '1']));
+    const r = keep(await launchWith(LAB, 'veth-host-down', ['--grep', 'exercise-1|verify', '--maxWorkers', '1', '--bail', '1']));
     expect(r.exec.exitCode, r.out.slice(-3000)).toBe(1);
     expect(await schemaErrors(r.junit)).toBe('');
     // The run really bailed, and says so in the console and in the report.
@@ -45,7 +47,8 @@ describe.concurrent('the JUnit report of real runs', () => {
       expect(r.out).toContain(`--- transcript: ${c.suite} › ${c.name} ---`);
     }
     for (const c of r.cases.filter((x) => x.state === 'skipped')) expect(c.message).toMatch(/^not finished: vitest stopped the run after \d+ failed test\(s\) \(--bail 1\) before this test ended$/);
-    expect(r.cases.some((c) => c.state === 'skipped'), 'the bail left at least one selected test unfinished').toBe(true);
+    // One worker and two files: whichever file fails first, the bail leaves tests unfinished or the other file unstarted.
+    expect(r.cases.some((c) => c.state === 'skipped') || /spec files never started/.test(r.out), 'the bail left something selected undone').toBe(true);
   });
 
   test('a harness command that fails mid-test is <error type=HarnessError.*>, never a <failure>, and exits 3', async () => {

@@ -43,6 +43,7 @@ function selectionText(config: RunConfig): string {
 export default class LessonReporter implements Reporter {
   #root = process.cwd();
   #bail = 0;
+  #stop: (() => void) | undefined;
   #startedAt = Date.now();
   readonly #cases = new Map<string, CaseModel>();
   /** Tests that had no verdict when their result came in; their note is only known at the end. */
@@ -50,9 +51,10 @@ export default class LessonReporter implements Reporter {
 
   constructor(private readonly config: RunConfig) {}
 
-  onInit(vitest: { config: { root: string; bail?: number } }): void {
+  onInit(vitest: { config: { root: string }; cancelCurrentRun: (reason: 'test-failure') => Promise<void> }): void {
     this.#root = vitest.config.root;
-    this.#bail = vitest.config.bail ?? 0;
+    this.#bail = this.config.bail ?? 0;
+    this.#stop = () => void vitest.cancelCurrentRun('test-failure');
   }
 
   onTestRunStart(): void {
@@ -64,6 +66,12 @@ export default class LessonReporter implements Reporter {
     if (neverFinished(tc)) this.#unfinished.set(tc.id, tc);
     else this.#unfinished.delete(tc.id);
     this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
+    // --bail: stop only once the failure is recorded here, so the report always holds it.
+    if (this.#bail > 0 && this.#failedSoFar() === this.#bail) this.#stop?.();
+  }
+
+  #failedSoFar(): number {
+    return [...this.#cases.values()].filter((c) => c.state === 'failed' || c.state === 'error').length;
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason: TestRunEndReason = 'passed'): Promise<void> {
@@ -74,7 +82,7 @@ export default class LessonReporter implements Reporter {
         if (neverFinished(tc)) this.#unfinished.set(tc.id, tc);
         this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
       }
-    const failedSoFar = [...this.#cases.values()].filter((c) => c.state === 'failed' || c.state === 'error').length;
+    const failedSoFar = this.#failedSoFar();
     const why = this.#bail > 0 && failedSoFar >= this.#bail ? `vitest stopped the run after ${failedSoFar} failed test(s) (--bail ${this.#bail})` : 'the run was interrupted';
     for (const [id, tc] of this.#unfinished) this.#cases.set(id, toCaseModel(tc, this.#root, `not finished: ${why} before this test ended`));
 
@@ -86,8 +94,9 @@ export default class LessonReporter implements Reporter {
     ];
     const cases = [...this.#cases.values(), ...harness];
     const counts = countCases(cases);
-    const interrupted = reason === 'interrupted' || this.#unfinished.size > 0;
     const notStarted = modules.filter((m) => ['pending', 'queued'].includes(m.state()) && [...m.children.allTests()].length === 0).map((m) => relative(this.#root, m.moduleId));
+    // A stop that came after every selected test had ended (a bail on the last failure) left the run whole.
+    const interrupted = (reason === 'interrupted' && notStarted.length > 0) || this.#unfinished.size > 0;
     const stopped = interrupted ? `${why}${notStarted.length > 0 ? `; spec files never started: ${notStarted.join(', ')}` : ''}` : undefined;
     const notSelected = all.filter((tc) => !wasSelected(tc)).length;
 

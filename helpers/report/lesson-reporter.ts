@@ -35,7 +35,7 @@ export const NO_LESSON_HINT =
 
 /** A run that was asked for part of the suite cannot account for every lesson line. */
 export function isPartialRun(c: RunConfig): boolean {
-  return c.grep !== undefined || c.tagsFilter !== undefined || c.vitestArgs.includes('--shard') || c.vitestArgs.includes('--bail');
+  return c.grep !== undefined || c.tagsFilter !== undefined || c.vitestArgs.includes('--shard') || c.bail !== undefined;
 }
 
 function parsed<T>(text: string): T | undefined {

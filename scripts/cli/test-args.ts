@@ -209,7 +209,6 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
 
   const vitestArgs: string[] = [];
   const bail = wholeNumber(v.bail, '--bail', 1, 10_000);
-  if (bail !== undefined) vitestArgs.push('--bail', String(bail));
   const workers = wholeNumber(v.maxWorkers, '--maxWorkers', 1, 64);
   if (workers !== undefined) vitestArgs.push('--maxWorkers', String(workers));
   const timeout = wholeNumber(v.testTimeout, '--testTimeout', 1_000, 3_600_000);
@@ -243,6 +242,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       lesson,
       reporters: grading ? reporters : reporters.length > 0 ? reporters : ['default'],
       vitestArgs,
+      bail,
       shard,
       shardDir,
       plan,

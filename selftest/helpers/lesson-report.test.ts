@@ -158,6 +158,6 @@ describe('where the annotated lesson goes, and when a run is partial', () => {
     expect(isPartialRun(defaultRunConfig({ grep: 'x' }))).toBe(true);
     expect(isPartialRun(defaultRunConfig({ tagsFilter: 'verify' }))).toBe(true);
     expect(isPartialRun(defaultRunConfig({ vitestArgs: ['--shard', '1/2'] }))).toBe(true);
-    expect(isPartialRun(defaultRunConfig({ vitestArgs: ['--bail', '1'] }))).toBe(true);
+    expect(isPartialRun(defaultRunConfig({ bail: 1 }))).toBe(true);
   });
 });
