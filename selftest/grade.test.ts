@@ -122,7 +122,18 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
       await s.bundle.patch(withNetnsPath('/var/run/netns/container-nte'));
     },
     fails: 'bundle-netns-path',
-    says: /Common Error 1/,
+    says: /does not exist[\s\S]*Common Error 1/,
+  },
+  {
+    name: 'config.json names another namespace that exists',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['ip', 'netns', 'add', 'other-net']);
+      await s.bundle.patch(withNetnsPath('/var/run/netns/other-net'));
+    },
+    fails: 'bundle-netns-path',
+    says: /another network namespace[\s\S]*Common Error 6/,
+    notChecked: ['container-joins-netns'],
   },
   {
     name: 'config.json is not JSON',
@@ -176,6 +187,16 @@ describe('npm run grade', { concurrent: true }, () => {
       expect(run.changed).toEqual([]);
     });
   }
+
+  test('/run/netns/container-net is accepted: it is the file /var/run/netns/container-net names (/var/run links to /run)', async () => {
+    const run = await gradeStudentLab(async (s) => {
+      await lessonLab(s);
+      await s.bundle.patch(withNetnsPath(`/run/netns/${s.plan.netns}`));
+    });
+    expect(outcome(run, 'bundle-netns-path')?.state, JSON.stringify(run.cases, null, 1)).toBe('pass');
+    expect(run.exec.exitCode, run.exec.stdout + run.exec.stderr).toBe(0);
+    expect(run.changed).toEqual([]);
+  });
 
   test('any names and addresses the student used work when given as options', async () => {
     const run = await gradeStudentLab(async (s) => {

@@ -29,6 +29,7 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
   switch (cmd) {
     case 'cat':
     case 'stat':
+    case 'realpath':
     case 'test':
     case 'jq':
     case 'sha256sum':

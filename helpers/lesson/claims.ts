@@ -61,6 +61,9 @@ export function cleanupCommands(p: LabPlan, runtime: string): { containers: stri
 /** Verify: the file the lesson writes its script to and runs. */
 export const VERIFY_SCRIPT = 'verify-network-integration.sh';
 
+/** Verify, automated script checks 3 and 4: one echo request, one second to answer (`ping -c 1 -W 1`). */
+export const VERIFY_PING = { count: 1, waitSeconds: 1 } as const;
+
 /** Verify, automated script check 5: the jq query that must exit 0. */
 export const VERIFY_PATH_QUERY = '.linux.namespaces[] | select(.type == "network") | .path';
 
