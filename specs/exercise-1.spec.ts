@@ -1,7 +1,7 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parsePingSummary } from '../helpers/net/ip.js';
-import { CLAIMED_MISSING_DEVICE_TEXT } from '../helpers/lesson/claims.js';
+import { CLAIMED_MISSING_DEVICE_TEXT, EXERCISE_1_PING_COUNT } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns, interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
 import { outcomeText } from '../helpers/net/views.js';
@@ -164,10 +164,10 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 6');
     await lesson.checks('exercise-1/s6/b1/L3');
     await lab.through(5);
-    const r = await ping(target, plan.nsCidr.address, { count: 2 });
+    const r = await ping(target, plan.nsCidr.address, { count: EXERCISE_1_PING_COUNT });
     check(lesson, r.ok, {
       id: 'exercise-1/ping-c-2-2',
-      expected: `"ping -c 2 ${plan.nsCidr.address}": 2 packets transmitted, 2 received`,
+      expected: `"ping -c ${EXERCISE_1_PING_COUNT} ${plan.nsCidr.address}": ${EXERCISE_1_PING_COUNT} packets transmitted, ${EXERCISE_1_PING_COUNT} received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: fixes.noConnectivity(plan),
     });
@@ -177,10 +177,10 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lesson.step('Step 6');
     await lesson.checks('exercise-1/s6/b1/L7');
     await lab.through(5);
-    const r = await ping(target, plan.hostCidr.address, { count: 2, netns: plan.netns });
+    const r = await ping(target, plan.hostCidr.address, { count: EXERCISE_1_PING_COUNT, netns: plan.netns });
     check(lesson, r.ok, {
       id: 'exercise-1/ip-netns-exec-ping',
-      expected: `"ip netns exec ${plan.netns} ping -c 2 ${plan.hostCidr.address}": 2 packets transmitted, 2 received`,
+      expected: `"ip netns exec ${plan.netns} ping -c ${EXERCISE_1_PING_COUNT} ${plan.hostCidr.address}": ${EXERCISE_1_PING_COUNT} packets transmitted, ${EXERCISE_1_PING_COUNT} received`,
       seen: r.result.stdout + r.result.stderr,
       commonError: r.result.stderr.includes('Cannot open network namespace') ? fixes.missingNetns(plan) : fixes.noConnectivity(plan),
     });
@@ -227,11 +227,12 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     });
     await build(4);
     await build(5);
-    const pings = [await target.exec(['ping', '-c', '2', plan.nsCidr.address]), await target.exec(inNetns(plan.netns, ['ping', '-c', '2', plan.hostCidr.address]))];
+    const count = String(EXERCISE_1_PING_COUNT);
+    const pings = [await target.exec(['ping', '-c', count, plan.nsCidr.address]), await target.exec(inNetns(plan.netns, ['ping', '-c', count, plan.hostCidr.address]))];
     const summaries = pings.map((r) => parsePingSummary(r.stdout));
-    check(lesson, summaries.every((p) => p?.transmitted === 2 && p.received === 2), {
+    check(lesson, summaries.every((p) => p?.transmitted === EXERCISE_1_PING_COUNT && p.received === EXERCISE_1_PING_COUNT), {
       id: 'exercise-1/both-pings-2-packets',
-      expected: 'both pings: 2 packets transmitted, 2 received',
+      expected: `both pings: ${EXERCISE_1_PING_COUNT} packets transmitted, ${EXERCISE_1_PING_COUNT} received`,
       seen: pings.map(outcomeText).join('\n'),
       commonError: fixes.noConnectivity(plan),
     });

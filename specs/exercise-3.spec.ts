@@ -13,7 +13,7 @@ import {
 } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
-import { CLAIMED_PING_COUNT, exercise2Args, exercise2Namespaces, NET_RAW } from '../helpers/lesson/claims.js';
+import { CLAIMED_PING_COUNT, EXERCISE_3_PING, exercise2Args, exercise2Namespaces, NET_RAW } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, interfacesAsTheLessonAsks } from '../helpers/net/ops.js';
 import { outcomeText, pingedAll } from '../helpers/net/views.js';
@@ -172,7 +172,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const seen = await checkRanAndPrinted(cx, lessonBundle, r, await interfaces(target, plan.netns), plan.netns);
     const lo = findIface(seen, 'lo');
     const veth = findIface(seen, plan.nsVeth);
-    const seqs = [...r.stdout.matchAll(new RegExp(`^64 bytes from ${plan.hostCidr.address.replaceAll('.', '\\.')}: seq=(\\d+) ttl=64 `, 'gm'))].map((m) => Number(m[1]));
+    const seqs = [...r.stdout.matchAll(EXERCISE_3_PING.replyPattern(plan.hostCidr.address))].map((m) => Number(m[1]));
     check(lesson, seen.length === 2 && lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8') && veth !== undefined && isUp(veth) && veth.inet.includes(formatCidr(plan.nsCidr)), {
       id: 'exercise-3/ip-addr-lists-exactly',
       expected: `ip addr lists exactly lo (UP, 127.0.0.1/8) and ${plan.nsVeth} (UP, ${formatCidr(plan.nsCidr)})`,
@@ -180,9 +180,11 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       commonError: fixes.noConnectivity(plan),
     });
     const symptom = classifyRun(r);
-    check(lesson, symptom === 'ok' && r.stdout.includes(`PING ${plan.hostCidr.address} (${plan.hostCidr.address}): 56 data bytes`) && JSON.stringify(seqs) === '[0,1,2]', {
+    const header = EXERCISE_3_PING.header(plan.hostCidr.address);
+    const wanted = EXERCISE_3_PING.seqs();
+    check(lesson, symptom === 'ok' && r.stdout.includes(header) && JSON.stringify(seqs) === JSON.stringify(wanted), {
       id: 'exercise-3/exit-0-ping-56',
-      expected: `exit 0, "PING ${plan.hostCidr.address} (${plan.hostCidr.address}): 56 data bytes" and replies seq=0, 1, 2 with ttl=64`,
+      expected: `exit 0, "${header}" and replies seq=${wanted.join(', ')} with ttl=${EXERCISE_3_PING.ttl}`,
       seen: `${symptom}; replies seq=${JSON.stringify(seqs)}; ${outcomeText(r)}`,
       ...(symptom === 'ok' ? { next: "the ping's output differs from the lesson's: compare process.args with Exercise 2 Step 4" } : remedyForRun(symptom, plan)),
     });

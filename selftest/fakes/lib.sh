@@ -47,3 +47,9 @@ fake_exec_with_config() {
   shift
   unshare --mount --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec runc "$@"' fake "$cfg" "$FAKE_CONFIG" "$@"
 }
+
+# fake_fact ID FIELD: a fact of the lesson (helpers/lesson/facts.json, keyed by document id), so
+# canned output says what the specs expect from one home.
+fake_fact() {
+  jq -er --arg id "$1" --arg f "$2" '.[$id][$f]' "$(dirname "$0")/../../helpers/lesson/facts.json"
+}
