@@ -5,10 +5,9 @@ import type { TargetExecOptions } from '../targets/types.js';
 /**
  * Grading ends within a minute on any lab. The checks share one budget; every command's timeout
  * is cut to what is left of it, so a lab that makes something hang costs at most the budget, and
- * the check that was running says which command it was.
+ * the check that was running says which command it was. What the checks may use; the rest of the
+ * minute is for vitest starting, the teardown and the report.
  */
-export const GRADE_LIMIT_MS = 60_000;
-/** What the checks may use; the rest is for vitest starting, the teardown and the report. */
 export const CHECK_BUDGET_MS = 45_000;
 /** Per stream and command: far above what a lab's `ip -j` prints, far below a flood. */
 export const GRADE_OUTPUT_BYTES = 1024 * 1024;

@@ -72,8 +72,3 @@ export function resolveInRootfs(rootfs: string, path: string, cwd = '/'): Resolu
   }
   return { ok: true, inside: join(done), host: top + join(done), stat: st, links };
 }
-
-/** A rootfs-relative path as the student would type it on the host (for fixes): `~/b/rootfs/bin/sh`. */
-export function hostPathOf(rootfsAsWritten: string, inside: string): string {
-  return `${rootfsAsWritten.replace(/\/+$/, '')}${inside === '/' ? '' : inside}`;
-}
