@@ -3,7 +3,7 @@ import { checkPrintedView, checkRunOutcome } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 /** What the runtime did when it should have refused a path: it ran the container anyway. */
@@ -82,7 +82,7 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     check(lesson, before.exitCode !== 0 && /no such file/i.test(before.stderr) && after.exitCode === 0 && list.stdout.split('\n').some((l) => l.split(' ')[0] === plan.netns), {
       id: 'common-error-1/before-ls-fails-such',
       expected: `before: ls fails (No such file or directory); after ip netns add: ls shows ${plan.netnsPath} and ip netns list shows ${plan.netns}`,
-      seen: `before: ${outcomeText(before)}\nafter: ${outcomeText(after)}\nlist: ${list.stdout}`,
+      seen: `before: ${formatResult(before)}\nafter: ${formatResult(after)}\nlist: ${list.stdout}`,
       commonError: fixes.missingNetns(plan),
     });
   });

@@ -4,7 +4,7 @@ import { fixes } from '../helpers/lesson/fixes.js';
 import { labStepCommands } from '../helpers/lesson/lab.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns, interfaces } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import type { Bundle } from '../helpers/oci/bundle.js';
 import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
 
@@ -70,7 +70,7 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
     check(lesson, states.every((r) => r.exitCode === 0 && / state DOWN /.test(r.stdout)), {
       id: 'common-error-2/before-fix-both-ends',
       expected: 'before the fix both ends show state DOWN',
-      seen: states.map(outcomeText).join('\n'),
+      seen: states.map((r) => formatResult(r)).join('\n'),
       next: 'the lab is not as Exercise 1 Step 4 leaves it: the interfaces should be DOWN until Step 5',
     });
     await target.must(['ip', 'link', 'set', plan.hostVeth, 'up']);

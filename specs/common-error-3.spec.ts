@@ -4,7 +4,7 @@ import { fixes } from '../helpers/lesson/fixes.js';
 import { COMMON_ERROR_3_CONTAINER, UNPRIVILEGED } from '../helpers/lesson/claims.js';
 import { parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs } from '../helpers/oci/config.js';
 
 describe('common-error-3', { tags: ['common-error-3'] }, () => {
@@ -14,11 +14,11 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     check(lesson, r.exitCode !== 0 && /permission denied|not permitted/i.test(r.stderr), {
       id: 'common-error-3/refused-permission-denied-operation',
       expected: 'refused with "Permission denied" or "Operation not permitted"',
-      seen: outcomeText(r),
+      seen: formatResult(r),
       next: 'an unprivileged user could create a network namespace: this machine does not behave as the lesson assumes',
     });
     const root = await target.exec(['ip', 'netns', 'add', plan.netns]);
-    check(lesson, root.exitCode === 0, { id: 'common-error-3/root-works', expected: 'as root it works', seen: outcomeText(root), commonError: fixes.permission() });
+    check(lesson, root.exitCode === 0, { id: 'common-error-3/root-works', expected: 'as root it works', seen: formatResult(root), commonError: fixes.permission() });
   });
 
   test('runc run as an unprivileged user is refused; as root (sudo) it works', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
@@ -57,7 +57,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     const listing = await target.exec(['ls', '-la', dir]);
     // ls -l: mode, links, owner, group, size, date (three words), name.
     const entry = listing.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w.length >= 9 && w.slice(8).join(' ') === plan.netns);
-    check(lesson, listing.exitCode === 0 && entry !== undefined, { id: 'common-error-3/netns-file-exists', expected: `"ls -la ${dir}" lists ${plan.netns}`, seen: outcomeText(listing), commonError: fixes.missingNetns(plan) });
+    check(lesson, listing.exitCode === 0 && entry !== undefined, { id: 'common-error-3/netns-file-exists', expected: `"ls -la ${dir}" lists ${plan.netns}`, seen: formatResult(listing), commonError: fixes.missingNetns(plan) });
     check(lesson, entry[2] === 'root', { id: 'common-error-3/owner-root', expected: 'owner root', seen: entry.join(' '), next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
   });
 });

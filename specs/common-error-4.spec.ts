@@ -4,7 +4,7 @@ import { checkPrintedView, checkRepliesCrossed, checkRunOutcome, countersOf, ipO
 import { fixes } from '../helpers/lesson/fixes.js';
 import { parsePingSummary } from '../helpers/net/ip.js';
 import { readIcmp } from '../helpers/net/counters.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { inNetns, interfaces, ping } from '../helpers/net/ops.js';
 import { withArgs } from '../helpers/oci/config.js';
 import { applyNatFix, buildWan, masqueradePackets, NAT_FIXES, WAN } from '../helpers/net/wan.js';
@@ -49,7 +49,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     check(lesson, noReply(routeOnly) && (forwarding ? w1 - w0 >= 1 : w1 - w0 === 0), {
       id: 'common-error-4/default-route-1-packet',
       expected: `with the default route only: 1 packet transmitted, 0 received; ${forwarding ? 'the lab host already forwards (ip_forward is 1 here), so the request reaches the WAN and no reply finds its way back' : 'nothing reaches the WAN (ip_forward is 0: the lab host does not forward)'}`,
-      seen: `ping: ${outcomeText(routeOnly.result)}\nWAN echo requests received +${w1 - w0}`,
+      seen: `ping: ${formatResult(routeOnly.result)}\nWAN echo requests received +${w1 - w0}`,
       commonError: fixes.noExternal(plan),
     });
     await applyNatFix(target, plan, 'ip_forward');
@@ -59,7 +59,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     check(lesson, noReply(noMasq) && w2 - w1 >= 1 && routeBack.exitCode !== 0, {
       id: 'common-error-4/route-ip-forward-echo',
       expected: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back, and the WAN has no route to the lab subnet',
-      seen: `ping: ${outcomeText(noMasq.result)}\nWAN echo requests received +${w2 - w1}\nWAN route to ${plan.nsCidr.address}: ${outcomeText(routeBack)}`,
+      seen: `ping: ${formatResult(noMasq.result)}\nWAN echo requests received +${w2 - w1}\nWAN route to ${plan.nsCidr.address}: ${formatResult(routeBack)}`,
       commonError: fixes.noExternal(plan),
     });
   });
@@ -80,7 +80,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 1, {
       id: 'common-error-4/container-pings',
       expected: `the container pings ${WAN.remoteCidr.address}`,
-      seen: outcomeText(r),
+      seen: formatResult(r),
       commonError: fixes.noExternal(plan),
     });
     await checkRepliesCrossed(cx, before, r, toWan);
@@ -89,7 +89,7 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     check(lesson, masq > 0 && routeBack.exitCode !== 0, {
       id: 'common-error-4/masquerade-rule-counted-packets',
       expected: 'the MASQUERADE rule counted packets and the WAN still has no route to 10.0.0.0/24',
-      seen: `MASQUERADE packets ${masq}; WAN route: ${outcomeText(routeBack)}`,
+      seen: `MASQUERADE packets ${masq}; WAN route: ${formatResult(routeBack)}`,
       commonError: fixes.noExternal(plan),
     });
     const sandboxForward = (await target.readFile('/proc/sys/net/ipv4/ip_forward')).trim();

@@ -1,6 +1,6 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { inNetns } from '../helpers/net/ops.js';
 
 describe('common-error-5', { tags: ['common-error-5'] }, () => {
@@ -11,7 +11,7 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
     check(lesson, r.exitCode !== 0 && r.stderr.includes(plan.nsVeth) && /does not exist|Cannot find device/.test(r.stderr), {
       id: 'common-error-5/fails-saying-does-exist',
       expected: `fails saying ${plan.nsVeth} does not exist`,
-      seen: outcomeText(r),
+      seen: formatResult(r),
       next: `${plan.nsVeth} is still on the host: move it with "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
     });
   });
@@ -23,7 +23,7 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
     check(lesson, r.exitCode === 0 && r.stdout.includes(plan.nsVeth), {
       id: 'common-error-5/exit-0-line',
       expected: `exit 0 and a line for ${plan.nsVeth}`,
-      seen: outcomeText(r),
+      seen: formatResult(r),
       commonError: fixes.invisibleAfterMove(plan),
       next: `if it is not inside either, recreate and move it (Exercise 1 Steps 2-3)`,
     });

@@ -4,7 +4,7 @@ import { inDir } from '../helpers/lesson/as-written.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
 import { interfaces, linkExists } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 
 /** jq's pretty-printed object, or undefined when it printed none. */
@@ -25,7 +25,7 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'without a path the container still runs "ip addr"' });
     const names = [...new Set(parseIpAddrText(r.stdout).map((i) => i.ifname))];
-    check(lesson, names.join(',') === 'lo', { id: 'common-error-6/container-lists-lo', expected: 'the container lists only lo', seen: outcomeText(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, names.join(',') === 'lo', { id: 'common-error-6/container-lists-lo', expected: 'the container lists only lo', seen: formatResult(r), commonError: fixes.wrongInterfaces(plan) });
     const c = await startIdle(cx, plan.containerId, lessonBundle);
     checkNewNetns(cx, c);
     await runc.delete(plan.containerId);
@@ -36,7 +36,7 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     check(lesson, findIface(printed, plan.nsVeth) !== undefined && findIface(printed, plan.hostVeth) === undefined, {
       id: 'common-error-6/fixed-lists-veth-container',
       expected: `with the path: ${plan.nsVeth}, not ${plan.hostVeth}`,
-      seen: outcomeText(fixed),
+      seen: formatResult(fixed),
       commonError: fixes.wrongInterfaces(plan),
     });
     checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
@@ -53,7 +53,7 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
       expected: `runc fails before the process starts: namespace path ${wrong} does not exist`,
       whenRan: { commonError: fixes.wrongInterfaces(plan), next: `the runtime started the container although ${wrong} does not exist: it ignored the path` },
     });
-    check(lesson, r.stdout === '' && r.stderr.includes(wrong), { id: 'common-error-6/process-output-error-names', expected: `no process output, and the error names ${wrong}`, seen: outcomeText(r), commonError: fixes.missingNetns(plan) });
+    check(lesson, r.stdout === '' && r.stderr.includes(wrong), { id: 'common-error-6/process-output-error-names', expected: `no process output, and the error names ${wrong}`, seen: formatResult(r), commonError: fixes.missingNetns(plan) });
   });
 
   test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
@@ -65,7 +65,7 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     check(lesson, r.exitCode === 0 && JSON.stringify(jsonOf(r.stdout)) === JSON.stringify({ type: 'network', path: plan.netnsPath }), {
       id: 'common-error-6/jq-shows-network-entry',
       expected: JSON.stringify({ type: 'network', path: plan.netnsPath }),
-      seen: outcomeText(r),
+      seen: formatResult(r),
       commonError: fixes.wrongInterfaces(plan),
     });
   });
@@ -78,7 +78,7 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr"' });
     const printed = parseIpAddrText(r.stdout);
-    check(lesson, findIface(printed, plan.hostVeth) === undefined, { id: 'common-error-6/container-does-list', expected: `the container does not list ${plan.hostVeth}`, seen: outcomeText(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, findIface(printed, plan.hostVeth) === undefined, { id: 'common-error-6/container-does-list', expected: `the container does not list ${plan.hostVeth}`, seen: formatResult(r), commonError: fixes.wrongInterfaces(plan) });
     checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
     check(lesson, await linkExists(target, plan.hostVeth), { id: 'common-error-6/veth-host-still-on-host', expected: `${plan.hostVeth} is still on the host`, seen: 'missing', next: 'something deleted the host end during the run' });
   });

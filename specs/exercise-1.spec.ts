@@ -4,7 +4,7 @@ import { findIface, isUp, parsePingSummary } from '../helpers/net/ip.js';
 import { CLAIMED_MISSING_DEVICE_TEXT, EXERCISE_1_PING_COUNT } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns, interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 
 const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string => (list === undefined ? '(namespace not found)' : list.map((i) => i.ifname).join(', ') || '(none)');
 
@@ -24,7 +24,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     check(lesson, fs.exitCode === 0 && fs.stdout.trim() === 'nsfs', {
       id: 'exercise-1/bind-mount-namespace-file',
       expected: `${plan.netnsPath} is a bind mount of a namespace file (file system type nsfs)`,
-      seen: outcomeText(fs),
+      seen: formatResult(fs),
       commonError: fixes.missingNetns(plan),
     });
   });
@@ -71,7 +71,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     check(lesson, show.exitCode !== 0 && (lessonWording || iprouteWording), {
       id: 'exercise-1/ip-link-show-fails',
       expected: `"ip link show ${plan.nsVeth}" fails saying the device does not exist`,
-      seen: outcomeText(show),
+      seen: formatResult(show),
       next: `the host should not know ${plan.nsVeth} after Step 3; see Common Error 5`,
     });
     if (!lessonWording) {
@@ -205,7 +205,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     check(lesson, shown.every((r) => r.exitCode === 0), {
       id: 'exercise-1/before-move-ip-link',
       expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`,
-      seen: shown.map(outcomeText).join('\n'),
+      seen: shown.map((r) => formatResult(r)).join('\n'),
       next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
     });
     await build(3);
@@ -213,14 +213,14 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     check(lesson, gone.exitCode !== 0, {
       id: 'exercise-1/after-move-ip-link',
       expected: `after the move "ip link show ${plan.nsVeth}" no longer finds it on the host`,
-      seen: outcomeText(gone),
+      seen: formatResult(gone),
       next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Step 3)`,
     });
     const inside = await target.exec(inNetns(plan.netns, ['ip', 'link', 'show', plan.nsVeth]));
     check(lesson, inside.exitCode === 0 && / state DOWN /.test(inside.stdout), {
       id: 'exercise-1/inside-ip-link-show',
       expected: `inside ${plan.netns} "ip link show ${plan.nsVeth}" shows it in DOWN state`,
-      seen: outcomeText(inside),
+      seen: formatResult(inside),
       ...(inside.exitCode === 0
         ? { next: 'the lesson brings interfaces up only in Step 5: run the steps in order' }
         : { next: `it is not inside ${plan.netns} either: create the pair again and move it (Steps 2–3)` }),
@@ -233,7 +233,7 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     check(lesson, summaries.every((p) => p?.transmitted === EXERCISE_1_PING_COUNT && p.received === EXERCISE_1_PING_COUNT), {
       id: 'exercise-1/both-pings-2-packets',
       expected: `both pings: ${EXERCISE_1_PING_COUNT} packets transmitted, ${EXERCISE_1_PING_COUNT} received`,
-      seen: pings.map(outcomeText).join('\n'),
+      seen: pings.map((r) => formatResult(r)).join('\n'),
       commonError: fixes.noConnectivity(plan),
     });
   });

@@ -7,6 +7,7 @@ import { inDir, rootfsDirsArgv } from '../helpers/lesson/as-written.js';
 import { ROOTFS_DIRS, specWritten } from '../helpers/oci/bundle.js';
 import { DYNAMIC_BUSYBOX, elfLinkage, odHexArgv, parseOdHex } from '../helpers/oci/busybox.js';
 import type { Target } from '../helpers/targets/types.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { classifyRun } from '../helpers/oci/outcome.js';
 import { remedyForRun } from '../helpers/lesson/run-diagnosis.js';
 
@@ -208,7 +209,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     check(lesson, copied.kind === 'static' && classifyRun(asCopied) === 'ok', {
       id: 'exercise-2/busybox-harness-copies-lesson',
       expected: "the busybox the harness copies (the lesson's cp /bin/busybox rootfs/bin/) is static and runs alone in the rootfs",
-      seen: `${copied.kind}; exit ${asCopied.exitCode}; ${asCopied.stderr}`,
+      seen: `${copied.kind}; ${formatResult(asCopied)}`,
       ...(copied.kind !== 'static'
         ? { next: 'install busybox-static (npm run doctor says which busybox /bin/busybox is)' }
         : remedyForRun(classifyRun(asCopied), plan, { busyboxInRootfs: true })),
@@ -228,7 +229,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     check(lesson, elf.kind === 'dynamic' && interpInRootfs.exitCode !== 0 && r.exitCode !== 0 && /no such file or directory/i.test(r.stderr) && r.stderr.includes('/bin/busybox'), {
       id: 'exercise-2/runc-cannot-exec-bin',
       expected: `runc cannot exec /bin/busybox: it exists in the rootfs, but its ELF interpreter ${interpreter} does not (ENOENT)`,
-      seen: `ELF ${JSON.stringify(elf)}; interpreter in rootfs: ${interpInRootfs.exitCode === 0 ? 'present' : 'absent'}; exit ${r.exitCode}; ${r.stderr}`,
+      seen: `ELF ${JSON.stringify(elf)}; interpreter in rootfs: ${interpInRootfs.exitCode === 0 ? 'present' : 'absent'}; ${formatResult(r)}`,
       next: r.exitCode === 0 ? 'the runtime reported success for a program that cannot start: it did not run the container' : "read runc's error above",
     });
     await lesson.erratum({

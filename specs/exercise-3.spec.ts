@@ -16,7 +16,8 @@ import { findIface, isUp, parseIpAddrText } from '../helpers/net/ip.js';
 import { CLAIMED_PING_COUNT, EXERCISE_3_PING, exercise2Args, exercise2Namespaces, NET_RAW } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, interfacesAsTheLessonAsks } from '../helpers/net/ops.js';
-import { outcomeText, pingedAll } from '../helpers/net/views.js';
+import { pingedAll } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withCapability, withNamespaces } from '../helpers/oci/config.js';
 import { inDir } from '../helpers/lesson/as-written.js';
 import { classifyRun } from '../helpers/oci/outcome.js';
@@ -41,7 +42,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     check(lesson, findIface(seen, plan.nsVeth) !== undefined && findIface(seen, plan.hostVeth) === undefined, {
       id: 'exercise-3/lists-veth-container-not-veth-host',
       expected: `the container lists ${plan.nsVeth} and not ${plan.hostVeth}`,
-      seen: seen.map((i) => i.ifname).join(', ') || `(no interfaces) ${outcomeText(r)}`,
+      seen: seen.map((i) => i.ifname).join(', ') || `(no interfaces) ${formatResult(r)}`,
       commonError: fixes.wrongInterfaces(plan),
     });
     checkPrintedView(cx, seen, await interfaces(target, plan.netns), plan.netns);
@@ -115,7 +116,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     check(lesson, pingedAll(fixed, CLAIMED_PING_COUNT), {
       id: 'exercise-3/added-exit-0-replies',
       expected: `with ${NET_RAW} added: exit 0 and ${CLAIMED_PING_COUNT} replies`,
-      seen: outcomeText(fixed),
+      seen: formatResult(fixed),
       commonError: fixes.noConnectivity(plan),
     });
     await checkRepliesCrossed(cx, again, fixed, labPath(plan));
@@ -140,7 +141,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     check(lesson, pids.stdout.split('\n').includes(String(c.pid)), {
       id: 'exercise-3/ip-netns-pids-lists',
       expected: `"ip netns pids ${plan.netns}" lists ${c.pid}`,
-      seen: outcomeText(pids),
+      seen: formatResult(pids),
       commonError: fixes.wrongInterfaces(plan),
     });
   });
@@ -176,7 +177,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     check(lesson, seen.length === 2 && lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8') && veth !== undefined && isUp(veth) && veth.inet.includes(formatCidr(plan.nsCidr)), {
       id: 'exercise-3/ip-addr-lists-exactly',
       expected: `ip addr lists exactly lo (UP, 127.0.0.1/8) and ${plan.nsVeth} (UP, ${formatCidr(plan.nsCidr)})`,
-      seen: outcomeText(r),
+      seen: formatResult(r),
       commonError: fixes.noConnectivity(plan),
     });
     const symptom = classifyRun(r);
@@ -185,7 +186,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     check(lesson, symptom === 'ok' && r.stdout.includes(header) && JSON.stringify(seqs) === JSON.stringify(wanted), {
       id: 'exercise-3/exit-0-ping-56',
       expected: `exit 0, "${header}" and replies seq=${wanted.join(', ')} with ttl=${EXERCISE_3_PING.ttl}`,
-      seen: `${symptom}; replies seq=${JSON.stringify(seqs)}; ${outcomeText(r)}`,
+      seen: `${symptom}; replies seq=${JSON.stringify(seqs)}; ${formatResult(r)}`,
       ...(symptom === 'ok' ? { next: "the ping's output differs from the lesson's: compare process.args with Exercise 2 Step 4" } : remedyForRun(symptom, plan)),
     });
     await checkRepliesCrossed(cx, before, r, labPath(plan));

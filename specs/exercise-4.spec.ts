@@ -3,7 +3,7 @@ import { checkNewNetns, checkPrintedView, checkRunOutcome, startIdle, type Proof
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parseIpAddrText, type Iface } from '../helpers/net/ip.js';
 import { EXERCISE_4_ARGS } from '../helpers/lesson/claims.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { Bundle, specWritten } from '../helpers/oci/bundle.js';
 import { networkNamespace, withArgs, withCgroupsPath } from '../helpers/oci/config.js';
 import { RUN_TIMEOUT_MS, type Runc } from '../helpers/oci/runtime.js';
@@ -29,7 +29,7 @@ async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: st
   check(cx.lesson, printed.length > 0, {
     id: 'exercise-4/prints-an-interface',
     expected: 'ip link and ip addr print at least one interface',
-    seen: outcomeText(r),
+    seen: formatResult(r),
     next: 'the run exited 0 without printing any interface: the runtime did not run the process',
   });
   const c = await startIdle(cx, id, bundle);
@@ -140,7 +140,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     check(lesson, r.exitCode === 0 && JSON.stringify(printed.map((i) => i.ifname)) === JSON.stringify(['lo', 'lo']), {
       id: 'exercise-4/exit-0-1-lo',
       expected: 'exit 0, and "1: lo: …" twice (ip link, then ip addr) with no other interface',
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
+      seen: formatResult(r),
       commonError: fixes.wrongInterfaces(plan),
     });
     // The namespace such a bundle gets: a container of it kept running, asked of the kernel.

@@ -7,7 +7,7 @@ import { findIface, parseIpJson, parsePingSummary, type Iface } from '../helpers
 import { CLAIMED_PING_COUNT, exercise2Args, IDLE_ARGS } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { linkExists } from '../helpers/net/ops.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withHook, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 import type { Target } from '../helpers/targets/types.js';
 import type { Bundle } from '../helpers/oci/bundle.js';
@@ -65,13 +65,13 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true && findIface(seen, plan.hostVeth) === undefined, {
     id: 'exercise-5/hook-put-into-container',
     expected: `the ${stage} hook put ${plan.nsVeth} with ${formatCidr(plan.nsCidr)} into the container's netns, and ${plan.hostVeth} is not there`,
-    seen: `${seen.map((i) => `${i.ifname} ${i.inet.join(',')}`).join('; ')}; ${outcomeText(r)}`,
+    seen: `${seen.map((i) => `${i.ifname} ${i.inet.join(',')}`).join('; ')}; ${formatResult(r)}`,
     commonError: fixes.wrongInterfaces(plan),
   });
   check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === CLAIMED_PING_COUNT, {
     id: 'exercise-5/container-pings-received',
     expected: `the container pings ${plan.hostCidr.address}: ${CLAIMED_PING_COUNT} received`,
-    seen: outcomeText(r),
+    seen: formatResult(r),
     commonError: fixes.noConnectivity(plan),
   });
   // veth-container lived in the container's own namespace: when the container exited, the kernel

@@ -1,7 +1,7 @@
 import { check, describe, test } from '../fixtures/index.js';
 import { checkJoined, checkPrintedView, checkRanAndPrinted, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, startContainer, startIdle } from '../fixtures/proofs.js';
 import { bridgeConf, invokeCni, type CniResult } from '../helpers/net/cni.js';
-import type { ExecResult } from '../helpers/targets/exec.js';
+import { formatResult, type ExecResult } from '../helpers/targets/exec.js';
 import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { inNetns, interfaces, linkExists, pathExists, ping } from '../helpers/net/ops.js';
@@ -9,7 +9,6 @@ import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 import type { Target } from '../helpers/targets/types.js';
 import { waitFor } from '../helpers/wait.js';
 
-const out = (r: ExecResult): string => `exit ${r.exitCode}; ${r.stdout}${r.stderr}`;
 const POD_NET = '/var/run/netns/shared-pod-net';
 const C1_TO_C2 = { from: '/var/run/netns/c1', via: 'eth0', to: '/var/run/netns/c2' };
 
@@ -40,7 +39,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, reply.stdout.includes('hello-from-pod-a'), {
       id: 'notes/pod-b-reads-pod',
       expected: "pod-b reads pod-a's listener on 127.0.0.1:8080",
-      seen: out(reply),
+      seen: formatResult(reply),
       commonError: fixes.wrongInterfaces(plan),
     });
   });
@@ -72,7 +71,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, peer.ok && gateway.ok, {
       id: 'notes/c1-c2-172-17',
       expected: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
-      seen: `peer: ${out(peer.result)}\nbridge: ${out(gateway.result)}`,
+      seen: `peer: ${formatResult(peer.result)}\nbridge: ${formatResult(gateway.result)}`,
       next: 'check the bridge: "ip link show master docker0" should list veth-c1 and veth-c2, both UP',
     });
   });
@@ -103,7 +102,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
       id: 'notes/ip-addr-container-lists',
       expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
-      seen: out(r),
+      seen: formatResult(r),
       commonError: fixes.wrongInterfaces(plan),
     });
   });
@@ -136,7 +135,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, r.exitCode === 0 && ip.startsWith('10.22.') && eth0?.inet.includes(ip) === true, {
       id: 'notes/add-exits-0-eth0',
       expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
-      seen: `${out(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
+      seen: `${formatResult(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
       next: 'read the plugin\'s error above; the plugins live in /usr/lib/cni (containernetworking-plugins)',
     });
   });
@@ -150,7 +149,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, add.exitCode === 0 && ip !== undefined && gw !== undefined, {
       id: 'notes/cni-add-gives-address',
       expected: 'CNI ADD gives an address and a gateway',
-      seen: out(add),
+      seen: formatResult(add),
       next: "read the plugin's error above",
     });
     const b = await makeBundle(`${target.home}/cni-test`);
@@ -159,7 +158,7 @@ describe('notes', { tags: ['notes'] }, () => {
     const r = await runc.run('cni-ctr', b.dir);
     const printed = ipOutputOf(r.stdout);
     checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
-    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { id: 'notes/container-sees-eth0', expected: `the container sees eth0 with ${ip}`, seen: out(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { id: 'notes/container-sees-eth0', expected: `the container sees eth0 with ${ip}`, seen: formatResult(r), commonError: fixes.wrongInterfaces(plan) });
     await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
     await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
   });
@@ -174,7 +173,7 @@ describe('notes', { tags: ['notes'] }, () => {
       ifname: 'eth0',
       conf: { ...bridgeConf(), prevResult: result },
     });
-    check(lesson, r.exitCode === 0, { id: 'notes/check-exits-0', expected: 'CHECK exits 0', seen: out(r), next: "read the plugin's error above" });
+    check(lesson, r.exitCode === 0, { id: 'notes/check-exits-0', expected: 'CHECK exits 0', seen: formatResult(r), next: "read the plugin's error above" });
   });
 
   test('CNI DEL removes the veth and releases the address; a second DEL succeeds', async ({ target, lesson }) => {
@@ -191,7 +190,7 @@ describe('notes', { tags: ['notes'] }, () => {
     check(lesson, before && first.exitCode === 0 && gone && second.exitCode === 0, {
       id: 'notes/lease-exist-after-add',
       expected: `${hostVeth} and the lease ${lease} exist after ADD, are gone after DEL, and a second DEL exits 0`,
-      seen: `before ${before}; first DEL ${out(first)}; gone ${gone}; second DEL ${out(second)}`,
+      seen: `before ${before}; first DEL ${formatResult(first)}; gone ${gone}; second DEL ${formatResult(second)}`,
       next: "read the plugin's error above",
     });
   });

@@ -10,7 +10,7 @@ import { formatCidr } from '../helpers/net/cidr.js';
 import { pingWithinDeadline } from '../helpers/net/deadline.js';
 import { interfaces, interfacesIfAny, listNetns, ping } from '../helpers/net/ops.js';
 import { judgeNetnsPath, verifyPing, verifyPingArgv } from '../helpers/lesson/verify-checks.js';
-import { outcomeText } from '../helpers/net/views.js';
+import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 describe('verify', { tags: ['verify'] }, () => {
@@ -35,7 +35,7 @@ describe('verify', { tags: ['verify'] }, () => {
     check(lesson, r.exitCode === 0, {
       id: 'verify/exit-0-pass-interface',
       expected: `exit 0 (PASS: ${plan.hostVeth} interface exists)`,
-      seen: `exit ${r.exitCode}; ${r.stderr}`,
+      seen: formatResult(r),
       next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)`,
     });
   });
@@ -75,7 +75,7 @@ describe('verify', { tags: ['verify'] }, () => {
     check(lesson, r.exitCode === 0, {
       id: 'verify/exit-0-pass-config',
       expected: 'exit 0 (PASS: config.json configured correctly)',
-      seen: `exit ${r.exitCode}; ${r.stdout}${r.stderr}`,
+      seen: formatResult(r),
       commonError: fixes.wrongInterfaces(plan),
     });
     const printed = JSON.parse(r.stdout) as unknown;
@@ -171,7 +171,7 @@ describe('verify', { tags: ['verify'] }, () => {
     check(lesson, veth?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       id: 'verify/container-lists-veth-container',
       expected: `the container lists ${plan.nsVeth} with ${formatCidr(plan.nsCidr)}`,
-      seen: outcomeText(r),
+      seen: formatResult(r),
       commonError: fixes.wrongInterfaces(plan),
     });
     checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);

@@ -1,7 +1,7 @@
 import { formatCidr } from '../net/cidr.js';
 import { type LabPlan } from './plan.js';
 import { inNetns } from '../net/ops.js';
-import { formatArgv, succeeded, type ExecResult } from '../targets/exec.js';
+import { formatArgv, formatResult, succeeded, type ExecResult } from '../targets/exec.js';
 import type { Target } from '../targets/types.js';
 import { LessonCheckError, type Remedy } from './diagnosis.js';
 import { fixes } from './fixes.js';
@@ -100,7 +100,7 @@ export class LabBuilder {
     throw new LessonCheckError({
       ref: { section: 'exercise-1', step: `Step ${step}` },
       expected: `"${formatArgv(argv)}" exits 0 (${LAB_STEPS[step]})`,
-      seen: `exit ${r.exitCode ?? '?'}; ${r.stderr}${r.stdout}`,
+      seen: formatResult(r),
       ...labCommandRemedy(this.plan, r),
     });
   }

@@ -1,9 +1,6 @@
 import type { ExecResult } from '../targets/exec.js';
 import { parsePingSummary } from './ip.js';
 
-/** "exit N; <stdout><stderr>": how a command's outcome is quoted in a diagnosis. */
-export const outcomeText = (r: ExecResult): string => `exit ${r.exitCode}; ${r.stdout}${r.stderr}`;
-
 /** The run exited 0 and its ping summary says `count` replies came back. */
 export const pingedAll = (r: ExecResult, count: number): boolean =>
   r.exitCode === 0 && parsePingSummary(r.stdout)?.received === count;

@@ -1,5 +1,5 @@
 import { LessonCheckError } from '../lesson/diagnosis.js';
-import { formatArgv, type ExecResult } from '../targets/exec.js';
+import { formatArgv, formatResult, type ExecResult } from '../targets/exec.js';
 import { compose, parseConfig, withCgroupsPath, type OciConfig, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
 import type { RuntimeNeed } from './runtime-needs.js';
@@ -94,7 +94,7 @@ export async function specWritten(t: Target, runtime: string, configPath: string
   throw new LessonCheckError({
     ref: { section: 'exercise-2', step: 'Step 1' },
     expected: `"${formatArgv(spec.argv)}" writes config.json, an OCI runtime configuration`,
-    seen: `exit ${spec.exitCode ?? '?'}; ${spec.stdout}${spec.stderr}; ${problem}`,
+    seen: `${formatResult(spec)}; ${problem}`,
     next: `check the runtime under test: "${runtime} --version" should name runc, and "${runtime} spec" should write config.json`,
   });
 }

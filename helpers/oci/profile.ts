@@ -1,7 +1,7 @@
 import { LessonCheckError, type Diagnosis } from '../lesson/diagnosis.js';
 import { remedyForRun } from '../lesson/run-diagnosis.js';
 import type { LabPlan } from '../lesson/plan.js';
-import type { ExecResult } from '../targets/exec.js';
+import { formatResult, type ExecResult } from '../targets/exec.js';
 import type { Target } from '../targets/types.js';
 import { NEED_ORDER, needPatch, type RuntimeNeed } from './runtime-needs.js';
 import { Bundle } from './bundle.js';
@@ -95,7 +95,7 @@ function probeFailure(plan: LabPlan, r: ExecResult | undefined, symptom: RunSymp
   return {
     ref: { section: 'exercise-3', step: 'Step 1' },
     expected: `the runtime runs a container from a bundle made as Exercise 2 makes it (${PROBE_ARGS.join(' ')})`,
-    seen: r ? `${symptom}: exit ${r.exitCode ?? '?'}; ${r.stdout}${r.stderr}` : 'no run succeeded after every adjustment',
+    seen: r ? `${symptom}: ${formatResult(r)}` : 'no run succeeded after every adjustment',
     ...remedyForRun(symptom, plan, { busyboxInRootfs: true }),
   };
 }

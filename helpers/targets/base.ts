@@ -1,10 +1,10 @@
-import { formatExecFailure, succeeded, type ExecResult } from './exec.js';
+import { formatResult, succeeded, type ExecResult } from './exec.js';
 import { Transcript } from './transcript.js';
 import type { Target, TargetExecOptions, TargetKind } from './types.js';
 
 export class CommandError extends Error {
   constructor(readonly result: ExecResult) {
-    super(formatExecFailure(result));
+    super(formatResult(result, 'message'));
     this.name = 'CommandError';
   }
 }

@@ -140,11 +140,37 @@ export function describeOutcome(r: ExecResult): string {
   return `exit code ${r.exitCode ?? '?'}`;
 }
 
-export function formatExecFailure(r: ExecResult): string {
-  const parts = [`Command failed (${describeOutcome(r)}): ${formatArgv(r.argv)}`];
-  if (r.stderr.trim()) parts.push(`stderr: ${r.stderr.trim()}`);
-  if (r.stdout.trim()) parts.push(`stdout: ${r.stdout.trim()}`);
-  return parts.join('\n');
+const indent = (text: string, by: string): string =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
+
+/**
+ * The one text of a command's outcome, in the layout its reader needs:
+ * - `line` (a check's "seen"): `exit 1; <stdout><stderr>`, the output as it came (a run that did not
+ *   exit says how it ended instead: `timed out after 30000 ms; …`);
+ * - `message` (a CommandError): `Command failed (exit code 1): argv`, then `stderr:` and `stdout:` lines;
+ * - `transcript` (one entry's body): `    -> exit code 1, 5 ms`, then the output indented under `stdout:`/`stderr:`.
+ */
+export function formatResult(r: ExecResult, layout: 'line' | 'message' | 'transcript' = 'line'): string {
+  switch (layout) {
+    case 'line':
+      return `${r.exitCode === undefined ? describeOutcome(r) : `exit ${r.exitCode}`}; ${r.stdout}${r.stderr}`;
+    case 'message': {
+      const parts = [`Command failed (${describeOutcome(r)}): ${formatArgv(r.argv)}`];
+      if (r.stderr.trim()) parts.push(`stderr: ${r.stderr.trim()}`);
+      if (r.stdout.trim()) parts.push(`stdout: ${r.stdout.trim()}`);
+      return parts.join('\n');
+    }
+    case 'transcript': {
+      const lines = [`    -> ${describeOutcome(r)}, ${r.durationMs} ms`];
+      if (r.stdout.trim()) lines.push('    stdout:', indent(r.stdout, '        '));
+      if (r.stderr.trim()) lines.push('    stderr:', indent(r.stderr, '        '));
+      return lines.join('\n');
+    }
+  }
 }
 
 export function succeeded(r: ExecResult): boolean {

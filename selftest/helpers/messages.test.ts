@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatDiagnosis, LessonCheckError, assertLesson } from '../../helpers/lesson/diagnosis.js';
-import { describeOutcome, formatExecFailure, type ExecResult } from '../../helpers/targets/exec.js';
+import { describeOutcome, formatResult, type ExecResult } from '../../helpers/targets/exec.js';
 import { fixes } from '../../helpers/lesson/fixes.js';
 import { lessonPlan } from '../../helpers/lesson/plan.js';
 import { formatTranscript } from '../../helpers/targets/transcript.js';
@@ -45,8 +45,12 @@ describe('command outcome', () => {
     expect(describeOutcome(result({}))).toBe('exit code 1');
   });
   test('failure message quotes the argv and stderr', () => {
-    const text = formatExecFailure(result({ argv: ['ip', 'netns', 'add', 'a b'], stderr: 'File exists\n' }));
+    const text = formatResult(result({ argv: ['ip', 'netns', 'add', 'a b'], stderr: 'File exists\n' }), 'message');
     expect(text).toBe("Command failed (exit code 1): ip netns add 'a b'\nstderr: File exists");
+  });
+  test("a check's seen line: the exit code and the output as it came; a run that did not exit says how it ended", () => {
+    expect(formatResult(result({ stdout: 'out\n', stderr: 'err\n' }))).toBe('exit 1; out\nerr\n');
+    expect(formatResult(result({ exitCode: undefined, timedOut: true, durationMs: 30_000 }))).toBe('timed out after 30000 ms; ');
   });
   test('transcript lists each command with outcome and output', () => {
     const text = formatTranscript([result({ stdout: '0 received\n' }), result({ argv: ['true'], exitCode: 0 })]);
