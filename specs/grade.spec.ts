@@ -15,7 +15,7 @@ import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, linkEnd, listNetns, netnsIds } from '../helpers/net/ops.js';
 import { networkNamespace } from '../helpers/oci/config.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
-import { judgeNetnsPath, verifyPing } from '../helpers/lesson/verify-checks.js';
+import { judgeNetnsPath, vethEnd, verifyPing } from '../helpers/lesson/verify-checks.js';
 
 /**
  * A ping that fails once both ends are UP with the lesson's addresses (the checks it needs): Common
@@ -65,22 +65,22 @@ describe('verify', () => {
 
   gradeCheck('host-veth-up', 'the host end is up', ['host-veth-exists'], async ({ g, lesson }) => {
     await lesson.step('Exercise 1 Step 5; manual checklist, item 2');
-    const i = findIface(await interfaces(g.target), g.plan.hostVeth);
-    check(lesson, i !== undefined && isUp(i), {
+    const end = vethEnd(await interfaces(g.target), g.plan.hostVeth, g.plan.hostCidr);
+    check(lesson, end.up, {
       id: 'grade/has-up-flag',
       expected: `${g.plan.hostVeth} has the UP flag`,
-      seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
+      seen: end.flags,
       commonError: fixes.noConnectivity(g.plan),
     });
   });
 
   gradeCheck('host-veth-address', 'the host end has the host address', ['host-veth-exists'], async ({ g, lesson }) => {
     await lesson.step('Exercise 1 Step 4; manual checklist, item 2');
-    const i = findIface(await interfaces(g.target), g.plan.hostVeth);
-    check(lesson, i?.inet.includes(formatCidr(g.plan.hostCidr)) === true, {
+    const end = vethEnd(await interfaces(g.target), g.plan.hostVeth, g.plan.hostCidr);
+    check(lesson, end.addressed, {
       id: 'grade/veth-host-address',
       expected: `${g.plan.hostVeth} has ${formatCidr(g.plan.hostCidr)}`,
-      seen: `inet ${i?.inet.join(', ') || 'none'}`,
+      seen: end.inet,
       commonError: fixes.noConnectivity(g.plan),
     });
   });
@@ -101,22 +101,22 @@ describe('verify', () => {
 
   gradeCheck('ns-veth-up', 'the namespace end is up', ['ns-veth-visible'], async ({ g, lesson }) => {
     await lesson.step('Exercise 1 Step 5; manual checklist, item 3');
-    const i = findIface(await interfaces(g.target, g.plan.netns), g.plan.nsVeth);
-    check(lesson, i !== undefined && isUp(i), {
+    const end = vethEnd(await interfaces(g.target, g.plan.netns), g.plan.nsVeth, g.plan.nsCidr);
+    check(lesson, end.up, {
       id: 'grade/has-up-flag-inside',
       expected: `${g.plan.nsVeth} has the UP flag inside ${g.plan.netns}`,
-      seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
+      seen: end.flags,
       commonError: fixes.noConnectivity(g.plan),
     });
   });
 
   gradeCheck('ns-veth-address', 'the namespace end has the namespace address', ['ns-veth-visible'], async ({ g, lesson }) => {
     await lesson.step('Exercise 1 Step 4; manual checklist, item 3');
-    const i = findIface(await interfaces(g.target, g.plan.netns), g.plan.nsVeth);
-    check(lesson, i?.inet.includes(formatCidr(g.plan.nsCidr)) === true, {
+    const end = vethEnd(await interfaces(g.target, g.plan.netns), g.plan.nsVeth, g.plan.nsCidr);
+    check(lesson, end.addressed, {
       id: 'grade/veth-container-address',
       expected: `${g.plan.nsVeth} has ${formatCidr(g.plan.nsCidr)}`,
-      seen: `inet ${i?.inet.join(', ') || 'none'}`,
+      seen: end.inet,
       commonError: fixes.noConnectivity(g.plan),
     });
   });

@@ -3,13 +3,13 @@ import { checkPrintedView, checkRunOutcome, ipOutputOf } from '../fixtures/proof
 import { CommandError } from '../helpers/targets/base.js';
 import type { Remedy } from '../helpers/lesson/diagnosis.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { findIface, isUp } from '../helpers/net/ip.js';
+import { findIface } from '../helpers/net/ip.js';
 import { VERIFY_PATH_QUERY, VERIFY_SCRIPT } from '../helpers/lesson/claims.js';
 import { installShims, scriptEnv, scriptSaysWhenAllPass } from '../helpers/lesson/script.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { pingWithinDeadline } from '../helpers/net/deadline.js';
 import { interfaces, interfacesIfAny, listNetns, ping } from '../helpers/net/ops.js';
-import { judgeNetnsPath, verifyPing, verifyPingArgv } from '../helpers/lesson/verify-checks.js';
+import { judgeNetnsPath, vethEnd, verifyPing, verifyPingArgv } from '../helpers/lesson/verify-checks.js';
 import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
@@ -117,11 +117,11 @@ describe('verify', { tags: ['verify'] }, () => {
     await lab.through(5);
     const names = await listNetns(target);
     check(lesson, names.includes(plan.netns), { id: 'verify/ip-netns-list-shows', expected: `"ip netns list" shows ${plan.netns}`, seen: names.join(', ') || '(none)', commonError: fixes.missingNetns(plan) });
-    const host = findIface(await interfaces(target), plan.hostVeth);
-    check(lesson, host !== undefined && isUp(host) && host.inet.includes(formatCidr(plan.hostCidr)), {
+    const host = vethEnd(await interfaces(target), plan.hostVeth, plan.hostCidr);
+    check(lesson, host.up && host.addressed, {
       id: 'verify/veth-host-up-with-address',
       expected: `${plan.hostVeth} UP with ${formatCidr(plan.hostCidr)}`,
-      seen: `${plan.hostVeth}: ${host ? `flags ${host.flags.join(',')} inet ${host.inet.join(',') || 'none'}` : 'missing'}`,
+      seen: `${plan.hostVeth}: ${host.iface ? `${host.flags} ${host.inet}` : 'missing'}`,
       commonError: fixes.noConnectivity(plan),
     });
   });
@@ -138,10 +138,11 @@ describe('verify', { tags: ['verify'] }, () => {
       seen: list.map((i) => i.ifname).join(', '),
       next: `move it: "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`,
     });
-    check(lesson, isUp(inside) && inside.inet.includes(formatCidr(plan.nsCidr)), {
+    const end = vethEnd(list, plan.nsVeth, plan.nsCidr);
+    check(lesson, end.up && end.addressed, {
       id: 'verify/veth-container-up-with-address',
       expected: `${plan.nsVeth} UP with ${formatCidr(plan.nsCidr)} inside ${plan.netns}`,
-      seen: `flags ${inside.flags.join(',')} inet ${inside.inet.join(',') || 'none'}`,
+      seen: `${end.flags} ${end.inet}`,
       commonError: fixes.noConnectivity(plan),
     });
   });

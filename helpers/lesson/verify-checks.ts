@@ -1,4 +1,6 @@
 import type { OciNamespace } from '../oci/config.js';
+import { formatCidr, type Cidr } from '../net/cidr.js';
+import { findIface, isUp, type Iface } from '../net/ip.js';
 import { ping, type PingResult } from '../net/ops.js';
 import type { Target } from '../targets/types.js';
 import { VERIFY_PING } from './claims.js';
@@ -146,4 +148,29 @@ export function verifyPingArgv(p: LabPlan, dir: VerifyPingDirection): string[] {
 export function verifyPing(t: Target, p: LabPlan, dir: VerifyPingDirection, opts: { bindTo?: string } = {}): Promise<PingResult> {
   const to = dir === 'host-to-ns' ? p.nsCidr.address : p.hostCidr.address;
   return ping(t, to, { ...VERIFY_PING, ...(dir === 'ns-to-host' ? { netns: p.netns } : {}), ...opts });
+}
+
+/**
+ * Manual checklist items 2 and 3 (the grader's host-veth-up/-address, ns-veth-up/-address): one
+ * end of the pair in the interfaces the kernel lists, whether it is UP and has its address.
+ */
+export interface VethEnd {
+  readonly iface: Iface | undefined;
+  readonly up: boolean;
+  readonly addressed: boolean;
+  /** `flags UP,LOWER_UP,…`, or `(gone)` when the interface is not listed. */
+  readonly flags: string;
+  /** `inet 10.0.0.1/24`, or `inet none`. */
+  readonly inet: string;
+}
+
+export function vethEnd(list: readonly Iface[], name: string, cidr: Cidr): VethEnd {
+  const iface = findIface(list, name);
+  return {
+    iface,
+    up: iface !== undefined && isUp(iface),
+    addressed: iface?.inet.includes(formatCidr(cidr)) === true,
+    flags: `flags ${iface ? iface.flags.join(',') : '(gone)'}`,
+    inet: `inet ${iface?.inet.join(', ') || 'none'}`,
+  };
 }

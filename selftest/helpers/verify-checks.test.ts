@@ -1,12 +1,14 @@
 import { realpathSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { lessonPlan } from '../../helpers/lesson/plan.js';
+import type { Iface } from '../../helpers/net/ip.js';
 import {
   classifyNetnsPath,
   judgeNetnsPath,
   netnsPathCommonError,
   netnsPathPasses,
   verifyPingArgv,
+  vethEnd,
   type NetnsPathFacts,
   type NetnsPathVerdict,
 } from '../../helpers/lesson/verify-checks.js';
@@ -81,5 +83,15 @@ describe('Verify checks 3 and 4: the script\'s ping', () => {
   test('runs -c 1 -W 1 from the host, and inside the namespace the other way', () => {
     expect(verifyPingArgv(plan, 'host-to-ns')).toEqual(['ping', '-c', '1', '-W', '1', '10.0.0.2']);
     expect(verifyPingArgv(plan, 'ns-to-host')).toEqual(['ip', 'netns', 'exec', 'container-net', 'ping', '-c', '1', '-W', '1', '10.0.0.1']);
+  });
+});
+
+describe('manual checklist items 2-3 and the grader\'s up/address checks: one reading of a veth end', () => {
+  const iface = (over: Partial<Iface>): Iface => ({ ifname: 'veth-host', flags: ['BROADCAST', 'UP', 'LOWER_UP'], operstate: 'UP', inet: ['10.0.0.1/24'], ...over });
+  test('UP with its address; DOWN; another address; not listed', () => {
+    expect(vethEnd([iface({})], 'veth-host', plan.hostCidr)).toMatchObject({ up: true, addressed: true, inet: 'inet 10.0.0.1/24' });
+    expect(vethEnd([iface({ flags: ['BROADCAST'], operstate: 'DOWN' })], 'veth-host', plan.hostCidr)).toMatchObject({ up: false, addressed: true, flags: 'flags BROADCAST' });
+    expect(vethEnd([iface({ inet: ['10.0.0.9/24'] })], 'veth-host', plan.hostCidr).addressed).toBe(false);
+    expect(vethEnd([], 'veth-host', plan.hostCidr)).toMatchObject({ iface: undefined, up: false, addressed: false, flags: 'flags (gone)', inet: 'inet none' });
   });
 });
