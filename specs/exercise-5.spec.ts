@@ -55,8 +55,12 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
     id: 'exercise-5/hooks-ran-network-namespace',
     expected: `the ${stage} hooks ran in a network namespace of the container's own (not this one, inode ${own.stdout.trim()})`,
     seen: recorded.exitCode !== 0 ? 'the hooks never ran' : `the container's netns has inode ${inode}`,
-    commonError: fixes.wrongInterfaces(plan),
-    next: `the runtime did not run config.json's ${stage} hooks in a new network namespace of the container: check "${runc.binary} --version"`,
+    // Hooks that never ran say nothing about the namespace: only a hook that ran in the wrong one is Common Error 6's.
+    ...(recorded.exitCode === 0 ? { commonError: fixes.wrongInterfaces(plan) } : {}),
+    next:
+      recorded.exitCode !== 0
+        ? `the runtime never ran config.json's ${stage} hooks: check "${runc.binary} --version" (some runtimes drop deprecated prestart hooks; createRuntime replaces them)`
+        : `the runtime did not run config.json's ${stage} hooks in a new network namespace of the container: check "${runc.binary} --version"`,
   });
   // The wired interface only: lo's state may still change after the hooks (a runtime may leave it DOWN, as the lesson says).
   const wired = (list: readonly Iface[]): Iface[] => list.filter((i) => i.ifname === plan.nsVeth);

@@ -135,6 +135,41 @@ export const COMPARES_WITH_STATE = [
   'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
 ] as const;
 
+/** Tests whose bundle takes its network entry from runc spec's default: a runtime whose spec drops it fails them. */
+export const USES_SPEC_NETWORK_DEFAULT = [
+  'exercise-2 step 2: runc spec writes a network namespace with no path',
+  "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+] as const;
+
+/** Tests that read the addresses of a namespace the runtime creates: a runtime that addresses its lo fails them. */
+export const READS_NEW_NETNS_ADDRESSES = [
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+] as const;
+
+/** Tests that list the interfaces of a namespace the runtime creates: a runtime that adds one fails them. */
+export const LISTS_NEW_NETNS = [
+  ...READS_NEW_NETNS_ADDRESSES,
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
+] as const;
+
+/** Tests that need a prestart hook to run: a runtime that drops that deprecated stage fails them. */
+export const NEEDS_PRESTART = [
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
+] as const;
+
 export type FakeRuntime =
   | 'noop-runc'
   | 'canned-runc'
@@ -149,7 +184,11 @@ export type FakeRuntime =
   | 'stderr-muting-runc'
   | 'args-ignoring-runc'
   | 'state-lying-runc'
-  | 'exit0-runc';
+  | 'exit0-runc'
+  | 'spec-deviating-runc'
+  | 'prestart-ignoring-runc'
+  | 'lo-addressing-runc'
+  | 'interface-adding-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -205,6 +244,22 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: STARTS_NO_CONTAINER,
     why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
   },
+  'spec-deviating-runc': {
+    passes: { allBut: [...USES_SPEC_NETWORK_DEFAULT, "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false"] },
+    why: 'runc spec writes no network namespace and "terminal": false: every test that takes the lesson\'s default spec (a new netns, terminal true) fails on the spec itself or on kernel evidence of the shared namespace',
+  },
+  'lo-addressing-runc': {
+    passes: { allBut: READS_NEW_NETNS_ADDRESSES },
+    why: 'gives lo of every namespace it creates the address 10.88.0.2/32: exactly the tests that read the addresses of such a namespace fail',
+  },
+  'interface-adding-runc': {
+    passes: { allBut: LISTS_NEW_NETNS },
+    why: 'adds a veth pair to every namespace it creates: every test that lists such a namespace fails, from the kernel\'s list or the container\'s own',
+  },
+  'prestart-ignoring-runc': {
+    passes: { allBut: NEEDS_PRESTART },
+    why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
+  },
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
@@ -247,10 +302,17 @@ const T = {
   ce2fix: 'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
   ce3ipNetns: 'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
   ce3owner: 'common-error-3 the namespace file under /var/run/netns is owned by root',
+  e4only: 'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  e4noAddress: 'exercise-4 step 3: no address is assigned except loopback ones',
+  e5prestartState: 'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  e5prestartWires: 'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  e4asWritten: "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
   e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
   ce4single: 'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
   ce5wrong: 'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
   ce5right: 'common-error-5 right: ip netns exec container-net ip link show veth-container works',
+  ce4fixed: "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
+  cleanAll: 'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
   cleanPeer: 'cleanup deleting veth-host removes its peer veth-container from the namespace too',
   cleanVerify: "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
   nBridge: 'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
@@ -375,6 +437,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     grep: selecting(T.ce4single),
     fails: [{ test: T.ce4single, check: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back', diagnosis: 'Common Error 4', says: 'add a MASQUERADE rule' }],
   },
+  {
+    fault: 'snat-before-masquerade',
+    grep: selecting(T.ce4fixed),
+    fails: [{ test: T.ce4fixed, check: 'the MASQUERADE rule counted packets', diagnosis: 'next', says: 'iptables -t nat -L POSTROUTING' }],
+  },
+  { fault: 'netns-pinned', grep: selecting(T.cleanAll), fails: [{ test: T.cleanAll, check: 'nothing left', diagnosis: 'next', says: 'run the Clean Up commands again' }] },
   { fault: 'veth-ends-not-a-pair', grep: selecting(T.cleanPeer), fails: [{ test: T.cleanPeer, check: 'is in container-net before, and gone after', diagnosis: 'next', says: 'the two ends are not one veth pair' }] },
   { fault: 'similar-netns-left', grep: selecting(T.cleanVerify), fails: [{ test: T.cleanVerify, check: '"OK: namespace deleted"', diagnosis: 'next', says: 'ip netns del container-net' }] },
   { fault: 'netns-name-taken', grep: selecting(T.ce3ipNetns), fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }] },
@@ -566,6 +634,23 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+  ],
+  'spec-deviating-runc': [
+    { test: T.e2terminal, check: 'runc spec writes "terminal": true', diagnosis: 'next', says: 'does not write the default spec' },
+    { test: T.e4only, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
+    { test: T.e4noAddress, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
+  ],
+  'lo-addressing-runc': [
+    { test: T.e4noAddress, check: 'no IPv4 address outside 127.0.0.0/8', diagnosis: 'next', says: 'put an address into the namespace it created' },
+    { test: T.e4only, check: 'lo DOWN with no address (the lesson), or lo UP with only 127.0.0.1/8', diagnosis: 'next', says: 'set up loopback' },
+  ],
+  'interface-adding-runc': [
+    { test: T.e4asWritten, check: 'with no other interface', diagnosis: 'next', says: 'adds interfaces of its own' },
+    { test: T.e4inode, check: 'a new network namespace', diagnosis: 'next', says: 'adds interfaces of its own' },
+  ],
+  'prestart-ignoring-runc': [
+    { test: T.e5prestartState, check: 'the prestart hook ran and wrote the state it received', diagnosis: 'next', says: 'hooks.prestart' },
+    { test: T.e5prestartWires, check: 'the prestart hooks ran in a network namespace of the container', diagnosis: 'next', says: 'never ran config.json\'s prestart hooks' },
   ],
   // The probe catches it before any of these tests reads a printed word: the witness never ran.
   'canned-runc': [T.e3asWritten, T.e3sees, T.e3pings, T.e3netRaw, T.e3joined, T.e3pids, T.e3exec, T.v5any, T.m5].map((test) => ({
