@@ -162,6 +162,13 @@ export const LISTS_NEW_NETNS = [
   'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
 ] as const;
 
+/** Tests whose config lists two hooks in one stage: a runtime that runs only the first fails them. */
+export const TWO_HOOKS_IN_A_STAGE = [
+  'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+] as const;
+
 /** Tests that need a prestart hook to run: a runtime that drops that deprecated stage fails them. */
 export const NEEDS_PRESTART = [
   'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
@@ -188,7 +195,9 @@ export type FakeRuntime =
   | 'spec-deviating-runc'
   | 'prestart-ignoring-runc'
   | 'lo-addressing-runc'
-  | 'interface-adding-runc';
+  | 'interface-adding-runc'
+  | 'first-hook-only-runc'
+  | 'hook-failure-leaking-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -256,6 +265,14 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: { allBut: LISTS_NEW_NETNS },
     why: 'adds a veth pair to every namespace it creates: every test that lists such a namespace fails, from the kernel\'s list or the container\'s own',
   },
+  'first-hook-only-runc': {
+    passes: { allBut: TWO_HOOKS_IN_A_STAGE },
+    why: "runs only the first hook of each stage: exactly the tests whose config lists two hooks in one stage fail, on the second hook's missing work",
+  },
+  'hook-failure-leaking-runc': {
+    passes: { allBut: ['exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind'] },
+    why: 'refuses a run whose prestart hook fails, as runc does, but leaves the half-made container (and its cgroup) behind: only the test that looks for leftovers of a failed hook fails',
+  },
   'prestart-ignoring-runc': {
     passes: { allBut: NEEDS_PRESTART },
     why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
@@ -307,6 +324,8 @@ const T = {
   e5prestartState: 'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
   e5prestartWires: 'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
   e4asWritten: "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  e5poststop: 'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
+  e5failingHook: 'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
   e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
   ce4single: 'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
   ce5wrong: 'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
@@ -535,10 +554,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'veth-pair-deleted',
-    grep: selecting(...E1_THROUGH(5), T.v2),
+    grep: selecting(...E1_THROUGH(5), T.v2, T.e5poststop),
     fails: [
       { test: T.e1s5, check: 'veth-host exists (host)', diagnosis: 'next', says: PAIR },
       { test: T.v2, check: 'PASS: veth-host interface exists', diagnosis: 'next', says: PAIR },
+      { test: T.e5poststop, check: 'exists before the run', diagnosis: 'next', says: PAIR },
     ],
   },
   {
@@ -647,6 +667,12 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
   'interface-adding-runc': [
     { test: T.e4asWritten, check: 'with no other interface', diagnosis: 'next', says: 'adds interfaces of its own' },
     { test: T.e4inode, check: 'a new network namespace', diagnosis: 'next', says: 'adds interfaces of its own' },
+  ],
+  'first-hook-only-runc': [
+    { test: T.e5poststop, check: 'is gone after the poststop hook', diagnosis: 'next', says: 'the cleanup hook did not run' },
+  ],
+  'hook-failure-leaking-runc': [
+    { test: T.e5failingHook, check: 'no container in runc list and no cgroup left for it', diagnosis: 'next', says: 'left a half-created container behind' },
   ],
   'prestart-ignoring-runc': [
     { test: T.e5prestartState, check: 'the prestart hook ran and wrote the state it received', diagnosis: 'next', says: 'hooks.prestart' },
