@@ -69,7 +69,7 @@ describe('verify', () => {
       id: 'grade/has-up-flag',
       expected: `${g.plan.hostVeth} has the UP flag`,
       seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.bringUp(g.plan, g.plan.hostVeth, false),
     });
   });
 
@@ -80,7 +80,7 @@ describe('verify', () => {
       id: 'grade/veth-host-address',
       expected: `${g.plan.hostVeth} has ${formatCidr(g.plan.hostCidr)}`,
       seen: `inet ${i?.inet.join(', ') || 'none'}`,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.setAddress(g.plan, g.plan.hostVeth, false, i?.inet ?? []),
     });
   });
 
@@ -105,7 +105,7 @@ describe('verify', () => {
       id: 'grade/has-up-flag-inside',
       expected: `${g.plan.nsVeth} has the UP flag inside ${g.plan.netns}`,
       seen: `flags ${i?.flags.join(',') ?? '(gone)'}`,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.bringUp(g.plan, g.plan.nsVeth, true),
     });
   });
 
@@ -116,7 +116,7 @@ describe('verify', () => {
       id: 'grade/veth-container-address',
       expected: `${g.plan.nsVeth} has ${formatCidr(g.plan.nsCidr)}`,
       seen: `inet ${i?.inet.join(', ') || 'none'}`,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.setAddress(g.plan, g.plan.nsVeth, true, i?.inet ?? []),
     });
   });
 

@@ -482,12 +482,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     ],
   },
   { fault: 'host-ignores-echo', grep: selecting(T.nBridge), fails: [{ test: T.nBridge, check: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer', diagnosis: 'next', says: 'ip link show master docker0' }] },
-  { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET }] },
+  { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: 'give veth-host 10.0.0.1/24: "sudo ip addr add 10.0.0.1/24 dev veth-host"' }] },
   {
     fault: 'host-address-wrong',
     grep: selecting(...E1_THROUGH(4), T.v4),
     fails: [
-      { test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: 'veth-host has 10.0.0.3/24 instead of 10.0.0.1/24: remove it ("sudo ip addr del 10.0.0.3/24 dev veth-host")' },
       { test: T.v4, check: 'PASS: Namespace can reach host', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -495,7 +495,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'wrong-subnet',
     grep: selecting(...E1_THROUGH(4), T.e1s6ns),
     fails: [
-      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: 'veth-container has 10.0.1.2/24 instead of 10.0.0.2/24: remove it' },
       { test: T.e1s6ns, check: 'ping -c 2 10.0.0.1": 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -503,7 +503,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'ns-address-missing',
     grep: selecting(...E1_THROUGH(4), T.ce2fix),
     fails: [
-      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: 'give veth-container 10.0.0.2/24: "sudo ip netns exec container-net ip addr add 10.0.0.2/24 dev veth-container"' },
       { test: T.ce2fix, check: 'veth-host UP with 10.0.0.1/24, veth-container UP with 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
     ],
   },
