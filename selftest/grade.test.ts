@@ -2,12 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { labStepCommands } from '../helpers/lesson/lab.js';
 import { inNetns } from '../helpers/net/ops.js';
 import { withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
-import { GRADE_CHECKS, gradeStudentLab, lessonLab, type GradeRun, type StudentLab } from './support/grade-lab.js';
+import { formatCidr } from '../helpers/net/cidr.js';
+import { GRADE_CHECKS, gradeStudentLab, lessonLab, lessonLabWithoutNetRaw, type GradeRun, type StudentLab } from './support/grade-lab.js';
 
 const outcome = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);
 
 /** Each broken lab: how to break it, which check must fail, and what its diagnosis must say. */
-const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fails: string; says: RegExp; notChecked?: string[] }> = [
+const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fails: string; says: RegExp; notChecked?: string[]; also?: { fails: string; says: RegExp } }> = [
   {
     name: 'no namespace at all',
     build: async (s) => {
@@ -47,6 +48,19 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     fails: 'host-veth-up',
     says: /Common Error 2[\s\S]*ip link set veth-host up/,
     notChecked: ['ping-host-to-ns', 'ping-ns-to-host'],
+    // The container's ping is tried all the same: its request gets no reply (the kernel's counters say so).
+    also: { fails: 'container-pings-host', says: /replies received \+0[\s\S]*Common Error 2[\s\S]*ip link set veth-host up/ },
+  },
+  {
+    name: 'host address missing',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(['ip', 'addr', 'del', formatCidr(s.plan.hostCidr), 'dev', s.plan.hostVeth]);
+    },
+    fails: 'host-veth-address',
+    says: /veth-host has 10\.0\.0\.1\/24[\s\S]*Common Error 2/,
+    notChecked: ['ping-host-to-ns', 'ping-ns-to-host'],
+    also: { fails: 'container-pings-host', says: /replies received \+0[\s\S]*Common Error 2/ },
   },
   {
     name: "echo requests dropped by a firewall rule inside the namespace (links up, addresses right)",
@@ -152,13 +166,27 @@ async function lessonBundleOnly(s: StudentLab): Promise<void> {
 }
 
 describe('npm run grade', { concurrent: true }, () => {
-  test("a lab built with the lesson's own commands passes every check, and grading changed nothing", async () => {
+  test("a lab built with the lesson's own commands and both Exercise 3 errata fixed (applets, CAP_NET_RAW) passes every check, and grading changed nothing", async () => {
     const run = await gradeStudentLab(lessonLab);
     expect(run.exec.exitCode, run.exec.stdout + run.exec.stderr).toBe(0);
     expect(run.cases.length).toBe(GRADE_CHECKS);
     expect(run.cases.filter((c) => c.state !== 'pass')).toEqual([]);
-    expect(run.exec.stdout).toContain('grade: 16 passed, 0 failed, 0 not checked');
-    expect(run.cases.flatMap((c) => c.findings), 'the lesson\'s own bundle asks for nothing the grader leaves out').toEqual([]);
+    expect(run.exec.stdout).toContain(`grade: ${GRADE_CHECKS} passed, 0 failed, 0 not checked`);
+    expect(run.cases.flatMap((c) => c.findings), 'the lesson\'s bundle with CAP_NET_RAW asks for nothing the grader leaves out').toEqual([]);
+    const probe = outcome(run, 'container-pings-host')?.probes ?? [];
+    expect(probe).toEqual([expect.stringMatching(/^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 .* in \/var\/run\/netns\/container-net as uid 0 gid 0, .*bounding=\[[A-Z_,]*CAP_NET_RAW/)]);
+    expect(run.changed).toEqual([]);
+  });
+
+  test("the lesson's lab as written (runc spec's capabilities, no CAP_NET_RAW): container-pings-host alone fails, naming E-ping-needs-net-raw and the fix in the student's config.json", async () => {
+    const run = await gradeStudentLab(lessonLabWithoutNetRaw);
+    expect(run.exec.exitCode, run.exec.stdout + run.exec.stderr).toBe(1);
+    expect(run.cases.filter((c) => c.state !== 'pass').map((c) => c.id)).toEqual(['container-pings-host']);
+    const c = outcome(run, 'container-pings-host');
+    expect(c?.message).toMatch(/echo requests sent \+0[\s\S]*ping: permission denied/);
+    expect(c?.message).toMatch(/lacks CAP_NET_RAW in bounding, effective, permitted \(erratum E-ping-needs-net-raw\): add "CAP_NET_RAW" to process\.capabilities bounding, effective, permitted in \/tmp\/lab\/oci-netns-test\/config\.json/);
+    expect(c?.probes.join('\n')).not.toContain('CAP_NET_RAW');
+    expect(run.exec.stdout).toContain(`grade: ${GRADE_CHECKS - 1} passed, 1 failed, 0 not checked`);
     expect(run.changed).toEqual([]);
   });
 
@@ -169,6 +197,10 @@ describe('npm run grade', { concurrent: true }, () => {
       const c = outcome(run, b.fails);
       expect(c?.state, JSON.stringify(run.cases, null, 1)).toBe('fail');
       expect(c?.message).toMatch(b.says);
+      if (b.also) {
+        expect(outcome(run, b.also.fails)?.state, b.also.fails).toBe('fail');
+        expect(outcome(run, b.also.fails)?.message).toMatch(b.also.says);
+      }
       for (const id of b.notChecked ?? []) {
         expect(outcome(run, id)?.state, id).toBe('not checked');
         expect(outcome(run, id)?.message).toMatch(/^not checked: needs /);
