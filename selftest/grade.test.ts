@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { labStepCommands } from '../helpers/lesson/lab.js';
 import { inNetns } from '../helpers/net/ops.js';
-import { withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
+import { withCapability, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
+import { NET_RAW } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { GRADE_CHECKS, gradeStudentLab, lessonLab, lessonLabWithoutNetRaw, type GradeRun, type StudentLab } from './support/grade-lab.js';
 
@@ -120,6 +121,15 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     says: /ip netns exec container-net ip link set lo up/,
   },
   {
+    name: 'the host address also on the namespace\'s loopback (the namespace answers its own ping)',
+    build: async (s) => {
+      await lessonLab(s);
+      await s.t.must(inNetns(s.plan.netns, ['ip', 'addr', 'add', `${s.plan.hostCidr.address}/32`, 'dev', 'lo']));
+    },
+    fails: 'container-pings-host',
+    says: /replies received \+1, replies sent \+1; on this machine: requests received \+0[\s\S]*10\.0\.0\.1 answered from inside container-net itself/,
+  },
+  {
     name: 'config.json without a network path',
     build: async (s) => {
       await lessonLab(s);
@@ -215,7 +225,7 @@ describe('npm run grade', { concurrent: true }, () => {
       const custom = { ...plan, hostCidr: { address: '192.168.77.1', prefix: 24 }, nsCidr: { address: '192.168.77.2', prefix: 24 } };
       for (const step of [1, 2, 3, 4, 5] as const) for (const argv of labStepCommands(custom, step)) await s.t.must(argv);
       await s.bundle.create({ applets: true, cgroupsPath: '/x' });
-      await s.bundle.patch(withNetnsPath(custom.netnsPath));
+      await s.bundle.patch(withNetnsPath(custom.netnsPath), withCapability(NET_RAW));
     }, { args: ['--netns', 'my-net', '--host-veth', 'h0', '--ns-veth', 'c0', '--host-ip', '192.168.77.1/24', '--ns-ip', '192.168.77.2/24'] });
     expect(run.exec.exitCode, run.exec.stdout).toBe(0);
     expect(run.changed).toEqual([]);

@@ -283,7 +283,9 @@ describe('verify', () => {
   gradeCheck(
     'container-pings-host',
     "a container with the student's process settings, in the namespace, pings the host",
-    ['netns-exists', 'bundle-netns-path'],
+    // Not the UP and address checks: with an end down or unaddressed the probe runs and gets no reply. A
+    // pair not proven connected would make any reply's origin a guess, so that one it needs.
+    ['netns-exists', 'veth-pair-connected', 'bundle-netns-path'],
     async ({ g, lesson, probe }) => {
       await lesson.step('Exercise 3 Step 1 (what this proves, 3: the container can ping the host)');
       const student = g.studentConfig!;
@@ -318,6 +320,14 @@ describe('verify', () => {
         expected: `ping ${values.hostIp} from inside the container, with config.json's process capabilities, sends an echo request and gets the reply`,
         seen,
         next: `busybox ping needs a raw socket, and process.capabilities in ${path} lacks ${NET_RAW} in ${missing.join(', ')} (erratum ${erratum}): add "${NET_RAW}" to process.capabilities ${NET_RAW_SETS.join(', ')} in ${path}, e.g. jq '${NET_RAW_SETS.map((set) => `.process.capabilities.${set} += ["${NET_RAW}"]`).join(' | ')}' config.json`,
+      });
+      // A reply the namespace counted but this machine never answered came from inside the namespace itself.
+      const answeredInside = r.delta !== undefined && r.delta.repliesReceived >= 1 && r.delta.answeredInside >= 1 && r.delta.requestsAnswered === 0;
+      check(lesson, ok || !answeredInside, {
+        id: 'grade/ping-probe-answered-by-host',
+        expected: `the echo reply to ${values.hostIp} comes from this machine, through ${g.plan.hostVeth}`,
+        seen,
+        next: `${values.hostIp} answered from inside ${g.plan.netns} itself: it is an address there too ("ip -n ${g.plan.netns} addr" shows it); it belongs on ${g.plan.hostVeth} only (Exercise 1 Step 4)`,
       });
       const linksOk = g.unmet([...linkChecks, 'ping-host-to-ns', 'ping-ns-to-host']).length === 0;
       check(lesson, ok, {

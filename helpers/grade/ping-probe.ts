@@ -39,6 +39,8 @@ export interface PingDelta {
   /** In this machine's namespace: echo requests received, echo replies sent. */
   readonly requestsAnswered: number;
   readonly repliesSent: number;
+  /** Echo replies the graded namespace itself sent: it answered a request (its own, when the host address is there too). */
+  readonly answeredInside: number;
 }
 
 export function pingDelta(before: PingCounters, after: PingCounters): PingDelta | undefined {
@@ -48,6 +50,7 @@ export function pingDelta(before: PingCounters, after: PingCounters): PingDelta 
     repliesReceived: after.container.inEchoReps - before.container.inEchoReps,
     requestsAnswered: after.host.inEchos - before.host.inEchos,
     repliesSent: after.host.outEchoReps - before.host.outEchoReps,
+    answeredInside: after.container.outEchoReps - before.container.outEchoReps,
   };
 }
 
@@ -56,7 +59,7 @@ export const replied = (d: PingDelta | undefined): boolean => d !== undefined &&
 
 export function formatPingDelta(d: PingDelta | undefined): string {
   if (d === undefined) return 'the ICMP counters could not be read';
-  return `in the namespace: echo requests sent +${d.requestsSent}, replies received +${d.repliesReceived}; on this machine: requests received +${d.requestsAnswered}, replies sent +${d.repliesSent}`;
+  return `in the namespace: echo requests sent +${d.requestsSent}, replies received +${d.repliesReceived}, replies sent +${d.answeredInside}; on this machine: requests received +${d.requestsAnswered}, replies sent +${d.repliesSent}`;
 }
 
 export interface PingProbeResult {
