@@ -3,6 +3,8 @@ import { labStepCommands } from '../helpers/lesson/lab.js';
 import { inNetns } from '../helpers/net/ops.js';
 import { withCapability, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 import { NET_RAW } from '../helpers/lesson/claims.js';
+import { lessonBundle } from '../helpers/oci/lesson-bundle.js';
+import { Runc } from '../helpers/oci/runtime.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { GRADE_CHECKS, gradeStudentLab, lessonLab, lessonLabWithoutNetRaw, type GradeRun, type StudentLab } from './support/grade-lab.js';
 
@@ -80,6 +82,8 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     },
     fails: 'ping-ns-to-host',
     says: /not Common Error 2: something drops or misroutes the packets; read the firewall/,
+    // The container's request is dropped the same way: with both ends UP and addressed, not Common Error 2 either.
+    also: { fails: 'container-pings-host', says: /echo requests sent \+1, replies received \+0[\s\S]*not Common Error 2: something drops or misroutes the packets/ },
   },
   {
     name: 'veth-container left down',
@@ -185,6 +189,20 @@ describe('npm run grade', { concurrent: true }, () => {
     expect(run.cases.flatMap((c) => c.findings), 'the lesson\'s bundle with CAP_NET_RAW asks for nothing the grader leaves out').toEqual([]);
     const probe = outcome(run, 'container-pings-host')?.probes ?? [];
     expect(probe).toEqual([expect.stringMatching(/^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 .* in \/var\/run\/netns\/container-net as uid 0 gid 0, .*bounding=\[[A-Z_,]*CAP_NET_RAW/)]);
+    expect(run.changed).toEqual([]);
+  });
+
+  test("the lesson's lab exactly as written (no applet links, runc spec's capabilities): bundle-process fails with E-rootfs-needs-applets, container-pings-host with E-ping-needs-net-raw, container-joins-netns waits", async () => {
+    const run = await gradeStudentLab(async (s) => {
+      await s.lab.through(5);
+      await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused' });
+    });
+    expect(run.exec.exitCode, run.exec.stdout + run.exec.stderr).toBe(1);
+    expect(run.cases.filter((c) => c.state === 'fail').map((c) => c.id)).toEqual(['bundle-process', 'container-pings-host']);
+    expect(run.cases.filter((c) => c.state === 'not checked').map((c) => c.id)).toEqual(['container-joins-netns']);
+    expect(outcome(run, 'bundle-process')?.message).toMatch(/E-rootfs-needs-applets/);
+    expect(outcome(run, 'container-pings-host')?.message).toMatch(/E-ping-needs-net-raw/);
+    expect(run.exec.stdout).toContain(`grade: ${GRADE_CHECKS - 3} passed, 2 failed, 1 not checked`);
     expect(run.changed).toEqual([]);
   });
 

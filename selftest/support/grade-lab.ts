@@ -11,7 +11,7 @@ import { lessonBundle } from '../../helpers/oci/lesson-bundle.js';
 import { Runc } from '../../helpers/oci/runtime.js';
 import type { SandboxTarget } from '../../helpers/targets/sandbox.js';
 import { IsolatedSandbox } from './hostile-sandbox.js';
-import { snapshotDiff, snapshotSandbox } from './hostile-snapshot.js';
+import { settled, snapshotDiff, snapshotSandbox } from './hostile-snapshot.js';
 import { readJUnit } from './junit.js';
 import { schemaErrors } from './report-runs.js';
 
@@ -128,6 +128,7 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
   const s = await studentLab();
   try {
     await build(s);
+    await settled(s.box);
     const trees = [LAB_DIR, MARKERS, HOST_DIR, SECRET_FILE, ...(opts.trees ?? [])];
     const snap = { trees, ...(opts.netSysctls === false ? { netSysctls: false } : {}) };
     const before = await snapshotSandbox(s.box, snap);

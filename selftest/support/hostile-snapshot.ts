@@ -41,6 +41,29 @@ export interface SnapshotOptions {
   readonly netSysctls?: boolean;
 }
 
+/** Every namespace's links, addresses and routes: what a lab's carrier and IPv6 link-local addresses change while they come up. */
+async function linkState(box: IsolatedSandbox): Promise<string> {
+  const parts: string[] = [];
+  for (const netns of [undefined, ...(await listNetns(box.t))])
+    for (const what of ['link', 'addr', 'route']) parts.push((await box.t.must(inNetns(netns, ['ip', '-j', what, 'show']))).stdout.replaceAll('"tentative":true,', ''));
+  return parts.join('\n');
+}
+
+/**
+ * Waits until the lab's links stop changing on their own (a veth's carrier and its IPv6 link-local
+ * address come up a moment after "ip link set … up"): two readings 500 ms apart that agree, for at
+ * most 10 s. A snapshot taken before that would count the kernel's own settling as the grader's doing.
+ */
+export async function settled(box: IsolatedSandbox): Promise<void> {
+  let last = await linkState(box);
+  for (const end = Date.now() + 10_000; Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await linkState(box);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOptions): Promise<string> {
   const t = box.t;
   const parts: string[] = [];
