@@ -40,18 +40,20 @@ const UTIL_LINUX: Prerequisite = {
   check: onPath('unshare', 'nsenter', 'setpriv'),
 };
 
+const BUSYBOX_STATIC: Prerequisite = {
+  name: '/bin/busybox, statically linked (busybox-static)',
+  why: "the container rootfs (the lesson copies the binary alone, which only a static busybox survives) and grading's ping probe",
+  pkg: 'busybox-static',
+  check: async () => (await executable('/bin/busybox')) && fileLinkage('/bin/busybox')?.kind === 'static',
+};
+
 /** What the lesson suite needs on the machine that runs its sandboxes. */
 export const SANDBOX_PREREQUISITES: readonly Prerequisite[] = [
   RUNC,
   IP,
   PING,
   { name: 'jq', why: "the lesson's config edits", pkg: 'jq', check: onPath('jq') },
-  {
-    name: '/bin/busybox, statically linked (busybox-static)',
-    why: 'the container rootfs: the lesson copies the binary alone, which only a static busybox survives',
-    pkg: 'busybox-static',
-    check: async () => (await executable('/bin/busybox')) && fileLinkage('/bin/busybox')?.kind === 'static',
-  },
+  BUSYBOX_STATIC,
   {
     name: `a dynamically linked busybox, unpacked in ${DYNAMIC_BUSYBOX}`,
     why: 'Exercise 2: shows the lesson\'s cp failing with a dynamic busybox',
@@ -68,8 +70,8 @@ export const SANDBOX_PREREQUISITES: readonly Prerequisite[] = [
 /** The container target needs only Docker here; the tools live in the lab image. */
 export const CONTAINER_PREREQUISITES: readonly Prerequisite[] = [{ name: 'docker (docker.io)', why: 'lab containers', pkg: 'docker.io', check: onPath('docker') }];
 
-/** Grading reads the student's lab with the same tools the lesson used. */
-export const GRADE_PREREQUISITES: readonly Prerequisite[] = [RUNC, IP, PING, UTIL_LINUX];
+/** Grading reads the student's lab with the same tools the lesson used, and pings from its probe with the machine's busybox. */
+export const GRADE_PREREQUISITES: readonly Prerequisite[] = [RUNC, IP, PING, UTIL_LINUX, BUSYBOX_STATIC];
 
 export function prerequisitesFor(config: Pick<RunConfig, 'mode' | 'target' | 'runtime'>): readonly Prerequisite[] {
   const list = config.mode === 'grade' ? GRADE_PREREQUISITES : config.target === 'container' ? CONTAINER_PREREQUISITES : SANDBOX_PREREQUISITES;

@@ -50,7 +50,7 @@ function expectVerdict(run: GradeRun, v: Verdict): void {
     expect(c?.state, JSON.stringify(run.cases, null, 1)).toBe('fail');
     expect(c?.message).toMatch(v.says ?? /./);
     expect(run.cases.filter((x) => x.state === 'fail').map((x) => x.id), 'one root cause, one failure').toEqual([v.fails, ...(v.alsoFails ?? [])]);
-    for (const id of v.alsoFails ?? []) expect(byId(run, id)?.message).toMatch(v.says ?? /./);
+    for (const id of v.alsoFails ?? []) expect(byId(run, id)?.message, id).toMatch(v.alsoSays ?? v.says ?? /./);
   } else expect(run.cases.filter((c) => c.state !== 'pass'), run.output.slice(0, 4000)).toEqual([]);
   for (const id of v.notChecked ?? []) expect(byId(run, id)?.state, id).toBe('not checked');
   const findings = run.cases.flatMap((c) => c.findings);
@@ -58,6 +58,9 @@ function expectVerdict(run: GradeRun, v: Verdict): void {
     expect(findings.some((x) => f.test(x)), `finding ${f} in ${JSON.stringify(findings)}`).toBe(true);
     expect(run.exec.stdout, 'findings are printed as notes too').toMatch(new RegExp(`note: ${f.source.replace(/^\^/, '')}`));
   }
+  const probes = byId(run, 'container-pings-host')?.probes ?? [];
+  if (v.probeSays) expect(probes, 'what the ping probe ran with').toEqual([expect.stringMatching(v.probeSays)]);
+  if (v.probeLacks) expect(probes.join('\n'), 'granted to the ping probe').not.toMatch(v.probeLacks);
   if (v.withinMs !== undefined) expect(run.durationMs, 'grading took longer than its bound').toBeLessThan(v.withinMs);
   if (v.inspectSays) expect(run.inspected, 'what runc itself says of this config').toMatch(v.inspectSays);
   if (v.reportAtMost !== undefined) expect(run.reportBytes).toBeLessThanOrEqual(v.reportAtMost);

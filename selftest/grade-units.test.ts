@@ -8,7 +8,9 @@ import { hostMachines, parseElf, parseElfBytes } from '../helpers/oci/elf.js';
 import { configFindings, HOOK_KINDS } from '../helpers/grade/findings.js';
 import { readOnlyViolation } from '../helpers/grade/guard.js';
 import { analyseProcess, type FaultKind } from '../helpers/grade/process-check.js';
-import { generateProbeConfig, lowerdirProblem, PROBE_FORBIDDEN_CAPS, validateRootfsPath } from '../helpers/grade/probe-config.js';
+import { describePingProbe, generatePingProbeConfig, generateProbeConfig, lowerdirProblem, netRawMissing, PING_PROBE_BUSYBOX, probeCapabilities, probeCapabilityAllowList, probeUser, PROBE_FORBIDDEN_CAPS, validateRootfsPath } from '../helpers/grade/probe-config.js';
+import { formatPingDelta, pingDelta, replied, trustedBusybox } from '../helpers/grade/ping-probe.js';
+import { fileLinkage } from '../helpers/oci/busybox.js';
 import { runcLogErrors } from '../helpers/grade/probe.js';
 import { resolveInRootfs } from '../helpers/grade/rootfs.js';
 import { CONFIG_MAX_DEPTH, jsonDepth, readStudentConfig, runcRefusal } from '../helpers/grade/student-config.js';
@@ -285,11 +287,91 @@ describe("the probe's config is generated, never copied", () => {
   });
 });
 
+describe("the ping probe's config: the machine's busybox, the student's process settings within bounds", () => {
+  const capsOf = (c: OciConfig, caps: Record<string, unknown>): OciConfig => ({ ...c, process: { ...c.process, capabilities: caps as Record<string, string[]> } });
+  test('capabilities: the student\'s sets cut to runc spec\'s plus CAP_NET_RAW; never more than asked, never a forbidden one', async () => {
+    const spec = await runcSpec();
+    const allowed = probeCapabilityAllowList(spec);
+    expect(allowed).toContain('CAP_NET_RAW');
+    for (const c of PROBE_FORBIDDEN_CAPS) expect(allowed).not.toContain(c);
+    // The lesson's config as runc spec writes it: exactly its own sets, no CAP_NET_RAW.
+    const asWritten = probeCapabilities(spec, spec);
+    for (const [set, caps] of Object.entries(spec.process.capabilities ?? {})) expect(asWritten[set], set).toEqual(caps);
+    expect(netRawMissing(spec)).toEqual(['bounding', 'effective', 'permitted']);
+    const withRaw = withCapability('CAP_NET_RAW')(spec);
+    expect(netRawMissing(withRaw)).toEqual([]);
+    expect(probeCapabilities(withRaw, spec).bounding).toContain('CAP_NET_RAW');
+    // A hostile student: every dangerous capability in every set, odd sets, non-strings.
+    const hostile = capsOf(spec, {
+      bounding: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE', 'CAP_DAC_OVERRIDE', 'CAP_NET_RAW', 'CAP_KILL', 7, null],
+      effective: ['CAP_SYS_ADMIN', 'CAP_NET_RAW'],
+      permitted: 'CAP_SYS_ADMIN',
+      ambient: ['CAP_SYS_MODULE', 'CAP_NET_RAW', 'CAP_NET_RAW'],
+      inheritable: ['CAP_SYS_RAWIO'],
+      bogus: ['CAP_SYS_ADMIN'],
+    });
+    const granted = probeCapabilities(hostile, spec);
+    expect(granted).toEqual({ bounding: ['CAP_NET_RAW', 'CAP_KILL'], effective: ['CAP_NET_RAW'], permitted: [], inheritable: [], ambient: ['CAP_NET_RAW'] });
+    expect(netRawMissing(hostile)).toEqual(['permitted']);
+    // Nothing at all: nothing granted, all three sets named.
+    const none = capsOf(spec, {});
+    expect(Object.values(probeCapabilities(none, spec)).flat()).toEqual([]);
+    expect(netRawMissing({ ...spec, process: { ...spec.process, capabilities: undefined } })).toEqual(['bounding', 'effective', 'permitted']);
+  });
+  test('user: numbers only, runc\'s default 0 for anything else', () => {
+    const u = (user: unknown): OciConfig => ({ ociVersion: '1', process: { args: ['sh'], user }, root: { path: 'rootfs' }, linux: { namespaces: [] } }) as unknown as OciConfig;
+    expect(probeUser(u({ uid: 0, gid: 0 }))).toEqual({ uid: 0, gid: 0 });
+    expect(probeUser(u({ uid: 1000, gid: 100, additionalGids: [5, 'x', -1, 6] }))).toEqual({ uid: 1000, gid: 100, additionalGids: [5, 6] });
+    expect(probeUser(u({ uid: '0; rm -rf /', gid: 1.5, username: 'root' }))).toEqual({ uid: 0, gid: 0 });
+    expect(probeUser(u(undefined))).toEqual({ uid: 0, gid: 0 });
+  });
+  test("the generated config: runc spec's, an empty read-only rootfs, the busybox bound read-only, the grader's args, no hook, the student's settings as bounded", async () => {
+    const spec = await runcSpec();
+    const student = withHook('prestart', { path: '/usr/bin/touch' })(withCapability('CAP_SYS_ADMIN')(withCapability('CAP_NET_RAW')(spec)));
+    const v = { netnsPath: '/var/run/netns/container-net', busybox: '/usr/bin/busybox', hostIp: '10.0.0.1', cgroupsPath: '/lesson06-1-2-3', capabilities: probeCapabilities(student, spec), user: probeUser(student), noNewPrivileges: true };
+    const c = generatePingProbeConfig(spec, v);
+    expect(c.hooks).toBeUndefined();
+    expect(c.root).toEqual({ path: 'rootfs', readonly: true });
+    expect(c.process.args).toEqual([PING_PROBE_BUSYBOX, 'ping', '-c', '1', '-W', '2', '10.0.0.1']);
+    expect(c.process.terminal).toBe(false);
+    expect(c.process.user).toEqual({ uid: 0, gid: 0 });
+    expect(c.process.noNewPrivileges).toBe(true);
+    const caps = Object.values(c.process.capabilities ?? {}).flat();
+    expect(caps).toContain('CAP_NET_RAW');
+    expect(caps).not.toContain('CAP_SYS_ADMIN');
+    expect(c.linux.namespaces).toEqual(spec.linux.namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: '/var/run/netns/container-net' } : { type: n.type })));
+    expect(c.linux.cgroupsPath).toBe('/lesson06-1-2-3');
+    expect(c.mounts).toEqual([...(spec.mounts as unknown[]), { destination: '/bin/busybox', type: 'bind', source: '/usr/bin/busybox', options: ['bind', 'ro', 'nosuid', 'nodev'] }]);
+    expect(describePingProbe(v)).toMatch(/^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 \(this machine's \/usr\/bin\/busybox, .* as uid 0 gid 0, noNewPrivileges true, capabilities bounding=\[[A-Z_,]*CAP_NET_RAW\]/);
+    expect(describePingProbe(v)).not.toContain('CAP_SYS_ADMIN');
+  });
+  test("the busybox it binds is this machine's, from a trusted directory, statically linked", () => {
+    const b = trustedBusybox();
+    expect(b).toMatch(/^\/(usr\/)?(s?bin)\/busybox$/);
+    expect(statSync(b).uid).toBe(0);
+    expect(fileLinkage(b)?.kind).toBe('static');
+  });
+  test('a reply is proven by both ends\' ICMP counters, not by ping\'s output', () => {
+    const n = (outEchos: number, inEchoReps: number, inEchos: number, outEchoReps: number) => ({ outEchos, inEchoReps, inEchos, outEchoReps });
+    const before = { container: n(3, 3, 1, 1), host: n(5, 5, 9, 9) };
+    const d = pingDelta(before, { container: n(4, 4, 1, 1), host: n(5, 5, 10, 10) });
+    expect(replied(d)).toBe(true);
+    expect(formatPingDelta(d)).toBe('in the namespace: echo requests sent +1, replies received +1, replies sent +0; on this machine: requests received +1, replies sent +1');
+    // Answered inside the namespace itself (the host address also there): this machine counted nothing.
+    expect(replied(pingDelta(before, { container: n(4, 4, 2, 2), host: before.host }))).toBe(false);
+    expect(replied(pingDelta(before, { container: n(4, 3, 1, 1), host: n(5, 5, 10, 10) }))).toBe(false);
+    expect(replied(pingDelta(before, { container: undefined, host: before.host }))).toBe(false);
+    expect(formatPingDelta(undefined)).toMatch(/could not be read/);
+  });
+});
+
 describe('findings: what the student asks for and the grader does not do', () => {
   test("the lesson's own config has none; each hostile field is one sentence", async () => {
     const spec = await runcSpec();
     const lesson = withNetnsPath('/var/run/netns/container-net')(spec);
     expect(configFindings(lesson, spec)).toEqual([]);
+    // CAP_NET_RAW, the fix of erratum E-ping-needs-net-raw, is granted to the ping probe: not a finding.
+    expect(configFindings(withCapability('CAP_NET_RAW')(lesson), spec)).toEqual([]);
     let hostile = withCapability('CAP_SYS_ADMIN')(lesson);
     for (const kind of HOOK_KINDS) hostile = withHook(kind, { path: `/usr/bin/${kind}` })(hostile);
     hostile = {
@@ -362,6 +444,11 @@ describe('read-only guard: the probe is the only thing runc does', () => {
       ['ip', '-n', 'container-net', '-j', '-d', 'link', 'show', 'dev', 'veth-container'],
       ['ip', '-j', 'netns', 'list'],
       studentArgv({ uid: 1000, gid: 1000 }),
+      // The ping probe: its own generated bundle, in the foreground, and the ICMP counters around it.
+      runc('--log', '/tmp/lesson06-grade-abc/ping.log', 'run', '--pid-file', '/tmp/lesson06-grade-abc/ping.pid', '--bundle', '/tmp/lesson06-grade-abc/ping', 'lesson06-grade-1-ping'),
+      ['nsenter', '--net=/var/run/netns/container-net', '--', 'cat', '/proc/net/snmp'],
+      ['nsenter', '--net=/run/netns/container-net', '--', 'cat', '/proc/net/snmp'],
+      ['cat', '/proc/net/snmp'],
     ])
       expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeUndefined();
   });
@@ -369,6 +456,15 @@ describe('read-only guard: the probe is the only thing runc does', () => {
     for (const argv of [
       runc('create', '--bundle', '/home/a/b', 'lesson06-grade-1'),
       runc('run', '--bundle', '/tmp/lesson06-grade-abc/bundle', 'lesson06-grade-1'),
+      runc('run', '--bundle', '/home/a/b', 'lesson06-grade-1'),
+      runc('run', '--bundle', '/tmp/lesson06-grade-abc/ping/../bundle', 'lesson06-grade-1'),
+      runc('run', '--detach', '--bundle', '/tmp/lesson06-grade-abc/ping', 'lesson06-grade-1'),
+      runc('run', '--bundle', '/tmp/lesson06-grade-abc/ping', 'someone-else'),
+      runc('run', '--pid-file', '/etc/pid', '--bundle', '/tmp/lesson06-grade-abc/ping', 'lesson06-grade-1'),
+      ['nsenter', '--net=/var/run/netns/container-net', '--', 'cat', '/etc/shadow'],
+      ['nsenter', '--net=/var/run/netns/container-net', '--', 'sh'],
+      ['nsenter', '--net=/home/a/ns', '--', 'cat', '/proc/net/snmp'],
+      ['nsenter', '--net=/run/netns/..', '--', 'cat', '/proc/net/snmp'],
       runc('start', 'lesson06-grade-1'),
       runc('exec', 'lesson06-grade-1', 'sh'),
       runc('--log', '/home/a/log', 'create', '--bundle', '/tmp/lesson06-grade-abc/bundle', 'lesson06-grade-1'),

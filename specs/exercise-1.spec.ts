@@ -120,13 +120,13 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
       id: 'exercise-1/veth-host-address',
       expected: `${plan.hostVeth} has ${formatCidr(plan.hostCidr)}`,
       seen: hostSide ? hostSide.inet.join(', ') || 'no address' : 'no such interface',
-      commonError: fixes.noConnectivity(plan),
+      commonError: fixes.setAddress(plan, plan.hostVeth, false, hostSide?.inet ?? []),
     });
     check(lesson, nsSide?.inet.includes(formatCidr(plan.nsCidr)) === true, {
       id: 'exercise-1/veth-container-address',
       expected: `${plan.nsVeth} in ${plan.netns} has ${formatCidr(plan.nsCidr)}`,
       seen: nsSide ? nsSide.inet.join(', ') || 'no address' : 'no such interface',
-      commonError: fixes.noConnectivity(plan),
+      commonError: fixes.setAddress(plan, plan.nsVeth, true, nsSide?.inet ?? []),
     });
   });
 

@@ -55,8 +55,12 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
     id: 'exercise-5/hooks-ran-network-namespace',
     expected: `the ${stage} hooks ran in a network namespace of the container's own (not this one, inode ${own.stdout.trim()})`,
     seen: recorded.exitCode !== 0 ? 'the hooks never ran' : `the container's netns has inode ${inode}`,
-    commonError: fixes.wrongInterfaces(plan),
-    next: `the runtime did not run config.json's ${stage} hooks in a new network namespace of the container: check "${runc.binary} --version"`,
+    // Hooks that never ran say nothing about the namespace: only a hook that ran in the wrong one is Common Error 6's.
+    ...(recorded.exitCode === 0 ? { commonError: fixes.wrongInterfaces(plan) } : {}),
+    next:
+      recorded.exitCode !== 0
+        ? `the runtime never ran config.json's ${stage} hooks: check "${runc.binary} --version" (some runtimes drop deprecated prestart hooks; createRuntime replaces them)`
+        : `the runtime did not run config.json's ${stage} hooks in a new network namespace of the container: check "${runc.binary} --version"`,
   });
   // The wired interface only: lo's state may still change after the hooks (a runtime may leave it DOWN, as the lesson says).
   const wired = (list: readonly Iface[]): Iface[] => list.filter((i) => i.ifname === plan.nsVeth);
@@ -133,6 +137,13 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     const cleanup = await installHook(target, 'cleanup-network.sh', [plan.hostVeth]);
     await lessonBundle.patch(withNetnsPath(plan.netnsPath), withArgs('true'), withHook('poststop', await stateRecorder(target, file)), withHook('poststop', cleanup));
     const before = await linkExists(target, plan.hostVeth);
+    // Before the run: a hook that deletes a missing link fails, and the run with it.
+    check(lesson, before, {
+      id: 'exercise-5/host-end-exists-before',
+      expected: `${plan.hostVeth} exists before the run`,
+      seen: 'absent',
+      next: `build the lab first (Exercise 1 Steps 2–5): ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}`,
+    });
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "true" and exits 0' });
     const state = await recordedState(target, file);
@@ -144,10 +155,10 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
       next: 'the runtime ran the poststop hook with a state that does not describe a stopped container',
     });
     const after = await linkExists(target, plan.hostVeth);
-    check(lesson, before && !after, {
+    check(lesson, !after, {
       id: 'exercise-5/exists-before-run-gone',
-      expected: `${plan.hostVeth} exists before the run and is gone after the poststop hook`,
-      seen: `before: ${before ? 'present' : 'absent'}, after: ${after ? 'present' : 'absent'}`,
+      expected: `${plan.hostVeth}, there before the run, is gone after the poststop hook`,
+      seen: `after: ${after ? 'present' : 'absent'}`,
       next: 'the cleanup hook did not run or failed: read its output in the transcript',
     });
   });

@@ -9,7 +9,10 @@ import { askAsStudent } from '../helpers/grade/as-student.js';
 import { fromWire } from '../helpers/grade/student-reader.js';
 import { probeContainer } from '../helpers/grade/probe.js';
 import { clip } from '../helpers/grade/clip.js';
-import { lowerdirProblem } from '../helpers/grade/probe-config.js';
+import { describePingProbe, lowerdirProblem, netRawMissing, NET_RAW_SETS, probeCapabilities, probeUser } from '../helpers/grade/probe-config.js';
+import { formatPingDelta, pingProbe, replied, trustedBusybox } from '../helpers/grade/ping-probe.js';
+import { RUNTIME_NEEDS } from '../helpers/oci/runtime-needs.js';
+import { NET_RAW } from '../helpers/lesson/claims.js';
 import { findIface, isUp } from '../helpers/net/ip.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, linkEnd, listNetns, netnsIds } from '../helpers/net/ops.js';
@@ -70,7 +73,7 @@ describe('verify', () => {
       id: 'grade/has-up-flag',
       expected: `${g.plan.hostVeth} has the UP flag`,
       seen: end.flags,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.bringUp(g.plan, g.plan.hostVeth, false),
     });
   });
 
@@ -81,7 +84,7 @@ describe('verify', () => {
       id: 'grade/veth-host-address',
       expected: `${g.plan.hostVeth} has ${formatCidr(g.plan.hostCidr)}`,
       seen: end.inet,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.setAddress(g.plan, g.plan.hostVeth, false, end.iface?.inet ?? []),
     });
   });
 
@@ -106,7 +109,7 @@ describe('verify', () => {
       id: 'grade/has-up-flag-inside',
       expected: `${g.plan.nsVeth} has the UP flag inside ${g.plan.netns}`,
       seen: end.flags,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.bringUp(g.plan, g.plan.nsVeth, true),
     });
   });
 
@@ -117,7 +120,7 @@ describe('verify', () => {
       id: 'grade/veth-container-address',
       expected: `${g.plan.nsVeth} has ${formatCidr(g.plan.nsCidr)}`,
       seen: end.inet,
-      commonError: fixes.noConnectivity(g.plan),
+      commonError: fixes.setAddress(g.plan, g.plan.nsVeth, true, end.iface?.inet ?? []),
     });
   });
 
@@ -265,6 +268,66 @@ describe('verify', () => {
         expected: `inside the container: ${g.plan.nsVeth} with ${formatCidr(g.plan.nsCidr)}, and no ${g.plan.hostVeth}`,
         seen: r.insideText || r.error,
         commonError: fixes.wrongInterfaces(g.plan),
+      });
+    },
+  );
+
+  gradeCheck(
+    'container-pings-host',
+    "a container with the student's process settings, in the namespace, pings the host",
+    // Not the UP and address checks: with an end down or unaddressed the probe runs and gets no reply. A
+    // pair not proven connected would make any reply's origin a guess, so that one it needs.
+    ['netns-exists', 'veth-pair-connected', 'bundle-netns-path'],
+    async ({ g, lesson, probe }) => {
+      await lesson.step('Exercise 3 Step 1 (what this proves, 3: the container can ping the host)');
+      const student = g.studentConfig!;
+      const path = `${g.plan.bundleDir}/config.json`;
+      // Nothing of the student's runs: the program is this machine's busybox; from their config come
+      // only the settings that decide whether ping may run (capabilities within runc spec's plus
+      // CAP_NET_RAW, uid and gid, noNewPrivileges) and the network path bundle-netns-path validated.
+      const values = {
+        netnsPath: networkNamespace(student)!.path!,
+        busybox: trustedBusybox(),
+        hostIp: g.plan.hostCidr.address,
+        capabilities: probeCapabilities(student, await g.runcSpec()),
+        user: probeUser(student),
+        noNewPrivileges: student.process.noNewPrivileges === true,
+      };
+      await probe(describePingProbe(values));
+      const r = await pingProbe(g, values);
+      check(lesson, r.started, {
+        id: 'grade/runc-starts-ping-probe',
+        expected: `runc starts the grader's ping probe in ${values.netnsPath}`,
+        seen: r.refusal,
+        next: `the probe's bundle is the grader's own; with ${values.netnsPath} validated a moment ago, read runc's error above (is the namespace still there? "ip netns list")`,
+      });
+      const ok = r.run.exitCode === 0 && replied(r.delta);
+      const seen = `${formatPingDelta(r.delta)}; ping exited ${r.run.exitCode ?? `(${r.run.signal ?? 'killed'})`}: ${r.run.stdout}${r.run.stderr}`;
+      const missing = netRawMissing(student);
+      // The kernel's account: no echo request left the namespace, and the student's sets lack the capability a raw socket needs.
+      const sentNothing = r.delta !== undefined && r.delta.requestsSent === 0;
+      const erratum = RUNTIME_NEEDS['net-raw'].erratum;
+      check(lesson, ok || missing.length === 0 || !sentNothing, {
+        id: 'grade/ping-probe-has-net-raw',
+        expected: `ping ${values.hostIp} from inside the container, with config.json's process capabilities, sends an echo request and gets the reply`,
+        seen,
+        next: `busybox ping needs a raw socket, and process.capabilities in ${path} lacks ${NET_RAW} in ${missing.join(', ')} (erratum ${erratum}): add "${NET_RAW}" to process.capabilities ${NET_RAW_SETS.join(', ')} in ${path}, e.g. jq '${NET_RAW_SETS.map((set) => `.process.capabilities.${set} += ["${NET_RAW}"]`).join(' | ')}' config.json`,
+      });
+      // A reply the namespace counted but this machine never answered came from inside the namespace itself.
+      const answeredInside = r.delta !== undefined && r.delta.repliesReceived >= 1 && r.delta.answeredInside >= 1 && r.delta.requestsAnswered === 0;
+      check(lesson, ok || !answeredInside, {
+        id: 'grade/ping-probe-answered-by-host',
+        expected: `the echo reply to ${values.hostIp} comes from this machine, through ${g.plan.hostVeth}`,
+        seen,
+        next: `${values.hostIp} answered from inside ${g.plan.netns} itself: it is an address there too ("ip -n ${g.plan.netns} addr" shows it); it belongs on ${g.plan.hostVeth} only (Exercise 1 Step 4)`,
+      });
+      // Both ends UP and addressed rules out Common Error 2, as for the ping checks.
+      const linksOk = g.unmet(linkChecks).length === 0;
+      check(lesson, ok, {
+        id: 'grade/ping-probe-replied',
+        expected: `ping ${values.hostIp} from inside the container exits 0, and the kernel counts the echo request leaving ${g.plan.netns}, this machine answering it, and the reply coming back`,
+        seen,
+        ...(linksOk ? { next: pathBlocked(g.plan, values.hostIp) } : { commonError: fixes.noConnectivity(g.plan) }),
       });
     },
   );

@@ -12,6 +12,12 @@ export interface GuardContext {
   readonly ownIdPrefix: string;
 }
 
+/**
+ * The grader's ping probe bundle (helpers/grade/ping-probe.ts): an empty rootfs, the machine's
+ * busybox and a config the grader generated. The only bundle whose process runc may start.
+ */
+export const pingBundleDir = (scratch: string): string => `${scratch}/ping`;
+
 const inside = (path: string | undefined, dir: string): boolean =>
   path !== undefined && !path.includes('..') && (path === dir || path.startsWith(`${dir}/`));
 
@@ -73,9 +79,15 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
   }
 }
 
-/** The probe's only runc subcommands; `create` never starts the process, and nothing else runs in the container. */
+/**
+ * The probes' only runc subcommands: `create` never starts the process (the bundle over the
+ * student's rootfs), and `run` starts only the ping probe's generated bundle.
+ */
 const RUNC_READS = ['list', 'state'];
-const RUNC_OWN = ['create', 'delete'];
+const RUNC_OWN = ['create', 'run', 'delete'];
+
+/** A namespace file nsenter may enter to read ICMP counters: a process's, or one named under /run/netns. */
+const NETNS_FILE = /^--net=(\/proc\/\d+\/ns\/net|\/(var\/)?run\/netns\/(?!\.\.?$)[^/]+)$/;
 
 /** Value of `--flag V` or `--flag=V` in argv. */
 const flagValue = (args: readonly string[], flag: string): string | undefined => {
@@ -92,7 +104,9 @@ function scratchNamespaceCommand(argv: readonly string[], ctx: GuardContext): st
     const opts = rest.slice(0, dash);
     const inner = rest.slice(dash + 1);
     // Reading the probe container's network view with the machine's own ip: a read-only ip command only.
-    if (dash >= 0 && opts.length === 1 && /^--net=\/proc\/\d+\/ns\/net$/.test(opts[0] ?? '')) return inner[0] === 'ip' ? readOnlyViolation(inner, ctx) : 'nsenter --net may only run a read-only ip command';
+    if (dash >= 0 && opts.length === 1 && /^--net=\/proc\/\d+\/ns\/net$/.test(opts[0] ?? '') && inner[0] === 'ip') return readOnlyViolation(inner, ctx);
+    // A namespace's ICMP counters (/proc/net follows the reader's network namespace): that file, read, nothing else.
+    if (dash >= 0 && opts.length === 1 && NETNS_FILE.test(opts[0] ?? '')) return JSON.stringify(inner) === JSON.stringify(['cat', '/proc/net/snmp']) ? undefined : 'nsenter --net may only run a read-only ip command or read /proc/net/snmp';
     if (dash < 0 || !opts.includes('--mount') || opts.some((o) => o.startsWith('--net') || o.startsWith('--pid') || o.startsWith('--uts') || o.startsWith('--ipc')))
       return 'nsenter may only enter the grader mount namespace';
     return scratchNamespaceCommand(inner, ctx);
@@ -123,6 +137,9 @@ function scratchNamespaceCommand(argv: readonly string[], ctx: GuardContext): st
     const id = args[args.length - 1] ?? '';
     if (!id.startsWith(ctx.ownIdPrefix)) return `runc ${sub} on a container that is not the grader's`;
     if (sub === 'create' && !inside(flagValue(args, '--bundle'), ctx.scratch)) return "runc create runs only the grader's own generated bundle";
+    // run starts the process: only the ping probe's, whose program is the machine's busybox, never a student's.
+    if (sub === 'run' && (flagValue(args, '--bundle') !== pingBundleDir(ctx.scratch) || args.some((a) => a === '-d' || a.startsWith('--detach'))))
+      return "runc run starts only the grader's own ping probe bundle, in the foreground";
     const pidFile = flagValue(args, '--pid-file');
     if (pidFile !== undefined && !inside(pidFile, ctx.scratch)) return 'runc --pid-file must be inside the scratch directory';
     return undefined;

@@ -7,3 +7,5 @@ export const RUNS_ANNOTATION = 'lesson-runs';
 export const CHECKS_ANNOTATION = 'lesson-checks';
 /** Grading: something the student's config asks for that the grader does not do (reported, not failed). */
 export const FINDING_ANNOTATION = 'grade-finding';
+/** Grading: what the grader's own probe was given (the ping probe's process settings), as evidence of what it granted. */
+export const PROBE_ANNOTATION = 'grade-probe';

@@ -20,8 +20,21 @@ export const fixes = {
   /** Common Error 2's "bring up if DOWN", for the one interface that is down. */
   bringUp: (p: LabPlan, name: string, inNamespace: boolean): CommonErrorHint => ({
     id: 2,
-    fix: inNamespace ? `ip netns exec ${p.netns} ip link set ${name} up` : `ip link set ${name} up`,
+    fix: `sudo ${inNamespace ? `ip netns exec ${p.netns} ` : ''}ip link set ${name} up`,
   }),
+  /**
+   * Common Error 2's "assign IPs", for the one end whose address is missing or wrong: a wrong
+   * address (another subnet, a typo) is removed first, or the end keeps two and the route stays wrong.
+   */
+  setAddress: (p: LabPlan, name: string, inNamespace: boolean, has: readonly string[]): CommonErrorHint => {
+    const want = formatCidr(inNamespace ? p.nsCidr : p.hostCidr);
+    const ip = (...args: string[]): string => `sudo ${inNamespace ? `ip netns exec ${p.netns} ` : ''}ip addr ${args.join(' ')} dev ${name}`;
+    const wrong = has.filter((a) => a !== want);
+    return {
+      id: 2,
+      fix: `${wrong.length > 0 ? `${name} has ${wrong.join(', ')} instead of ${want}: remove it ("${wrong.map((a) => ip('del', a)).join('"; "')}"), then ` : ''}give ${name} ${want}: "${ip('add', want)}"`,
+    };
+  },
   permission: (): CommonErrorHint => ({ id: 3, fix: 'run ip netns and runc as root (sudo)' }),
   noExternal: (p: LabPlan): CommonErrorHint => ({
     id: 4,

@@ -61,6 +61,7 @@ export function caseOutput(c: CaseModel): string {
     ...c.errata.map((e) => `erratum: ${erratumLine(e)}`),
     ...c.adjustments.map((a) => `harness.adjustment: ${oneLine(a)}`),
     ...(c.findings ?? []).map((f) => `grade.finding: ${oneLine(f)}`),
+    ...(c.probes ?? []).map((p) => `grade.probe: ${oneLine(p)}`),
   ];
   return [head.join('\n'), ...c.errata.map(formatErratum)].join('\n\n');
 }

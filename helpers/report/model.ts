@@ -1,4 +1,4 @@
-import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, FINDING_ANNOTATION, STEP_ANNOTATION } from '../lesson/annotations.js';
+import { ADJUSTMENT_ANNOTATION, ERRATUM_ANNOTATION, FINDING_ANNOTATION, PROBE_ANNOTATION, STEP_ANNOTATION } from '../lesson/annotations.js';
 import { decodeErratum, type Erratum } from '../lesson/errata.js';
 
 /** One test as the graders' report needs it; built from vitest's TestCase, then rendered purely. */
@@ -27,6 +27,8 @@ export interface CaseModel {
   readonly adjustments: readonly string[];
   /** Grading: what the student's config asks for and the grader does not do. */
   readonly findings?: readonly string[];
+  /** Grading: what the grader's own probe ran with (its process settings). */
+  readonly probes?: readonly string[];
 }
 
 export interface RunEnvironment {
@@ -64,11 +66,12 @@ export interface Annotation {
   readonly message: string;
 }
 
-export function splitAnnotations(list: readonly Annotation[]): Pick<CaseModel, 'steps' | 'errata' | 'adjustments' | 'findings'> {
+export function splitAnnotations(list: readonly Annotation[]): Pick<CaseModel, 'steps' | 'errata' | 'adjustments' | 'findings' | 'probes'> {
   const steps: string[] = [];
   const errata: Erratum[] = [];
   const adjustments: string[] = [];
   const findings: string[] = [];
+  const probes: string[] = [];
   for (const a of list) {
     if (a.type === STEP_ANNOTATION) steps.push(a.message);
     else if (a.type === ERRATUM_ANNOTATION) {
@@ -76,6 +79,7 @@ export function splitAnnotations(list: readonly Annotation[]): Pick<CaseModel, '
       if (e) errata.push(e);
     } else if (a.type === ADJUSTMENT_ANNOTATION) adjustments.push(a.message);
     else if (a.type === FINDING_ANNOTATION) findings.push(a.message);
+    else if (a.type === PROBE_ANNOTATION) probes.push(a.message);
   }
-  return { steps, errata, adjustments, findings };
+  return { steps, errata, adjustments, findings, probes };
 }

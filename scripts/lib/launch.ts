@@ -52,8 +52,12 @@ async function describeRuntime(config: RunConfig): Promise<RunConfig> {
   process.stdout.write(chalk.dim(`runtime under test: ${runtimeInfo.name} ${runtimeInfo.version}${where}; cgroup ${cgroupModeText(hostCgroupLayout(), config.cgroup)}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`));
   return { ...config, runtimeInfo, cgroupLayout };
 }
-/** The tools this run executes as root, by name (runc only when it is the runtime under test). */
-const toolsOf = (config: RunConfig): string[] => [...ROOT_TOOLS.filter((t) => t !== 'node'), ...(config.target !== 'container' && !config.runtime.includes('/') ? [config.runtime] : [])];
+/** The tools this run executes as root, by name (runc only when it is the runtime under test; busybox when grading binds it into its ping probe). */
+const toolsOf = (config: RunConfig): string[] => [
+  ...ROOT_TOOLS.filter((t) => t !== 'node'),
+  ...(config.target !== 'container' && !config.runtime.includes('/') ? [config.runtime] : []),
+  ...(config.mode === 'grade' ? ['busybox'] : []),
+];
 
 /** The container target needs an engine, the lab image and a privilege mode, decided once here. */
 async function prepareContainers(config: RunConfig): Promise<RunConfig> {

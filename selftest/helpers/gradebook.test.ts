@@ -89,11 +89,11 @@ describe('points', () => {
     ] as const)
       expect(() => parsePoints(text, 'p.json')).toThrow(says);
   });
-  test('grading/points.json weighs exactly the 16 grade checks of specs/grade.spec.ts', () => {
+  test('grading/points.json weighs exactly the grade checks of specs/grade.spec.ts, in their order', () => {
     const spec = readFileSync('specs/grade.spec.ts', 'utf8');
     const ids = [...spec.matchAll(/gradeCheck\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
     expect(IDS).toEqual(ids);
-    expect(IDS.length).toBe(16);
   });
   test('"not checked" scores 0 and counts in the maximum; a harness fault or a points file that does not fit is ungradable, never 0', () => {
     const t = parsePoints('{"checks":{"a":2,"b":3,"c":1}}', 'p.json');

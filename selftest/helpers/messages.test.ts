@@ -32,6 +32,14 @@ describe('diagnosis', () => {
     expect(text).toContain('diagnosis: Common Error 2');
     expect(text).toContain('ip link set veth-host up');
   });
+  test('an address fix names the wrong address to remove before the right one to add, with sudo, in the namespace where the end lives', () => {
+    const plan = lessonPlan('/root');
+    expect(fixes.setAddress(plan, 'veth-container', true, ['10.0.1.2/24']).fix).toBe(
+      'veth-container has 10.0.1.2/24 instead of 10.0.0.2/24: remove it ("sudo ip netns exec container-net ip addr del 10.0.1.2/24 dev veth-container"), then give veth-container 10.0.0.2/24: "sudo ip netns exec container-net ip addr add 10.0.0.2/24 dev veth-container"',
+    );
+    expect(fixes.setAddress(plan, 'veth-host', false, []).fix).toBe('give veth-host 10.0.0.1/24: "sudo ip addr add 10.0.0.1/24 dev veth-host"');
+    expect(fixes.bringUp(plan, 'veth-container', true).fix).toBe('sudo ip netns exec container-net ip link set veth-container up');
+  });
   test('assertLesson throws the same text, and nothing when the condition holds', () => {
     expect(() => assertLesson(false, d)).toThrow(LessonCheckError);
     expect(() => assertLesson(true, d)).not.toThrow();

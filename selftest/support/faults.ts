@@ -1,6 +1,7 @@
 import type { Breakage } from '../../helpers/lesson/breakage.js';
 import { formatCidr, networkOf } from '../../helpers/net/cidr.js';
 import { CNI_PATH } from '../../helpers/net/cni.js';
+import { WAN } from '../../helpers/net/wan.js';
 import { inNetns } from '../../helpers/net/ops.js';
 import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
 import { networkNamespace, withArgs, withNamespaces, withNetnsPath, withoutNetnsPath } from '../../helpers/oci/config.js';
@@ -94,6 +95,14 @@ export const FAULTS = {
     ...after('nat-already-there-no-forward', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
     machine: (t) => t.writeFile('/proc/sys/net/ipv4/ip_forward', '0\n'),
   },
+  // The lab host already source-NATs the lab subnet with a rule ahead of POSTROUTING's end, where the
+  // lesson appends MASQUERADE: the container reaches the WAN, but not through the lesson's rule.
+  'snat-before-masquerade': after('snat-before-masquerade', 5, (p) => [
+    ['iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'SNAT', '--to-source', WAN.uplinkCidr.address],
+  ]),
+  // The namespace file is mounted twice (a second bind mount over the first): "ip netns del" takes
+  // one mount away, cannot remove the file, and the namespace stays listed after Clean Up.
+  'netns-pinned': after('netns-pinned', 1, (p) => [['mount', '--bind', p.netnsPath, p.netnsPath]]),
   // The machine a test runs on (its sandbox) is not as the lesson assumes.
   'netns-name-taken': { name: 'netns-name-taken', machine: async (t) => void (await t.must(['ip', 'netns', 'add', lessonPlan(t.home).netns])) },
   'ip-setuid-root': {

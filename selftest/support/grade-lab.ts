@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Bundle } from '../../helpers/oci/bundle.js';
+import { withCapability } from '../../helpers/oci/config.js';
+import { DEFAULT_POINTS_FILE, DEFAULT_POINTS_PATH, readPoints } from '../../helpers/grade/points.js';
+import { NET_RAW } from '../../helpers/lesson/claims.js';
 import { runArgv, type ExecResult } from '../../helpers/targets/exec.js';
 import { LabBuilder } from '../../helpers/lesson/lab.js';
 import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
@@ -8,12 +11,12 @@ import { lessonBundle } from '../../helpers/oci/lesson-bundle.js';
 import { Runc } from '../../helpers/oci/runtime.js';
 import type { SandboxTarget } from '../../helpers/targets/sandbox.js';
 import { IsolatedSandbox } from './hostile-sandbox.js';
-import { snapshotDiff, snapshotSandbox } from './hostile-snapshot.js';
+import { settled, snapshotDiff, snapshotSandbox } from './hostile-snapshot.js';
 import { readJUnit } from './junit.js';
 import { schemaErrors } from './report-runs.js';
 
-/** How many checks `npm run grade` makes (specs/grade.spec.ts). */
-export const GRADE_CHECKS = 16;
+/** How many checks `npm run grade` makes: those grading/points.json weighs (its unit test holds it to specs/grade.spec.ts). */
+export const GRADE_CHECKS = Object.keys(readPoints(DEFAULT_POINTS_PATH, DEFAULT_POINTS_FILE).weights).length;
 
 /** Where a student's lab lives inside its sandbox (a private /tmp). */
 export const LAB_DIR = '/tmp/lab';
@@ -35,13 +38,20 @@ export interface StudentLab {
 }
 
 /**
- * The lab as the lesson's commands build it (busybox binary, jq edits), plus the one fix Exercise 3
- * cannot run without (erratum E-rootfs-needs-applets: busybox's applet links), in a sandbox.
+ * The lab as the lesson's commands build it (busybox binary, jq edits), plus one of the two fixes
+ * Exercise 3 cannot run without (erratum E-rootfs-needs-applets: busybox's applet links), in a
+ * sandbox: runc spec's capabilities, so the container cannot ping (erratum E-ping-needs-net-raw).
  */
-export async function lessonLab(s: StudentLab): Promise<void> {
+export async function lessonLabWithoutNetRaw(s: StudentLab): Promise<void> {
   await s.lab.through(5);
   const b = await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused' });
   await s.t.must(['chroot', b.rootfs, '/bin/busybox', '--install', '-s', '/bin']);
+}
+
+/** The lesson's lab with both fixes Exercise 3 needs: applet links, and CAP_NET_RAW in every capability set (E-ping-needs-net-raw). */
+export async function lessonLab(s: StudentLab): Promise<void> {
+  await lessonLabWithoutNetRaw(s);
+  await s.bundle.patch(withCapability(NET_RAW));
 }
 
 export interface GradedCase {
@@ -49,6 +59,8 @@ export interface GradedCase {
   readonly state: 'pass' | 'fail' | 'not checked';
   readonly message: string;
   readonly findings: readonly string[];
+  /** What the grader's own probe ran with (grade.probe). */
+  readonly probes: readonly string[];
 }
 
 export interface GradeRun {
@@ -116,6 +128,7 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
   const s = await studentLab();
   try {
     await build(s);
+    await settled(s.box);
     const trees = [LAB_DIR, MARKERS, HOST_DIR, SECRET_FILE, ...(opts.trees ?? [])];
     const snap = { trees, ...(opts.netSysctls === false ? { netSysctls: false } : {}) };
     const before = await snapshotSandbox(s.box, snap);
@@ -132,6 +145,7 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
       // A failure's diagnosis (Common Error, fix) is in the body; a skip says what it needed.
       message: c.state === 'skipped' ? (c.message ?? '') : `${c.message ?? ''}\n${c.body}`,
       findings: c.properties.filter((p) => p.name === 'grade.finding').map((p) => p.value),
+      probes: c.properties.filter((p) => p.name === 'grade.probe').map((p) => p.value),
     }));
     if (!opts.junit) await s.t.exec(['rm', '-f', junit]);
     const after = await snapshotSandbox(s.box, snap);

@@ -18,8 +18,9 @@ export interface Verdict {
   /** The check that must fail, and what its diagnosis must say. */
   readonly fails?: string;
   readonly says?: RegExp;
-  /** More checks the same cause fails (each reads what it reads), with the same diagnosis. */
+  /** More checks the same cause fails (each reads what it reads), with the same diagnosis unless alsoSays gives theirs. */
   readonly alsoFails?: readonly string[];
+  readonly alsoSays?: RegExp;
   /** Checks that must be "not checked" because of it. */
   readonly notChecked?: readonly string[];
   /** Findings the grader must report (config it did not apply). */
@@ -30,6 +31,9 @@ export interface Verdict {
   readonly inspectSays?: RegExp;
   /** A refusal before anything runs (exit 2): its error line. */
   readonly refused?: RegExp;
+  /** What the grader's ping probe ran with (grade.probe of container-pings-host) must say, and must not. */
+  readonly probeSays?: RegExp;
+  readonly probeLacks?: RegExp;
   /** The report must stay below this size, and say this (a capped flood). */
   readonly reportAtMost?: number;
   readonly reportSays?: RegExp;
@@ -132,6 +136,27 @@ async function program(s: StudentLab, interpreter: string, needed: readonly stri
 /** Issue 20's catalogue: the second adversarial review. */
 const issue20: HostileCase[] = [
   {
+    name: 'process.capabilities with every dangerous capability in every set, noNewPrivileges off, and a rootfs busybox that writes a marker (the ping probe must run none of it)',
+    item: '5 deliverable checked without running student code',
+    build: async (s) => {
+      await patched(
+        s,
+        edit((c) => {
+          const all = ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_MODULE', 'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO', 'CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE', 'CAP_SETUID', 'CAP_NET_RAW'];
+          c.process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all, ambient: all };
+          c.process.noNewPrivileges = false;
+        }),
+      );
+      await wrapBusybox(s, `/bin/busybox.real mkdir -p ${MARKERS}/ran-the-students-busybox`);
+    },
+    verdict: {
+      exit: 0,
+      findings: [/process\.capabilities adds CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_NET_ADMIN, CAP_SETUID, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_SYS_RAWIO beyond runc spec's defaults: not granted by the grader/],
+      probeSays: /noNewPrivileges false, capabilities bounding=\[CAP_NET_RAW\] effective=\[CAP_NET_RAW\] permitted=\[CAP_NET_RAW\] inheritable=\[CAP_NET_RAW\] ambient=\[CAP_NET_RAW\]$/,
+      probeLacks: /CAP_SYS|CAP_NET_ADMIN|CAP_DAC|CAP_SETUID/,
+    },
+  },
+  {
     name: "the program is a root-only file in the student's bundle (what a bundle swapped for a link to /run showed the old grader)",
     item: '3, 5 student files read with the student\'s rights',
     build: async (s) => {
@@ -208,7 +233,7 @@ const issue20: HostileCase[] = [
       await run(['ping', '-c', '1', '-W', '2', '-I', p.hostVeth, p.nsCidr.address]);
       await run(['ip', 'netns', 'exec', p.netns, 'ping', '-c', '1', '-W', '2', '-I', p.nsVeth, p.hostCidr.address]);
     },
-    verdict: { exit: 1, fails: 'veth-pair-connected', says: /peer is veth-container[\s\S]*seen:[\s\S]*veth-host: veth, peer ifindex \d+ in decoy1[\s\S]*ip link add veth-host type veth peer name veth-container/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host'] },
+    verdict: { exit: 1, fails: 'veth-pair-connected', says: /peer is veth-container[\s\S]*seen:[\s\S]*veth-host: veth, peer ifindex \d+ in decoy1[\s\S]*ip link add veth-host type veth peer name veth-container/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host', 'container-pings-host'] },
   },
   {
     name: 'config.json lists the network namespace twice (runc: duplicated ns)',
@@ -274,7 +299,7 @@ const issue20: HostileCase[] = [
       fails: 'ns-veth-visible',
       alsoFails: ['ns-loopback-up'],
       says: /ip -j addr show lists 1202 entries, more than the 1024 the grader reads[\s\S]*ip link del/,
-      notChecked: ['ns-veth-up', 'ns-veth-address', 'veth-pair-connected', 'ping-host-to-ns', 'ping-ns-to-host', 'container-joins-netns'],
+      notChecked: ['ns-veth-up', 'ns-veth-address', 'veth-pair-connected', 'ping-host-to-ns', 'ping-ns-to-host', 'container-joins-netns', 'container-pings-host'],
     },
   },
   {
@@ -340,6 +365,9 @@ export const HOSTILE: readonly HostileCase[] = [
     verdict: {
       exit: 0,
       findings: [new RegExp(`mounts ${HOST_DIR} read-write \\(bind\\) into the container at /srv: not mounted by the grader`), /process\.capabilities adds CAP_SYS_ADMIN beyond runc spec's defaults: not granted/],
+      // The ping probe runs the machine's busybox with the student's sets cut to runc spec's plus CAP_NET_RAW.
+      probeSays: /^ping probe: \/bin\/busybox ping .*this machine's \/usr\/bin\/busybox.*bounding=\[[A-Z_,]*CAP_NET_RAW/,
+      probeLacks: /CAP_SYS_ADMIN/,
     },
   },
   {
@@ -521,7 +549,8 @@ export const HOSTILE: readonly HostileCase[] = [
       await s.t.must(['ip', '-batch', '-'], { input: ['link add flood0 type veth peer name flood1', ...adds, ''].join('\n') });
       await s.t.must(['ip', 'link', 'set', s.plan.hostVeth, 'down']);
     },
-    verdict: { exit: 1, fails: 'host-veth-up', says: /veth-host has the UP flag[\s\S]*Common Error 2/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host'], reportAtMost: 256 * 1024, reportSays: /… \d+ bytes cut/ },
+    // veth-host down: the container's ping (the machine's busybox, not the flooding one) gets no reply either.
+    verdict: { exit: 1, fails: 'host-veth-up', says: /veth-host has the UP flag[\s\S]*Common Error 2/, alsoFails: ['container-pings-host'], alsoSays: /replies received \+0[\s\S]*Common Error 2[\s\S]*ip link set veth-host up/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host'], reportAtMost: 256 * 1024, reportSays: /… \d+ bytes cut/ },
   },
   {
     name: 'rootfs/bin/sh is a relative link climbing out of the rootfs to a root-only secret',

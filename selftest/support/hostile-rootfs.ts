@@ -4,7 +4,8 @@ import { parseElfBytes } from '../../helpers/oci/elf.js';
 import type { FaultKind } from '../../helpers/grade/process-check.js';
 import { lessonBundle } from '../../helpers/oci/lesson-bundle.js';
 import { Runc } from '../../helpers/oci/runtime.js';
-import { withArgs } from '../../helpers/oci/config.js';
+import { withArgs, withCapability } from '../../helpers/oci/config.js';
+import { NET_RAW } from '../../helpers/lesson/claims.js';
 import { lessonLab, type StudentLab } from './grade-lab.js';
 
 /** A rootfs whose program cannot start, the fault the static check must name, and what it must say. */
@@ -28,10 +29,11 @@ const ROOTFS = '/tmp/lab/oci-netns-test/rootfs';
 
 export const ROOTFS_FAULTS: readonly RootfsFault[] = [
   {
-    name: 'busybox without its applet links (the lesson taken literally)',
+    name: "busybox without its applet links (the lesson's rootfs taken literally; CAP_NET_RAW added, so this is the one fault)",
     build: async (s) => {
       await s.lab.through(5);
       await lessonBundle(s.t, new Runc(s.t), s.plan, { cgroupsPath: '/lesson06-selftest-unused' });
+      await s.bundle.patch(withCapability(NET_RAW));
     },
     kind: 'no-applets',
     says: new RegExp(`"sh" is not in the rootfs[\\s\\S]*without its applet links \\(erratum E-rootfs-needs-applets\\)[\\s\\S]*chroot ${ROOTFS} /bin/busybox --install -s /bin`),

@@ -41,6 +41,29 @@ export interface SnapshotOptions {
   readonly netSysctls?: boolean;
 }
 
+/** Every namespace's links, addresses and routes: what a lab's carrier and IPv6 link-local addresses change while they come up. */
+async function linkState(box: IsolatedSandbox): Promise<string> {
+  const parts: string[] = [];
+  for (const netns of [undefined, ...(await listNetns(box.t))])
+    for (const what of ['link', 'addr', 'route']) parts.push((await box.t.must(inNetns(netns, ['ip', '-j', what, 'show']))).stdout.replaceAll('"tentative":true,', ''));
+  return parts.join('\n');
+}
+
+/**
+ * Waits until the lab's links stop changing on their own (a veth's carrier and its IPv6 link-local
+ * address come up a moment after "ip link set … up"): two readings 500 ms apart that agree, for at
+ * most 10 s. A snapshot taken before that would count the kernel's own settling as the grader's doing.
+ */
+export async function settled(box: IsolatedSandbox): Promise<void> {
+  let last = await linkState(box);
+  for (const end = Date.now() + 10_000; Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await linkState(box);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOptions): Promise<string> {
   const t = box.t;
   const parts: string[] = [];
@@ -62,7 +85,13 @@ export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOption
   await out('hostname, domainname, IPC sysctls', ['sysctl', 'kernel.hostname', 'kernel.domainname', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmmax', 'kernel.shmall', 'kernel.shmmni', 'fs.mqueue.msg_max']);
   await out("PID 1's namespaces", ['stat', '-L', '-c', '%n %i', '/proc/1/ns/mnt', '/proc/1/ns/net', '/proc/1/ns/pid', '/proc/1/ns/uts', '/proc/1/ns/ipc']);
   const mountinfo = await t.must(['cat', '/proc/1/mountinfo']);
-  const mountpoints = mountinfo.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[4] ?? '');
+  // The machine's Docker daemon detaches its own netns and overlay mounts from every namespace when its
+  // containers go (see IsolatedSandbox.start): the engine's doing, on its own directories, never the grader's.
+  const mountpoints = mountinfo.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((p) => !['/var/lib/docker', '/run/docker'].some((d) => p === d || p.startsWith(`${d}/`)));
   parts.push(`## mounts: ${mountpoints.length}\n${mountpoints.sort().join('\n')}`);
   await out('runc list', ['runc', 'list', '-q']);
   // /var/run/netns exists only once a namespace was added: ls's complaint about it is part of the state.

@@ -7,4 +7,8 @@ export const KEPT_SURVIVORS: Readonly<Record<string, string>> = {
     "the test builds its own namespace with a must (ip netns add): a machine where the file already exists stops it before this check, as a harness error; no fault reaches the check itself",
   'cleanup/kernel-shows-containers':
     "a precondition, dominated by proofs/pid-in-container-cgroup: each container was started through startContainer, which already failed unless its pid sits in the bundle's cgroup; it stays so that cleanup/kernel-nothing-left can be seen to start from something",
+  'exercise-4/lists-only-lo':
+    "dominated by proofs/new-netns (the kernel lists only lo in the container's namespace) and proofs/printed-view (what the container printed is the kernel's list), both checked first in runExercise4: no runtime can make the printed list differ without failing one of them; it stays as the lesson's own claim, read from what the container printed",
+  'exercise-5/hook-put-into-container':
+    "dominated by exercise-5/hooks-ran-network-namespace (the hooks ran in the container's own namespace) and proofs/printed-view (the container's veth-container is the kernel's, address included): the address is the harness's own wiring hook's, so only a broken harness hook could fail it first; it stays to name the hook's result before the ping",
 };

@@ -135,6 +135,48 @@ export const COMPARES_WITH_STATE = [
   'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
 ] as const;
 
+/** Tests whose bundle takes its network entry from runc spec's default: a runtime whose spec drops it fails them. */
+export const USES_SPEC_NETWORK_DEFAULT = [
+  'exercise-2 step 2: runc spec writes a network namespace with no path',
+  "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+] as const;
+
+/** Tests that read the addresses of a namespace the runtime creates: a runtime that addresses its lo fails them. */
+export const READS_NEW_NETNS_ADDRESSES = [
+  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  'exercise-4 step 3: no address is assigned except loopback ones',
+] as const;
+
+/** Tests that list the interfaces of a namespace the runtime creates: a runtime that adds one fails them. */
+export const LISTS_NEW_NETNS = [
+  ...READS_NEW_NETNS_ADDRESSES,
+  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
+  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
+] as const;
+
+/** Tests whose config lists two hooks in one stage: a runtime that runs only the first fails them. */
+export const TWO_HOOKS_IN_A_STAGE = [
+  'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+] as const;
+
+/** Tests that need a prestart hook to run: a runtime that drops that deprecated stage fails them. */
+export const NEEDS_PRESTART = [
+  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
+] as const;
+
 export type FakeRuntime =
   | 'noop-runc'
   | 'canned-runc'
@@ -149,7 +191,14 @@ export type FakeRuntime =
   | 'stderr-muting-runc'
   | 'args-ignoring-runc'
   | 'state-lying-runc'
-  | 'exit0-runc';
+  | 'exit0-runc'
+  | 'spec-deviating-runc'
+  | 'prestart-ignoring-runc'
+  | 'lo-addressing-runc'
+  | 'interface-adding-runc'
+  | 'first-hook-only-runc'
+  | 'hook-failure-leaking-runc'
+  | 'nsenter-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -205,6 +254,34 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: STARTS_NO_CONTAINER,
     why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
   },
+  'spec-deviating-runc': {
+    passes: { allBut: [...USES_SPEC_NETWORK_DEFAULT, "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false"] },
+    why: 'runc spec writes no network namespace and "terminal": false: every test that takes the lesson\'s default spec (a new netns, terminal true) fails on the spec itself or on kernel evidence of the shared namespace',
+  },
+  'lo-addressing-runc': {
+    passes: { allBut: READS_NEW_NETNS_ADDRESSES },
+    why: 'gives lo of every namespace it creates the address 10.88.0.2/32: exactly the tests that read the addresses of such a namespace fail',
+  },
+  'interface-adding-runc': {
+    passes: { allBut: LISTS_NEW_NETNS },
+    why: 'adds a veth pair to every namespace it creates: every test that lists such a namespace fails, from the kernel\'s list or the container\'s own',
+  },
+  'nsenter-runc': {
+    passes: STARTS_NO_CONTAINER,
+    why: "runs process.args with nsenter and chroot in the named namespace instead of a container (no pid or mount namespace, no cgroup, no hook): the harness's poststart witness never sees a container start, so no test that runs one may pass",
+  },
+  'first-hook-only-runc': {
+    passes: { allBut: TWO_HOOKS_IN_A_STAGE },
+    why: "runs only the first hook of each stage: exactly the tests whose config lists two hooks in one stage fail, on the second hook's missing work",
+  },
+  'hook-failure-leaking-runc': {
+    passes: { allBut: ['exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind'] },
+    why: 'refuses a run whose prestart hook fails, as runc does, but leaves the half-made container (and its cgroup) behind: only the test that looks for leftovers of a failed hook fails',
+  },
+  'prestart-ignoring-runc': {
+    passes: { allBut: NEEDS_PRESTART },
+    why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
+  },
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
@@ -247,10 +324,19 @@ const T = {
   ce2fix: 'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
   ce3ipNetns: 'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
   ce3owner: 'common-error-3 the namespace file under /var/run/netns is owned by root',
+  e4only: 'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
+  e4noAddress: 'exercise-4 step 3: no address is assigned except loopback ones',
+  e5prestartState: 'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  e5prestartWires: 'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  e4asWritten: "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  e5poststop: 'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
+  e5failingHook: 'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
   e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
   ce4single: 'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
   ce5wrong: 'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
   ce5right: 'common-error-5 right: ip netns exec container-net ip link show veth-container works',
+  ce4fixed: "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
+  cleanAll: 'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
   cleanPeer: 'cleanup deleting veth-host removes its peer veth-container from the namespace too',
   cleanVerify: "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
   nBridge: 'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
@@ -375,6 +461,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     grep: selecting(T.ce4single),
     fails: [{ test: T.ce4single, check: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back', diagnosis: 'Common Error 4', says: 'add a MASQUERADE rule' }],
   },
+  {
+    fault: 'snat-before-masquerade',
+    grep: selecting(T.ce4fixed),
+    fails: [{ test: T.ce4fixed, check: 'the MASQUERADE rule counted packets', diagnosis: 'next', says: 'iptables -t nat -L POSTROUTING' }],
+  },
+  { fault: 'netns-pinned', grep: selecting(T.cleanAll), fails: [{ test: T.cleanAll, check: 'nothing left', diagnosis: 'next', says: 'run the Clean Up commands again' }] },
   { fault: 'veth-ends-not-a-pair', grep: selecting(T.cleanPeer), fails: [{ test: T.cleanPeer, check: 'is in container-net before, and gone after', diagnosis: 'next', says: 'the two ends are not one veth pair' }] },
   { fault: 'similar-netns-left', grep: selecting(T.cleanVerify), fails: [{ test: T.cleanVerify, check: '"OK: namespace deleted"', diagnosis: 'next', says: 'ip netns del container-net' }] },
   { fault: 'netns-name-taken', grep: selecting(T.ce3ipNetns), fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }] },
@@ -390,12 +482,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     ],
   },
   { fault: 'host-ignores-echo', grep: selecting(T.nBridge), fails: [{ test: T.nBridge, check: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer', diagnosis: 'next', says: 'ip link show master docker0' }] },
-  { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET }] },
+  { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: 'give veth-host 10.0.0.1/24: "sudo ip addr add 10.0.0.1/24 dev veth-host"' }] },
   {
     fault: 'host-address-wrong',
     grep: selecting(...E1_THROUGH(4), T.v4),
     fails: [
-      { test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: 'veth-host has 10.0.0.3/24 instead of 10.0.0.1/24: remove it ("sudo ip addr del 10.0.0.3/24 dev veth-host")' },
       { test: T.v4, check: 'PASS: Namespace can reach host', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -403,7 +495,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'wrong-subnet',
     grep: selecting(...E1_THROUGH(4), T.e1s6ns),
     fails: [
-      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: 'veth-container has 10.0.1.2/24 instead of 10.0.0.2/24: remove it' },
       { test: T.e1s6ns, check: 'ping -c 2 10.0.0.1": 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -411,7 +503,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'ns-address-missing',
     grep: selecting(...E1_THROUGH(4), T.ce2fix),
     fails: [
-      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
+      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: 'give veth-container 10.0.0.2/24: "sudo ip netns exec container-net ip addr add 10.0.0.2/24 dev veth-container"' },
       { test: T.ce2fix, check: 'veth-host UP with 10.0.0.1/24, veth-container UP with 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -467,10 +559,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'veth-pair-deleted',
-    grep: selecting(...E1_THROUGH(5), T.v2),
+    grep: selecting(...E1_THROUGH(5), T.v2, T.e5poststop),
     fails: [
       { test: T.e1s5, check: 'veth-host exists (host)', diagnosis: 'next', says: PAIR },
       { test: T.v2, check: 'PASS: veth-host interface exists', diagnosis: 'next', says: PAIR },
+      { test: T.e5poststop, check: 'exists before the run', diagnosis: 'next', says: PAIR },
     ],
   },
   {
@@ -544,6 +637,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
  * Under the fakes, the check at which each Verify and Exercise 3 test fails first: weakening
  * that check would move the failure to a later one (or let the test pass), and this catches it.
  */
+const neverStarted = (): ExpectedFailure[] =>
+  [T.e3asWritten, T.e3sees, T.e3pings, T.e3netRaw, T.e3joined, T.e3pids, T.e3exec, T.v5any, T.m5].map((test) => ({
+    test,
+    check: 'the runtime runs a container from a bundle made as Exercise 2 makes it',
+    diagnosis: 'next',
+    says: 'never started the container',
+  }));
+
 export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly ExpectedFailure[]>>> = {
   'no-netns-runc': [
     { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
@@ -567,11 +668,30 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
   ],
-  // The probe catches it before any of these tests reads a printed word: the witness never ran.
-  'canned-runc': [T.e3asWritten, T.e3sees, T.e3pings, T.e3netRaw, T.e3joined, T.e3pids, T.e3exec, T.v5any, T.m5].map((test) => ({
-    test,
-    check: 'the runtime runs a container from a bundle made as Exercise 2 makes it',
-    diagnosis: 'next',
-    says: 'never started the container',
-  })),
+  'spec-deviating-runc': [
+    { test: T.e2terminal, check: 'runc spec writes "terminal": true', diagnosis: 'next', says: 'does not write the default spec' },
+    { test: T.e4only, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
+    { test: T.e4noAddress, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
+  ],
+  'lo-addressing-runc': [
+    { test: T.e4noAddress, check: 'no IPv4 address outside 127.0.0.0/8', diagnosis: 'next', says: 'put an address into the namespace it created' },
+    { test: T.e4only, check: 'lo DOWN with no address (the lesson), or lo UP with only 127.0.0.1/8', diagnosis: 'next', says: 'set up loopback' },
+  ],
+  'interface-adding-runc': [
+    { test: T.e4asWritten, check: 'with no other interface', diagnosis: 'next', says: 'adds interfaces of its own' },
+    { test: T.e4inode, check: 'a new network namespace', diagnosis: 'next', says: 'adds interfaces of its own' },
+  ],
+  'first-hook-only-runc': [
+    { test: T.e5poststop, check: 'is gone after the poststop hook', diagnosis: 'next', says: 'the cleanup hook did not run' },
+  ],
+  'hook-failure-leaking-runc': [
+    { test: T.e5failingHook, check: 'no container in runc list and no cgroup left for it', diagnosis: 'next', says: 'left a half-created container behind' },
+  ],
+  'prestart-ignoring-runc': [
+    { test: T.e5prestartState, check: 'the prestart hook ran and wrote the state it received', diagnosis: 'next', says: 'hooks.prestart' },
+    { test: T.e5prestartWires, check: 'the prestart hooks ran in a network namespace of the container', diagnosis: 'next', says: 'never ran config.json\'s prestart hooks' },
+  ],
+  // The probe catches them before any of these tests reads a printed word: the witness never ran.
+  'canned-runc': neverStarted(),
+  'nsenter-runc': neverStarted(),
 };
