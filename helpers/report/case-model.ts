@@ -75,7 +75,8 @@ export function toCaseModel(tc: TestCase, root: string, notFinished: string): Ca
     ...(d ? { startTime: d.startTime } : {}),
     durationMs: Math.round(d?.duration ?? 0),
     state,
-    skipNote: r.state === 'skipped' ? (r.note ?? 'skipped (no reason given)') : r.state === 'pending' ? notFinished : undefined,
+    // A test the run's stop cut short is given why (notFinished), whatever vitest noted on it.
+    skipNote: r.state === 'pending' || (r.state === 'skipped' && notFinished !== '') ? notFinished : r.state === 'skipped' ? (r.note ?? 'skipped (no reason given)') : undefined,
     failures: errors.map(errorText),
     headline: first ? headlineOf(first) : undefined,
     errorType: harness ? harnessType(harness) : undefined,

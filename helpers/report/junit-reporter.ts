@@ -70,12 +70,32 @@ export default class LessonReporter implements Reporter {
     if (this.#bail > 0 && this.#failedSoFar() === this.#bail) this.#stop?.();
   }
 
+  /** Whether the run's selection takes this test (a --tagsFilter alone cannot be re-read here: no). */
+  #selects(tc: TestCase): boolean {
+    if (this.config.grep !== undefined) return new RegExp(this.config.grep).test(tc.fullName.split(' > ').join(' '));
+    return this.config.tagsFilter === undefined;
+  }
+
   #failedSoFar(): number {
     return [...this.#cases.values()].filter((c) => c.state === 'failed' || c.state === 'error').length;
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason: TestRunEndReason = 'passed'): Promise<void> {
     const all = modules.flatMap((m) => [...m.children.allTests()]);
+    // A stop (--bail, Ctrl-C) skips the tests a started file had not reached, either without a note
+    // or with vitest's own "aborted" note: they were selected, and they are unfinished, never
+    // "not selected" nor skipped for a reason of the lesson's.
+    const cutShort = (tc: TestCase): boolean => {
+      const r = tc.result();
+      if (r.state !== 'skipped') return false;
+      return wasSelected(tc) ? /^The test run was aborted/.test(r.note ?? '') : this.#selects(tc);
+    };
+    const cut = new Set(reason === 'interrupted' ? all.filter(cutShort).map((tc) => tc.id) : []);
+    for (const tc of all)
+      if (cut.has(tc.id)) {
+        this.#unfinished.set(tc.id, tc);
+        this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
+      }
     // Anything not seen one by one still lands in the report.
     for (const tc of all)
       if (!this.#cases.has(tc.id) && wasSelected(tc)) {
@@ -98,7 +118,7 @@ export default class LessonReporter implements Reporter {
     // A stop that came after every selected test had ended (a bail on the last failure) left the run whole.
     const interrupted = (reason === 'interrupted' && notStarted.length > 0) || this.#unfinished.size > 0;
     const stopped = interrupted ? `${why}${notStarted.length > 0 ? `; spec files never started: ${notStarted.join(', ')}` : ''}` : undefined;
-    const notSelected = all.filter((tc) => !wasSelected(tc)).length;
+    const notSelected = all.filter((tc) => !wasSelected(tc) && !cut.has(tc.id)).length;
 
     let junit: string | undefined;
     // A shard's record is written even when none of its files holds a selected test: the merge needs every part.
