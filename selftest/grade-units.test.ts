@@ -14,7 +14,7 @@ import { fileLinkage } from '../helpers/oci/busybox.js';
 import { runcLogErrors } from '../helpers/grade/probe.js';
 import { resolveInRootfs } from '../helpers/grade/rootfs.js';
 import { CONFIG_MAX_DEPTH, jsonDepth, readStudentConfig, runcRefusal } from '../helpers/grade/student-config.js';
-import { studentArgv } from '../helpers/grade/student-reader.js';
+import { studentArgv, asStudentPrefix } from '../helpers/grade/student-reader.js';
 import { jsonErrorWithoutContent, openRegular } from '../helpers/grade/student-files.js';
 import { parseConfig, withCapability, withHook, withNetnsPath, type OciConfig } from '../helpers/oci/config.js';
 import { callerWriteProblem, handBackTree, reportPathProblem, writeReport } from '../helpers/report/safe-write.js';
@@ -449,6 +449,10 @@ describe('read-only guard: the probe is the only thing runc does', () => {
       ['nsenter', '--net=/var/run/netns/container-net', '--', 'cat', '/proc/net/snmp'],
       ['nsenter', '--net=/run/netns/container-net', '--', 'cat', '/proc/net/snmp'],
       ['cat', '/proc/net/snmp'],
+      // Verify check 5's facts about the student's network path, with the student's rights.
+      [...asStudentPrefix({ uid: 1000, gid: 1000 }), 'stat', '-L', '-f', '-c', '%T', '--', '/proc/1/ns/net'],
+      [...asStudentPrefix({ uid: 1000, gid: 1000 }), 'stat', '-L', '-c', '%i', '--', '/var/run/netns/container-net'],
+      [...asStudentPrefix({ uid: 1000, gid: 1000 }), 'realpath', '-m', '--', '/run/netns/container-net'],
     ])
       expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeUndefined();
   });
@@ -477,6 +481,9 @@ describe('read-only guard: the probe is the only thing runc does', () => {
       ['nsenter', '-t', '1', '--mount', '--uts', '--', 'hostname', 'x'],
       ['ip', '-j', 'netns', 'list', 'x'],
       ['setpriv', '--reuid=0', '--regid=0', '--', 'sh'],
+      [...asStudentPrefix({ uid: 1000, gid: 1000 }), 'cat', '/etc/shadow'],
+      [...asStudentPrefix({ uid: 1000, gid: 1000 }), 'stat', '-L', '-c', '%i', '--', '/a', '/b'],
+      ['setpriv', '--reuid=1000', '--regid=1000', '--keep-groups', '--', 'stat', '-L', '-c', '%i', '--', '/a'],
       [...studentArgv({ uid: 1000, gid: 1000 }).slice(0, -1), '/home/alice/evil.ts'],
       ['setpriv', '--reuid=1000', '--regid=1000', '--keep-groups', ...studentArgv({ uid: 1000, gid: 1000 }).slice(4)],
     ])

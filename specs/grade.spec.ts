@@ -18,6 +18,7 @@ import { formatCidr } from '../helpers/net/cidr.js';
 import { interfaces, linkEnd, listNetns, netnsIds } from '../helpers/net/ops.js';
 import { networkNamespace } from '../helpers/oci/config.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
+import { asStudentPrefix } from '../helpers/grade/student-reader.js';
 import { judgeNetnsPath, vethEnd, verifyPing } from '../helpers/lesson/verify-checks.js';
 
 /**
@@ -197,7 +198,7 @@ describe('verify', () => {
     await lesson.step('automated script, check 5; Exercise 2 Step 3');
     const net = g.studentConfig ? networkNamespace(g.studentConfig) : undefined;
     // Compared by the kernel (nsfs, inode) with the namespace under grading when it is there; by name otherwise.
-    const path = await judgeNetnsPath(g.target, g.plan, net, { compare: g.outcomes.get('netns-exists') === 'pass' });
+    const path = await judgeNetnsPath(g.target, g.plan, net, { compare: g.outcomes.get('netns-exists') === 'pass', as: asStudentPrefix(g.student) });
     check(lesson, path.ok, {
       id: 'grade/type-network-path',
       expected: `{"type":"network","path":"${g.plan.netnsPath}"}: a path that is the namespace ${g.plan.netnsPath} (nsfs, the same inode)`,
@@ -249,7 +250,7 @@ describe('verify', () => {
     async ({ g, lesson }) => {
       await lesson.step('Exercise 3; manual checklist, item 5');
       const program = g.process?.ok ? g.process.program : '';
-      const r = await probeContainer(g, { rootfs: g.rootfs!.real, program, netnsPath: networkNamespace(g.studentConfig!)!.path! });
+      const r = await probeContainer(g, { rootfs: g.rootfs!.real, program, netnsPath: g.plan.netnsPath });
       check(lesson, r.created, {
         id: 'grade/runc-creates-grader-container',
         expected: `runc creates the grader's container (runc spec's config with the student's rootfs and network path; ${program} is never started)`,
@@ -286,7 +287,8 @@ describe('verify', () => {
       // only the settings that decide whether ping may run (capabilities within runc spec's plus
       // CAP_NET_RAW, uid and gid, noNewPrivileges) and the network path bundle-netns-path validated.
       const values = {
-        netnsPath: networkNamespace(student)!.path!,
+        // The student's path was proven to be this namespace (bundle-netns-path); runc gets the grader's own name for it, which no student can swap.
+        netnsPath: g.plan.netnsPath,
         busybox: trustedBusybox(),
         hostIp: g.plan.hostCidr.address,
         capabilities: probeCapabilities(student, await g.runcSpec()),

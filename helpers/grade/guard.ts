@@ -49,9 +49,13 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
       // Only the reader of the student's files, dropped to a uid and gid of its own, nothing else.
       const [reuid, regid, ...tail] = rest;
       const expected = studentArgv({ uid: Number(reuid?.slice(8)), gid: Number(regid?.slice(8)) });
-      return /^--reuid=\d+$/.test(reuid ?? '') && /^--regid=\d+$/.test(regid ?? '') && JSON.stringify(['setpriv', reuid, regid, ...tail]) === JSON.stringify(expected)
-        ? undefined
-        : 'setpriv may only start the reader of the student\'s files';
+      if (!/^--reuid=\d+$/.test(reuid ?? '') || !/^--regid=\d+$/.test(regid ?? '')) return 'setpriv may only drop to a uid and gid';
+      if (JSON.stringify(['setpriv', reuid, regid, ...tail]) === JSON.stringify(expected)) return undefined;
+      // Or stat/realpath of one student-chosen path with the student's rights (Verify check 5's facts).
+      const [clear, dashes, ...inner] = tail;
+      const statForms = [['stat', '-L', '-f', '-c', '%T', '--'], ['stat', '-L', '-c', '%i', '--'], ['realpath', '-m', '--']];
+      const asStudentStat = clear === '--clear-groups' && dashes === '--' && statForms.some((f) => inner.length === f.length + 1 && f.every((a, i) => inner[i] === a));
+      return asStudentStat ? undefined : 'setpriv may only start the reader of the student\'s files, or stat one path with the student\'s rights';
     }
     case 'ip': {
       // `ip -n NAME …` is the same read in another netns.

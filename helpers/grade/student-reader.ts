@@ -39,6 +39,9 @@ export interface StudentIds {
 }
 
 /** The child's argv: setpriv to the student's ids (no supplementary groups), then this node with the child. */
+/** A prefix that runs one command with the student's uid and gid and no supplementary groups. */
+export const asStudentPrefix = (who: StudentIds): string[] => ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--'];
+
 export function studentArgv(who: StudentIds): string[] {
   return ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', process.execPath, '--import', 'tsx', STUDENT_CHILD];
 }

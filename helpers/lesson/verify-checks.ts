@@ -40,6 +40,8 @@ export type NetnsPathVerdict =
   | 'no-path'
   /** The path does not exist: Common Error 1's "namespace path … does not exist". */
   | 'missing'
+  /** The path cannot be resolved with the rights it is judged with (the student's, when grading): permission denied. */
+  | 'unreadable'
   /** The path exists but is no namespace file: runc cannot join it (Common Error 6, "if path is wrong"). */
   | 'not-a-namespace'
   /** The path is another namespace: runc joins it and the container shows wrong interfaces (Common Error 6). */
@@ -56,7 +58,7 @@ export function classifyNetnsPath(f: NetnsPathFacts): NetnsPathVerdict {
   if (f.entry === undefined) return 'no-entry';
   if (!f.entry.path) return 'no-path';
   if (f.reference === undefined && f.sameName) return 'names-it';
-  if (!f.file.exists) return 'missing';
+  if (!f.file.exists) return /permission denied/i.test(f.file.error) ? 'unreadable' : 'missing';
   if (!f.file.nsfs) return 'not-a-namespace';
   return f.file.inode === f.reference ? 'joins' : 'other-namespace';
 }
@@ -74,6 +76,7 @@ const NETNS_PATH_SAYS: Record<NetnsPathVerdict, string> = {
   'no-entry': 'no network entry: the container shares the runtime\'s own namespace',
   'no-path': 'a network entry without a path: runc creates a new, empty namespace',
   missing: 'does not exist',
+  unreadable: 'cannot be resolved with the student\'s rights (permission denied): the grader judges only what the student can see; name the namespace file under /var/run/netns',
   'not-a-namespace': 'exists but is not a namespace file (not nsfs): runc cannot join it',
   'other-namespace': 'is another network namespace (nsfs, another inode): runc would join that one',
 };
@@ -88,15 +91,17 @@ export function describeNetnsPath(f: NetnsPathFacts, v: NetnsPathVerdict): strin
 
 /**
  * Gathers the facts from the target. The path is the student's: it is only ever an argument
- * after `--`, to stat and realpath, which open nothing.
+ * after `--`, to stat and realpath, which open nothing; `as` (the grader's) runs those three with
+ * the student's rights, so a root-only path shows the grader no more than the student could see.
  */
-export async function netnsPathFacts(t: Target, p: LabPlan, entry: OciNamespace | undefined, opts: { compare: boolean }): Promise<NetnsPathFacts> {
+export async function netnsPathFacts(t: Target, p: LabPlan, entry: OciNamespace | undefined, opts: { compare: boolean; as?: readonly string[] }): Promise<NetnsPathFacts> {
   const path = entry?.path;
   if (!path) return { entry, sameName: false, file: { exists: false, error: '' }, reference: undefined };
+  const as = opts.as ?? [];
   const [fs, ino, real, want, wantFs, wantReal] = await Promise.all([
-    t.exec(['stat', '-L', '-f', '-c', '%T', '--', path]),
-    t.exec(['stat', '-L', '-c', '%i', '--', path]),
-    t.exec(['realpath', '-m', '--', path]),
+    t.exec([...as, 'stat', '-L', '-f', '-c', '%T', '--', path]),
+    t.exec([...as, 'stat', '-L', '-c', '%i', '--', path]),
+    t.exec([...as, 'realpath', '-m', '--', path]),
     t.exec(['stat', '-L', '-c', '%i', '--', p.netnsPath]),
     t.exec(['stat', '-L', '-f', '-c', '%T', '--', p.netnsPath]),
     t.exec(['realpath', '-m', '--', p.netnsPath]),
@@ -126,7 +131,7 @@ export interface NetnsPathJudgement {
  * Verify check 5, the path: gathers the facts and classifies them. `compare: false` when the
  * namespace under test is known not to be there (the grader's netns-exists failed).
  */
-export async function judgeNetnsPath(t: Target, p: LabPlan, entry: OciNamespace | undefined, opts: { compare: boolean } = { compare: true }): Promise<NetnsPathJudgement> {
+export async function judgeNetnsPath(t: Target, p: LabPlan, entry: OciNamespace | undefined, opts: { compare: boolean; as?: readonly string[] } = { compare: true }): Promise<NetnsPathJudgement> {
   const facts = await netnsPathFacts(t, p, entry, opts);
   const verdict = classifyNetnsPath(facts);
   return { verdict, ok: netnsPathPasses(verdict), facts, seen: describeNetnsPath(facts, verdict), commonError: netnsPathCommonError(verdict, p) };

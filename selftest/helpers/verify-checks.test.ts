@@ -37,6 +37,7 @@ describe('Verify check 5: one verdict for each kind of network path, shared by t
     ['a network entry without a path', at(undefined, missing), 'no-path', 6],
     ['an empty path', at('', missing), 'no-path', 6],
     ['a typo: the path does not exist', at('/var/run/netns/container-nte', missing), 'missing', 1],
+    ['a path the student cannot resolve (the grader stats it with their rights)', at('/proc/1/ns/net', { exists: false, error: "stat: cannot statx '/proc/1/ns/net': Permission denied" }), 'unreadable', 6],
     ['an existing file that is no namespace', at('/etc/hostname', { exists: true, nsfs: false, inode: '12' }), 'not-a-namespace', 6],
     ['/proc/1/ns/net: the machine\'s own namespace', at('/proc/1/ns/net', nsfs('4026531840')), 'other-namespace', 6],
     ['another named namespace', at('/var/run/netns/other-net', nsfs('4026533000')), 'other-namespace', 6],
