@@ -44,17 +44,24 @@ export default class LessonReporter implements Reporter {
   #root = process.cwd();
   #bail = 0;
   #stop: (() => void) | undefined;
+  /** Set once the reporter has asked vitest to stop (--bail). */
+  #stopping = false;
   #startedAt = Date.now();
   readonly #cases = new Map<string, CaseModel>();
   /** Tests that had no verdict when their result came in; their note is only known at the end. */
   readonly #unfinished = new Map<string, TestCase>();
+  /** Tests cut short while running by the reporter's own stop, with what they threw then. */
+  readonly #interrupted = new Map<string, string>();
 
   constructor(private readonly config: RunConfig) {}
 
   onInit(vitest: { config: { root: string }; cancelCurrentRun: (reason: 'test-failure') => Promise<void> }): void {
     this.#root = vitest.config.root;
     this.#bail = this.config.bail ?? 0;
-    this.#stop = () => void vitest.cancelCurrentRun('test-failure');
+    this.#stop = () => {
+      this.#stopping = true;
+      void vitest.cancelCurrentRun('test-failure');
+    };
   }
 
   onTestRunStart(): void {
@@ -63,9 +70,18 @@ export default class LessonReporter implements Reporter {
 
   onTestCaseResult(tc: TestCase): void {
     if (!wasSelected(tc)) return;
+    const model = toCaseModel(tc, this.#root, '');
+    // A test still running when the stop came is cut short under it: vitest marks it skipped, and
+    // its next step (an annotation, a command) throws. That error is the stop's, not the harness's.
+    if (this.#stopping && model.state === 'error') {
+      this.#interrupted.set(tc.id, model.headline ?? '');
+      this.#unfinished.set(tc.id, tc);
+      this.#cases.set(tc.id, model);
+      return;
+    }
     if (neverFinished(tc)) this.#unfinished.set(tc.id, tc);
     else this.#unfinished.delete(tc.id);
-    this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
+    this.#cases.set(tc.id, model);
     // --bail: stop only once the failure is recorded here, so the report always holds it.
     if (this.#bail > 0 && this.#failedSoFar() === this.#bail) this.#stop?.();
   }
@@ -77,7 +93,7 @@ export default class LessonReporter implements Reporter {
   }
 
   #failedSoFar(): number {
-    return [...this.#cases.values()].filter((c) => c.state === 'failed' || c.state === 'error').length;
+    return [...this.#cases.entries()].filter(([id, c]) => (c.state === 'failed' || c.state === 'error') && !this.#interrupted.has(id)).length;
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason: TestRunEndReason = 'passed'): Promise<void> {
@@ -104,7 +120,12 @@ export default class LessonReporter implements Reporter {
       }
     const failedSoFar = this.#failedSoFar();
     const why = this.#bail > 0 && failedSoFar >= this.#bail ? `vitest stopped the run after ${failedSoFar} failed test(s) (--bail ${this.#bail})` : 'the run was interrupted';
-    for (const [id, tc] of this.#unfinished) this.#cases.set(id, toCaseModel(tc, this.#root, `not finished: ${why} before this test ended`));
+    for (const [id, tc] of this.#unfinished) {
+      const note = `not finished: ${why} before this test ended`;
+      const threw = this.#interrupted.get(id);
+      const model = toCaseModel(tc, this.#root, note);
+      this.#cases.set(id, threw === undefined ? model : { ...model, state: 'skipped', skipNote: `${note} (cut short while running, it then threw: ${threw})`, failures: [], headline: undefined, errorType: undefined });
+    }
 
     const harness = [
       ...modules.flatMap((m) => moduleErrorCases(m, this.#root)),
