@@ -41,7 +41,12 @@ const consoleReporters: Array<string | Reporter> = run.mode === 'grade' ? [new G
 
 // A shard also leaves vitest's blob, which npm run merge-reports replays through these same reporters.
 const blob: Array<['blob', { outputFile: string }]> = run.shardDir ? [['blob', { outputFile: `${run.shardDir}/${BLOB_FILE}` }]] : [];
-const reporters: Array<string | Reporter | ['blob', { outputFile: string }]> = [...consoleReporters, new LessonDocReporter(run, lessonDoc), new LessonReporter(run), ...blob];
+const reporters: Array<string | Reporter | ['blob', { outputFile: string }]> = [
+  ...consoleReporters,
+  new LessonDocReporter(run, lessonDoc),
+  new LessonReporter(run),
+  ...blob,
+];
 
 export default defineConfig({
   test: {

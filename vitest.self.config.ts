@@ -12,7 +12,15 @@ export default defineConfig({
     // Where the selftest runs is checked once, before any test (a clone under /tmp).
     globalSetup: ['selftest/support/preflight.ts'],
     projects: [
-      { extends: true, test: { name: 'selftest', include: ['selftest/**/*.test.ts'], exclude: ['selftest/reliability.test.ts', 'selftest/lesson-document/**'], sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: {
+          name: 'selftest',
+          include: ['selftest/**/*.test.ts'],
+          exclude: ['selftest/reliability.test.ts', 'selftest/lesson-document/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
       // Only these need the course's lesson document; npm run test:self:lesson runs them and refuses without it.
       { extends: true, test: { name: 'lesson-document', include: ['selftest/lesson-document/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'reliability', include: ['selftest/reliability.test.ts'], sequence: { groupOrder: 1 } } },

@@ -14,7 +14,11 @@ export interface Prerequisite {
   readonly check: (path: string) => Promise<boolean>;
 }
 
-const executable = (path: string): Promise<boolean> => access(path, constants.X_OK).then(() => true, () => false);
+const executable = (path: string): Promise<boolean> =>
+  access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 
 /** Looks the binary up on PATH the way execvp would, without asking a shell. */
 export async function findOnPath(bin: string, path: string): Promise<string | undefined> {
@@ -56,19 +60,26 @@ export const SANDBOX_PREREQUISITES: readonly Prerequisite[] = [
   BUSYBOX_STATIC,
   {
     name: `a dynamically linked busybox, unpacked in ${DYNAMIC_BUSYBOX}`,
-    why: 'Exercise 2: shows the lesson\'s cp failing with a dynamic busybox',
+    why: "Exercise 2: shows the lesson's cp failing with a dynamic busybox",
     pkg: 'busybox',
     install: 'npm run setup',
     check: async () => fileLinkage(DYNAMIC_BUSYBOX)?.kind === 'dynamic',
   },
   UTIL_LINUX,
   { name: 'iptables', why: "Common Error 4's NAT, inside the sandbox", pkg: 'iptables', check: onPath('iptables') },
-  { name: 'CNI plugins (containernetworking-plugins)', why: "the Notes' CNI bridge plugin", pkg: 'containernetworking-plugins', check: () => executable('/usr/lib/cni/bridge') },
+  {
+    name: 'CNI plugins (containernetworking-plugins)',
+    why: "the Notes' CNI bridge plugin",
+    pkg: 'containernetworking-plugins',
+    check: () => executable('/usr/lib/cni/bridge'),
+  },
   { name: 'chroot (coreutils)', why: 'busybox applet links in the rootfs', pkg: 'coreutils', check: onPath('chroot') },
 ];
 
 /** The container target needs only Docker here; the tools live in the lab image. */
-export const CONTAINER_PREREQUISITES: readonly Prerequisite[] = [{ name: 'docker (docker.io)', why: 'lab containers', pkg: 'docker.io', check: onPath('docker') }];
+export const CONTAINER_PREREQUISITES: readonly Prerequisite[] = [
+  { name: 'docker (docker.io)', why: 'lab containers', pkg: 'docker.io', check: onPath('docker') },
+];
 
 /** Grading reads the student's lab with the same tools the lesson used, and pings from its probe with the machine's busybox. */
 export const GRADE_PREREQUISITES: readonly Prerequisite[] = [RUNC, IP, PING, UTIL_LINUX, BUSYBOX_STATIC];
@@ -78,7 +89,9 @@ export function prerequisitesFor(config: Pick<RunConfig, 'mode' | 'target' | 'ru
   // Under --runtime PATH the runtime under test is that file; runc on PATH is not used at all.
   if (config.runtime.includes('/')) return list.filter((p) => p !== RUNC);
   // A runtime by name (crun) is the one Debian package of that name.
-  return config.runtime === 'runc' ? list : list.map((p) => (p === RUNC ? { ...RUNC, name: config.runtime, pkg: config.runtime, check: onPath(config.runtime) } : p));
+  return config.runtime === 'runc'
+    ? list
+    : list.map((p) => (p === RUNC ? { ...RUNC, name: config.runtime, pkg: config.runtime, check: onPath(config.runtime) } : p));
 }
 
 export interface PrereqStatus {

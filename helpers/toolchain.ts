@@ -18,10 +18,24 @@ export const TRUSTED_PATH = TRUSTED_DIRS.join(':');
  * variable a program reads as code (NODE_OPTIONS, BASH_ENV, ENV, PERL5OPT, PYTHONSTARTUP) nor the
  * loader's (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT) nor a lookup path (PATH, NODE_PATH) survives.
  */
-export const KEPT_VARIABLES = ['TERM', 'COLORTERM', 'NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'LINES', 'CI', 'SUDO_UID', 'SUDO_GID', 'SUDO_USER', 'LANG', 'LC_ALL'] as const;
+export const KEPT_VARIABLES = [
+  'TERM',
+  'COLORTERM',
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'COLUMNS',
+  'LINES',
+  'CI',
+  'SUDO_UID',
+  'SUDO_GID',
+  'SUDO_USER',
+  'LANG',
+  'LC_ALL',
+] as const;
 
 /** Variables of the caller that are never passed on, named so doctor and the selftest can show them. */
-export const STEERING_VARIABLES = /^(PATH|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_\w+|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|PERL5?OPT|PERL5LIB|PYTHON\w+|RUBYOPT|GCONV_PATH|HOSTALIASES|TMPDIR|npm_config_\w+)$/;
+export const STEERING_VARIABLES =
+  /^(PATH|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_\w+|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|PERL5?OPT|PERL5LIB|PYTHON\w+|RUBYOPT|GCONV_PATH|HOSTALIASES|TMPDIR|npm_config_\w+)$/;
 
 /**
  * A kept variable's value: a plain word. No "/" (glibc reads a locale, ncurses a terminfo entry,
@@ -50,7 +64,8 @@ export function droppedVariables(env: NodeJS.ProcessEnv): string[] {
 /** Why a file or directory could be changed by someone other than root, or undefined. */
 export function notRootOnly(st: Pick<Stats, 'uid' | 'mode'>, what: string): string | undefined {
   if (st.uid !== 0) return `${what} is owned by uid ${st.uid}, not root`;
-  if ((st.mode & 0o022) !== 0) return `${what} is writable by ${(st.mode & 0o002) !== 0 ? 'everyone' : 'its group'} (mode 0${(st.mode & 0o7777).toString(8)})`;
+  if ((st.mode & 0o022) !== 0)
+    return `${what} is writable by ${(st.mode & 0o002) !== 0 ? 'everyone' : 'its group'} (mode 0${(st.mode & 0o7777).toString(8)})`;
   return undefined;
 }
 
@@ -74,7 +89,7 @@ export function trustedTool(bin: string, stat: (p: string) => Pick<Stats, 'uid' 
       continue;
     }
     const chain = [real];
-    for (let d = real; d !== '/'; ) {
+    for (let d = real; d !== '/';) {
       d = d.slice(0, d.lastIndexOf('/')) || '/';
       chain.push(d);
     }
@@ -106,4 +121,19 @@ export function trustedDirProblems(stat: (p: string) => Pick<Stats, 'uid' | 'mod
 }
 
 /** Every program the grader and the suite run as root (besides the OCI runtime, checked by name in prerequisites). */
-export const ROOT_TOOLS = ['ip', 'ping', 'unshare', 'nsenter', 'setpriv', 'mount', 'umount', 'stat', 'cat', 'mkdir', 'dd', 'rm', 'env', 'node'] as const;
+export const ROOT_TOOLS = [
+  'ip',
+  'ping',
+  'unshare',
+  'nsenter',
+  'setpriv',
+  'mount',
+  'umount',
+  'stat',
+  'cat',
+  'mkdir',
+  'dd',
+  'rm',
+  'env',
+  'node',
+] as const;

@@ -6,7 +6,10 @@ import { ACTIONLINT_USAGE } from './cli/usage.js';
 import { lintWorkflow } from './lib/actionlint.js';
 import { parseOrFail } from './lib/process.js';
 
-const { help } = parseOrFail(() => parseHelpOnly('npm run lint:workflows', process.argv.slice(2)), 'npm run lint:workflows -- --help lists the options');
+const { help } = parseOrFail(
+  () => parseHelpOnly('npm run lint:workflows', process.argv.slice(2)),
+  'npm run lint:workflows -- --help lists the options',
+);
 if (help) {
   process.stdout.write(ACTIONLINT_USAGE);
   process.exit(0);

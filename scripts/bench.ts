@@ -27,9 +27,23 @@ const fmt = (s: number): string => `${s.toFixed(1)} s`;
 const loadNote = (m: Measured): string => `load ${m.load[0].toFixed(1)} -> ${m.load[1].toFixed(1)}`;
 const figures = (m: Measured): string => `${fmt(m.wallS)} wall, ${fmt(m.cpuS)} CPU, peak ${m.peakMb} MB (exit ${m.exitCode ?? '?'}; ${loadNote(m)})`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
-const counted = (m: Measured): number => Number(/lesson06: (\d+) passed, (\d+) failed/.exec(m.stdout)?.slice(1, 3).reduce((a, b) => String(Number(a) + Number(b))) ?? 0);
+const counted = (m: Measured): number =>
+  Number(
+    /lesson06: (\d+) passed, (\d+) failed/
+      .exec(m.stdout)
+      ?.slice(1, 3)
+      .reduce((a, b) => String(Number(a) + Number(b))) ?? 0,
+  );
 const failedCount = (m: Measured): number => Number(/lesson06: \d+ passed, (\d+) failed/.exec(m.stdout)?.[1] ?? -1);
-const suiteArgv = (junit: string, extra: readonly string[] = []): string[] => [process.execPath, '--import', 'tsx', 'scripts/test.ts', ...extra, '--junit', junit];
+const suiteArgv = (junit: string, extra: readonly string[] = []): string[] => [
+  process.execPath,
+  '--import',
+  'tsx',
+  'scripts/test.ts',
+  ...extra,
+  '--junit',
+  junit,
+];
 
 if (args.labs !== undefined) {
   const n = args.labs;
@@ -67,11 +81,15 @@ if (args.labs !== undefined) {
   process.stdout.write(chalk.bold(`Suite (sandbox target): up to ${workers} workers x ${perWorker} concurrent tests per file\n`));
   const suite = await measure(suiteArgv('/tmp/bench-junit.xml'));
   const tests = counted(suite);
-  process.stdout.write(`  ${figures(suite)}\n  ${tests} tests, ${(tests / suite.wallS).toFixed(2)} tests/s; sandboxes alive at once: peak ${suite.peakSandboxes}, mean ${suite.meanSandboxes.toFixed(1)}\n`);
+  process.stdout.write(
+    `  ${figures(suite)}\n  ${tests} tests, ${(tests / suite.wallS).toFixed(2)} tests/s; sandboxes alive at once: peak ${suite.peakSandboxes}, mean ${suite.meanSandboxes.toFixed(1)}\n`,
+  );
   if (suite.exitCode !== 0) process.exitCode = 1;
   // Measured right after the sandbox suite, so both see the same machine load.
   const engine = (await engineReachable()).ok;
-  const distros = engine ? (await Promise.all(DISTROS.map(async (d) => ((await imageExists(labImage(d))) ? d : undefined)))).filter((d): d is Distro => d !== undefined) : [];
+  const distros = engine
+    ? (await Promise.all(DISTROS.map(async (d) => ((await imageExists(labImage(d))) ? d : undefined)))).filter((d): d is Distro => d !== undefined)
+    : [];
   for (const distro of distros) {
     process.stdout.write(chalk.bold(`Suite (container target, ${labImage(distro)}): one lab container per worker, a sandbox per test inside it\n`));
     const c = await measure(suiteArgv(`/tmp/bench-junit-${distro}.xml`, ['--target', 'container', '--distro', distro]));
@@ -90,7 +108,19 @@ if (args.labs !== undefined) {
   const full = await measure(['bash', 'bench/floor.sh', String(tests), String(tests)]);
   process.stdout.write(`  ${figures(full)}\n`);
   if (floor.exitCode !== 0 || full.exitCode !== 0) process.exitCode = 1;
-  process.stdout.write(chalk.bold(`Suite / floor (wall): ${ratio(suite.wallS, floor.wallS)} at parallelism ${reached}, ${ratio(suite.wallS, full.wallS)} at ${tests} (suite target <= 10 s)\n`));
-  process.stdout.write(chalk.bold(`Suite / floor (CPU):  ${ratio(suite.cpuS, floor.cpuS)} at parallelism ${reached}, ${ratio(suite.cpuS, full.cpuS)} at ${tests} (target <= 1.5x)\n`));
-  process.stdout.write(chalk.dim(`Load average now ${loadAverage().toFixed(1)} on ${availableParallelism()} cores: compare ratios taken in one run, not absolute times across runs\n`));
+  process.stdout.write(
+    chalk.bold(
+      `Suite / floor (wall): ${ratio(suite.wallS, floor.wallS)} at parallelism ${reached}, ${ratio(suite.wallS, full.wallS)} at ${tests} (suite target <= 10 s)\n`,
+    ),
+  );
+  process.stdout.write(
+    chalk.bold(
+      `Suite / floor (CPU):  ${ratio(suite.cpuS, floor.cpuS)} at parallelism ${reached}, ${ratio(suite.cpuS, full.cpuS)} at ${tests} (target <= 1.5x)\n`,
+    ),
+  );
+  process.stdout.write(
+    chalk.dim(
+      `Load average now ${loadAverage().toFixed(1)} on ${availableParallelism()} cores: compare ratios taken in one run, not absolute times across runs\n`,
+    ),
+  );
 }

@@ -7,7 +7,10 @@ import { exitOnHarnessCrash, parseOrFail } from './lib/process.js';
 
 exitOnHarnessCrash('npm run grade');
 const argv = process.argv.slice(2);
-const parsed = parseOrFail(() => parseTestArgs(['--lab', 'existing', ...argv], processContext(), 'npm run grade'), 'npm run grade -- --help lists the options');
+const parsed = parseOrFail(
+  () => parseTestArgs(['--lab', 'existing', ...argv], processContext(), 'npm run grade'),
+  'npm run grade -- --help lists the options',
+);
 if (parsed.help) {
   process.stdout.write(GRADE_USAGE);
   process.exit(0);

@@ -41,7 +41,8 @@ const book = parseOrFail(() => {
   const reports: ReadReport[] = [];
   for (const input of args.inputs) {
     const files = reportFiles(input, (d) => readdirSync(d), kind);
-    if (files.length === 0) throw new BadInputError(`${shown(input)} holds no grade report (a report file, a student directory with latest.xml, or a directory of them)`);
+    if (files.length === 0)
+      throw new BadInputError(`${shown(input)} holds no grade report (a report file, a student directory with latest.xml, or a directory of them)`);
     for (const f of files) {
       const r = readGradeReport(f);
       if (typeof r === 'string') throw new BadInputError(`${shown(f)} is refused: ${r}`);
@@ -49,15 +50,23 @@ const book = parseOrFail(() => {
     }
   }
   return buildGradebook(reports, points);
-}, 'give each student\'s full grade report of this lesson, written by this harness (npm run grade), once');
+}, "give each student's full grade report of this lesson, written by this harness (npm run grade), once");
 
 writeReport(args.csv, gradebookCsv(book));
 const pageDir = dirname(args.html);
-writeReport(args.html, gradebookHtml(book, (report) => relative(pageDir, report).split('/').map(encodeURIComponent).join('/'), new Date()));
+writeReport(
+  args.html,
+  gradebookHtml(book, (report) => relative(pageDir, report).split('/').map(encodeURIComponent).join('/'), new Date()),
+);
 
 const flagged = book.rows.filter((r) => r.flags.length > 0);
 const ungradable = book.rows.filter((r) => r.score === undefined);
 process.stdout.write(`gradebook: ${book.rows.length} students, points from ${book.points.file}\n  ${shown(args.csv)}\n  ${shown(args.html)}\n`);
 for (const r of ungradable) process.stdout.write(`ungradable: ${r.student}: ${r.ungradable ?? ''}\n`);
 for (const r of flagged) for (const f of r.flags) process.stdout.write(`flagged: ${r.student}: ${f}\n`);
-if (flagged.length > 0) fail(`${flagged.length} report(s) flagged (listed above, and in the flags column); the gradebook was written`, 'look at those reports and labs before using their scores', 1);
+if (flagged.length > 0)
+  fail(
+    `${flagged.length} report(s) flagged (listed above, and in the flags column); the gradebook was written`,
+    'look at those reports and labs before using their scores',
+    1,
+  );

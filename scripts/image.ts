@@ -74,4 +74,6 @@ if (!(await imageExists(base))) {
   }
 }
 process.stdout.write(chalk.bold(`docker build ${lab} FROM ${base}\n`));
-process.exit(await runInteractive(['docker', 'build', '--build-arg', `BASE=${base}`, '--label', `${RECIPE_LABEL}=${recipeHash()}`, '-t', lab, RECIPE_DIR]));
+process.exit(
+  await runInteractive(['docker', 'build', '--build-arg', `BASE=${base}`, '--label', `${RECIPE_LABEL}=${recipeHash()}`, '-t', lab, RECIPE_DIR]),
+);

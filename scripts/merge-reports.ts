@@ -26,7 +26,10 @@ if (args.help) {
 const found = findShards(args.from);
 const problems = shardSetProblems(found);
 if (problems.length > 0)
-  fail(`cannot merge the shards in ${relative(process.cwd(), args.from) || '.'}: ${problems.join('; ')}`, 'run npm test -- --shard i/n once for every i of the same n (with the same options), then merge again');
+  fail(
+    `cannot merge the shards in ${relative(process.cwd(), args.from) || '.'}: ${problems.join('; ')}`,
+    'run npm test -- --shard i/n once for every i of the same n (with the same options), then merge again',
+  );
 const records = found.flatMap((f) => (f.record ? [f.record] : []));
 const first = records[0];
 if (!first) fail('no shard record', 'run npm test -- --shard 1/2 and --shard 2/2 first');
@@ -47,9 +50,14 @@ const config = defaultRunConfig({
 const blobs = mkdtempSync(join(tmpdir(), `lesson06-merge-${process.pid}-`));
 let code: number;
 try {
-  for (const r of records) copyFileSync(join(args.from, `${r.shard.index}-of-${r.shard.count}`, BLOB_FILE), join(blobs, `blob-${r.shard.index}-${r.shard.count}.json`));
+  for (const r of records)
+    copyFileSync(join(args.from, `${r.shard.index}-of-${r.shard.count}`, BLOB_FILE), join(blobs, `blob-${r.shard.index}-${r.shard.count}.json`));
   process.stdout.write(`merging ${records.length} shard(s) of ${first.shard.count} from ${relative(process.cwd(), args.from)}\n`);
-  const r = await execa('node_modules/.bin/vitest', ['run', '--mergeReports', blobs], { stdio: 'inherit', reject: false, env: { ...process.env, ...configToEnv(config) } });
+  const r = await execa('node_modules/.bin/vitest', ['run', '--mergeReports', blobs], {
+    stdio: 'inherit',
+    reject: false,
+    env: { ...process.env, ...configToEnv(config) },
+  });
   code = exitCodeFor(config, readSummary(config), r.exitCode);
 } finally {
   rmSync(blobs, { recursive: true, force: true });

@@ -21,6 +21,12 @@ if (help) {
   process.exit(0);
 }
 if (sharedLesson(process.cwd()) === undefined)
-  fail(`no lesson document at ${SHARED_LESSON}: this run checks the harness against the course's own lesson and cannot run without it`, "put the course repository's shared/ beside this clone (CI: set LESSON_REPOSITORY), then run npm run test:self:lesson again");
-const r = await execa('node_modules/.bin/vitest', ['run', '--config', 'vitest.self.config.ts', '--project', 'lesson-document'], { stdio: 'inherit', reject: false });
+  fail(
+    `no lesson document at ${SHARED_LESSON}: this run checks the harness against the course's own lesson and cannot run without it`,
+    "put the course repository's shared/ beside this clone (CI: set LESSON_REPOSITORY), then run npm run test:self:lesson again",
+  );
+const r = await execa('node_modules/.bin/vitest', ['run', '--config', 'vitest.self.config.ts', '--project', 'lesson-document'], {
+  stdio: 'inherit',
+  reject: false,
+});
 process.exit(r.exitCode ?? 1);

@@ -42,5 +42,4 @@ describe('the annotated lesson, from real suite runs', () => {
     expect(run.exec.stdout).toContain(NO_LESSON_HINT);
     expect(run.lessonMd).toBeUndefined();
   });
-
 });

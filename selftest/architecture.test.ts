@@ -48,16 +48,36 @@ function violations(from: (f: string) => boolean, to: (f: string) => boolean): s
 
 describe('import layers: specs → fixtures → helpers', () => {
   test('helpers import nothing from fixtures, specs, scripts, selftest or bench', () => {
-    expect(violations((f) => layer(f) === 'helpers', (d) => ['fixtures', 'specs', 'scripts', 'selftest', 'bench'].includes(layer(d)))).toEqual([]);
+    expect(
+      violations(
+        (f) => layer(f) === 'helpers',
+        (d) => ['fixtures', 'specs', 'scripts', 'selftest', 'bench'].includes(layer(d)),
+      ),
+    ).toEqual([]);
   });
   test('fixtures import only helpers (and each other)', () => {
-    expect(violations((f) => layer(f) === 'fixtures', (d) => !['helpers', 'fixtures'].includes(layer(d)))).toEqual([]);
+    expect(
+      violations(
+        (f) => layer(f) === 'fixtures',
+        (d) => !['helpers', 'fixtures'].includes(layer(d)),
+      ),
+    ).toEqual([]);
   });
   test('specs import only fixtures and helpers', () => {
-    expect(violations((f) => layer(f) === 'specs', (d) => !['helpers', 'fixtures'].includes(layer(d)))).toEqual([]);
+    expect(
+      violations(
+        (f) => layer(f) === 'specs',
+        (d) => !['helpers', 'fixtures'].includes(layer(d)),
+      ),
+    ).toEqual([]);
   });
   test('the Target seam imports nothing from grading', () => {
-    expect(violations((f) => f.startsWith('helpers/targets/'), (d) => d.startsWith('helpers/grade/'))).toEqual([]);
+    expect(
+      violations(
+        (f) => f.startsWith('helpers/targets/'),
+        (d) => d.startsWith('helpers/grade/'),
+      ),
+    ).toEqual([]);
   });
   test('no import cycles', () => {
     expect(findCycles(graph)).toEqual([]);
@@ -77,7 +97,9 @@ describe('folders that explain themselves', () => {
   });
   test('every import resolves to a file that exists', () => {
     // A data file (the lesson's facts.json) is imported as JSON: it must exist too.
-    const missing = [...graph].flatMap(([f, deps]) => deps.filter((d) => !sources.includes(d) && !d.startsWith('node_modules') && !(d.endsWith('.json') && existsSync(d))).map((d) => `${f} -> ${d}`));
+    const missing = [...graph].flatMap(([f, deps]) =>
+      deps.filter((d) => !sources.includes(d) && !d.startsWith('node_modules') && !(d.endsWith('.json') && existsSync(d))).map((d) => `${f} -> ${d}`),
+    );
     expect(missing).toEqual([]);
   });
 });
@@ -85,7 +107,9 @@ describe('folders that explain themselves', () => {
 describe('configuration flows one way', () => {
   const all = [...sources, ...files('selftest/fakes', /.*/), ...files('fixtures', /\.sh$/), '.ci/run'];
   test('LESSON06_* environment variables appear only in the run-configuration module', () => {
-    const users = all.filter((f) => f !== 'helpers/run-config.ts' && f !== 'selftest/architecture.test.ts' && /LESSON06_[A-Z]/.test(readFileSync(f, 'utf8')));
+    const users = all.filter(
+      (f) => f !== 'helpers/run-config.ts' && f !== 'selftest/architecture.test.ts' && /LESSON06_[A-Z]/.test(readFileSync(f, 'utf8')),
+    );
     expect(users).toEqual([]);
   });
   test('nothing in helpers, fixtures or specs writes process.env', () => {

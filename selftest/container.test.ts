@@ -39,7 +39,14 @@ function requireLab(ctx: TestContext): LabContainer {
 }
 
 /** The parts of a result that must not depend on where the sandbox runs. */
-const outcome = (r: ExecResult) => ({ exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout, stderr: r.stderr, spawnError: r.spawnError });
+const outcome = (r: ExecResult) => ({
+  exitCode: r.exitCode,
+  signal: r.signal,
+  timedOut: r.timedOut,
+  stdout: r.stdout,
+  stderr: r.stderr,
+  spawnError: r.spawnError,
+});
 
 /** Commands chosen to cover every way a command can end, as the specs rely on them. */
 const PROBES: Array<{ what: string; argv: string[]; opts?: Parameters<Target['exec']>[1] }> = [
@@ -50,7 +57,10 @@ const PROBES: Array<{ what: string; argv: string[]; opts?: Parameters<Target['ex
   { what: 'killed by a signal', argv: ['sh', '-c', 'kill -TERM $$'] },
   { what: 'timeout', argv: ['sleep', '5'], opts: { timeoutMs: 300 } },
   { what: 'no such program', argv: ['/no/such/program'] },
-  { what: 'a new session, no controlling terminal', argv: ['sh', '-c', 'test "$(ps -o sid= -p $$)" -eq $$ && ! (: </dev/tty) 2>/dev/null && echo own-session'] },
+  {
+    what: 'a new session, no controlling terminal',
+    argv: ['sh', '-c', 'test "$(ps -o sid= -p $$)" -eq $$ && ! (: </dev/tty) 2>/dev/null && echo own-session'],
+  },
 ];
 
 describe('container target: the channel behaves as the sandbox target does', () => {
@@ -128,7 +138,11 @@ function startRun(args: readonly string[]): ResultPromise & { id: string } {
 async function untilLabContainer(run: string): Promise<void> {
   const labContainers = async (): Promise<string[]> =>
     (await docker(['ps', '-q', '--filter', `label=lesson06.run=${run}`, '--filter', 'label=lesson06.worker'])).stdout.split('\n').filter(Boolean);
-  await waitFor(async () => (await labContainers()).length > 0, { timeoutMs: 90_000, intervalMs: 250, what: `run ${run} to start a worker's lab container` });
+  await waitFor(async () => (await labContainers()).length > 0, {
+    timeoutMs: 90_000,
+    intervalMs: 250,
+    what: `run ${run} to start a worker's lab container`,
+  });
 }
 
 describe('container target: interrupted runs leave nothing', () => {
@@ -150,7 +164,10 @@ describe('container target: interrupted runs leave nothing', () => {
     await untilLabContainer(run.id);
     process.kill(-run.pid!, 'SIGKILL');
     await run;
-    expect((await findLeftovers({ run: run.id })).some((l) => l.kind === 'container'), 'kill -9 leaves the lab container behind').toBe(true);
+    expect(
+      (await findLeftovers({ run: run.id })).some((l) => l.kind === 'container'),
+      'kill -9 leaves the lab container behind',
+    ).toBe(true);
     const clean = await runArgv([process.execPath, '--import', 'tsx', 'scripts/clean.ts'], { timeoutMs: 60_000 });
     expect(clean.exitCode, clean.stderr).toBe(0);
     expect(await findLeftovers({ run: run.id })).toEqual([]);

@@ -17,14 +17,22 @@ import { ROOTFS_FAULTS } from './support/hostile-rootfs.js';
 
 const table: string[] = [];
 const row = (kind: string, name: string, verdict: string, run: GradeRun): void => {
-  table.push(`| ${kind} | ${name} | ${verdict} | ${run.changed.length === 0 ? 'yes' : `NO (${run.changed.length} lines)`} | ${(run.durationMs / 1000).toFixed(1)} s |`);
+  table.push(
+    `| ${kind} | ${name} | ${verdict} | ${run.changed.length === 0 ? 'yes' : `NO (${run.changed.length} lines)`} | ${(run.durationMs / 1000).toFixed(1)} s |`,
+  );
 };
 afterAll(() => {
-  if (table.length > 0) console.log(['| kind | case | verdict | host unchanged | grading took |', '|---|---|---|---|---|', ...table.sort()].join('\n'));
+  if (table.length > 0)
+    console.log(['| kind | case | verdict | host unchanged | grading took |', '|---|---|---|---|---|', ...table.sort()].join('\n'));
 });
 
 const byId = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);
-const verdictText = (v: Verdict): string => (v.exit === 2 ? 'refused (exit 2)' : v.fails ? `${[v.fails, ...(v.alsoFails ?? [])].join(' + ')} FAIL` : `all ${GRADE_CHECKS} PASS${v.findings ? ` + ${v.findings.length} finding(s)` : ''}`);
+const verdictText = (v: Verdict): string =>
+  v.exit === 2
+    ? 'refused (exit 2)'
+    : v.fails
+      ? `${[v.fails, ...(v.alsoFails ?? [])].join(' + ')} FAIL`
+      : `all ${GRADE_CHECKS} PASS${v.findings ? ` + ${v.findings.length} finding(s)` : ''}`;
 
 /** What every graded hostile lab must show, whatever its verdict. */
 function expectHarmless(run: GradeRun): void {
@@ -33,8 +41,10 @@ function expectHarmless(run: GradeRun): void {
   expect(run.output.includes(run.secret), 'the secret leaked into the output or the report').toBe(false);
   expect(run.schema, 'the report is valid JUnit (xmllint, junit-10.xsd)').toBe('');
   // A student's escape sequence or control character never reaches the console raw (the harness's own colour codes may).
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  expect(`${run.exec.stdout}${run.exec.stderr}`, 'a raw escape or control character on the console').not.toMatch(/\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f\u009b\u202e]/);
+  expect(`${run.exec.stdout}${run.exec.stderr}`, 'a raw escape or control character on the console').not.toMatch(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f\u009b\u202e]/,
+  );
 }
 
 function expectVerdict(run: GradeRun, v: Verdict): void {
@@ -49,13 +59,23 @@ function expectVerdict(run: GradeRun, v: Verdict): void {
     const c = byId(run, v.fails);
     expect(c?.state, JSON.stringify(run.cases, null, 1)).toBe('fail');
     expect(c?.message).toMatch(v.says ?? /./);
-    expect(run.cases.filter((x) => x.state === 'fail').map((x) => x.id), 'one root cause, one failure').toEqual([v.fails, ...(v.alsoFails ?? [])]);
+    expect(
+      run.cases.filter((x) => x.state === 'fail').map((x) => x.id),
+      'one root cause, one failure',
+    ).toEqual([v.fails, ...(v.alsoFails ?? [])]);
     for (const id of v.alsoFails ?? []) expect(byId(run, id)?.message, id).toMatch(v.alsoSays ?? v.says ?? /./);
-  } else expect(run.cases.filter((c) => c.state !== 'pass'), run.output.slice(0, 4000)).toEqual([]);
+  } else
+    expect(
+      run.cases.filter((c) => c.state !== 'pass'),
+      run.output.slice(0, 4000),
+    ).toEqual([]);
   for (const id of v.notChecked ?? []) expect(byId(run, id)?.state, id).toBe('not checked');
   const findings = run.cases.flatMap((c) => c.findings);
   for (const f of v.findings ?? []) {
-    expect(findings.some((x) => f.test(x)), `finding ${f} in ${JSON.stringify(findings)}`).toBe(true);
+    expect(
+      findings.some((x) => f.test(x)),
+      `finding ${f} in ${JSON.stringify(findings)}`,
+    ).toBe(true);
     expect(run.exec.stdout, 'findings are printed as notes too').toMatch(new RegExp(`note: ${f.source.replace(/^\^/, '')}`));
   }
   const probes = byId(run, 'container-pings-host')?.probes ?? [];
@@ -80,7 +100,10 @@ describe('the isolated sandbox hostile labs are built in', () => {
       }
       // Its cgroup hierarchies are rooted at its own subtree: a grader's sweep inside sees nothing else.
       const mountinfo = (await box.t.must(['cat', '/proc/self/mountinfo'])).stdout;
-      const roots = mountinfo.split('\n').filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(' ')[3]);
+      const roots = mountinfo
+        .split('\n')
+        .filter((l) => / - cgroup2? /.test(l))
+        .map((l) => l.split(' ')[3]);
       expect(roots.length).toBeGreaterThan(0);
       for (const r of roots) expect(r).toMatch(/^\/lesson06-hostile-\d+-\d+$/);
     } finally {
@@ -104,8 +127,14 @@ describe('the isolated sandbox hostile labs are built in', () => {
       await s.t.must(['runc', 'create', '--bundle', s.plan.bundleDir, 'naive'], { discardOutput: true });
       const diff = snapshotDiff(before, await snapshotSandbox(s.box, { trees }));
       await s.t.must(['runc', 'delete', '--force', 'naive']);
-      expect(diff.some((l) => l.includes(`${MARKERS}/naive/`)), diff.join('\n')).toBe(true);
-      expect(diff.some((l) => l.includes('kernel.hostname = pwned-by-student')), diff.join('\n')).toBe(true);
+      expect(
+        diff.some((l) => l.includes(`${MARKERS}/naive/`)),
+        diff.join('\n'),
+      ).toBe(true);
+      expect(
+        diff.some((l) => l.includes('kernel.hostname = pwned-by-student')),
+        diff.join('\n'),
+      ).toBe(true);
     } finally {
       await s.box.dispose();
     }
@@ -129,10 +158,18 @@ describe('hostile labs: verdict, diagnosis, host unchanged, no secret', { concur
  */
 async function realRuncAgrees(s: StudentLab): Promise<string> {
   const config = JSON.parse(readFileSync(s.box.host(s.bundle.configPath), 'utf8')) as OciConfig;
-  const a = analyseProcess({ rootfs: s.box.host(s.bundle.rootfs), shown: s.bundle.rootfs }, { args: config.process.args, env: config.process.env ?? [], cwd: '/' });
+  const a = analyseProcess(
+    { rootfs: s.box.host(s.bundle.rootfs), shown: s.bundle.rootfs },
+    { args: config.process.args, env: config.process.env ?? [], cwd: '/' },
+  );
   const dir = '/tmp/agree';
   await s.t.must(['mkdir', '-p', dir]);
-  const copy = { ...config, root: { path: s.bundle.rootfs, readonly: true }, process: { ...config.process, terminal: false }, linux: { ...config.linux, cgroupsPath: '/lesson06-agree' } };
+  const copy = {
+    ...config,
+    root: { path: s.bundle.rootfs, readonly: true },
+    process: { ...config.process, terminal: false },
+    linux: { ...config.linux, cgroupsPath: '/lesson06-agree' },
+  };
   await s.t.writeFile(`${dir}/config.json`, JSON.stringify(copy));
   const r = await s.t.exec(['runc', 'run', '--bundle', dir, 'agree'], { timeoutMs: 15_000 });
   await s.t.exec(['runc', 'delete', '--force', 'agree']);

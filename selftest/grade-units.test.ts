@@ -1,4 +1,19 @@
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -8,7 +23,19 @@ import { hostMachines, parseElf, parseElfBytes } from '../helpers/oci/elf.js';
 import { configFindings, HOOK_KINDS } from '../helpers/grade/findings.js';
 import { readOnlyViolation } from '../helpers/grade/guard.js';
 import { analyseProcess, type FaultKind } from '../helpers/grade/process-check.js';
-import { describePingProbe, generatePingProbeConfig, generateProbeConfig, lowerdirProblem, netRawMissing, PING_PROBE_BUSYBOX, probeCapabilities, probeCapabilityAllowList, probeUser, PROBE_FORBIDDEN_CAPS, validateRootfsPath } from '../helpers/grade/probe-config.js';
+import {
+  describePingProbe,
+  generatePingProbeConfig,
+  generateProbeConfig,
+  lowerdirProblem,
+  netRawMissing,
+  PING_PROBE_BUSYBOX,
+  probeCapabilities,
+  probeCapabilityAllowList,
+  probeUser,
+  PROBE_FORBIDDEN_CAPS,
+  validateRootfsPath,
+} from '../helpers/grade/probe-config.js';
 import { formatPingDelta, pingDelta, replied, trustedBusybox } from '../helpers/grade/ping-probe.js';
 import { fileLinkage } from '../helpers/oci/busybox.js';
 import { runcLogErrors } from '../helpers/grade/probe.js';
@@ -42,12 +69,44 @@ async function runcSpec(): Promise<OciConfig> {
 
 describe('ELF reader (PT_INTERP, DT_NEEDED, DT_RUNPATH from the bytes)', () => {
   test('a 64-bit little-endian dynamic program', () => {
-    const r = parseElfBytes(buildElf({ bits: 64, littleEndian: true, machine: 62, interpreter: '/lib64/ld-x.so.2', needed: ['libfoo.so.1', 'libc.so.6'], runpath: '$ORIGIN/../lib:/opt/lib' }));
-    expect(r).toEqual({ ok: true, elf: { bits: 64, littleEndian: true, type: 2, machine: 62, interpreter: '/lib64/ld-x.so.2', needed: ['libfoo.so.1', 'libc.so.6'], runpath: ['$ORIGIN/../lib', '/opt/lib'], rpath: [] } });
+    const r = parseElfBytes(
+      buildElf({
+        bits: 64,
+        littleEndian: true,
+        machine: 62,
+        interpreter: '/lib64/ld-x.so.2',
+        needed: ['libfoo.so.1', 'libc.so.6'],
+        runpath: '$ORIGIN/../lib:/opt/lib',
+      }),
+    );
+    expect(r).toEqual({
+      ok: true,
+      elf: {
+        bits: 64,
+        littleEndian: true,
+        type: 2,
+        machine: 62,
+        interpreter: '/lib64/ld-x.so.2',
+        needed: ['libfoo.so.1', 'libc.so.6'],
+        runpath: ['$ORIGIN/../lib', '/opt/lib'],
+        rpath: [],
+      },
+    });
   });
   test('a 32-bit big-endian program with DT_RPATH', () => {
-    const r = parseElfBytes(buildElf({ bits: 32, littleEndian: false, machine: 8, interpreter: '/lib/ld.so.1', needed: ['libc.so.6'], rpath: '/usr/lib/mips' }));
-    expect(r.ok && r.elf).toEqual({ bits: 32, littleEndian: false, type: 2, machine: 8, interpreter: '/lib/ld.so.1', needed: ['libc.so.6'], runpath: [], rpath: ['/usr/lib/mips'] });
+    const r = parseElfBytes(
+      buildElf({ bits: 32, littleEndian: false, machine: 8, interpreter: '/lib/ld.so.1', needed: ['libc.so.6'], rpath: '/usr/lib/mips' }),
+    );
+    expect(r.ok && r.elf).toEqual({
+      bits: 32,
+      littleEndian: false,
+      type: 2,
+      machine: 8,
+      interpreter: '/lib/ld.so.1',
+      needed: ['libc.so.6'],
+      runpath: [],
+      rpath: ['/usr/lib/mips'],
+    });
   });
   test('a static program has no interpreter and needs nothing', () => {
     const r = parseElfBytes(buildElf({ bits: 64, littleEndian: true, machine: 183 }));
@@ -56,7 +115,10 @@ describe('ELF reader (PT_INTERP, DT_NEEDED, DT_RUNPATH from the bytes)', () => {
   test('malformed or foreign bytes give a reason, never an exception', () => {
     const good = buildElf({ bits: 64, littleEndian: true, machine: 62, interpreter: '/lib/ld.so', needed: ['libc.so.6'] });
     expect(parseElfBytes(good.subarray(0, 40))).toEqual({ ok: false, error: '40 bytes: too short for an ELF header' });
-    expect(parseElfBytes(Buffer.from('#!/bin/sh\necho hello, this is no ELF file at all, just a script\n'))).toMatchObject({ ok: false, error: expect.stringMatching(/not an ELF file/) });
+    expect(parseElfBytes(Buffer.from('#!/bin/sh\necho hello, this is no ELF file at all, just a script\n'))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not an ELF file/),
+    });
     expect(parseElfBytes(good.subarray(0, 100))).toMatchObject({ ok: false, error: expect.stringMatching(/^malformed ELF: /) });
     const badPhentsize = Uint8Array.from(good);
     new DataView(badPhentsize.buffer).setUint16(54, 40, true);
@@ -92,7 +154,7 @@ describe('paths inside a rootfs resolve inside it', () => {
   symlinkSync('/bin/loop-b', join(root, 'bin/loop-a'));
   symlinkSync('/bin/loop-a', join(root, 'bin/loop-b'));
   symlinkSync('../usr/lib', join(root, 'lib'));
-  test('an absolute link means the rootfs\'s file, not this machine\'s', () => {
+  test("an absolute link means the rootfs's file, not this machine's", () => {
     const r = resolveInRootfs(root, '/bin/sh');
     expect(r.ok && [r.inside, r.host, r.links]).toEqual(['/bin/busybox', `${root}/bin/busybox`, ['/bin/sh -> /bin/busybox']]);
   });
@@ -131,25 +193,64 @@ describe("static check of the student's process", () => {
   const kind = (a: ReturnType<typeof analyseProcess>): FaultKind | 'ok' => (a.ok ? 'ok' : a.fault.kind);
 
   test('busybox with its applet link: found through PATH, static, ready', () => {
-    const a = analyse((r) => {
-      busybox(r);
-      symlinkSync('/bin/busybox', join(r, 'bin/sh'));
-    }, ['sh', '-c', 'ip addr']);
+    const a = analyse(
+      (r) => {
+        busybox(r);
+        symlinkSync('/bin/busybox', join(r, 'bin/sh'));
+      },
+      ['sh', '-c', 'ip addr'],
+    );
     expect(a).toMatchObject({ ok: true, program: '/bin/busybox' });
   });
-  test('each fault is named, with the fix in the student\'s paths', () => {
+  test("each fault is named, with the fix in the student's paths", () => {
     const cases: Array<[string, ReturnType<typeof analyseProcess>, FaultKind, RegExp]> = [
       ['empty args', analyse(() => undefined, []), 'bad-args', /process\.args is empty/],
       ['no PATH', analyse(busybox, ['sh'], []), 'no-path', /has no PATH in its "env"/],
       ['applets missing', analyse(busybox, ['sh']), 'no-applets', /chroot \/home\/alice\/b\/rootfs \/bin\/busybox --install -s \/bin/],
       ['absent', analyse(() => undefined, ['/bin/prog']), 'not-found', /\/home\/alice\/b\/rootfs\/bin\/prog/],
-      ['not executable', analyse((r) => put(r, '/bin/prog', dynamic, 0o644), ['/bin/prog']), 'not-executable', /chmod \+x \/home\/alice\/b\/rootfs\/bin\/prog/],
+      [
+        'not executable',
+        analyse((r) => put(r, '/bin/prog', dynamic, 0o644), ['/bin/prog']),
+        'not-executable',
+        /chmod \+x \/home\/alice\/b\/rootfs\/bin\/prog/,
+      ],
       ['a directory', analyse((r) => mkdirSync(join(r, 'bin/prog')), ['/bin/prog']), 'not-regular', /not a regular file/],
-      ['interpreter missing', analyse((r) => put(r, '/bin/prog', dynamic), ['/bin/prog']), 'interpreter-missing', new RegExp(`cp -L ${interp} /home/alice/b/rootfs/`)],
-      ['libc missing', analyse((r) => { put(r, '/bin/prog', dynamic); put(r, interp, readFileSync(interp)); }, ['/bin/prog']), 'library-missing', /libc\.so\.6/],
-      ['script, interpreter missing', analyse((r) => put(r, '/bin/prog', '#!/bin/bash -e\necho\n'), ['/bin/prog']), 'interpreter-missing', /script for \/bin\/bash/],
-      ['neither ELF nor script', analyse((r) => put(r, '/bin/prog', 'MZ\x90\x00 not for this kernel'), ['/bin/prog']), 'bad-format', /neither an ELF program nor a script/],
-      ['another machine', analyse((r) => put(r, '/bin/prog', buildElf({ bits: 64, littleEndian: true, machine: 243 })), ['/bin/prog']), 'wrong-machine', /built for RISC-V/],
+      [
+        'interpreter missing',
+        analyse((r) => put(r, '/bin/prog', dynamic), ['/bin/prog']),
+        'interpreter-missing',
+        new RegExp(`cp -L ${interp} /home/alice/b/rootfs/`),
+      ],
+      [
+        'libc missing',
+        analyse(
+          (r) => {
+            put(r, '/bin/prog', dynamic);
+            put(r, interp, readFileSync(interp));
+          },
+          ['/bin/prog'],
+        ),
+        'library-missing',
+        /libc\.so\.6/,
+      ],
+      [
+        'script, interpreter missing',
+        analyse((r) => put(r, '/bin/prog', '#!/bin/bash -e\necho\n'), ['/bin/prog']),
+        'interpreter-missing',
+        /script for \/bin\/bash/,
+      ],
+      [
+        'neither ELF nor script',
+        analyse((r) => put(r, '/bin/prog', 'MZ\x90\x00 not for this kernel'), ['/bin/prog']),
+        'bad-format',
+        /neither an ELF program nor a script/,
+      ],
+      [
+        'another machine',
+        analyse((r) => put(r, '/bin/prog', buildElf({ bits: 64, littleEndian: true, machine: 243 })), ['/bin/prog']),
+        'wrong-machine',
+        /built for RISC-V/,
+      ],
     ];
     for (const [name, a, k, says] of cases) {
       expect(kind(a), name).toBe(k);
@@ -158,24 +259,39 @@ describe("static check of the student's process", () => {
   });
   test('a dynamic program whose interpreter and libraries are in the rootfs, libc found through ld.so.conf', () => {
     if (!parsed.ok) throw new Error('/usr/bin/true is not ELF here');
-    const a = analyse((r) => {
-      put(r, '/bin/prog', dynamic);
-      put(r, interp, readFileSync(interp));
-      // libc and what it needs, in a directory only ld.so.conf names.
-      for (const lib of parsed.elf.needed) {
-        const host = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/lib'].map((d) => join(d, lib)).find(existsSync);
-        if (host) put(r, `/opt/vendor/${lib}`, readFileSync(host));
-      }
-      put(r, '/etc/ld.so.conf', 'include /etc/ld.so.conf.d/*.conf\n', 0o644);
-      put(r, '/etc/ld.so.conf.d/vendor.conf', '# vendor\n/opt/vendor\n', 0o644);
-    }, ['/bin/prog']);
+    const a = analyse(
+      (r) => {
+        put(r, '/bin/prog', dynamic);
+        put(r, interp, readFileSync(interp));
+        // libc and what it needs, in a directory only ld.so.conf names.
+        for (const lib of parsed.elf.needed) {
+          const host = [
+            '/lib/x86_64-linux-gnu',
+            '/usr/lib/x86_64-linux-gnu',
+            '/lib/aarch64-linux-gnu',
+            '/usr/lib/aarch64-linux-gnu',
+            '/lib64',
+            '/lib',
+          ]
+            .map((d) => join(d, lib))
+            .find(existsSync);
+          if (host) put(r, `/opt/vendor/${lib}`, readFileSync(host));
+        }
+        put(r, '/etc/ld.so.conf', 'include /etc/ld.so.conf.d/*.conf\n', 0o644);
+        put(r, '/etc/ld.so.conf.d/vendor.conf', '# vendor\n/opt/vendor\n', 0o644);
+      },
+      ['/bin/prog'],
+    );
     expect(a.ok ? 'ok' : a.fault.cause).toBe('ok');
   });
   test('a script runs through its #! interpreter, which is checked in turn', () => {
-    const a = analyse((r) => {
-      busybox(r);
-      put(r, '/bin/netcheck', '#!/bin/busybox sh\nip addr\n');
-    }, ['/bin/netcheck']);
+    const a = analyse(
+      (r) => {
+        busybox(r);
+        put(r, '/bin/netcheck', '#!/bin/busybox sh\nip addr\n');
+      },
+      ['/bin/netcheck'],
+    );
     expect(a).toMatchObject({ ok: true, program: '/bin/netcheck' });
     expect(a.chain[0]).toMatch(/script for \/bin\/busybox/);
   });
@@ -190,14 +306,20 @@ describe('config.json is read as data only', () => {
   const secret = 'SECRET-do-not-print-me';
   test('a valid config parses', () => {
     const d = bundle();
-    writeFileSync(join(d, 'config.json'), JSON.stringify({ process: { args: ['sh'], cwd: '/' }, root: { path: 'rootfs' }, linux: { namespaces: [] } }));
+    writeFileSync(
+      join(d, 'config.json'),
+      JSON.stringify({ process: { args: ['sh'], cwd: '/' }, root: { path: 'rootfs' }, linux: { namespaces: [] } }),
+    );
     expect(readStudentConfig(d)).toMatchObject({ ok: true, size: expect.any(Number) });
   });
   test('refused: a symbolic link, a FIFO, a device, a directory, more than 1 MiB, a linked bundle directory', async () => {
     const link = bundle();
     writeFileSync(join(dirname(link), 'secret'), secret);
     symlinkSync(join(dirname(link), 'secret'), join(link, 'config.json'));
-    expect(readStudentConfig(link)).toMatchObject({ ok: false, problem: expect.stringMatching(/is a symbolic link; the grader reads only the file itself/) });
+    expect(readStudentConfig(link)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/is a symbolic link; the grader reads only the file itself/),
+    });
     const fifo = bundle();
     expect((await runArgv(['mkfifo', join(fifo, 'config.json')])).exitCode).toBe(0);
     expect(readStudentConfig(fifo)).toMatchObject({ ok: false, problem: expect.stringMatching(/is a FIFO \(named pipe\), not a regular file/) });
@@ -215,7 +337,10 @@ describe('config.json is read as data only', () => {
     writeFileSync(join(real, 'config.json'), '{}');
     const linked = join(scratch(), 'linked');
     symlinkSync(real, linked);
-    expect(readStudentConfig(linked)).toMatchObject({ ok: false, problem: expect.stringMatching(new RegExp(`is a symbolic link \\(to ${real}\\); .*--bundle ${real}`)) });
+    expect(readStudentConfig(linked)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(new RegExp(`is a symbolic link \\(to ${real}\\); .*--bundle ${real}`)),
+    });
   });
   test("a parse error names the place and the size, never the file's text", () => {
     for (const text of [secret, `{"a": ${secret}}`, `{"a": "x"} ${secret}`, `{"${secret}`, `{"a":\n  "b" ${secret}}`]) {
@@ -227,19 +352,27 @@ describe('config.json is read as data only', () => {
       expect(r.problem, text).not.toContain('SECRET');
       expect(r.problem).toMatch(new RegExp(`\\(${Buffer.byteLength(text)} bytes\\) is not valid JSON`));
     }
-    expect(jsonErrorWithoutContent('Unexpected token \'S\', "SECRET" is not valid JSON at position 10', '{\n"a": 1, SECRET')).toBe('unexpected character at line 2, column 9');
+    expect(jsonErrorWithoutContent('Unexpected token \'S\', "SECRET" is not valid JSON at position 10', '{\n"a": 1, SECRET')).toBe(
+      'unexpected character at line 2, column 9',
+    );
   });
   test('JSON that is not an OCI config says which field is wrong', () => {
     const d = bundle();
     writeFileSync(join(d, 'config.json'), JSON.stringify({ process: { args: 'sh' }, root: { path: 'rootfs' }, linux: { namespaces: [] } }));
-    expect(readStudentConfig(d)).toMatchObject({ ok: false, problem: expect.stringMatching(/not an OCI runtime config: process\.args is not a list of strings/) });
+    expect(readStudentConfig(d)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/not an OCI runtime config: process\.args is not a list of strings/),
+    });
   });
   test('an open checks that it reached the file a check looked at', () => {
     const d = scratch();
     writeFileSync(join(d, 'a'), 'a');
     writeFileSync(join(d, 'b'), 'b');
     const seen = lstatSync(join(d, 'a'));
-    expect(openRegular(join(d, 'b'), { dev: seen.dev, ino: seen.ino })).toMatchObject({ ok: false, problem: expect.stringMatching(/changed while the grader looked at it/) });
+    expect(openRegular(join(d, 'b'), { dev: seen.dev, ino: seen.ino })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/changed while the grader looked at it/),
+    });
   });
 });
 
@@ -251,10 +384,17 @@ describe("the probe's config is generated, never copied", () => {
     expect(probe.root).toEqual({ path: 'rootfs', readonly: true });
     expect(probe.process.terminal).toBe(false);
     expect(probe.process.args).toEqual(['/bin/busybox']);
-    expect(probe.linux.namespaces).toEqual(spec.linux.namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: '/var/run/netns/container-net' } : { type: n.type })));
+    expect(probe.linux.namespaces).toEqual(
+      spec.linux.namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: '/var/run/netns/container-net' } : { type: n.type })),
+    );
     for (const caps of Object.values(probe.process.capabilities ?? {})) for (const c of PROBE_FORBIDDEN_CAPS) expect(caps).not.toContain(c);
     // Everything else is byte for byte what runc spec wrote.
-    const strip = (c: OciConfig): unknown => ({ ...c, process: { ...c.process, terminal: null, args: null }, root: null, linux: { ...c.linux, namespaces: null, cgroupsPath: null } });
+    const strip = (c: OciConfig): unknown => ({
+      ...c,
+      process: { ...c.process, terminal: null, args: null },
+      root: null,
+      linux: { ...c.linux, namespaces: null, cgroupsPath: null },
+    });
     expect(strip(probe)).toEqual(strip(spec));
   });
   test('root.path: an existing directory inside the bundle, never "/", never overlay option characters', () => {
@@ -288,8 +428,11 @@ describe("the probe's config is generated, never copied", () => {
 });
 
 describe("the ping probe's config: the machine's busybox, the student's process settings within bounds", () => {
-  const capsOf = (c: OciConfig, caps: Record<string, unknown>): OciConfig => ({ ...c, process: { ...c.process, capabilities: caps as Record<string, string[]> } });
-  test('capabilities: the student\'s sets cut to runc spec\'s plus CAP_NET_RAW; never more than asked, never a forbidden one', async () => {
+  const capsOf = (c: OciConfig, caps: Record<string, unknown>): OciConfig => ({
+    ...c,
+    process: { ...c.process, capabilities: caps as Record<string, string[]> },
+  });
+  test("capabilities: the student's sets cut to runc spec's plus CAP_NET_RAW; never more than asked, never a forbidden one", async () => {
     const spec = await runcSpec();
     const allowed = probeCapabilityAllowList(spec);
     expect(allowed).toContain('CAP_NET_RAW');
@@ -311,15 +454,22 @@ describe("the ping probe's config: the machine's busybox, the student's process 
       bogus: ['CAP_SYS_ADMIN'],
     });
     const granted = probeCapabilities(hostile, spec);
-    expect(granted).toEqual({ bounding: ['CAP_NET_RAW', 'CAP_KILL'], effective: ['CAP_NET_RAW'], permitted: [], inheritable: [], ambient: ['CAP_NET_RAW'] });
+    expect(granted).toEqual({
+      bounding: ['CAP_NET_RAW', 'CAP_KILL'],
+      effective: ['CAP_NET_RAW'],
+      permitted: [],
+      inheritable: [],
+      ambient: ['CAP_NET_RAW'],
+    });
     expect(netRawMissing(hostile)).toEqual(['permitted']);
     // Nothing at all: nothing granted, all three sets named.
     const none = capsOf(spec, {});
     expect(Object.values(probeCapabilities(none, spec)).flat()).toEqual([]);
     expect(netRawMissing({ ...spec, process: { ...spec.process, capabilities: undefined } })).toEqual(['bounding', 'effective', 'permitted']);
   });
-  test('user: numbers only, runc\'s default 0 for anything else', () => {
-    const u = (user: unknown): OciConfig => ({ ociVersion: '1', process: { args: ['sh'], user }, root: { path: 'rootfs' }, linux: { namespaces: [] } }) as unknown as OciConfig;
+  test("user: numbers only, runc's default 0 for anything else", () => {
+    const u = (user: unknown): OciConfig =>
+      ({ ociVersion: '1', process: { args: ['sh'], user }, root: { path: 'rootfs' }, linux: { namespaces: [] } }) as unknown as OciConfig;
     expect(probeUser(u({ uid: 0, gid: 0 }))).toEqual({ uid: 0, gid: 0 });
     expect(probeUser(u({ uid: 1000, gid: 100, additionalGids: [5, 'x', -1, 6] }))).toEqual({ uid: 1000, gid: 100, additionalGids: [5, 6] });
     expect(probeUser(u({ uid: '0; rm -rf /', gid: 1.5, username: 'root' }))).toEqual({ uid: 0, gid: 0 });
@@ -328,7 +478,15 @@ describe("the ping probe's config: the machine's busybox, the student's process 
   test("the generated config: runc spec's, an empty read-only rootfs, the busybox bound read-only, the grader's args, no hook, the student's settings as bounded", async () => {
     const spec = await runcSpec();
     const student = withHook('prestart', { path: '/usr/bin/touch' })(withCapability('CAP_SYS_ADMIN')(withCapability('CAP_NET_RAW')(spec)));
-    const v = { netnsPath: '/var/run/netns/container-net', busybox: '/usr/bin/busybox', hostIp: '10.0.0.1', cgroupsPath: '/lesson06-1-2-3', capabilities: probeCapabilities(student, spec), user: probeUser(student), noNewPrivileges: true };
+    const v = {
+      netnsPath: '/var/run/netns/container-net',
+      busybox: '/usr/bin/busybox',
+      hostIp: '10.0.0.1',
+      cgroupsPath: '/lesson06-1-2-3',
+      capabilities: probeCapabilities(student, spec),
+      user: probeUser(student),
+      noNewPrivileges: true,
+    };
     const c = generatePingProbeConfig(spec, v);
     expect(c.hooks).toBeUndefined();
     expect(c.root).toEqual({ path: 'rootfs', readonly: true });
@@ -339,10 +497,17 @@ describe("the ping probe's config: the machine's busybox, the student's process 
     const caps = Object.values(c.process.capabilities ?? {}).flat();
     expect(caps).toContain('CAP_NET_RAW');
     expect(caps).not.toContain('CAP_SYS_ADMIN');
-    expect(c.linux.namespaces).toEqual(spec.linux.namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: '/var/run/netns/container-net' } : { type: n.type })));
+    expect(c.linux.namespaces).toEqual(
+      spec.linux.namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: '/var/run/netns/container-net' } : { type: n.type })),
+    );
     expect(c.linux.cgroupsPath).toBe('/lesson06-1-2-3');
-    expect(c.mounts).toEqual([...(spec.mounts as unknown[]), { destination: '/bin/busybox', type: 'bind', source: '/usr/bin/busybox', options: ['bind', 'ro', 'nosuid', 'nodev'] }]);
-    expect(describePingProbe(v)).toMatch(/^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 \(this machine's \/usr\/bin\/busybox, .* as uid 0 gid 0, noNewPrivileges true, capabilities bounding=\[[A-Z_,]*CAP_NET_RAW\]/);
+    expect(c.mounts).toEqual([
+      ...(spec.mounts as unknown[]),
+      { destination: '/bin/busybox', type: 'bind', source: '/usr/bin/busybox', options: ['bind', 'ro', 'nosuid', 'nodev'] },
+    ]);
+    expect(describePingProbe(v)).toMatch(
+      /^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 \(this machine's \/usr\/bin\/busybox, .* as uid 0 gid 0, noNewPrivileges true, capabilities bounding=\[[A-Z_,]*CAP_NET_RAW\]/,
+    );
     expect(describePingProbe(v)).not.toContain('CAP_SYS_ADMIN');
   });
   test("the busybox it binds is this machine's, from a trusted directory, statically linked", () => {
@@ -351,12 +516,14 @@ describe("the ping probe's config: the machine's busybox, the student's process 
     expect(statSync(b).uid).toBe(0);
     expect(fileLinkage(b)?.kind).toBe('static');
   });
-  test('a reply is proven by both ends\' ICMP counters, not by ping\'s output', () => {
+  test("a reply is proven by both ends' ICMP counters, not by ping's output", () => {
     const n = (outEchos: number, inEchoReps: number, inEchos: number, outEchoReps: number) => ({ outEchos, inEchoReps, inEchos, outEchoReps });
     const before = { container: n(3, 3, 1, 1), host: n(5, 5, 9, 9) };
     const d = pingDelta(before, { container: n(4, 4, 1, 1), host: n(5, 5, 10, 10) });
     expect(replied(d)).toBe(true);
-    expect(formatPingDelta(d)).toBe('in the namespace: echo requests sent +1, replies received +1, replies sent +0; on this machine: requests received +1, replies sent +1');
+    expect(formatPingDelta(d)).toBe(
+      'in the namespace: echo requests sent +1, replies received +1, replies sent +0; on this machine: requests received +1, replies sent +1',
+    );
     // Answered inside the namespace itself (the host address also there): this machine counted nothing.
     expect(replied(pingDelta(before, { container: n(4, 4, 2, 2), host: before.host }))).toBe(false);
     expect(replied(pingDelta(before, { container: n(4, 3, 1, 1), host: n(5, 5, 10, 10) }))).toBe(false);
@@ -399,7 +566,13 @@ describe('findings: what the student asks for and the grader does not do', () =>
 });
 
 describe('config.json as runc validates it, and bounded', () => {
-  const base = (): OciConfig => ({ ociVersion: '1.0.2', process: { args: ['sh'], cwd: '/' }, root: { path: 'rootfs' }, linux: { namespaces: [{ type: 'pid' }, { type: 'network', path: '/var/run/netns/x' }, { type: 'mount' }] } }) as unknown as OciConfig;
+  const base = (): OciConfig =>
+    ({
+      ociVersion: '1.0.2',
+      process: { args: ['sh'], cwd: '/' },
+      root: { path: 'rootfs' },
+      linux: { namespaces: [{ type: 'pid' }, { type: 'network', path: '/var/run/netns/x' }, { type: 'mount' }] },
+    }) as unknown as OciConfig;
   test("runc's refusals, in runc's words (runc 1.1 libcontainer/specconv and its process validation)", () => {
     expect(runcRefusal(base())).toBeUndefined();
     const dup = base();
@@ -425,7 +598,8 @@ describe('config.json as runc validates it, and bounded', () => {
   });
   test('the rootfs path the reader returns is checked again before it becomes a mount option', () => {
     expect(lowerdirProblem('/home/a/b/rootfs')).toBeUndefined();
-    for (const bad of ['rootfs', '/a/../b', '/a,upperdir=/x', '/a:b', '/', '/a/b/'.slice(0, -1) + '\n']) expect(lowerdirProblem(bad), bad).toBeDefined();
+    for (const bad of ['rootfs', '/a/../b', '/a,upperdir=/x', '/a:b', '/', '/a/b/'.slice(0, -1) + '\n'])
+      expect(lowerdirProblem(bad), bad).toBeDefined();
   });
 });
 
@@ -435,17 +609,44 @@ describe('read-only guard: the probe is the only thing runc does', () => {
   const runc = (...a: string[]): string[] => enter(['runc', '--root', '/tmp/lesson06-grade-abc/runc', ...a]);
   test("the grader's own steps pass", () => {
     for (const argv of [
-      runc('--log', '/tmp/lesson06-grade-abc/runc.log', 'create', '--pid-file', '/tmp/lesson06-grade-abc/pid', '--bundle', '/tmp/lesson06-grade-abc/bundle', 'lesson06-grade-1'),
+      runc(
+        '--log',
+        '/tmp/lesson06-grade-abc/runc.log',
+        'create',
+        '--pid-file',
+        '/tmp/lesson06-grade-abc/pid',
+        '--bundle',
+        '/tmp/lesson06-grade-abc/bundle',
+        'lesson06-grade-1',
+      ),
       runc('delete', '--force', 'lesson06-grade-1'),
       ['runc', '--root', '/tmp/lesson06-grade-abc/runc', 'spec', '--bundle', '/tmp/lesson06-grade-abc/spec'],
-      enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', 'lowerdir=/home/a/b/rootfs,upperdir=/tmp/lesson06-grade-abc/upper,workdir=/tmp/lesson06-grade-abc/work', '/tmp/lesson06-grade-abc/bundle/rootfs']),
+      enter([
+        'mount',
+        '-n',
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        'lowerdir=/home/a/b/rootfs,upperdir=/tmp/lesson06-grade-abc/upper,workdir=/tmp/lesson06-grade-abc/work',
+        '/tmp/lesson06-grade-abc/bundle/rootfs',
+      ]),
       ['nsenter', '--net=/proc/123/ns/net', '--', 'ip', '-j', 'addr', 'show'],
       ['ip', '-j', '-d', 'link', 'show', 'dev', 'veth-host'],
       ['ip', '-n', 'container-net', '-j', '-d', 'link', 'show', 'dev', 'veth-container'],
       ['ip', '-j', 'netns', 'list'],
       studentArgv({ uid: 1000, gid: 1000 }),
       // The ping probe: its own generated bundle, in the foreground, and the ICMP counters around it.
-      runc('--log', '/tmp/lesson06-grade-abc/ping.log', 'run', '--pid-file', '/tmp/lesson06-grade-abc/ping.pid', '--bundle', '/tmp/lesson06-grade-abc/ping', 'lesson06-grade-1-ping'),
+      runc(
+        '--log',
+        '/tmp/lesson06-grade-abc/ping.log',
+        'run',
+        '--pid-file',
+        '/tmp/lesson06-grade-abc/ping.pid',
+        '--bundle',
+        '/tmp/lesson06-grade-abc/ping',
+        'lesson06-grade-1-ping',
+      ),
       ['nsenter', '--net=/var/run/netns/container-net', '--', 'cat', '/proc/net/snmp'],
       ['nsenter', '--net=/run/netns/container-net', '--', 'cat', '/proc/net/snmp'],
       ['cat', '/proc/net/snmp'],
@@ -456,7 +657,7 @@ describe('read-only guard: the probe is the only thing runc does', () => {
     ])
       expect(readOnlyViolation(argv, ctx), argv.join(' ')).toBeUndefined();
   });
-  test('refused: the student\'s bundle, runc run/exec/start, foreign overlay dirs, writes inside a netns', () => {
+  test("refused: the student's bundle, runc run/exec/start, foreign overlay dirs, writes inside a netns", () => {
     for (const argv of [
       runc('create', '--bundle', '/home/a/b', 'lesson06-grade-1'),
       runc('run', '--bundle', '/tmp/lesson06-grade-abc/bundle', 'lesson06-grade-1'),
@@ -474,7 +675,15 @@ describe('read-only guard: the probe is the only thing runc does', () => {
       runc('--log', '/home/a/log', 'create', '--bundle', '/tmp/lesson06-grade-abc/bundle', 'lesson06-grade-1'),
       runc('create', '--pid-file', '/etc/pid', '--bundle', '/tmp/lesson06-grade-abc/bundle', 'lesson06-grade-1'),
       ['runc', '--root', '/tmp/lesson06-grade-abc/runc', 'spec', '--bundle', '/home/a/b'],
-      enter(['mount', '-t', 'overlay', 'overlay', '-o', 'lowerdir=/x,upperdir=/tmp/lesson06-grade-abc/upper,workdir=/tmp/lesson06-grade-abc/work,upperdir=/home/a', '/tmp/lesson06-grade-abc/bundle/rootfs']),
+      enter([
+        'mount',
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        'lowerdir=/x,upperdir=/tmp/lesson06-grade-abc/upper,workdir=/tmp/lesson06-grade-abc/work,upperdir=/home/a',
+        '/tmp/lesson06-grade-abc/bundle/rootfs',
+      ]),
       enter(['mount', '--bind', '/', '/tmp/lesson06-grade-abc/bundle/rootfs']),
       ['nsenter', '--net=/proc/123/ns/net', '--', 'ip', 'link', 'set', 'lo', 'down'],
       ['nsenter', '--net=/proc/123/ns/net', '--', 'sh'],
@@ -499,7 +708,16 @@ describe('bounds: time and output', () => {
     now = 9_000;
     expect(b.timeoutFor(30_000, ['ping'])).toBe(1_000);
     expect(b.overrun).toBeUndefined();
-    b.record({ argv: ['cat', '/x/fifo'], exitCode: undefined, signal: 'SIGKILL', timedOut: true, stdout: '', stderr: '', durationMs: 1000, spawnError: undefined });
+    b.record({
+      argv: ['cat', '/x/fifo'],
+      exitCode: undefined,
+      signal: 'SIGKILL',
+      timedOut: true,
+      stdout: '',
+      stderr: '',
+      durationMs: 1000,
+      spawnError: undefined,
+    });
     expect(b.overrun).toBe('"cat /x/fifo" hung: timed out after 1000 ms');
     now = 20_000;
     const fresh = new GradeBudget(10_000, () => 0);
@@ -549,8 +767,12 @@ describe('reports are written safely', () => {
     const d = scratch();
     mkdirSync(join(d, 'b'));
     symlinkSync('/etc/passwd', join(d, 'r.xml'));
-    expect(() => parseTestArgs(['--lab', 'existing', '--bundle', join(d, 'b'), '--junit', join(d, 'r.xml')], ctx(d))).toThrow(/--junit: .* is a symbolic link/);
-    expect(() => parseTestArgs(['--lab', 'existing', '--bundle', join(d, 'b'), '--junit', join(d, 'b', 'g.xml')], ctx(d))).toThrow(/--junit: .* lies inside/);
+    expect(() => parseTestArgs(['--lab', 'existing', '--bundle', join(d, 'b'), '--junit', join(d, 'r.xml')], ctx(d))).toThrow(
+      /--junit: .* is a symbolic link/,
+    );
+    expect(() => parseTestArgs(['--lab', 'existing', '--bundle', join(d, 'b'), '--junit', join(d, 'b', 'g.xml')], ctx(d))).toThrow(
+      /--junit: .* lies inside/,
+    );
   });
   test('a report replaces the file by rename: a link put at the temp name is neither followed nor removed', () => {
     const d = scratch();
@@ -582,7 +804,9 @@ describe('reports are written safely', () => {
 
   test('under sudo the report is created by the invoking user: not into a root-only directory, not through their link into one; theirs without a chown', () => {
     const { rootonly, own } = rootOnlyAndStudentLink();
-    expect(() => writeReport(join(rootonly, 'x.xml'), '<x/>', student)).toThrow(/cannot be written by uid 65534, the user who ran sudo \(permission denied/);
+    expect(() => writeReport(join(rootonly, 'x.xml'), '<x/>', student)).toThrow(
+      /cannot be written by uid 65534, the user who ran sudo \(permission denied/,
+    );
     expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>', student)).toThrow(/cannot be written by uid 65534/);
     expect(callerWriteProblem(join(own, 'out', 'alice.xml'), student)).toMatch(/cannot be written by uid 65534/);
     expect(readdirSync(rootonly)).toEqual([]);
@@ -594,14 +818,16 @@ describe('reports are written safely', () => {
 
   test('as root without sudo, a link in any component of the report path is refused; nothing lands behind it', () => {
     const { rootonly, own } = rootOnlyAndStudentLink();
-    expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>')).toThrow(/student\/out is a symbolic link; reports are never written through links/);
+    expect(() => writeReport(join(own, 'out', 'alice.xml'), '<x/>')).toThrow(
+      /student\/out is a symbolic link; reports are never written through links/,
+    );
     expect(() => writeReport(join(own, 'out', 'sub', 'alice.xml'), '<x/>')).toThrow(/is a symbolic link/);
     expect(readdirSync(rootonly)).toEqual([]);
     writeReport(join(own, 'new', 'r.xml'), '<ok/>');
     expect(readFileSync(join(own, 'new', 'r.xml'), 'utf8')).toBe('<ok/>');
   });
 
-  test('handing caches back chowns root-owned files through no link: a link to a root file stays root\'s', () => {
+  test("handing caches back chowns root-owned files through no link: a link to a root file stays root's", () => {
     const { d, own } = rootOnlyAndStudentLink();
     const victim = join(d, 'victim');
     writeFileSync(victim, 'root');

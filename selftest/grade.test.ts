@@ -11,7 +11,14 @@ import { GRADE_CHECKS, gradeStudentLab, lessonLab, lessonLabWithoutNetRaw, type 
 const outcome = (run: GradeRun, id: string) => run.cases.find((c) => c.id === id);
 
 /** Each broken lab: how to break it, which check must fail, and what its diagnosis must say. */
-const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fails: string; says: RegExp; notChecked?: string[]; also?: { fails: string; says: RegExp } }> = [
+const BROKEN: Array<{
+  name: string;
+  build: (s: StudentLab) => Promise<void>;
+  fails: string;
+  says: RegExp;
+  notChecked?: string[];
+  also?: { fails: string; says: RegExp };
+}> = [
   {
     name: 'no namespace at all',
     build: async (s) => {
@@ -66,7 +73,7 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     also: { fails: 'container-pings-host', says: /replies received \+0[\s\S]*Common Error 2/ },
   },
   {
-    name: "echo requests dropped by a firewall rule inside the namespace (links up, addresses right)",
+    name: 'echo requests dropped by a firewall rule inside the namespace (links up, addresses right)',
     build: async (s) => {
       await lessonLab(s);
       await s.t.must(inNetns(s.plan.netns, ['iptables', '-A', 'INPUT', '-p', 'icmp', '--icmp-type', 'echo-request', '-j', 'DROP']));
@@ -83,7 +90,10 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     fails: 'ping-ns-to-host',
     says: /not Common Error 2: something drops or misroutes the packets; read the firewall/,
     // The container's request is dropped the same way: with both ends UP and addressed, not Common Error 2 either.
-    also: { fails: 'container-pings-host', says: /echo requests sent \+1, replies received \+0[\s\S]*not Common Error 2: something drops or misroutes the packets/ },
+    also: {
+      fails: 'container-pings-host',
+      says: /echo requests sent \+1, replies received \+0[\s\S]*not Common Error 2: something drops or misroutes the packets/,
+    },
   },
   {
     name: 'veth-container left down',
@@ -125,7 +135,7 @@ const BROKEN: Array<{ name: string; build: (s: StudentLab) => Promise<void>; fai
     says: /ip netns exec container-net ip link set lo up/,
   },
   {
-    name: 'the host address also on the namespace\'s loopback (the namespace answers its own ping)',
+    name: "the host address also on the namespace's loopback (the namespace answers its own ping)",
     build: async (s) => {
       await lessonLab(s);
       await s.t.must(inNetns(s.plan.netns, ['ip', 'addr', 'add', `${s.plan.hostCidr.address}/32`, 'dev', 'lo']));
@@ -197,9 +207,16 @@ describe('npm run grade', { concurrent: true }, () => {
     expect(run.cases.length).toBe(GRADE_CHECKS);
     expect(run.cases.filter((c) => c.state !== 'pass')).toEqual([]);
     expect(run.exec.stdout).toContain(`grade: ${GRADE_CHECKS} passed, 0 failed, 0 not checked`);
-    expect(run.cases.flatMap((c) => c.findings), 'the lesson\'s bundle with CAP_NET_RAW asks for nothing the grader leaves out').toEqual([]);
+    expect(
+      run.cases.flatMap((c) => c.findings),
+      "the lesson's bundle with CAP_NET_RAW asks for nothing the grader leaves out",
+    ).toEqual([]);
     const probe = outcome(run, 'container-pings-host')?.probes ?? [];
-    expect(probe).toEqual([expect.stringMatching(/^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 .* in \/var\/run\/netns\/container-net as uid 0 gid 0, .*bounding=\[[A-Z_,]*CAP_NET_RAW/)]);
+    expect(probe).toEqual([
+      expect.stringMatching(
+        /^ping probe: \/bin\/busybox ping -c 1 -W 2 10\.0\.0\.1 .* in \/var\/run\/netns\/container-net as uid 0 gid 0, .*bounding=\[[A-Z_,]*CAP_NET_RAW/,
+      ),
+    ]);
     expect(run.changed).toEqual([]);
   });
 
@@ -223,7 +240,9 @@ describe('npm run grade', { concurrent: true }, () => {
     expect(run.cases.filter((c) => c.state !== 'pass').map((c) => c.id)).toEqual(['container-pings-host']);
     const c = outcome(run, 'container-pings-host');
     expect(c?.message).toMatch(/echo requests sent \+0[\s\S]*ping: permission denied/);
-    expect(c?.message).toMatch(/lacks CAP_NET_RAW in bounding, effective, permitted \(erratum E-ping-needs-net-raw\): add "CAP_NET_RAW" to process\.capabilities bounding, effective, permitted in \/tmp\/lab\/oci-netns-test\/config\.json/);
+    expect(c?.message).toMatch(
+      /lacks CAP_NET_RAW in bounding, effective, permitted \(erratum E-ping-needs-net-raw\): add "CAP_NET_RAW" to process\.capabilities bounding, effective, permitted in \/tmp\/lab\/oci-netns-test\/config\.json/,
+    );
     expect(c?.probes.join('\n')).not.toContain('CAP_NET_RAW');
     expect(run.exec.stdout).toContain(`grade: ${GRADE_CHECKS - 1} passed, 1 failed, 0 not checked`);
     expect(run.changed).toEqual([]);
@@ -259,13 +278,16 @@ describe('npm run grade', { concurrent: true }, () => {
   });
 
   test('any names and addresses the student used work when given as options', async () => {
-    const run = await gradeStudentLab(async (s) => {
-      const plan = { ...s.plan, netns: 'my-net', netnsPath: '/var/run/netns/my-net', hostVeth: 'h0', nsVeth: 'c0' };
-      const custom = { ...plan, hostCidr: { address: '192.168.77.1', prefix: 24 }, nsCidr: { address: '192.168.77.2', prefix: 24 } };
-      for (const step of [1, 2, 3, 4, 5] as const) for (const argv of labStepCommands(custom, step)) await s.t.must(argv);
-      await s.bundle.create({ applets: true, cgroupsPath: '/x' });
-      await s.bundle.patch(withNetnsPath(custom.netnsPath), withCapability(NET_RAW));
-    }, { args: ['--netns', 'my-net', '--host-veth', 'h0', '--ns-veth', 'c0', '--host-ip', '192.168.77.1/24', '--ns-ip', '192.168.77.2/24'] });
+    const run = await gradeStudentLab(
+      async (s) => {
+        const plan = { ...s.plan, netns: 'my-net', netnsPath: '/var/run/netns/my-net', hostVeth: 'h0', nsVeth: 'c0' };
+        const custom = { ...plan, hostCidr: { address: '192.168.77.1', prefix: 24 }, nsCidr: { address: '192.168.77.2', prefix: 24 } };
+        for (const step of [1, 2, 3, 4, 5] as const) for (const argv of labStepCommands(custom, step)) await s.t.must(argv);
+        await s.bundle.create({ applets: true, cgroupsPath: '/x' });
+        await s.bundle.patch(withNetnsPath(custom.netnsPath), withCapability(NET_RAW));
+      },
+      { args: ['--netns', 'my-net', '--host-veth', 'h0', '--ns-veth', 'c0', '--host-ip', '192.168.77.1/24', '--ns-ip', '192.168.77.2/24'] },
+    );
     expect(run.exec.exitCode, run.exec.stdout).toBe(0);
     expect(run.changed).toEqual([]);
   });

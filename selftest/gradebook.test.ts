@@ -107,12 +107,14 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
       if (l.fails) expect(cases.find((c) => c.name.startsWith(`${l.fails}: `))?.state).toBe('failed');
     }
     // alice was graded twice: two reports in her history, latest.xml the second.
-    const history = readdirSync(`${out}/grade/alice`).filter((f) => /^\d{8}T\d{6}Z(-\d+)?\.xml$/.test(f)).sort();
+    const history = readdirSync(`${out}/grade/alice`)
+      .filter((f) => /^\d{8}T\d{6}Z(-\d+)?\.xml$/.test(f))
+      .sort();
     expect(history.length).toBe(2);
     expect(readFileSync(`${out}/grade/alice/${history[1] ?? ''}`, 'utf8')).toBe(readFileSync(latest('alice'), 'utf8'));
   });
 
-  test('npm run gradebook -- DIR: a CSV row per student whose scores are the points file applied to each report\'s verdicts, and a page Chromium shows with all six', async () => {
+  test("npm run gradebook -- DIR: a CSV row per student whose scores are the points file applied to each report's verdicts, and a page Chromium shows with all six", async () => {
     const r = await gradebook([`${out}/grade`, '--out', out]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const [header, ...rows] = readFileSync(`${out}/gradebook.csv`, 'utf8').trimEnd().split('\r\n');
@@ -129,31 +131,51 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     copyFileSync(`${out}/gradebook.csv`, CSV_COPY);
     const html = readFileSync(`${out}/gradebook.html`, 'utf8');
-    const seen = await visit(`${out}/gradebook.html`, SCREENSHOT, ['tr.student', 'tr#failure-rate td.rate', 'tr.diagnosis', 'td.check.fail', 'tr.flagged']);
+    const seen = await visit(`${out}/gradebook.html`, SCREENSHOT, [
+      'tr.student',
+      'tr#failure-rate td.rate',
+      'tr.diagnosis',
+      'td.check.fail',
+      'tr.flagged',
+    ]);
     expect(seen.problems).toEqual([]);
     const failed = LABS.flatMap((l) => readJUnit(latest(l.student))).filter((c) => c.state === 'failed').length;
     expect(failed).toBeGreaterThanOrEqual(4);
-    expect(seen.counts).toEqual({ 'tr.student': 6, 'tr#failure-rate td.rate': CHECKS, 'tr.diagnosis': CHECKS, 'td.check.fail': failed, 'tr.flagged': 0 });
+    expect(seen.counts).toEqual({
+      'tr.student': 6,
+      'tr#failure-rate td.rate': CHECKS,
+      'tr.diagnosis': CHECKS,
+      'td.check.fail': failed,
+      'tr.flagged': 0,
+    });
     for (const l of LABS) expect(seen.text).toContain(l.student);
     // Each student's link leads to that student's report, relative to the page.
     const links = [...html.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[2], m[1]]);
     expect(links.map(([s]) => s)).toEqual(LABS.map((l) => l.student).sort());
-    for (const [s, href] of links) expect(readFileSync(resolve(out, decodeURIComponent(href ?? '')), 'utf8')).toBe(readFileSync(latest(s ?? ''), 'utf8'));
+    for (const [s, href] of links)
+      expect(readFileSync(resolve(out, decodeURIComponent(href ?? '')), 'utf8')).toBe(readFileSync(latest(s ?? ''), 'utf8'));
     // The most common diagnosis of a check that failed is its report's own message.
     const bob = readJUnit(latest('bob')).find((c) => c.name.startsWith('host-veth-up: '));
     expect(seen.text).toContain(bob?.message ?? '(none)');
   });
 
-  test('--format gradescope writes a results.json that fits Gradescope\'s documented shape; --format prairielearn a score from 0 to 1', () => {
+  test("--format gradescope writes a results.json that fits Gradescope's documented shape; --format prairielearn a score from 0 to 1", () => {
     const gs = JSON.parse(readFileSync(`${out}/grade/frank/results.json`, 'utf8')) as { score: number; tests: Array<Record<string, unknown>> };
     expect(gradescopeSchemaErrors(gs)).toEqual([]);
     expect(gs.score).toBe(MAX);
     expect(gs.tests.length).toBe(CHECKS);
     for (const t of gs.tests) expect(Object.keys(t)).toEqual(expect.arrayContaining(['name', 'score', 'max_score', 'status', 'output']));
-    const pl = JSON.parse(readFileSync(`${out}/grade/erin/results.json`, 'utf8')) as { gradable: boolean; score: number; tests: Array<{ points: number; max_points: number }> };
+    const pl = JSON.parse(readFileSync(`${out}/grade/erin/results.json`, 'utf8')) as {
+      gradable: boolean;
+      score: number;
+      tests: Array<{ points: number; max_points: number }>;
+    };
     expect(pl.gradable).toBe(true);
     const erin = readJUnit(latest('erin'));
-    const earned = Object.keys(weights).reduce((s, id) => s + (erin.find((c) => c.name.startsWith(`${id}: `))?.state === 'passed' ? (weights[id] ?? 0) : 0), 0);
+    const earned = Object.keys(weights).reduce(
+      (s, id) => s + (erin.find((c) => c.name.startsWith(`${id}: `))?.state === 'passed' ? (weights[id] ?? 0) : 0),
+      0,
+    );
     expect(pl.score).toBeCloseTo(earned / MAX, 4);
     expect(pl.score).toBeLessThan(1);
   });
@@ -163,7 +185,9 @@ describe('npm run grade --student, six labs, and npm run gradebook', () => {
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^flagged: frank: duplicate: the same lab as mallory \(boot id [0-9a-f-]{36}, MACs [0-9a-f:]{17} [0-9a-f:]{17}\)$/m);
     expect(r.stdout).toMatch(/^flagged: mallory: duplicate: the same lab as frank /m);
-    expect(readFileSync(`${out}/copied-book/gradebook.csv`, 'utf8')).toMatch(new RegExp(`^frank,${MAX},${MAX},.*duplicate: the same lab as mallory`, 'm'));
+    expect(readFileSync(`${out}/copied-book/gradebook.csv`, 'utf8')).toMatch(
+      new RegExp(`^frank,${MAX},${MAX},.*duplicate: the same lab as mallory`, 'm'),
+    );
     // bob raises his own score by hand in a real report: flagged as contradicting itself, still listed.
     mkdirSync(`${out}/edited/bob`, { recursive: true });
     const bobXml = readFileSync(latest('bob'), 'utf8');

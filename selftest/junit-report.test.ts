@@ -22,7 +22,10 @@ const tally = (cases: readonly ReportedCase[]) => ({
   failed: cases.filter((c) => c.state === 'failed' || c.state === 'error').length,
   skipped: cases.filter((c) => c.state === 'skipped').length,
 });
-const errorLines = (stderr: string): string[] => plain(stderr).split('\n').filter((l) => l.startsWith('error:'));
+const errorLines = (stderr: string): string[] =>
+  plain(stderr)
+    .split('\n')
+    .filter((l) => l.startsWith('error:'));
 const notSelected = (out: string): number => Number(/^not selected: (\d+) test/m.exec(out)?.[1] ?? 0);
 
 describe.concurrent('the JUnit report of real runs', () => {
@@ -46,9 +49,14 @@ describe.concurrent('the JUnit report of real runs', () => {
       expect(c.type).toBe('LessonCheckFailure');
       expect(r.out).toContain(`--- transcript: ${c.suite} › ${c.name} ---`);
     }
-    for (const c of r.cases.filter((x) => x.state === 'skipped')) expect(c.message).toMatch(/^not finished: vitest stopped the run after \d+ failed test\(s\) \(--bail 1\) before this test ended( \(cut short while running, it then threw: .*\))?$/);
+    for (const c of r.cases.filter((x) => x.state === 'skipped'))
+      expect(c.message).toMatch(
+        /^not finished: vitest stopped the run after \d+ failed test\(s\) \(--bail 1\) before this test ended( \(cut short while running, it then threw: .*\))?$/,
+      );
     // One worker and two files: whichever file fails first, the bail leaves tests unfinished or the other file unstarted.
-    expect(r.cases.some((c) => c.state === 'skipped') || /spec files never started/.test(r.out), 'the bail left something selected undone').toBe(true);
+    expect(r.cases.some((c) => c.state === 'skipped') || /spec files never started/.test(r.out), 'the bail left something selected undone').toBe(
+      true,
+    );
   });
 
   test('a harness command that fails mid-test is <error type=HarnessError.*>, never a <failure>, and exits 3', async () => {

@@ -9,7 +9,17 @@ import { readJUnit, type ReportedCase } from './support/junit.js';
 import { sharedLesson } from '../scripts/cli/test-args.js';
 import { NO_LESSON_HINT } from '../helpers/report/lesson-reporter.js';
 
-const env: RunEnvironment = { target: 'sandbox', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeName: 'runc', cgroup: 'hybrid', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1', busybox: 'BusyBox v1.35.0' };
+const env: RunEnvironment = {
+  target: 'sandbox',
+  distro: 'Debian GNU/Linux 12 (bookworm)',
+  runtime: 'runc',
+  runtimeName: 'runc',
+  cgroup: 'hybrid',
+  runtimeVersion: '1.1.5',
+  iproute2: '6.1.0',
+  kernel: '6.1',
+  busybox: 'BusyBox v1.35.0',
+};
 const record = (index: number, count: number, over: Partial<ShardRecord> = {}): FoundShard => ({
   dir: `reports/shards/${index}-of-${count}`,
   blob: `reports/shards/${index}-of-${count}/blob.json`,
@@ -27,9 +37,17 @@ describe('which shards merge-reports accepts', () => {
     ['a shard twice', [record(1, 2), record(2, 2), { ...record(2, 2), dir: 'copy' }], /shard 2\/2 is present 2 times/],
     ['a stale shard of another split', [record(1, 2), record(2, 2), record(3, 3)], /different splits \(n=2, n=3\)/],
     ['another --grep', [record(1, 2), record(2, 2, { grep: 'exercise-3' })], /shard 2\/2 selected other tests/],
-    ['another distro', [record(1, 2), record(2, 2, { target: 'container', distro: 'trixie' })], /shard 2\/2 ran on --target container --distro trixie/],
+    [
+      'another distro',
+      [record(1, 2), record(2, 2, { target: 'container', distro: 'trixie' })],
+      /shard 2\/2 ran on --target container --distro trixie/,
+    ],
     ['other tool versions', [record(1, 2), record(2, 2, { environment: { ...env, runtimeVersion: '1.1.15' } })], /other tool versions/],
-    ['a shard that never finished', [record(1, 2), { ...record(2, 2), problem: 'reports/shards/2-of-2 has no blob.json (the shard did not finish)' }], /did not finish/],
+    [
+      'a shard that never finished',
+      [record(1, 2), { ...record(2, 2), problem: 'reports/shards/2-of-2 has no blob.json (the shard did not finish)' }],
+      /did not finish/,
+    ],
   ])('refused: %s', (_what, found, says) => {
     expect(shardSetProblems(found).join('; ')).toMatch(says);
   });
@@ -68,7 +86,10 @@ describe('npm test -- --shard i/n, then npm run merge-reports', () => {
       if (lesson) {
         // The merged run puts the same mark on every line as the unsharded run did (the evidence
         // under a mark quotes runc's log with its timestamp, so only the marks are compared).
-        const marks = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('> - ') || l.startsWith('lesson coverage:'));
+        const marks = (file: string): string[] =>
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('> - ') || l.startsWith('lesson coverage:'));
         expect(marks(join(dir, 'lesson.md')).length).toBeGreaterThan(80);
         expect(marks(join(dir, 'lesson.md'))).toEqual(marks(join(dir, 'whole-lesson.md')));
         expect(merged.stdout).toMatch(/^lesson coverage: \d+ of \d+ command lines executed/m);
@@ -78,7 +99,10 @@ describe('npm test -- --shard i/n, then npm run merge-reports', () => {
 
       const wholeCases = readJUnit(join(dir, 'whole.xml'));
       const parts = [readJUnit('reports/shards/1-of-2/junit.xml'), readJUnit('reports/shards/2-of-2/junit.xml')];
-      expect(parts.every((p) => p.length > 0 && p.length < wholeCases.length), 'each shard ran a part, not all').toBe(true);
+      expect(
+        parts.every((p) => p.length > 0 && p.length < wholeCases.length),
+        'each shard ran a part, not all',
+      ).toBe(true);
       expect(wholeCases.length, 'the unsharded run selected tests').toBeGreaterThan(2);
       expect(comparable(readJUnit(join(dir, 'merged.xml')))).toEqual(comparable(wholeCases));
       // The same closing line as the unsharded run prints.

@@ -15,7 +15,10 @@ import { asUser, cloneFor, createUser, ensureSudo, removeUser, rootOwned, type T
  * homes and the sudoers file are removed at the end.
  */
 
-const errorLines = (stderr: string): string[] => plain(stderr).split('\n').filter((l) => l.startsWith('error:'));
+const errorLines = (stderr: string): string[] =>
+  plain(stderr)
+    .split('\n')
+    .filter((l) => l.startsWith('error:'));
 
 describe('as real users: one with passwordless sudo, one without', () => {
   let sudoer: ThrowawayUser;
@@ -61,11 +64,18 @@ describe('as real users: one with passwordless sudo, one without', () => {
 
   test('sudo user: npm run doctor sees the tools exactly as the elevated run does', async () => {
     const asStudent = await asUser(sudoer, ['npm', 'run', '--silent', 'doctor'], clone);
-    const elevated = await asUser(sudoer, ['sudo', '-n', '--', 'env', '-i', `PATH=${elevatedPath()}`, process.execPath, '--import', 'tsx', 'scripts/doctor.ts'], clone);
+    const elevated = await asUser(
+      sudoer,
+      ['sudo', '-n', '--', 'env', '-i', `PATH=${elevatedPath()}`, process.execPath, '--import', 'tsx', 'scripts/doctor.ts'],
+      clone,
+    );
     expect(asStudent.exitCode, plain(asStudent.stdout)).toBe(0);
     expect(elevated.exitCode, plain(elevated.stdout)).toBe(0);
     // Only the line about root differs ("via passwordless sudo" against "running as root"), and the variables this shell has that the elevated run drops.
-    const tools = (out: string): string[] => plain(out).split('\n').filter((l) => !/^\S+\s+root: /.test(l) && !/^\s+environment: /.test(l));
+    const tools = (out: string): string[] =>
+      plain(out)
+        .split('\n')
+        .filter((l) => !/^\S+\s+root: /.test(l) && !/^\s+environment: /.test(l));
     expect(tools(asStudent.stdout)).toEqual(tools(elevated.stdout));
     expect(plain(asStudent.stdout)).toMatch(/^ok\s+iptables: /m);
     expect(plain(asStudent.stdout)).toMatch(/^ok\s+root: via passwordless sudo/m);
@@ -82,19 +92,30 @@ describe('as real users: one with passwordless sudo, one without', () => {
     for (const tool of ['ip', 'runc', 'stat', 'cat', 'ping', 'nsenter', 'unshare', 'mount', 'sudo', 'mkdir', 'setpriv'])
       writeFileSync(join(evil, tool), `#!/bin/sh\ntouch "${marks}/path-${tool}-$(id -u)"\nexit 1\n`, { mode: 0o755 });
     writeFileSync(join(evil, 'hook.cjs'), `require('fs').writeFileSync(${JSON.stringify(marks)} + '/node-options-' + process.getuid(), '');\n`);
-    writeFileSync(join(evil, 'evil.c'), `#include <stdio.h>\n#include <unistd.h>\n__attribute__((constructor)) static void mark(void) { char p[512]; snprintf(p, sizeof p, "${marks}/ld-preload-%d", (int)getuid()); FILE *f = fopen(p, "w"); if (f) fclose(f); }\n`);
+    writeFileSync(
+      join(evil, 'evil.c'),
+      `#include <stdio.h>\n#include <unistd.h>\n__attribute__((constructor)) static void mark(void) { char p[512]; snprintf(p, sizeof p, "${marks}/ld-preload-%d", (int)getuid()); FILE *f = fopen(p, "w"); if (f) fclose(f); }\n`,
+    );
     const cc = await runArgv(['cc', '-shared', '-fPIC', '-o', join(evil, 'evil.so'), join(evil, 'evil.c')], { timeoutMs: 60_000 });
     expect(cc.exitCode, cc.stderr).toBe(0);
     await runArgv(['chown', '-R', `${sudoer.uid}:${sudoer.gid}`, evil]);
     writeFileSync(keep, `Defaults:${sudoer.name} !env_reset, !secure_path\n`, { mode: 0o440 });
     try {
-      const hostile = [`PATH=${evil}:/usr/local/bin:/usr/bin:/bin`, `NODE_OPTIONS=--require ${join(evil, 'hook.cjs')}`, `LD_PRELOAD=${join(evil, 'evil.so')}`, `BASH_ENV=${join(evil, 'hook.cjs')}`];
+      const hostile = [
+        `PATH=${evil}:/usr/local/bin:/usr/bin:/bin`,
+        `NODE_OPTIONS=--require ${join(evil, 'hook.cjs')}`,
+        `LD_PRELOAD=${join(evil, 'evil.so')}`,
+        `BASH_ENV=${join(evil, 'hook.cjs')}`,
+      ];
       const r = await asUser(sudoer, ['/usr/bin/env', ...hostile, 'npm', 'run', 'grade'], clone, 180_000);
       const out = `${plain(r.stdout)}\n${r.stderr}`;
       const made = readdirSync(marks).sort();
       // The hostility is real: as the student, NODE_OPTIONS and LD_PRELOAD did load.
       expect(made, out.slice(-3000)).toEqual(expect.arrayContaining([`node-options-${sudoer.uid}`, `ld-preload-${sudoer.uid}`]));
-      expect(made.filter((m) => m.endsWith('-0')), out.slice(-3000)).toEqual([]);
+      expect(
+        made.filter((m) => m.endsWith('-0')),
+        out.slice(-3000),
+      ).toEqual([]);
       // A verdict, not a harness error: the lab is absent, so checks fail (exit 1) with 15 lines.
       expect(r.exitCode, out.slice(-3000)).toBe(1);
       expect(plain(r.stdout)).toMatch(/^grade: \d+ passed, \d+ failed, \d+ not checked$/m);
@@ -124,8 +145,24 @@ describe('as real users: one with passwordless sudo, one without', () => {
   // The user's SIGINT reaches only its own processes and sudo; sudo passes it to the elevated
   // launcher alone, so the launcher must relay it to vitest (root) and its workers. Started
   // without npm, whose own exit on SIGINT would hide the launcher's code.
-  test('sudo user, no terminal: SIGINT to the run\'s process group ends it with 130 and leaves no process of it', async () => {
-    const run = execa('setpriv', [`--reuid=${sudoer.uid}`, `--regid=${sudoer.gid}`, '--init-groups', '--reset-env', '--', process.execPath, '--import', 'tsx', 'scripts/test.ts', '--grep', 'exercise-3'], { cwd: clone, detached: true, reject: false, stdin: 'ignore' });
+  test("sudo user, no terminal: SIGINT to the run's process group ends it with 130 and leaves no process of it", async () => {
+    const run = execa(
+      'setpriv',
+      [
+        `--reuid=${sudoer.uid}`,
+        `--regid=${sudoer.gid}`,
+        '--init-groups',
+        '--reset-env',
+        '--',
+        process.execPath,
+        '--import',
+        'tsx',
+        'scripts/test.ts',
+        '--grep',
+        'exercise-3',
+      ],
+      { cwd: clone, detached: true, reject: false, stdin: 'ignore' },
+    );
     let out = '';
     run.stdout?.on('data', (b: Buffer) => (out += b.toString()));
     await waitFor(() => / RUN /.test(plain(out)), { timeoutMs: 60_000, intervalMs: 100, what: 'vitest to start under sudo' });
@@ -135,7 +172,11 @@ describe('as real users: one with passwordless sudo, one without', () => {
     expect(done.exitCode, `${plain(done.stdout).slice(-2000)}\n${done.stderr}`).toBe(130);
     expect(errorLines(done.stderr)).toEqual([expect.stringMatching(/^error: interrupted/)]);
     // Workers end just after vitest itself; none may stay.
-    await waitFor(async () => (await runArgv(['pgrep', '-g', String(run.pid)], { timeoutMs: 10_000 })).stdout.trim() === '', { timeoutMs: 10_000, intervalMs: 200, what: 'every process of the interrupted run to end' });
+    await waitFor(async () => (await runArgv(['pgrep', '-g', String(run.pid)], { timeoutMs: 10_000 })).stdout.trim() === '', {
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      what: 'every process of the interrupted run to end',
+    });
     expect(rootOwned(clone)).toEqual([]);
   }, 120_000);
 
@@ -160,7 +201,9 @@ describe('as real users: one with passwordless sudo, one without', () => {
       asUser(plainUser, ['npm', 'run', 'clean'], clone, 60_000),
     ]);
     expect(test.exitCode).toBe(2);
-    expect(errorLines(test.stderr)).toEqual(['error: the lesson suite (ip netns, veth pairs, runc) needs root, and sudo cannot run without a password here']);
+    expect(errorLines(test.stderr)).toEqual([
+      'error: the lesson suite (ip netns, veth pairs, runc) needs root, and sudo cannot run without a password here',
+    ]);
     expect(plain(test.stdout)).not.toMatch(/RUN|lesson06:/);
     expect(clean.exitCode).toBe(2);
     expect(errorLines(clean.stderr)).toEqual([expect.stringMatching(/needs root, and sudo cannot run without a password/)]);

@@ -21,9 +21,12 @@ const runUnder = (s: Scenario & { runtime: FakeRuntime }): Promise<SuiteRun> => 
   }
   return r;
 };
-const scenario = (fake: FakeRuntime): Scenario & { runtime: FakeRuntime } => FAKE_SCENARIOS.find((s) => s.runtime === fake) as Scenario & { runtime: FakeRuntime };
+const scenario = (fake: FakeRuntime): Scenario & { runtime: FakeRuntime } =>
+  FAKE_SCENARIOS.find((s) => s.runtime === fake) as Scenario & { runtime: FakeRuntime };
 const errataIds = (run: SuiteRun): string[] =>
-  [...new Set(run.cases.flatMap((c) => c.properties.filter((p) => p.name === 'erratum').map((p) => /^(E-[\w-]+)/.exec(p.value)?.[1] ?? p.value)))].sort();
+  [
+    ...new Set(run.cases.flatMap((c) => c.properties.filter((p) => p.name === 'erratum').map((p) => /^(E-[\w-]+)/.exec(p.value)?.[1] ?? p.value))),
+  ].sort();
 
 describe.concurrent('fake runtimes: the exact set of tests that pass under each, and where the rest fail', () => {
   for (const fake of Object.keys(FAKE_RUNTIMES) as FakeRuntime[]) {
@@ -50,22 +53,29 @@ describe.concurrent('fake runtimes: the exact set of tests that pass under each,
     for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toContain('diagnosis: Common Error 6:');
   });
 
-  test('copying-runc: every test that fails, fails with the namespace diagnosis (Common Error 6) from kernel evidence', { timeout: 1_200_000 }, async () => {
-    const run = await runUnder(scenario('copying-runc'));
-    const failed = run.cases.filter((k) => k.state === 'failed');
-    expect(failed.length).toBeGreaterThan(20);
-    for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toContain('diagnosis: Common Error 6:');
-  });
+  test(
+    'copying-runc: every test that fails, fails with the namespace diagnosis (Common Error 6) from kernel evidence',
+    { timeout: 1_200_000 },
+    async () => {
+      const run = await runUnder(scenario('copying-runc'));
+      const failed = run.cases.filter((k) => k.state === 'failed');
+      expect(failed.length).toBeGreaterThan(20);
+      for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toContain('diagnosis: Common Error 6:');
+    },
+  );
 
   test('cgroupspath-ignoring-runc: every failure says the runtime ignores cgroupsPath', { timeout: 1_200_000 }, async () => {
     const run = await runUnder(scenario('cgroupspath-ignoring-runc'));
-    for (const c of run.cases.filter((k) => k.state === 'failed')) expect(diagnosisOf(c.body), fullName(c)).toMatch(/ignores linux\.cgroupsPath: pid \d+ is in \S+\/(netns-test|newnetns-test|pod-a|pod-b)\b/);
+    for (const c of run.cases.filter((k) => k.state === 'failed'))
+      expect(diagnosisOf(c.body), fullName(c)).toMatch(/ignores linux\.cgroupsPath: pid \d+ is in \S+\/(netns-test|newnetns-test|pod-a|pod-b)\b/);
   });
 
-  test('delete-hiding-runc: every failure is what the kernel shows left behind, never the runtime\'s list', { timeout: 1_200_000 }, async () => {
+  test("delete-hiding-runc: every failure is what the kernel shows left behind, never the runtime's list", { timeout: 1_200_000 }, async () => {
     const run = await runUnder(scenario('delete-hiding-runc'));
     for (const c of run.cases.filter((k) => k.state === 'failed')) {
-      expect(diagnosisOf(c.body), fullName(c)).toMatch(/no cgroup of this test's containers is left|the kernel holds nothing of either container|container with given ID already exists/);
+      expect(diagnosisOf(c.body), fullName(c)).toMatch(
+        /no cgroup of this test's containers is left|the kernel holds nothing of either container|container with given ID already exists/,
+      );
     }
   });
 
@@ -73,7 +83,8 @@ describe.concurrent('fake runtimes: the exact set of tests that pass under each,
     const run = await runUnder(scenario('exit0-runc'));
     const failed = run.cases.filter((k) => k.state === 'failed');
     expect(failed.length).toBeGreaterThan(30);
-    for (const c of failed) expect(diagnosisOf(c.body), fullName(c)).toMatch(/exited 0 but never started the container|exit status of .* does not say what happened/);
+    for (const c of failed)
+      expect(diagnosisOf(c.body), fullName(c)).toMatch(/exited 0 but never started the container|exit status of .* does not say what happened/);
   });
 
   test('faithful-runc: no runtime erratum is reported, only those about the lesson text and iproute2', { timeout: 1_200_000 }, async () => {

@@ -23,7 +23,12 @@ const SCRIPT_DIR = '/tmp/lesson06-scripts';
 type CleanupPart = keyof ReturnType<typeof cleanupCommands>;
 
 /** The lesson's Clean Up lines, with the runtime under test as their runc. */
-const runCleanup = async (t: Target, plan: LabPlan, runtime: string, parts: readonly CleanupPart[] = ['containers', 'lab', 'bundles']): Promise<ExecResult[]> => {
+const runCleanup = async (
+  t: Target,
+  plan: LabPlan,
+  runtime: string,
+  parts: readonly CleanupPart[] = ['containers', 'lab', 'bundles'],
+): Promise<ExecResult[]> => {
   const results: ExecResult[] = [];
   const all = cleanupCommands(plan, runtime);
   for (const part of parts) for (const argv of all[part]) results.push(await t.exec(argv));
@@ -46,7 +51,15 @@ async function leftovers(t: Target, plan: LabPlan, runc: Runc, pids: readonly nu
 }
 
 describe('cleanup', { tags: ['cleanup'] }, () => {
-  test('after the clean-up commands no container, veth, namespace or bundle remains', async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
+  test('after the clean-up commands no container, veth, namespace or bundle remains', async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('clean-up commands');
     const block = lesson.block('cleanup/b1');
     const file = `${SCRIPT_DIR}/cleanup-b1.sh`;
@@ -109,7 +122,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     const left = await leftovers(target, plan, runc, pids);
     check(lesson, left.length === 0, {
       id: 'cleanup/nothing-left-containers-processes',
-      expected: 'nothing left, and the containers\' processes gone',
+      expected: "nothing left, and the containers' processes gone",
       seen: left.join('; '),
       next: `run the Clean Up commands again one by one and read their errors (the transcript has them)`,
     });
@@ -146,7 +159,15 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
     });
   });
 
-  test('a second clean-up is harmless: it only reports what is already gone', async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
+  test('a second clean-up is harmless: it only reports what is already gone', async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('clean-up commands, run twice');
     await lab.through(5);
     await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);

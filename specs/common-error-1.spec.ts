@@ -7,7 +7,9 @@ import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 
 /** What the runtime did when it should have refused a path: it ran the container anyway. */
-const ranAnyway = (path: string) => ({ next: `the runtime started the container although ${path} is not a network namespace it could join: it ignored the path` });
+const ranAnyway = (path: string) => ({
+  next: `the runtime started the container although ${path} is not a network namespace it could join: it ignored the path`,
+});
 
 describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test('namespace path does not exist: runc refuses to start; ip netns add fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
@@ -21,7 +23,12 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
       expected: `runc refuses to start: namespace path "${plan.netnsPath}" does not exist`,
       whenRan: { commonError: fixes.wrongInterfaces(plan), ...ranAnyway(plan.netnsPath) },
     });
-    check(lesson, r.stderr.includes(plan.netnsPath), { id: 'common-error-1/error-names', expected: `the error names ${plan.netnsPath}`, seen: r.stderr, commonError: fixes.missingNetns(plan) });
+    check(lesson, r.stderr.includes(plan.netnsPath), {
+      id: 'common-error-1/error-names',
+      expected: `the error names ${plan.netnsPath}`,
+      seen: r.stderr,
+      commonError: fixes.missingNetns(plan),
+    });
     if (!r.stderr.includes('does not exist')) {
       await lesson.erratum({
         id: 'E-missing-netns-wording',
@@ -49,7 +56,12 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
       expected: `runc refuses to start: namespace path "${typo}" does not exist`,
       whenRan: { commonError: fixes.wrongInterfaces(plan), ...ranAnyway(typo) },
     });
-    check(lesson, r.stderr.includes(typo), { id: 'common-error-1/error-names-2', expected: `the error names ${typo}`, seen: r.stderr, commonError: fixes.missingNetns(plan) });
+    check(lesson, r.stderr.includes(typo), {
+      id: 'common-error-1/error-names-2',
+      expected: `the error names ${typo}`,
+      seen: r.stderr,
+      commonError: fixes.missingNetns(plan),
+    });
     await lessonBundle.patch(withNetnsPath(plan.netnsPath));
     const fixed = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, fixed, { symptoms: ['ok'], expected: 'with the exact name the container runs' });
@@ -79,11 +91,18 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     await target.must(['ip', 'netns', 'add', plan.netns]);
     const after = await target.exec(['ls', '-la', plan.netnsPath]);
     const list = await target.must(['ip', 'netns', 'list']);
-    check(lesson, before.exitCode !== 0 && /no such file/i.test(before.stderr) && after.exitCode === 0 && list.stdout.split('\n').some((l) => l.split(' ')[0] === plan.netns), {
-      id: 'common-error-1/before-ls-fails-such',
-      expected: `before: ls fails (No such file or directory); after ip netns add: ls shows ${plan.netnsPath} and ip netns list shows ${plan.netns}`,
-      seen: `before: ${formatResult(before)}\nafter: ${formatResult(after)}\nlist: ${list.stdout}`,
-      commonError: fixes.missingNetns(plan),
-    });
+    check(
+      lesson,
+      before.exitCode !== 0 &&
+        /no such file/i.test(before.stderr) &&
+        after.exitCode === 0 &&
+        list.stdout.split('\n').some((l) => l.split(' ')[0] === plan.netns),
+      {
+        id: 'common-error-1/before-ls-fails-such',
+        expected: `before: ls fails (No such file or directory); after ip netns add: ls shows ${plan.netnsPath} and ip netns list shows ${plan.netns}`,
+        seen: `before: ${formatResult(before)}\nafter: ${formatResult(after)}\nlist: ${list.stdout}`,
+        commonError: fixes.missingNetns(plan),
+      },
+    );
   });
 });

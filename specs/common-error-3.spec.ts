@@ -18,24 +18,42 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
       next: 'an unprivileged user could create a network namespace: this machine does not behave as the lesson assumes',
     });
     const root = await target.exec(['ip', 'netns', 'add', plan.netns]);
-    check(lesson, root.exitCode === 0, { id: 'common-error-3/root-works', expected: 'as root it works', seen: formatResult(root), commonError: fixes.permission() });
+    check(lesson, root.exitCode === 0, {
+      id: 'common-error-3/root-works',
+      expected: 'as root it works',
+      seen: formatResult(root),
+      commonError: fixes.permission(),
+    });
   });
 
   test('runc run as an unprivileged user is refused; as root (sudo) it works', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
     await lesson.step('cause: running runc without root');
-    await lesson.runs('common-error-3/b1/L2', { adjustment: 'bundle-flag', as: [['runc', 'run', '--bundle', lessonBundle.dir, COMMON_ERROR_3_CONTAINER]] });
+    await lesson.runs('common-error-3/b1/L2', {
+      adjustment: 'bundle-flag',
+      as: [['runc', 'run', '--bundle', lessonBundle.dir, COMMON_ERROR_3_CONTAINER]],
+    });
     await lesson.checks('common-error-3/out1');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     await lessonBundle.patch(withArgs('ip', 'addr'));
-    const r = await runc.runArgv(COMMON_ERROR_3_CONTAINER, lessonBundle.dir, [runc.binary, 'run', '--bundle', lessonBundle.dir, COMMON_ERROR_3_CONTAINER], UNPRIVILEGED);
+    const r = await runc.runArgv(
+      COMMON_ERROR_3_CONTAINER,
+      lessonBundle.dir,
+      [runc.binary, 'run', '--bundle', lessonBundle.dir, COMMON_ERROR_3_CONTAINER],
+      UNPRIVILEGED,
+    );
     await checkRunOutcome(cx, lessonBundle, r, {
       symptoms: ['permission'],
       expected: 'runc refuses with "permission denied"',
       whenRan: { commonError: fixes.permission(), next: 'the runtime ran a container for an unprivileged user' },
     });
     const left = await runc.state(COMMON_ERROR_3_CONTAINER);
-    check(lesson, left === undefined, { id: 'common-error-3/container-exists-after-refusal', expected: 'no container exists after the refusal', seen: `"${runc.binary} state ${COMMON_ERROR_3_CONTAINER}": ${JSON.stringify(left)}`, next: `delete it: "runc delete -f ${COMMON_ERROR_3_CONTAINER}"` });
+    check(lesson, left === undefined, {
+      id: 'common-error-3/container-exists-after-refusal',
+      expected: 'no container exists after the refusal',
+      seen: `"${runc.binary} state ${COMMON_ERROR_3_CONTAINER}": ${JSON.stringify(left)}`,
+      next: `delete it: "runc delete -f ${COMMON_ERROR_3_CONTAINER}"`,
+    });
     if (!(r.stderr.includes(plan.netnsPath) && /permission denied/i.test(r.stderr))) {
       await lesson.erratum({
         id: 'E-unprivileged-runc-wording',
@@ -56,8 +74,21 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
     const dir = plan.netnsPath.slice(0, plan.netnsPath.lastIndexOf('/') + 1);
     const listing = await target.exec(['ls', '-la', dir]);
     // ls -l: mode, links, owner, group, size, date (three words), name.
-    const entry = listing.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w.length >= 9 && w.slice(8).join(' ') === plan.netns);
-    check(lesson, listing.exitCode === 0 && entry !== undefined, { id: 'common-error-3/netns-file-exists', expected: `"ls -la ${dir}" lists ${plan.netns}`, seen: formatResult(listing), commonError: fixes.missingNetns(plan) });
-    check(lesson, entry[2] === 'root', { id: 'common-error-3/owner-root', expected: 'owner root', seen: entry.join(' '), next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}` });
+    const entry = listing.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find((w) => w.length >= 9 && w.slice(8).join(' ') === plan.netns);
+    check(lesson, listing.exitCode === 0 && entry !== undefined, {
+      id: 'common-error-3/netns-file-exists',
+      expected: `"ls -la ${dir}" lists ${plan.netns}`,
+      seen: formatResult(listing),
+      commonError: fixes.missingNetns(plan),
+    });
+    check(lesson, entry[2] === 'root', {
+      id: 'common-error-3/owner-root',
+      expected: 'owner root',
+      seen: entry.join(' '),
+      next: `"ip netns add" should run as root (sudo); delete and recreate ${plan.netns}`,
+    });
   });
 });

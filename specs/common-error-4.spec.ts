@@ -12,7 +12,14 @@ import { applyNatFix, buildWan, masqueradePackets, NAT_FIXES, WAN } from '../hel
 const WAN_PATH = `/var/run/netns/${WAN.netns}`;
 
 describe('common-error-4', { tags: ['common-error-4'] }, () => {
-  test('the container reaches the host (10.0.0.1) but not the external address: Network is unreachable', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test('the container reaches the host (10.0.0.1) but not the external address: Network is unreachable', async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('symptom');
     await lab.through(5);
     await buildWan(target);
@@ -27,7 +34,10 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     await checkRunOutcome(cx, lessonBundle, wan, {
       symptoms: ['unreachable'],
       expected: `ping ${WAN.remoteCidr.address} fails at once: "Network is unreachable" (${plan.netns} has no default route)`,
-      whenOk: { commonError: fixes.wrongInterfaces(plan), next: `the container reached ${WAN.remoteCidr.address} without NAT or a default route: it is not in ${plan.netns}` },
+      whenOk: {
+        commonError: fixes.wrongInterfaces(plan),
+        next: `the container reached ${WAN.remoteCidr.address} without NAT or a default route: it is not in ${plan.netns}`,
+      },
     });
   });
 
@@ -64,7 +74,14 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
     });
   });
 
-  test("after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test("after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT", async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('fix: ip_forward, MASQUERADE, default route');
     await lesson.runs('common-error-4/b1/L2', { adjustment: 'file-write', as: [['dd', 'of=/proc/sys/net/ipv4/ip_forward']] });
     await lab.through(5);

@@ -17,7 +17,14 @@ const jsonOf = (text: string): unknown => {
 };
 
 describe('common-error-6', { tags: ['common-error-6'] }, () => {
-  test('no path: the container gets a new namespace with only loopback; adding the path fixes it', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test('no path: the container gets a new namespace with only loopback; adding the path fixes it', async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('cause: path missing');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
@@ -25,7 +32,12 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'without a path the container still runs "ip addr"' });
     const names = [...new Set(parseIpAddrText(r.stdout).map((i) => i.ifname))];
-    check(lesson, names.join(',') === 'lo', { id: 'common-error-6/container-lists-lo', expected: 'the container lists only lo', seen: formatResult(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, names.join(',') === 'lo', {
+      id: 'common-error-6/container-lists-lo',
+      expected: 'the container lists only lo',
+      seen: formatResult(r),
+      commonError: fixes.wrongInterfaces(plan),
+    });
     const c = await startIdle(cx, plan.containerId, lessonBundle);
     checkNewNetns(cx, c);
     await runc.delete(plan.containerId);
@@ -51,9 +63,17 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, r, {
       symptoms: ['netns-missing'],
       expected: `runc fails before the process starts: namespace path ${wrong} does not exist`,
-      whenRan: { commonError: fixes.wrongInterfaces(plan), next: `the runtime started the container although ${wrong} does not exist: it ignored the path` },
+      whenRan: {
+        commonError: fixes.wrongInterfaces(plan),
+        next: `the runtime started the container although ${wrong} does not exist: it ignored the path`,
+      },
     });
-    check(lesson, r.stdout === '' && r.stderr.includes(wrong), { id: 'common-error-6/process-output-error-names', expected: `no process output, and the error names ${wrong}`, seen: formatResult(r), commonError: fixes.missingNetns(plan) });
+    check(lesson, r.stdout === '' && r.stderr.includes(wrong), {
+      id: 'common-error-6/process-output-error-names',
+      expected: `no process output, and the error names ${wrong}`,
+      seen: formatResult(r),
+      commonError: fixes.missingNetns(plan),
+    });
   });
 
   test("the lesson's jq query shows the network entry with its path", async ({ target, plan, lessonBundleAsWritten, lesson }) => {
@@ -78,8 +98,18 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr"' });
     const printed = parseIpAddrText(r.stdout);
-    check(lesson, findIface(printed, plan.hostVeth) === undefined, { id: 'common-error-6/container-does-list', expected: `the container does not list ${plan.hostVeth}`, seen: formatResult(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, findIface(printed, plan.hostVeth) === undefined, {
+      id: 'common-error-6/container-does-list',
+      expected: `the container does not list ${plan.hostVeth}`,
+      seen: formatResult(r),
+      commonError: fixes.wrongInterfaces(plan),
+    });
     checkPrintedView(cx, printed, await interfaces(target, plan.netns), plan.netns);
-    check(lesson, await linkExists(target, plan.hostVeth), { id: 'common-error-6/veth-host-still-on-host', expected: `${plan.hostVeth} is still on the host`, seen: 'missing', next: 'something deleted the host end during the run' });
+    check(lesson, await linkExists(target, plan.hostVeth), {
+      id: 'common-error-6/veth-host-still-on-host',
+      expected: `${plan.hostVeth} is still on the host`,
+      seen: 'missing',
+      next: 'something deleted the host end during the run',
+    });
   });
 });

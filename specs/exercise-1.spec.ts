@@ -6,7 +6,8 @@ import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns, interfacesIfAny, linkExists, listNetns, ping } from '../helpers/net/ops.js';
 import { formatResult } from '../helpers/targets/exec.js';
 
-const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string => (list === undefined ? '(namespace not found)' : list.map((i) => i.ifname).join(', ') || '(none)');
+const names = (list: ReadonlyArray<{ ifname: string }> | undefined): string =>
+  list === undefined ? '(namespace not found)' : list.map((i) => i.ifname).join(', ') || '(none)';
 
 describe('exercise-1', { tags: ['exercise-1'] }, () => {
   test('step 1: ip netns add lists container-net and creates its file under /var/run/netns', async ({ target, plan, lab, lesson }) => {
@@ -135,7 +136,12 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await lab.through(5);
     const host = await interfacesIfAny(target);
     const ns = await interfacesIfAny(target, plan.netns);
-    check(lesson, ns !== undefined, { id: 'exercise-1/can-entered', expected: `${plan.netns} can be entered`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
+    check(lesson, ns !== undefined, {
+      id: 'exercise-1/can-entered',
+      expected: `${plan.netns} can be entered`,
+      seen: 'the namespace cannot be entered',
+      commonError: fixes.missingNetns(plan),
+    });
     const wanted = [
       { where: 'host', list: host ?? [], name: plan.hostVeth, inNamespace: false },
       { where: plan.netns, list: ns, name: plan.nsVeth, inNamespace: true },
@@ -186,7 +192,12 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     });
   });
 
-  test('as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states', async ({ target, plan, lab, lesson }) => {
+  test('as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states', async ({
+    target,
+    plan,
+    lab,
+    lesson,
+  }) => {
     await lesson.step('Steps 1–6, as written');
     await lesson.checks('exercise-1/s1/b1/L6', 'exercise-1/s1/b1/L10', 'exercise-1/s3/b1/L10', 'exercise-1/s6/b1/L3', 'exercise-1/s6/b1/L7');
     // The lab builder runs each step's lesson commands as written (labStepCommands).
@@ -202,12 +213,16 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     });
     await build(2);
     const shown = [await target.exec(['ip', 'link', 'show', plan.hostVeth]), await target.exec(['ip', 'link', 'show', plan.nsVeth])];
-    check(lesson, shown.every((r) => r.exitCode === 0), {
-      id: 'exercise-1/before-move-ip-link',
-      expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`,
-      seen: shown.map((r) => formatResult(r)).join('\n'),
-      next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
-    });
+    check(
+      lesson,
+      shown.every((r) => r.exitCode === 0),
+      {
+        id: 'exercise-1/before-move-ip-link',
+        expected: `before the move "ip link show" finds ${plan.hostVeth} and ${plan.nsVeth}`,
+        seen: shown.map((r) => formatResult(r)).join('\n'),
+        next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Step 2)`,
+      },
+    );
     await build(3);
     const gone = await target.exec(['ip', 'link', 'show', plan.nsVeth]);
     check(lesson, gone.exitCode !== 0, {
@@ -228,13 +243,20 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
     await build(4);
     await build(5);
     const count = String(EXERCISE_1_PING_COUNT);
-    const pings = [await target.exec(['ping', '-c', count, plan.nsCidr.address]), await target.exec(inNetns(plan.netns, ['ping', '-c', count, plan.hostCidr.address]))];
+    const pings = [
+      await target.exec(['ping', '-c', count, plan.nsCidr.address]),
+      await target.exec(inNetns(plan.netns, ['ping', '-c', count, plan.hostCidr.address])),
+    ];
     const summaries = pings.map((r) => parsePingSummary(r.stdout));
-    check(lesson, summaries.every((p) => p?.transmitted === EXERCISE_1_PING_COUNT && p.received === EXERCISE_1_PING_COUNT), {
-      id: 'exercise-1/both-pings-2-packets',
-      expected: `both pings: ${EXERCISE_1_PING_COUNT} packets transmitted, ${EXERCISE_1_PING_COUNT} received`,
-      seen: pings.map((r) => formatResult(r)).join('\n'),
-      commonError: fixes.noConnectivity(plan),
-    });
+    check(
+      lesson,
+      summaries.every((p) => p?.transmitted === EXERCISE_1_PING_COUNT && p.received === EXERCISE_1_PING_COUNT),
+      {
+        id: 'exercise-1/both-pings-2-packets',
+        expected: `both pings: ${EXERCISE_1_PING_COUNT} packets transmitted, ${EXERCISE_1_PING_COUNT} received`,
+        seen: pings.map((r) => formatResult(r)).join('\n'),
+        commonError: fixes.noConnectivity(plan),
+      },
+    );
   });
 });

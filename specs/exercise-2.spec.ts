@@ -74,7 +74,12 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'E-jq-rewrites-namespaces',
         where: 'Exercise 2 Step 3',
         claim: 'the jq command only adds the path to the network namespace',
-        observed: `it replaces the whole array, so namespaces the runtime's spec has beyond the lesson's five are lost (${before.linux.namespaces.filter((n) => !CLAIMED_DEFAULT_NAMESPACES.some((c) => c.type === n.type)).map((n) => n.type).join(', ') || 'none'}${before.linux.namespaces.some((n) => n.type === 'cgroup') ? ': the cgroup namespace a cgroup v2 machine adds' : ''})`,
+        observed: `it replaces the whole array, so namespaces the runtime's spec has beyond the lesson's five are lost (${
+          before.linux.namespaces
+            .filter((n) => !CLAIMED_DEFAULT_NAMESPACES.some((c) => c.type === n.type))
+            .map((n) => n.type)
+            .join(', ') || 'none'
+        }${before.linux.namespaces.some((n) => n.type === 'cgroup') ? ': the cgroup namespace a cgroup v2 machine adds' : ''})`,
         evidence: `runc spec: ${JSON.stringify(before.linux.namespaces)}\nafter jq:  ${JSON.stringify(edited.linux.namespaces)}`,
       });
     }
@@ -107,7 +112,14 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     });
   });
 
-  test('step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links', async ({ target, runc, plan, lab, makeBundle, lesson }) => {
+  test('step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links', async ({
+    target,
+    runc,
+    plan,
+    lab,
+    makeBundle,
+    lesson,
+  }) => {
     await lesson.step('Step 1');
     await lab.through(5);
     const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['applets'] } });
@@ -133,7 +145,14 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
   });
 
-  test("step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false", async ({ target, runc, plan, lab, makeBundle, lesson }) => {
+  test("step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false", async ({
+    target,
+    runc,
+    plan,
+    lab,
+    makeBundle,
+    lesson,
+  }) => {
     await lesson.step('Step 4');
     await lesson.checks('exercise-2/s4/cfg1');
     await lab.through(5);
@@ -166,7 +185,12 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
   });
 
-  test("as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)", async ({ target, plan, runc, lesson }) => {
+  test("as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)", async ({
+    target,
+    plan,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Steps 1–4, as written');
     const dir = plan.bundleDir;
     const nsFilter = `.linux.namespaces = ${JSON.stringify(exercise2Namespaces(plan.netnsPath))}`;
@@ -174,32 +198,63 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     await lesson.runs('exercise-2/s1/b1/L3', { adjustment: 'cwd', as: [['env', '-C', dir]] });
     await lesson.runs('exercise-2/s1/b1/L9', { adjustment: 'brace-expansion', as: [inDir(dir, rootfsDirsArgv())] });
     await lesson.runs('exercise-2/s2/b1/L2', { adjustment: 'file-argument', as: [inDir(dir, ['jq', '.linux.namespaces', 'config.json'])] });
-    await lesson.runs('exercise-2/s3/b1/L2', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', nsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
-    await lesson.runs('exercise-2/s4/b1/L1', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
+    await lesson.runs('exercise-2/s3/b1/L2', {
+      adjustment: 'jq-redirect',
+      as: [inDir(dir, ['jq', nsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])],
+    });
+    await lesson.runs('exercise-2/s4/b1/L1', {
+      adjustment: 'jq-redirect',
+      as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])],
+    });
     await target.must(['mkdir', '-p', dir]);
     await specWritten(target, runc.binary, `${dir}/config.json`, await target.exec(inDir(dir, [runc.binary, 'spec'])));
     await target.must(inDir(dir, rootfsDirsArgv()));
     await target.must(inDir(dir, ['cp', '/bin/busybox', 'rootfs/bin/']));
-    const defaults = JSON.parse((await target.must(inDir(dir, ['jq', '.linux.namespaces', 'config.json']))).stdout) as Array<{ type: string; path?: string }>;
-    check(lesson, defaults.some((n) => n.type === 'network' && n.path === undefined), {
-      id: 'exercise-2/step-2-network-entry',
-      expected: 'Step 2: the network entry has no path (runc would create a new namespace)',
-      seen: JSON.stringify(defaults),
-      next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
-    });
+    const defaults = JSON.parse((await target.must(inDir(dir, ['jq', '.linux.namespaces', 'config.json']))).stdout) as Array<{
+      type: string;
+      path?: string;
+    }>;
+    check(
+      lesson,
+      defaults.some((n) => n.type === 'network' && n.path === undefined),
+      {
+        id: 'exercise-2/step-2-network-entry',
+        expected: 'Step 2: the network entry has no path (runc would create a new namespace)',
+        seen: JSON.stringify(defaults),
+        next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
+      },
+    );
     await jqEdit(target, dir, nsFilter);
     await jqEdit(target, dir, argsFilter);
     const config = parseConfig(await target.readFile(`${dir}/config.json`));
-    const missing = (await Promise.all([...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) => ((await target.exec(['test', '-e', `${dir}/${p}`])).exitCode === 0 ? '' : p)))).filter(Boolean);
-    check(lesson, networkNamespace(config)?.path === plan.netnsPath && JSON.stringify(config.process.args) === JSON.stringify(exercise2Args(plan)) && missing.length === 0, {
-      id: 'exercise-2/config-json-joins-runs',
-      expected: `config.json joins ${plan.netnsPath} and runs ${JSON.stringify(exercise2Args(plan))}; the rootfs has its directories and bin/busybox`,
-      seen: `network ${JSON.stringify(networkNamespace(config))}; args ${JSON.stringify(config.process.args)}; missing in rootfs: ${missing.join(', ') || 'nothing'}`,
-      next: "compare each command with the lesson's Steps 1–4: the transcript shows what ran",
-    });
+    const missing = (
+      await Promise.all(
+        [...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) =>
+          (await target.exec(['test', '-e', `${dir}/${p}`])).exitCode === 0 ? '' : p,
+        ),
+      )
+    ).filter(Boolean);
+    check(
+      lesson,
+      networkNamespace(config)?.path === plan.netnsPath &&
+        JSON.stringify(config.process.args) === JSON.stringify(exercise2Args(plan)) &&
+        missing.length === 0,
+      {
+        id: 'exercise-2/config-json-joins-runs',
+        expected: `config.json joins ${plan.netnsPath} and runs ${JSON.stringify(exercise2Args(plan))}; the rootfs has its directories and bin/busybox`,
+        seen: `network ${JSON.stringify(networkNamespace(config))}; args ${JSON.stringify(config.process.args)}; missing in rootfs: ${missing.join(', ') || 'nothing'}`,
+        next: "compare each command with the lesson's Steps 1–4: the transcript shows what ran",
+      },
+    );
   });
 
-  test('step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 1');
     const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['applets'] } });
     await bundle.patch(withArgs('/bin/busybox', 'true'));
@@ -219,19 +274,28 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
       id: 'exercise-2/debian-dynamic-busybox-unpacked',
       expected: `Debian's dynamic busybox unpacked at ${DYNAMIC_BUSYBOX} (npm run setup, or npm run image for --target container)`,
       seen: 'missing: run npm run setup',
-      next: 'run npm run setup (it unpacks Debian\'s dynamic busybox into a cache, never installs it)',
+      next: "run npm run setup (it unpacks Debian's dynamic busybox into a cache, never installs it)",
     });
     await target.must(['cp', DYNAMIC_BUSYBOX, `${bundle.rootfs}/bin/busybox`]);
     const elf = await linkage(`${bundle.rootfs}/bin/busybox`);
     const interpreter = elf.kind === 'dynamic' ? elf.interpreter : '(none)';
     const interpInRootfs = await target.exec(['test', '-e', `${bundle.rootfs}${interpreter}`]);
     const r = await runc.run(plan.containerId, bundle.dir);
-    check(lesson, elf.kind === 'dynamic' && interpInRootfs.exitCode !== 0 && r.exitCode !== 0 && /no such file or directory/i.test(r.stderr) && r.stderr.includes('/bin/busybox'), {
-      id: 'exercise-2/runc-cannot-exec-bin',
-      expected: `runc cannot exec /bin/busybox: it exists in the rootfs, but its ELF interpreter ${interpreter} does not (ENOENT)`,
-      seen: `ELF ${JSON.stringify(elf)}; interpreter in rootfs: ${interpInRootfs.exitCode === 0 ? 'present' : 'absent'}; ${formatResult(r)}`,
-      next: r.exitCode === 0 ? 'the runtime reported success for a program that cannot start: it did not run the container' : "read runc's error above",
-    });
+    check(
+      lesson,
+      elf.kind === 'dynamic' &&
+        interpInRootfs.exitCode !== 0 &&
+        r.exitCode !== 0 &&
+        /no such file or directory/i.test(r.stderr) &&
+        r.stderr.includes('/bin/busybox'),
+      {
+        id: 'exercise-2/runc-cannot-exec-bin',
+        expected: `runc cannot exec /bin/busybox: it exists in the rootfs, but its ELF interpreter ${interpreter} does not (ENOENT)`,
+        seen: `ELF ${JSON.stringify(elf)}; interpreter in rootfs: ${interpInRootfs.exitCode === 0 ? 'present' : 'absent'}; ${formatResult(r)}`,
+        next:
+          r.exitCode === 0 ? 'the runtime reported success for a program that cannot start: it did not run the container' : "read runc's error above",
+      },
+    );
     await lesson.erratum({
       id: 'E-busybox-must-be-static',
       where: 'Exercise 2 Step 1 (and Exercise 4 Step 1)',

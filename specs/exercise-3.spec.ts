@@ -24,7 +24,14 @@ import { classifyRun } from '../helpers/oci/outcome.js';
 import { remedyForRun } from '../helpers/lesson/run-diagnosis.js';
 
 describe('exercise-3', { tags: ['exercise-3'] }, () => {
-  test('step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test('step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host', async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 1');
     await lesson.checks('exercise-3/s1/proves/1', 'exercise-3/s1/proves/2', 'exercise-3/s1/proves/4');
     await lab.through(5);
@@ -36,7 +43,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       await checkRunOutcome(cx, lessonBundle, r, {
         symptoms: [],
         expected: 'the container runs the lesson\'s process and "ip addr" prints its interfaces',
-        whenOk: { next: 'the run exited 0 without printing any interface: the runtime did not run the lesson\'s process' },
+        whenOk: { next: "the run exited 0 without printing any interface: the runtime did not run the lesson's process" },
       });
     }
     check(lesson, findIface(seen, plan.nsVeth) !== undefined && findIface(seen, plan.hostVeth) === undefined, {
@@ -62,7 +69,14 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     });
   });
 
-  test('step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test('step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container', async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 1');
     await lesson.checks('exercise-3/s1/proves/3');
     await lab.through(5);
@@ -77,13 +91,20 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       await checkRunOutcome(cx, lessonBundle, r, {
         symptoms: [],
         expected: `exit 0 and "${CLAIMED_PING_COUNT} packets transmitted, ${CLAIMED_PING_COUNT} packets received"`,
-        whenOk: { next: 'the run exited 0 without the ping summary: the runtime did not run the lesson\'s process' },
+        whenOk: { next: "the run exited 0 without the ping summary: the runtime did not run the lesson's process" },
       });
     }
     await checkRepliesCrossed(cx, before, r, labPath(plan));
   });
 
-  test("step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW", async ({ target, plan, lab, makeBundle, runc, lesson }) => {
+  test("step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW", async ({
+    target,
+    plan,
+    lab,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 1');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
@@ -97,7 +118,9 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const granted = caps.includes(NET_RAW);
     const symptom = await checkRunOutcome(cx, bundle, r, {
       symptoms: granted ? ['ok'] : ['ok', 'ping-not-permitted'],
-      expected: granted ? `three replies (${NET_RAW} is in the bounding set)` : `three replies (the lesson), or busybox ping refused for want of ${NET_RAW} (erratum)`,
+      expected: granted
+        ? `three replies (${NET_RAW} is in the bounding set)`
+        : `three replies (the lesson), or busybox ping refused for want of ${NET_RAW} (erratum)`,
     });
     if (symptom === 'ok') {
       await checkRepliesCrossed(cx, before, r, labPath(plan));
@@ -108,7 +131,10 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       where: 'Exercise 3 Step 1',
       claim: 'the container prints three ping replies from 10.0.0.1',
       observed: `${runc.label}'s spec: its default capabilities (${caps.join(', ')}) lack ${NET_RAW}, so busybox ping fails; adding ${NET_RAW} to the capability sets makes the lesson's output appear`,
-      evidence: `${r.stdout}${r.stderr}`.split('\n').filter((l) => /ping|denied|permitted/i.test(l)).join('\n'),
+      evidence: `${r.stdout}${r.stderr}`
+        .split('\n')
+        .filter((l) => /ping|denied|permitted/i.test(l))
+        .join('\n'),
     });
     await bundle.patch(withCapability(NET_RAW));
     const again = await countersOf(cx, labPath(plan));
@@ -122,10 +148,21 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     await checkRepliesCrossed(cx, again, fixed, labPath(plan));
   });
 
-  test("proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test("proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)", async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 1 (what this proves)');
     await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
-    await lesson.checks('exercise-3/s1/proves/1', 'background-how-container-runtimes-handle-networking/cfg2', 'the-config-json-namespaces-section/cfg1');
+    await lesson.checks(
+      'exercise-3/s1/proves/1',
+      'background-how-container-runtimes-handle-networking/cfg2',
+      'the-config-json-namespaces-section/cfg1',
+    );
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.containerId, lessonBundle);
@@ -160,10 +197,22 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     checkJoined(cx, c, plan.netnsPath);
   });
 
-  test("as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output", async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+  test("as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output", async ({
+    target,
+    plan,
+    lab,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 1, as written');
     await lesson.runs('exercise-3/s1/b1/L1', { adjustment: 'cwd', as: [['env', '-C', lessonBundle.dir]] });
-    await lesson.runs('exercise-3/s1/b1/L2', lessonBundle.needs.length > 0 ? { adjustment: 'unattended-bundle', as: [inDir(lessonBundle.dir, ['runc', 'run', plan.containerId])] } : undefined);
+    await lesson.runs(
+      'exercise-3/s1/b1/L2',
+      lessonBundle.needs.length > 0
+        ? { adjustment: 'unattended-bundle', as: [inDir(lessonBundle.dir, ['runc', 'run', plan.containerId])] }
+        : undefined,
+    );
     await lesson.checks('exercise-3/s1/out1');
     await lab.through(5);
     const cx = { lesson, target, runc, plan };
@@ -174,12 +223,22 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     const lo = findIface(seen, 'lo');
     const veth = findIface(seen, plan.nsVeth);
     const seqs = [...r.stdout.matchAll(EXERCISE_3_PING.replyPattern(plan.hostCidr.address))].map((m) => Number(m[1]));
-    check(lesson, seen.length === 2 && lo !== undefined && isUp(lo) && lo.inet.includes('127.0.0.1/8') && veth !== undefined && isUp(veth) && veth.inet.includes(formatCidr(plan.nsCidr)), {
-      id: 'exercise-3/ip-addr-lists-exactly',
-      expected: `ip addr lists exactly lo (UP, 127.0.0.1/8) and ${plan.nsVeth} (UP, ${formatCidr(plan.nsCidr)})`,
-      seen: formatResult(r),
-      commonError: fixes.noConnectivity(plan),
-    });
+    check(
+      lesson,
+      seen.length === 2 &&
+        lo !== undefined &&
+        isUp(lo) &&
+        lo.inet.includes('127.0.0.1/8') &&
+        veth !== undefined &&
+        isUp(veth) &&
+        veth.inet.includes(formatCidr(plan.nsCidr)),
+      {
+        id: 'exercise-3/ip-addr-lists-exactly',
+        expected: `ip addr lists exactly lo (UP, 127.0.0.1/8) and ${plan.nsVeth} (UP, ${formatCidr(plan.nsCidr)})`,
+        seen: formatResult(r),
+        commonError: fixes.noConnectivity(plan),
+      },
+    );
     const symptom = classifyRun(r);
     const header = EXERCISE_3_PING.header(plan.hostCidr.address);
     const wanted = EXERCISE_3_PING.seqs();
@@ -187,7 +246,9 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       id: 'exercise-3/exit-0-ping-56',
       expected: `exit 0, "${header}" and replies seq=${wanted.join(', ')} with ttl=${EXERCISE_3_PING.ttl}`,
       seen: `${symptom}; replies seq=${JSON.stringify(seqs)}; ${formatResult(r)}`,
-      ...(symptom === 'ok' ? { next: "the ping's output differs from the lesson's: compare process.args with Exercise 2 Step 4" } : remedyForRun(symptom, plan)),
+      ...(symptom === 'ok'
+        ? { next: "the ping's output differs from the lesson's: compare process.args with Exercise 2 Step 4" }
+        : remedyForRun(symptom, plan)),
     });
     await checkRepliesCrossed(cx, before, r, labPath(plan));
   });

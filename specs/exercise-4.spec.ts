@@ -45,9 +45,20 @@ async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: st
 }
 
 describe('exercise-4', { tags: ['exercise-4'] }, () => {
-  test('step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 3');
-    await lesson.checks('exercise-4/s3/out1', 'exercise-4/s3/observes/1', 'exercise-4/s3/observes/2', 'background-how-container-runtimes-handle-networking/cfg1');
+    await lesson.checks(
+      'exercise-4/s3/out1',
+      'exercise-4/s3/observes/1',
+      'exercise-4/s3/observes/2',
+      'background-how-container-runtimes-handle-networking/cfg1',
+    );
     const cx = { lesson, target, runc, plan };
     const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
     const names = [...new Set(printed.map((i) => i.ifname))];
@@ -94,7 +105,14 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     });
   });
 
-  test('step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable', async ({ target, plan, lab, makeBundle, runc, lesson }) => {
+  test('step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable', async ({
+    target,
+    plan,
+    lab,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-4/s3/observes/4');
     await lab.through(5);
@@ -105,28 +123,53 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     await checkRunOutcome(cx, bundle, r, {
       symptoms: ['unreachable'],
       expected: `ping ${plan.hostCidr.address} fails at once: "Network is unreachable" (a new namespace has no route)`,
-      whenOk: { commonError: fixes.wrongInterfaces(plan), next: `the container reached ${plan.hostCidr.address}: it is not in a namespace of its own` },
+      whenOk: {
+        commonError: fixes.wrongInterfaces(plan),
+        next: `the container reached ${plan.hostCidr.address}: it is not in a namespace of its own`,
+      },
     });
   });
 
-  test("step 3: runc created a new netns: the container's inode differs from the host's and from container-net", async ({ target, plan, lab, makeBundle, runc, lesson }) => {
+  test("step 3: runc created a new netns: the container's inode differs from the host's and from container-net", async ({
+    target,
+    plan,
+    lab,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Step 3');
     await lesson.checks('background-how-container-runtimes-handle-networking/cfg1');
     await lesson.runs('exercise-4/s3/b1/L1', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.newContainerId]] });
     await lab.through(1);
     const cx = { lesson, target, runc, plan };
     const c = await startIdle(cx, plan.newContainerId, await makeBundle(plan.newBundleDir));
-    check(lesson, c.others.has(plan.netnsPath), { id: 'exercise-4/exists-compare', expected: `${plan.netnsPath} exists to compare with`, seen: 'missing', commonError: fixes.missingNetns(plan) });
+    check(lesson, c.others.has(plan.netnsPath), {
+      id: 'exercise-4/exists-compare',
+      expected: `${plan.netnsPath} exists to compare with`,
+      seen: 'missing',
+      commonError: fixes.missingNetns(plan),
+    });
     checkNewNetns(cx, c);
   });
 
-  test("as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr", async ({ target, plan, runc, config, runtimeProfile, lesson }) => {
+  test("as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr", async ({
+    target,
+    plan,
+    runc,
+    config,
+    runtimeProfile,
+    lesson,
+  }) => {
     await lesson.step('Steps 1–3, as written');
     const dir = plan.newBundleDir;
     const argsFilter = `.process.args = ${JSON.stringify(EXERCISE_4_ARGS)}`;
     await lesson.runs('exercise-4/s1/b1/L2', { adjustment: 'cwd', as: [['env', '-C', dir]] });
     await lesson.runs('exercise-4/s1/b1/L4', { adjustment: 'brace-expansion', as: [inDir(dir, rootfsDirsArgv())] });
-    await lesson.runs('exercise-4/s2/b1/L1', { adjustment: 'jq-redirect', as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])] });
+    await lesson.runs('exercise-4/s2/b1/L1', {
+      adjustment: 'jq-redirect',
+      as: [inDir(dir, ['jq', argsFilter, 'config.json']), inDir(dir, ['mv', 'config.json.tmp', 'config.json'])],
+    });
     await lesson.checks('exercise-4/s3/observes/1');
     await target.must(['mkdir', '-p', dir]);
     await specWritten(target, runc.binary, `${dir}/config.json`, await target.exec(inDir(dir, [runc.binary, 'spec'])));
@@ -139,7 +182,10 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     const bundle = new Bundle(target, runc, dir);
     await meetNeeds(bundle, runtimeProfile, lesson);
     await bundle.patch(withCgroupsPath(harnessCgroupPath(config.runId)));
-    await lesson.runs('exercise-4/s3/b1/L1', bundle.needs.length > 0 ? { adjustment: 'unattended-bundle', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] } : undefined);
+    await lesson.runs(
+      'exercise-4/s3/b1/L1',
+      bundle.needs.length > 0 ? { adjustment: 'unattended-bundle', as: [inDir(dir, ['runc', 'run', plan.newContainerId])] } : undefined,
+    );
     const r = await target.exec(inDir(dir, [runc.binary, 'run', plan.newContainerId]), { timeoutMs: RUN_TIMEOUT_MS });
     const printed = parseIpAddrText(r.stdout);
     check(lesson, r.exitCode === 0 && JSON.stringify(printed.map((i) => i.ifname)) === JSON.stringify(['lo', 'lo']), {

@@ -43,10 +43,17 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   const record = '/tmp/hooks/netns-after-wiring';
   const recorder = await installHook(target, 'record-netns.sh', [record]);
   await bundle.patch(withoutNetnsPath, withArgs(...exercise2Args(plan)), withHook(stage, hook), withHook(stage, recorder));
-  await lesson.adjustment(`a second ${stage} hook records the container's netns as the kernel shows it after the wiring, so the container's output is compared with the kernel's (it changes nothing)`);
+  await lesson.adjustment(
+    `a second ${stage} hook records the container's netns as the kernel shows it after the wiring, so the container's output is compared with the kernel's (it changes nothing)`,
+  );
   const r = await runc.run(plan.newContainerId, bundle.dir);
   const seen = ipOutputOf(r.stdout);
-  if (seen.length === 0) await checkRunOutcome(cx, bundle, r, { symptoms: [], expected: 'the container runs and prints its interfaces', whenOk: { next: 'the run printed no interface: the runtime did not run the process' } });
+  if (seen.length === 0)
+    await checkRunOutcome(cx, bundle, r, {
+      symptoms: [],
+      expected: 'the container runs and prints its interfaces',
+      whenOk: { next: 'the run printed no interface: the runtime did not run the process' },
+    });
   // The container's output alone proves nothing (a runtime could print the lesson's text): the
   // hook must have run, in a namespace that is not this one, and the output must be that namespace's.
   const [recorded, own] = await Promise.all([target.exec(['cat', record]), target.must(['stat', '-L', '-c', '%i', '/proc/self/ns/net'])]);
@@ -81,7 +88,11 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   // veth-container lived in the container's own namespace: when the container exited, the kernel
   // destroyed that namespace, the interface, and with it its peer on this side.
   let gone = false;
-  await waitFor(async () => (gone = !(await linkExists(target, plan.hostVeth))), { timeoutMs: 5_000, intervalMs: 100, what: `${plan.hostVeth} to go` }).catch(() => undefined);
+  await waitFor(async () => (gone = !(await linkExists(target, plan.hostVeth))), {
+    timeoutMs: 5_000,
+    intervalMs: 100,
+    what: `${plan.hostVeth} to go`,
+  }).catch(() => undefined);
   check(lesson, gone, {
     id: 'exercise-5/disappears-once-container-exits',
     expected: `${plan.hostVeth} disappears once the container exits (its peer lived in the container's namespace, which the kernel destroyed)`,
@@ -92,7 +103,13 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
 
 for (const stage of ['prestart', 'createRuntime'] as const) {
   describe('exercise-5', { tags: ['exercise-5'] }, () => {
-    test(`a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`, async ({ target, plan, makeBundle, runc, lesson }) => {
+    test(`a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`, async ({
+      target,
+      plan,
+      makeBundle,
+      runc,
+      lesson,
+    }) => {
       await lesson.step(`config.json with hooks (${stage})`);
       await lesson.checks('exercise-5/cfg1');
       const cx = { lesson, target, runc, plan };
@@ -102,7 +119,12 @@ for (const stage of ['prestart', 'createRuntime'] as const) {
       await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hook received can be compared with the running container's`);
       const c = await startContainer(cx, plan.newContainerId, bundle);
       const state = await recordedState(target, file);
-      check(lesson, state !== undefined, { id: 'exercise-5/hook-ran-wrote-state', expected: `the ${stage} hook ran and wrote the state it received to ${file}`, seen: 'no file: the hook never ran', next: `check config.json's hooks.${stage} entry (Exercise 5)` });
+      check(lesson, state !== undefined, {
+        id: 'exercise-5/hook-ran-wrote-state',
+        expected: `the ${stage} hook ran and wrote the state it received to ${file}`,
+        seen: 'no file: the hook never ran',
+        next: `check config.json's hooks.${stage} entry (Exercise 5)`,
+      });
       const live = await runc.state(plan.newContainerId);
       check(lesson, state.id === plan.newContainerId && state.pid === c.pid && live?.pid === c.pid && state.bundle === bundle.dir, {
         id: 'exercise-5/id-pid-container-process',
@@ -121,7 +143,13 @@ for (const stage of ['prestart', 'createRuntime'] as const) {
 }
 
 describe('exercise-5', { tags: ['exercise-5'] }, () => {
-  test('a prestart hook wires the network: the container in a new netns gets veth-container and pings the host', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('a prestart hook wires the network: the container in a new netns gets veth-container and pings the host', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('hook sets up networking');
     await lesson.checks('exercise-5/cfg1');
     await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'prestart');
@@ -135,7 +163,12 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     const cx = { lesson, target, runc, plan };
     const file = '/tmp/poststop-state.json';
     const cleanup = await installHook(target, 'cleanup-network.sh', [plan.hostVeth]);
-    await lessonBundle.patch(withNetnsPath(plan.netnsPath), withArgs('true'), withHook('poststop', await stateRecorder(target, file)), withHook('poststop', cleanup));
+    await lessonBundle.patch(
+      withNetnsPath(plan.netnsPath),
+      withArgs('true'),
+      withHook('poststop', await stateRecorder(target, file)),
+      withHook('poststop', cleanup),
+    );
     const before = await linkExists(target, plan.hostVeth);
     // Before the run: a hook that deletes a missing link fails, and the run with it.
     check(lesson, before, {
@@ -147,7 +180,12 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     const r = await runc.run(plan.containerId, lessonBundle.dir);
     await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "true" and exits 0' });
     const state = await recordedState(target, file);
-    check(lesson, state !== undefined, { id: 'exercise-5/poststop-hook-ran-wrote', expected: `the poststop hook ran and wrote the state to ${file}`, seen: 'no file: the hook never ran', next: "check config.json's hooks.poststop entry (Exercise 5)" });
+    check(lesson, state !== undefined, {
+      id: 'exercise-5/poststop-hook-ran-wrote',
+      expected: `the poststop hook ran and wrote the state to ${file}`,
+      seen: 'no file: the hook never ran',
+      next: "check config.json's hooks.poststop entry (Exercise 5)",
+    });
     check(lesson, state.id === plan.containerId && state.status === 'stopped' && !state.pid, {
       id: 'exercise-5/state-id-status-stopped',
       expected: `state with id "${plan.containerId}", status "stopped" and no pid`,
@@ -185,17 +223,28 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
     });
   });
 
-  test('prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('config.json with hooks (prestart and createRuntime)');
     await lesson.checks('exercise-5/cfg1');
     const cx = { lesson, target, runc, plan };
     const bundle = await makeBundle(plan.newBundleDir);
     const files = { prestart: '/tmp/both-prestart.json', createRuntime: '/tmp/both-createRuntime.json' };
-    await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', await stateRecorder(target, files.prestart)), withHook('createRuntime', await stateRecorder(target, files.createRuntime)));
+    await bundle.patch(
+      withArgs(...IDLE_ARGS),
+      withHook('prestart', await stateRecorder(target, files.prestart)),
+      withHook('createRuntime', await stateRecorder(target, files.createRuntime)),
+    );
     await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hooks received can be compared with the running container's`);
     const c = await startContainer(cx, plan.newContainerId, bundle);
     const states = { prestart: await recordedState(target, files.prestart), createRuntime: await recordedState(target, files.createRuntime) };
-    const same = (s: HookState | undefined): boolean => s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
+    const same = (s: HookState | undefined): boolean =>
+      s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
     check(lesson, same(states.prestart) && same(states.createRuntime), {
       id: 'exercise-5/both-hooks-received-state',
       expected: `both hooks received the state of "${plan.newContainerId}" with pid ${c.pid} (the container's process) before the process started`,

@@ -46,7 +46,10 @@ describe('verify', () => {
     });
     // A link or bind mount of /proc/<pid>/ns/net is listed and is nsfs too, yet isolates nothing:
     // every later check would then be about this machine's own namespace.
-    const [own, file] = await Promise.all([g.target.exec(['stat', '-L', '-c', '%i', '/proc/self/ns/net']), g.target.exec(['stat', '-L', '-c', '%i', p.netnsPath])]);
+    const [own, file] = await Promise.all([
+      g.target.exec(['stat', '-L', '-c', '%i', '/proc/self/ns/net']),
+      g.target.exec(['stat', '-L', '-c', '%i', p.netnsPath]),
+    ]);
     check(lesson, /^\d+$/.test(own.stdout.trim()) && /^\d+$/.test(file.stdout.trim()) && own.stdout.trim() !== file.stdout.trim(), {
       id: 'grade/namespace-own-machine-inode',
       expected: `${p.netnsPath} is a namespace of its own, not this machine's (inode ${own.stdout.trim() || '?'})`,
@@ -136,28 +139,39 @@ describe('verify', () => {
     });
   });
 
-  gradeCheck('veth-pair-connected', "the two ends are one veth pair: the host end's peer is the namespace end", ['host-veth-exists', 'ns-veth-visible'], async ({ g, lesson }) => {
-    await lesson.step('Exercise 1 Steps 2-3');
-    const p = g.plan;
-    // The kernel's account, not the names: the host end's peer index and peer namespace id, the namespace end's own index.
-    const [host, inside, ids] = await Promise.all([linkEnd(g.target, p.hostVeth), linkEnd(g.target, p.nsVeth, p.netns), netnsIds(g.target)]);
-    const graded = ids.find((n) => n.name === p.netns)?.id;
-    const peerNs = host?.peerNetnsId === undefined ? "this machine's own namespace" : (ids.filter((n) => n.id === host.peerNetnsId).map((n) => n.name).join(' = ') || `an unnamed namespace (nsid ${host.peerNetnsId})`);
-    const ok =
-      host?.kind === 'veth' &&
-      inside?.kind === 'veth' &&
-      host.peerNetnsId !== undefined &&
-      host.peerNetnsId === graded &&
-      host.peerIndex === inside.ifindex &&
-      inside.peerIndex === host.ifindex &&
-      inside.peerNetnsId !== undefined;
-    check(lesson, ok, {
-      id: 'grade/veth-pair-connected',
-      expected: `${p.hostVeth} is a veth whose peer is ${p.nsVeth} (ifindex ${inside?.ifindex ?? '?'}) in ${p.netns}${graded === undefined ? '' : ` (nsid ${graded})`}, and ${p.nsVeth}'s peer is ${p.hostVeth} (ifindex ${host?.ifindex ?? '?'})`,
-      seen: `${p.hostVeth}: ${host?.kind ?? 'no kind'}, peer ifindex ${host?.peerIndex ?? 'none'} in ${peerNs}; ${p.nsVeth}: ${inside?.kind ?? 'no kind'}, peer ifindex ${inside?.peerIndex ?? 'none'}`,
-      next: `the two names are not the two ends of one pair: delete both, then create them as one pair and move one end: ip link add ${p.hostVeth} type veth peer name ${p.nsVeth} && ip link set ${p.nsVeth} netns ${p.netns} (Exercise 1 Steps 2-3)`,
-    });
-  });
+  gradeCheck(
+    'veth-pair-connected',
+    "the two ends are one veth pair: the host end's peer is the namespace end",
+    ['host-veth-exists', 'ns-veth-visible'],
+    async ({ g, lesson }) => {
+      await lesson.step('Exercise 1 Steps 2-3');
+      const p = g.plan;
+      // The kernel's account, not the names: the host end's peer index and peer namespace id, the namespace end's own index.
+      const [host, inside, ids] = await Promise.all([linkEnd(g.target, p.hostVeth), linkEnd(g.target, p.nsVeth, p.netns), netnsIds(g.target)]);
+      const graded = ids.find((n) => n.name === p.netns)?.id;
+      const peerNs =
+        host?.peerNetnsId === undefined
+          ? "this machine's own namespace"
+          : ids
+              .filter((n) => n.id === host.peerNetnsId)
+              .map((n) => n.name)
+              .join(' = ') || `an unnamed namespace (nsid ${host.peerNetnsId})`;
+      const ok =
+        host?.kind === 'veth' &&
+        inside?.kind === 'veth' &&
+        host.peerNetnsId !== undefined &&
+        host.peerNetnsId === graded &&
+        host.peerIndex === inside.ifindex &&
+        inside.peerIndex === host.ifindex &&
+        inside.peerNetnsId !== undefined;
+      check(lesson, ok, {
+        id: 'grade/veth-pair-connected',
+        expected: `${p.hostVeth} is a veth whose peer is ${p.nsVeth} (ifindex ${inside?.ifindex ?? '?'}) in ${p.netns}${graded === undefined ? '' : ` (nsid ${graded})`}, and ${p.nsVeth}'s peer is ${p.hostVeth} (ifindex ${host?.ifindex ?? '?'})`,
+        seen: `${p.hostVeth}: ${host?.kind ?? 'no kind'}, peer ifindex ${host?.peerIndex ?? 'none'} in ${peerNs}; ${p.nsVeth}: ${inside?.kind ?? 'no kind'}, peer ifindex ${inside?.peerIndex ?? 'none'}`,
+        next: `the two names are not the two ends of one pair: delete both, then create them as one pair and move one end: ip link add ${p.hostVeth} type veth peer name ${p.nsVeth} && ip link set ${p.nsVeth} netns ${p.netns} (Exercise 1 Steps 2-3)`,
+      });
+    },
+  );
 
   const linkChecks = ['host-veth-up', 'host-veth-address', 'ns-veth-up', 'ns-veth-address', 'veth-pair-connected'];
 
@@ -165,13 +179,23 @@ describe('verify', () => {
     await lesson.step('automated script, check 3; manual checklist, item 4');
     // Bound to the student's veth, so the probe cannot leave through any other interface.
     const r = await verifyPing(g.target, g.plan, 'host-to-ns', { bindTo: g.plan.hostVeth });
-    check(lesson, r.ok, { id: 'grade/ping-1-received', expected: `ping ${g.plan.nsCidr.address}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.nsCidr.address) });
+    check(lesson, r.ok, {
+      id: 'grade/ping-1-received',
+      expected: `ping ${g.plan.nsCidr.address}: 1 received`,
+      seen: r.result.stdout + r.result.stderr,
+      next: pathBlocked(g.plan, g.plan.nsCidr.address),
+    });
   });
 
   gradeCheck('ping-ns-to-host', 'the namespace reaches the host', linkChecks, async ({ g, lesson }) => {
     await lesson.step('automated script, check 4; manual checklist, item 4');
     const r = await verifyPing(g.target, g.plan, 'ns-to-host', { bindTo: g.plan.nsVeth });
-    check(lesson, r.ok, { id: 'grade/ping-1-received-2', expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`, seen: r.result.stdout + r.result.stderr, next: pathBlocked(g.plan, g.plan.hostCidr.address) });
+    check(lesson, r.ok, {
+      id: 'grade/ping-1-received-2',
+      expected: `ping ${g.plan.hostCidr.address} from ${g.plan.netns}: 1 received`,
+      seen: r.result.stdout + r.result.stderr,
+      next: pathBlocked(g.plan, g.plan.hostCidr.address),
+    });
   });
 
   gradeCheck('bundle-config', "the bundle's config.json is a valid OCI config", [], async ({ g, lesson, note }) => {
@@ -180,7 +204,9 @@ describe('verify', () => {
     // Read as data only (never through a link, never a FIFO or device, at most 1 MiB), by a child
     // process with the student's rights and a deadline: it can read only what the student can.
     const asked = await askAsStudent(g.target, g.student, { kind: 'config', bundleDir: g.plan.bundleDir }, READ_CONFIG_MS);
-    const r = asked.ok ? asked.answer.config : { ok: false as const, problem: asked.problem, next: `make ${g.plan.bundleDir} and its config.json readable by uid ${g.student.uid}` };
+    const r = asked.ok
+      ? asked.answer.config
+      : { ok: false as const, problem: asked.problem, next: `make ${g.plan.bundleDir} and its config.json readable by uid ${g.student.uid}` };
     if (asked.ok) g.rootfsRead = asked.answer.rootfs;
     if (r.ok) {
       g.studentConfig = r.config;
@@ -210,7 +236,12 @@ describe('verify', () => {
   gradeCheck('bundle-rootfs', "config.json's root.path is the bundle's rootfs directory", ['bundle-config'], async ({ g, lesson }) => {
     await lesson.step('Exercise 2 Step 1');
     // Validated by the reader with the student's rights; its answer becomes a mount option, so checked again here.
-    const r = g.rootfsRead === undefined ? { ok: false as const, problem: 'root.path was not read' } : g.rootfsRead.ok ? lowerdirProblem(g.rootfsRead.real) ?? g.rootfsRead : g.rootfsRead;
+    const r =
+      g.rootfsRead === undefined
+        ? { ok: false as const, problem: 'root.path was not read' }
+        : g.rootfsRead.ok
+          ? (lowerdirProblem(g.rootfsRead.real) ?? g.rootfsRead)
+          : g.rootfsRead;
     if (r.ok) g.rootfs = r;
     check(lesson, r.ok, {
       id: 'grade/root-path-names-directory',
@@ -226,7 +257,12 @@ describe('verify', () => {
     // Static: nothing from the rootfs runs; paths resolve inside the rootfs, ELF headers are read from
     // the bytes, by the reader with the student's rights, stopped at its deadline however large the rootfs.
     const proc = { args: p.args, env: p.env ?? [], cwd: typeof p.cwd === 'string' ? p.cwd : '/' };
-    const asked = await askAsStudent(g.target, g.student, { kind: 'process', rootfs: g.rootfs!.real, shown: g.rootfs!.shown, process: proc }, ANALYSE_MS);
+    const asked = await askAsStudent(
+      g.target,
+      g.student,
+      { kind: 'process', rootfs: g.rootfs!.real, shown: g.rootfs!.shown, process: proc },
+      ANALYSE_MS,
+    );
     check(lesson, asked.ok, {
       id: 'grade/process-analysis-finishes',
       expected: `the static analysis of process.args[0] "${clip(p.args[0] ?? '')}" in the rootfs finishes within ${ANALYSE_MS / 1000} s`,

@@ -1,5 +1,15 @@
 import { check, describe, test } from '../fixtures/index.js';
-import { checkJoined, checkPrintedView, checkRanAndPrinted, checkRepliesCrossed, checkRunOutcome, countersOf, ipOutputOf, startContainer, startIdle } from '../fixtures/proofs.js';
+import {
+  checkJoined,
+  checkPrintedView,
+  checkRanAndPrinted,
+  checkRepliesCrossed,
+  checkRunOutcome,
+  countersOf,
+  ipOutputOf,
+  startContainer,
+  startIdle,
+} from '../fixtures/proofs.js';
 import { bridgeConf, invokeCni, type CniResult } from '../helpers/net/cni.js';
 import { formatResult, type ExecResult } from '../helpers/targets/exec.js';
 import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
@@ -13,7 +23,13 @@ const POD_NET = '/var/run/netns/shared-pod-net';
 const C1_TO_C2 = { from: '/var/run/netns/c1', via: 'eth0', to: '/var/run/netns/c2' };
 
 describe('notes', { tags: ['notes'] }, () => {
-  test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('Sharing Network Namespaces');
     await lesson.checks('notes/cfg3');
     const cx = { lesson, target, runc, plan };
@@ -34,7 +50,12 @@ describe('notes', { tags: ['notes'] }, () => {
       (await target.exec(inNetns('shared-pod-net', ['ss', '-Hltn', 'sport = :8080']))).stdout.includes('8080');
     let up = false;
     await waitFor(async () => (up = await listening()), { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' }).catch(() => undefined);
-    check(lesson, up, { id: 'notes/pod-nc-listens-port', expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s", seen: 'no listener', next: "read pod-a's process in the transcript" });
+    check(lesson, up, {
+      id: 'notes/pod-nc-listens-port',
+      expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s",
+      seen: 'no listener',
+      next: "read pod-a's process in the transcript",
+    });
     const reply = await runc.exec('pod-b', ['nc', '-w', '2', '127.0.0.1', '8080']);
     check(lesson, reply.stdout.includes('hello-from-pod-a'), {
       id: 'notes/pod-b-reads-pod',
@@ -51,7 +72,10 @@ async function dockerStyleBridge(t: Target): Promise<void> {
   await run(['ip', 'link', 'add', 'docker0', 'type', 'bridge']);
   await run(['ip', 'addr', 'add', '172.17.0.1/16', 'dev', 'docker0']);
   await run(['ip', 'link', 'set', 'docker0', 'up']);
-  for (const [n, addr] of [['c1', '172.17.0.2/16'], ['c2', '172.17.0.3/16']] as const) {
+  for (const [n, addr] of [
+    ['c1', '172.17.0.2/16'],
+    ['c2', '172.17.0.3/16'],
+  ] as const) {
     await run(['ip', 'netns', 'add', n]);
     await run(['ip', 'link', 'add', `veth-${n}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
     await run(['ip', 'link', 'set', `veth-${n}`, 'master', 'docker0']);
@@ -76,7 +100,13 @@ describe('notes', { tags: ['notes'] }, () => {
     });
   });
 
-  test('Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('How This Relates to Docker');
     await dockerStyleBridge(target);
     const cx = { lesson, target, runc, plan };
@@ -89,9 +119,21 @@ describe('notes', { tags: ['notes'] }, () => {
     await checkRepliesCrossed(cx, before, r, C1_TO_C2);
   });
 
-  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('How This Relates to Docker (docker run, by hand)');
-    await lesson.runs('notes/b1/L2', { adjustment: 'docker-by-hand', as: [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run']] });
+    await lesson.runs('notes/b1/L2', {
+      adjustment: 'docker-by-hand',
+      as: [
+        ['ip', 'link', 'add', 'docker0', 'type', 'bridge'],
+        ['runc', 'run'],
+      ],
+    });
     await dockerStyleBridge(target);
     const cx = { lesson, target, runc, plan };
     const b = await makeBundle(`${target.home}/docker-run-test`);
@@ -99,12 +141,20 @@ describe('notes', { tags: ['notes'] }, () => {
     const r = await runc.run('docker-run-test', b.dir);
     const seen = await checkRanAndPrinted(cx, b, r, await interfaces(target, 'c1'), 'c1');
     const eth0 = findIface(seen, 'eth0');
-    check(lesson, eth0?.inet.includes('172.17.0.2/16') === true && seen.map((i) => i.ifname).sort().join(',') === 'eth0,lo', {
-      id: 'notes/ip-addr-container-lists',
-      expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
-      seen: formatResult(r),
-      commonError: fixes.wrongInterfaces(plan),
-    });
+    check(
+      lesson,
+      eth0?.inet.includes('172.17.0.2/16') === true &&
+        seen
+          .map((i) => i.ifname)
+          .sort()
+          .join(',') === 'eth0,lo',
+      {
+        id: 'notes/ip-addr-container-lists',
+        expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
+        seen: formatResult(r),
+        commonError: fixes.wrongInterfaces(plan),
+      },
+    );
   });
 });
 
@@ -136,11 +186,17 @@ describe('notes', { tags: ['notes'] }, () => {
       id: 'notes/add-exits-0-eth0',
       expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
       seen: `${formatResult(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
-      next: 'read the plugin\'s error above; the plugins live in /usr/lib/cni (containernetworking-plugins)',
+      next: "read the plugin's error above; the plugins live in /usr/lib/cni (containernetworking-plugins)",
     });
   });
 
-  test('CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway', async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway', async ({
+    target,
+    plan,
+    makeBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('The CNI Standard (runtime starts with the CNI netns path)');
     const cx = { lesson, target, runc, plan };
     const { r: add, result } = await cniAdd(target);
@@ -158,7 +214,12 @@ describe('notes', { tags: ['notes'] }, () => {
     const r = await runc.run('cni-ctr', b.dir);
     const printed = ipOutputOf(r.stdout);
     checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
-    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, { id: 'notes/container-sees-eth0', expected: `the container sees eth0 with ${ip}`, seen: formatResult(r), commonError: fixes.wrongInterfaces(plan) });
+    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, {
+      id: 'notes/container-sees-eth0',
+      expected: `the container sees eth0 with ${ip}`,
+      seen: formatResult(r),
+      commonError: fixes.wrongInterfaces(plan),
+    });
     await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
     await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
   });
@@ -173,7 +234,12 @@ describe('notes', { tags: ['notes'] }, () => {
       ifname: 'eth0',
       conf: { ...bridgeConf(), prevResult: result },
     });
-    check(lesson, r.exitCode === 0, { id: 'notes/check-exits-0', expected: 'CHECK exits 0', seen: formatResult(r), next: "read the plugin's error above" });
+    check(lesson, r.exitCode === 0, {
+      id: 'notes/check-exits-0',
+      expected: 'CHECK exits 0',
+      seen: formatResult(r),
+      next: "read the plugin's error above",
+    });
   });
 
   test('CNI DEL removes the veth and releases the address; a second DEL succeeds', async ({ target, lesson }) => {

@@ -19,12 +19,16 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.runs('verify/b1/L9', { adjustment: 'condition-by-harness', as: [['ip', 'netns', 'list']] });
     await lab.through(5);
     const out = (await target.must(['ip', 'netns', 'list'])).stdout;
-    check(lesson, out.split('\n').some((l) => l.includes(plan.netns)), {
-      id: 'verify/ip-netns-list-mentions',
-      expected: `"ip netns list" mentions ${plan.netns} (PASS: Network namespace exists)`,
-      seen: out,
-      commonError: fixes.missingNetns(plan),
-    });
+    check(
+      lesson,
+      out.split('\n').some((l) => l.includes(plan.netns)),
+      {
+        id: 'verify/ip-netns-list-mentions',
+        expected: `"ip netns list" mentions ${plan.netns} (PASS: Network namespace exists)`,
+        seen: out,
+        commonError: fixes.missingNetns(plan),
+      },
+    );
   });
 
   test('script check 2: ip link show veth-host succeeds', async ({ target, plan, lab, lesson }) => {
@@ -66,11 +70,20 @@ describe('verify', { tags: ['verify'] }, () => {
     });
   });
 
-  test("script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json", async ({ target, plan, lab, lessonBundleAsWritten, lesson }) => {
+  test('script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json', async ({
+    target,
+    plan,
+    lab,
+    lessonBundleAsWritten,
+    lesson,
+  }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
     // The namespace must be there for the path to be compared with it by the kernel's account.
     await lab.through(1);
-    await lesson.runs('verify/b1/L37', { adjustment: 'condition-by-harness', as: [['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]] });
+    await lesson.runs('verify/b1/L37', {
+      adjustment: 'condition-by-harness',
+      as: [['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]],
+    });
     const r = await target.exec(['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath]);
     check(lesson, r.exitCode === 0, {
       id: 'verify/exit-0-pass-config',
@@ -88,7 +101,13 @@ describe('verify', { tags: ['verify'] }, () => {
     });
   });
 
-  test('script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it', async ({ target, plan, lessonBundle, runc, lesson }) => {
+  test('script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it', async ({
+    target,
+    plan,
+    lessonBundle,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('automated script, check 5 (config.json configured)');
     const typo = `${plan.netnsPath}-typo`;
     await lessonBundle.patch(withNetnsPath(typo), withArgs('ip', 'addr'));
@@ -99,7 +118,10 @@ describe('verify', { tags: ['verify'] }, () => {
     await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, run, {
       symptoms: ['netns-missing'],
       expected: `runc refuses to start: the namespace path ${typo} does not exist`,
-      whenRan: { commonError: fixes.wrongInterfaces(plan), next: `the runtime started a container although ${typo} names no namespace: it did not use the path` },
+      whenRan: {
+        commonError: fixes.wrongInterfaces(plan),
+        next: `the runtime started a container although ${typo} names no namespace: it did not use the path`,
+      },
     });
     if (script.exitCode === 0) {
       await lesson.erratum({
@@ -116,7 +138,12 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('manual checklist, items 1–2');
     await lab.through(5);
     const names = await listNetns(target);
-    check(lesson, names.includes(plan.netns), { id: 'verify/ip-netns-list-shows', expected: `"ip netns list" shows ${plan.netns}`, seen: names.join(', ') || '(none)', commonError: fixes.missingNetns(plan) });
+    check(lesson, names.includes(plan.netns), {
+      id: 'verify/ip-netns-list-shows',
+      expected: `"ip netns list" shows ${plan.netns}`,
+      seen: names.join(', ') || '(none)',
+      commonError: fixes.missingNetns(plan),
+    });
     const host = vethEnd(await interfaces(target), plan.hostVeth, plan.hostCidr);
     check(lesson, host.up && host.addressed, {
       id: 'verify/veth-host-up-with-address',
@@ -130,7 +157,12 @@ describe('verify', { tags: ['verify'] }, () => {
     await lesson.step('manual checklist, item 3');
     await lab.through(5);
     const list = await interfacesIfAny(target, plan.netns, true);
-    check(lesson, list !== undefined, { id: 'verify/ip-netns-exec-ip', expected: `"ip netns exec ${plan.netns} ip addr" runs`, seen: 'the namespace cannot be entered', commonError: fixes.missingNetns(plan) });
+    check(lesson, list !== undefined, {
+      id: 'verify/ip-netns-exec-ip',
+      expected: `"ip netns exec ${plan.netns} ip addr" runs`,
+      seen: 'the namespace cannot be entered',
+      commonError: fixes.missingNetns(plan),
+    });
     const inside = findIface(list, plan.nsVeth);
     check(lesson, inside !== undefined, {
       id: 'verify/listed-inside',
@@ -179,17 +211,44 @@ describe('verify', { tags: ['verify'] }, () => {
   });
 
   // With the document, bash runs the lesson's script file as written and it must print exactly its own PASS lines.
-  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({ target, plan, lab, lessonBundleAsWritten, runc, lesson }) => {
+  test('the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do', async ({
+    target,
+    plan,
+    lab,
+    lessonBundleAsWritten,
+    runc,
+    lesson,
+  }) => {
     await lesson.step('automated script, whole');
     const exitsZero = (_: string, code: number | undefined): boolean => code === 0;
     const pair: Remedy = { next: `create the pair: "ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}" (Exercise 1 Step 2)` };
     // The project's own record of the script's five checks, in its order: what runs without the document, and what each FAIL means.
     const checks: Array<{ argv: string[]; ok: (out: string, code: number | undefined) => boolean; says: string; remedy: Remedy }> = [
-      { argv: ['ip', 'netns', 'list'], ok: (out, code) => code === 0 && out.includes(plan.netns), says: 'PASS: Network namespace exists', remedy: { commonError: fixes.missingNetns(plan) } },
+      {
+        argv: ['ip', 'netns', 'list'],
+        ok: (out, code) => code === 0 && out.includes(plan.netns),
+        says: 'PASS: Network namespace exists',
+        remedy: { commonError: fixes.missingNetns(plan) },
+      },
       { argv: ['ip', 'link', 'show', plan.hostVeth], ok: exitsZero, says: `PASS: ${plan.hostVeth} interface exists`, remedy: pair },
-      { argv: verifyPingArgv(plan, 'host-to-ns'), ok: exitsZero, says: 'PASS: Host can reach namespace', remedy: { commonError: fixes.noConnectivity(plan) } },
-      { argv: verifyPingArgv(plan, 'ns-to-host'), ok: exitsZero, says: 'PASS: Namespace can reach host', remedy: { commonError: fixes.noConnectivity(plan) } },
-      { argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath], ok: exitsZero, says: 'PASS: config.json configured correctly', remedy: { commonError: fixes.wrongInterfaces(plan) } },
+      {
+        argv: verifyPingArgv(plan, 'host-to-ns'),
+        ok: exitsZero,
+        says: 'PASS: Host can reach namespace',
+        remedy: { commonError: fixes.noConnectivity(plan) },
+      },
+      {
+        argv: verifyPingArgv(plan, 'ns-to-host'),
+        ok: exitsZero,
+        says: 'PASS: Namespace can reach host',
+        remedy: { commonError: fixes.noConnectivity(plan) },
+      },
+      {
+        argv: ['jq', '-e', VERIFY_PATH_QUERY, lessonBundleAsWritten.configPath],
+        ok: exitsZero,
+        says: 'PASS: config.json configured correctly',
+        remedy: { commonError: fixes.wrongInterfaces(plan) },
+      },
     ];
     const script = lesson.block('verify/b1');
     await lab.through(5);
@@ -210,7 +269,12 @@ describe('verify', { tags: ['verify'] }, () => {
         }
         return undefined;
       })();
-      check(lesson, failed === undefined, { id: 'verify/five-pass-lines-then', expected: 'five PASS lines, then "=== All verifications passed! ==="', seen: said.join('; '), ...(failed?.remedy ?? { next: 'nothing failed' }) });
+      check(lesson, failed === undefined, {
+        id: 'verify/five-pass-lines-then',
+        expected: 'five PASS lines, then "=== All verifications passed! ==="',
+        seen: said.join('; '),
+        ...(failed?.remedy ?? { next: 'nothing failed' }),
+      });
       return;
     }
     const file = `${target.home}/${VERIFY_SCRIPT}`;
@@ -227,7 +291,9 @@ describe('verify', { tags: ['verify'] }, () => {
       id: 'verify/script-as-written-says-all-pass',
       expected: `exit 0 and exactly the script's own lines: ${JSON.stringify(expected)}`,
       seen: `exit ${r.exitCode ?? '?'}; stdout ${JSON.stringify(r.stdout)}${r.stderr ? `; stderr ${JSON.stringify(r.stderr)}` : ''}`,
-      ...(r.exitCode !== 0 && checks[passes] !== undefined ? checks[passes].remedy : { next: 'the script printed other lines than it says when every check passes: compare its echo lines with the output' }),
+      ...(r.exitCode !== 0 && checks[passes] !== undefined
+        ? checks[passes].remedy
+        : { next: 'the script printed other lines than it says when every check passes: compare its echo lines with the output' }),
     });
   });
 });

@@ -53,7 +53,11 @@ async function macOf(name: string, netns: string | undefined): Promise<string> {
 
 /** Reads only: /proc, `stat` of the namespace file, `ip -j link` of the two veth ends. Never throws. */
 export async function collectEvidence(plan: LabPlan): Promise<Evidence> {
-  const [inode, hostMac, nsMac] = await Promise.all([runArgv(['stat', '-L', '-c', '%i', plan.netnsPath], TIMEOUT), macOf(plan.hostVeth, undefined), macOf(plan.nsVeth, plan.netns)]);
+  const [inode, hostMac, nsMac] = await Promise.all([
+    runArgv(['stat', '-L', '-c', '%i', plan.netnsPath], TIMEOUT),
+    macOf(plan.hostVeth, undefined),
+    macOf(plan.nsVeth, plan.netns),
+  ]);
   return {
     bootId: readProc('/proc/sys/kernel/random/boot_id'),
     netnsInode: inode.exitCode === 0 && /^\d+$/.test(inode.stdout.trim()) ? inode.stdout.trim() : 'none',

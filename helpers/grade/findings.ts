@@ -14,16 +14,21 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? clip(v) : JSON.stringify(v) === undefined ? '?' : clip(JSON.stringify(v)));
-const list = (items: readonly string[], max = 6): string => (items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
+const list = (items: readonly string[], max = 6): string =>
+  items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
 
 function hooks(c: Json): string[] {
   const h = obj(c.hooks);
   const out: string[] = [];
   for (const kind of HOOK_KINDS) {
     const entries = arr(h[kind]);
-    if (entries.length > 0) out.push(`config.json has ${entries.length} ${kind} hook${entries.length > 1 ? 's' : ''} (${list(entries.map((e) => str(obj(e).path)))}): not run by the grader`);
+    if (entries.length > 0)
+      out.push(
+        `config.json has ${entries.length} ${kind} hook${entries.length > 1 ? 's' : ''} (${list(entries.map((e) => str(obj(e).path)))}): not run by the grader`,
+      );
   }
-  for (const kind of Object.keys(h).filter((k) => !(HOOK_KINDS as readonly string[]).includes(k))) out.push(`config.json has hooks of unknown kind "${clip(kind)}": not run by the grader`);
+  for (const kind of Object.keys(h).filter((k) => !(HOOK_KINDS as readonly string[]).includes(k)))
+    out.push(`config.json has hooks of unknown kind "${clip(kind)}": not run by the grader`);
   return out;
 }
 
@@ -47,7 +52,8 @@ function capabilities(c: Json, spec: Json): string[] {
   const base = obj(obj(spec.process).capabilities);
   const extra = new Set<string>();
   // CAP_NET_RAW is what the lesson's ping needs (erratum E-ping-needs-net-raw): the ping probe is granted it where the student's sets have it.
-  for (const [set, caps] of Object.entries(have)) for (const cap of arr(caps).map(String)) if (!arr(base[set]).includes(cap) && cap !== NET_RAW) extra.add(clip(cap));
+  for (const [set, caps] of Object.entries(have))
+    for (const cap of arr(caps).map(String)) if (!arr(base[set]).includes(cap) && cap !== NET_RAW) extra.add(clip(cap));
   return extra.size > 0 ? [`process.capabilities adds ${list([...extra].sort(), 12)} beyond runc spec's defaults: not granted by the grader`] : [];
 }
 
@@ -67,7 +73,14 @@ function simple(c: Json, spec: Json): string[] {
   for (const key of ['hostname', 'domainname'] as const)
     if (c[key] !== undefined && c[key] !== spec[key]) out.push(`sets ${key} "${str(c[key])}": not applied by the grader`);
   const proc = obj(c.process);
-  if (JSON.stringify(proc.rlimits) !== JSON.stringify(obj(spec.process).rlimits) && proc.rlimits !== undefined) out.push(`sets process.rlimits ${clip(arr(proc.rlimits).map((r) => str(obj(r).type)).join(', '))}: not applied by the grader`);
+  if (JSON.stringify(proc.rlimits) !== JSON.stringify(obj(spec.process).rlimits) && proc.rlimits !== undefined)
+    out.push(
+      `sets process.rlimits ${clip(
+        arr(proc.rlimits)
+          .map((r) => str(obj(r).type))
+          .join(', '),
+      )}: not applied by the grader`,
+    );
   const linux = obj(c.linux);
   const specLinux = obj(spec.linux);
   if (arr(linux.devices).length > 0) out.push(`creates devices ${list(arr(linux.devices).map((d) => str(obj(d).path)))}: not created by the grader`);
@@ -75,11 +88,25 @@ function simple(c: Json, spec: Json): string[] {
   if (JSON.stringify(obj(linux.resources).devices) !== JSON.stringify(obj(specLinux.resources).devices) && obj(linux.resources).devices !== undefined)
     out.push("changes linux.resources.devices (device access) from runc spec's: not applied by the grader");
   for (const key of ['maskedPaths', 'readonlyPaths'] as const) {
-    const dropped = arr(specLinux[key]).map(String).filter((p) => !arr(linux[key]).includes(p));
+    const dropped = arr(specLinux[key])
+      .map(String)
+      .filter((p) => !arr(linux[key]).includes(p));
     if (dropped.length > 0) out.push(`removes ${list(dropped)} from linux.${key}: the grader keeps runc spec's ${key}`);
   }
-  const known = new Set(['namespaces', 'sysctl', 'devices', 'seccomp', 'resources', 'maskedPaths', 'readonlyPaths', 'cgroupsPath', 'uidMappings', 'gidMappings']);
-  for (const key of Object.keys(linux).filter((k) => !known.has(k) && JSON.stringify(linux[k]) !== JSON.stringify(specLinux[k]))) out.push(`sets linux.${clip(key)}: not applied by the grader`);
+  const known = new Set([
+    'namespaces',
+    'sysctl',
+    'devices',
+    'seccomp',
+    'resources',
+    'maskedPaths',
+    'readonlyPaths',
+    'cgroupsPath',
+    'uidMappings',
+    'gidMappings',
+  ]);
+  for (const key of Object.keys(linux).filter((k) => !known.has(k) && JSON.stringify(linux[k]) !== JSON.stringify(specLinux[k])))
+    out.push(`sets linux.${clip(key)}: not applied by the grader`);
   return out;
 }
 

@@ -53,9 +53,14 @@ export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): s
       if (JSON.stringify(['setpriv', reuid, regid, ...tail]) === JSON.stringify(expected)) return undefined;
       // Or stat/realpath of one student-chosen path with the student's rights (Verify check 5's facts).
       const [clear, dashes, ...inner] = tail;
-      const statForms = [['stat', '-L', '-f', '-c', '%T', '--'], ['stat', '-L', '-c', '%i', '--'], ['realpath', '-m', '--']];
-      const asStudentStat = clear === '--clear-groups' && dashes === '--' && statForms.some((f) => inner.length === f.length + 1 && f.every((a, i) => inner[i] === a));
-      return asStudentStat ? undefined : 'setpriv may only start the reader of the student\'s files, or stat one path with the student\'s rights';
+      const statForms = [
+        ['stat', '-L', '-f', '-c', '%T', '--'],
+        ['stat', '-L', '-c', '%i', '--'],
+        ['realpath', '-m', '--'],
+      ];
+      const asStudentStat =
+        clear === '--clear-groups' && dashes === '--' && statForms.some((f) => inner.length === f.length + 1 && f.every((a, i) => inner[i] === a));
+      return asStudentStat ? undefined : "setpriv may only start the reader of the student's files, or stat one path with the student's rights";
     }
     case 'ip': {
       // `ip -n NAME …` is the same read in another netns.
@@ -108,10 +113,18 @@ function scratchNamespaceCommand(argv: readonly string[], ctx: GuardContext): st
     const opts = rest.slice(0, dash);
     const inner = rest.slice(dash + 1);
     // Reading the probe container's network view with the machine's own ip: a read-only ip command only.
-    if (dash >= 0 && opts.length === 1 && /^--net=\/proc\/\d+\/ns\/net$/.test(opts[0] ?? '') && inner[0] === 'ip') return readOnlyViolation(inner, ctx);
+    if (dash >= 0 && opts.length === 1 && /^--net=\/proc\/\d+\/ns\/net$/.test(opts[0] ?? '') && inner[0] === 'ip')
+      return readOnlyViolation(inner, ctx);
     // A namespace's ICMP counters (/proc/net follows the reader's network namespace): that file, read, nothing else.
-    if (dash >= 0 && opts.length === 1 && NETNS_FILE.test(opts[0] ?? '')) return JSON.stringify(inner) === JSON.stringify(['cat', '/proc/net/snmp']) ? undefined : 'nsenter --net may only run a read-only ip command or read /proc/net/snmp';
-    if (dash < 0 || !opts.includes('--mount') || opts.some((o) => o.startsWith('--net') || o.startsWith('--pid') || o.startsWith('--uts') || o.startsWith('--ipc')))
+    if (dash >= 0 && opts.length === 1 && NETNS_FILE.test(opts[0] ?? ''))
+      return JSON.stringify(inner) === JSON.stringify(['cat', '/proc/net/snmp'])
+        ? undefined
+        : 'nsenter --net may only run a read-only ip command or read /proc/net/snmp';
+    if (
+      dash < 0 ||
+      !opts.includes('--mount') ||
+      opts.some((o) => o.startsWith('--net') || o.startsWith('--pid') || o.startsWith('--uts') || o.startsWith('--ipc'))
+    )
       return 'nsenter may only enter the grader mount namespace';
     return scratchNamespaceCommand(inner, ctx);
   }
@@ -121,7 +134,8 @@ function scratchNamespaceCommand(argv: readonly string[], ctx: GuardContext): st
     if (flagValue(rest, '-t') !== 'overlay') return 'the grader mounts only its overlay';
     for (const key of ['upperdir', 'workdir']) {
       const values = options.filter((o) => o.startsWith(`${key}=`));
-      if (values.length !== 1 || !inside(values[0]?.slice(key.length + 1), ctx.scratch)) return `overlay ${key} must be one directory inside the scratch directory`;
+      if (values.length !== 1 || !inside(values[0]?.slice(key.length + 1), ctx.scratch))
+        return `overlay ${key} must be one directory inside the scratch directory`;
     }
     return undefined;
   }

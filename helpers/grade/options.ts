@@ -34,7 +34,8 @@ export function expandHome(path: string, home: string): string {
 function validateBundlePath(path: string): string {
   if (!path.startsWith('/')) throw new BadInputError(`--bundle "${path}" must be an absolute path (or start with ~/)`);
   // The path becomes an overlayfs lowerdir option, where "," and ":" are separators.
-  if (/[,:\\"\n]/.test(path)) throw new BadInputError(`--bundle "${path}" contains "," ":" "\\" '"' or a newline, which the grader cannot mount safely`);
+  if (/[,:\\"\n]/.test(path))
+    throw new BadInputError(`--bundle "${path}" contains "," ":" "\\" '"' or a newline, which the grader cannot mount safely`);
   return path.replace(/\/+$/, '') || '/';
 }
 

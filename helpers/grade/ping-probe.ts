@@ -9,7 +9,6 @@ import { runcLogErrors } from './probe.js';
 import { generatePingProbeConfig, type PingProbeValues } from './probe-config.js';
 import type { GradeSession } from './session.js';
 
-
 /** Far above one echo request with two seconds for its reply; the grading budget cuts it further. */
 const PING_RUN_TIMEOUT_MS = 10_000;
 
@@ -20,9 +19,15 @@ const PING_RUN_TIMEOUT_MS = 10_000;
  */
 export function trustedBusybox(): string {
   const t = trustedTool('busybox');
-  if (!t.ok) throw new Error(`the grader's ping probe needs the machine's static busybox: ${t.problem}; install busybox-static (apt-get install busybox-static)`);
+  if (!t.ok)
+    throw new Error(
+      `the grader's ping probe needs the machine's static busybox: ${t.problem}; install busybox-static (apt-get install busybox-static)`,
+    );
   const linkage = fileLinkage(t.real);
-  if (linkage?.kind !== 'static') throw new Error(`the grader's ping probe needs a statically linked busybox, and ${t.real} is ${linkage?.kind ?? 'unreadable'}; install busybox-static (apt-get install busybox-static)`);
+  if (linkage?.kind !== 'static')
+    throw new Error(
+      `the grader's ping probe needs a statically linked busybox, and ${t.real} is ${linkage?.kind ?? 'unreadable'}; install busybox-static (apt-get install busybox-static)`,
+    );
   return t.real;
 }
 
@@ -55,7 +60,8 @@ export function pingDelta(before: PingCounters, after: PingCounters): PingDelta 
 }
 
 /** One echo request went out of the graded namespace, this machine answered it, and the reply came back. */
-export const replied = (d: PingDelta | undefined): boolean => d !== undefined && d.requestsSent >= 1 && d.repliesReceived >= 1 && d.requestsAnswered >= 1 && d.repliesSent >= 1;
+export const replied = (d: PingDelta | undefined): boolean =>
+  d !== undefined && d.requestsSent >= 1 && d.repliesReceived >= 1 && d.requestsAnswered >= 1 && d.repliesSent >= 1;
 
 export function formatPingDelta(d: PingDelta | undefined): string {
   if (d === undefined) return 'the ICMP counters could not be read';
@@ -73,7 +79,10 @@ export interface PingProbeResult {
 
 async function readCounters(g: GradeSession, netnsPath: string): Promise<PingCounters> {
   // /proc/net follows the reader's network namespace: cat inside the graded one reads its counters.
-  const [inside, own] = await Promise.all([g.target.exec(['nsenter', `--net=${netnsPath}`, '--', 'cat', '/proc/net/snmp']), g.target.exec(['cat', '/proc/net/snmp'])]);
+  const [inside, own] = await Promise.all([
+    g.target.exec(['nsenter', `--net=${netnsPath}`, '--', 'cat', '/proc/net/snmp']),
+    g.target.exec(['cat', '/proc/net/snmp']),
+  ]);
   return {
     container: inside.exitCode === 0 ? parseIcmpCounters(inside.stdout) : undefined,
     host: own.exitCode === 0 ? parseIcmpCounters(own.stdout) : undefined,
@@ -97,7 +106,9 @@ export async function pingProbe(g: GradeSession, v: Omit<PingProbeValues, 'cgrou
   await t.writeFile(`${bundle}/config.json`, JSON.stringify(config, null, 2));
   const runc = new Runc(t, 'runc', { root: `${s}/runc`, wrap: enter });
   const before = await readCounters(g, v.netnsPath);
-  const run = await t.exec(runc.argv('--log', `${s}/ping.log`, 'run', '--pid-file', `${s}/ping.pid`, '--bundle', bundle, id), { timeoutMs: PING_RUN_TIMEOUT_MS });
+  const run = await t.exec(runc.argv('--log', `${s}/ping.log`, 'run', '--pid-file', `${s}/ping.pid`, '--bundle', bundle, id), {
+    timeoutMs: PING_RUN_TIMEOUT_MS,
+  });
   const after = await readCounters(g, v.netnsPath);
   await runc.delete(id);
   const started = /^\d+$/.test((await t.exec(['cat', `${s}/ping.pid`])).stdout.trim());

@@ -25,19 +25,23 @@ export function parsePoints(text: string, file: string): PointsTable {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BadInputError(`points file ${file} is not JSON (${(e as Error).message.split('\n')[0] ?? ''}); it holds {"checks": {"netns-exists": 1, …}}`);
+    throw new BadInputError(
+      `points file ${file} is not JSON (${(e as Error).message.split('\n')[0] ?? ''}); it holds {"checks": {"netns-exists": 1, …}}`,
+    );
   }
   const checks = (data as { checks?: unknown } | null)?.checks;
   if (typeof checks !== 'object' || checks === null || Array.isArray(checks))
     throw new BadInputError(`points file ${file} has no "checks" object; it holds {"checks": {"netns-exists": 1, …}}`);
   const weights: Record<string, number> = {};
   for (const [id, w] of Object.entries(checks)) {
-    if (!CHECK_ID.test(id)) throw new BadInputError(`points file ${file}: "${id.slice(0, 64)}" is not a grade check id (lowercase letters, digits and -)`);
+    if (!CHECK_ID.test(id))
+      throw new BadInputError(`points file ${file}: "${id.slice(0, 64)}" is not a grade check id (lowercase letters, digits and -)`);
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 1000)
       throw new BadInputError(`points file ${file}: the weight of ${id} must be a number from 0 to 1000, not ${JSON.stringify(w)}`);
     weights[id] = w;
   }
-  if (Object.values(weights).every((w) => w === 0)) throw new BadInputError(`points file ${file} gives no check a weight above 0, so every lab would score 0 of 0`);
+  if (Object.values(weights).every((w) => w === 0))
+    throw new BadInputError(`points file ${file} gives no check a weight above 0, so every lab would score 0 of 0`);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), weights };
 }
 
@@ -47,7 +51,9 @@ export function readPoints(path: string, shown: string): PointsTable {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new BadInputError(`points file ${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give one with --points FILE`);
+    throw new BadInputError(
+      `points file ${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give one with --points FILE`,
+    );
   }
   return parsePoints(text, shown);
 }
@@ -74,7 +80,11 @@ const round = (n: number): number => Math.round(n * 1000) / 1000;
  * the table has no weight for, a weight for a check that did not report, or a harness fault makes
  * the run ungradable rather than silently scoring it.
  */
-export function scoreChecks(checks: ReadonlyArray<{ readonly id: string; readonly state: CheckState }>, table: PointsTable, harnessFault: string | undefined): Score {
+export function scoreChecks(
+  checks: ReadonlyArray<{ readonly id: string; readonly state: CheckState }>,
+  table: PointsTable,
+  harnessFault: string | undefined,
+): Score {
   const scored = checks.map((c): CheckScore => {
     const max = round(table.weights[c.id] ?? 0);
     return { id: c.id, state: c.state, points: c.state === 'pass' ? max : 0, max };

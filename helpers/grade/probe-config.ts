@@ -39,7 +39,9 @@ export function generateProbeConfig(spec: OciConfig, v: ProbeValues): OciConfig 
   const namespaces = c.linux.namespaces.map((n) => ({ type: n.type }));
   c.linux = {
     ...c.linux,
-    namespaces: namespaces.some((n) => n.type === 'network') ? namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: v.netnsPath } : n)) : [...namespaces, { type: 'network', path: v.netnsPath }],
+    namespaces: namespaces.some((n) => n.type === 'network')
+      ? namespaces.map((n) => (n.type === 'network' ? { type: 'network', path: v.netnsPath } : n))
+      : [...namespaces, { type: 'network', path: v.netnsPath }],
     cgroupsPath: v.cgroupsPath,
   };
   return c;
@@ -49,13 +51,21 @@ export function generateProbeConfig(spec: OciConfig, v: ProbeValues): OciConfig 
 const OVERLAY_SPECIAL = /[,:\\"\n]/;
 
 export type RootfsCheck =
-  | { readonly ok: true; /** real path on this machine */ readonly real: string; /** as the student wrote it, made absolute */ readonly shown: string }
+  | {
+      readonly ok: true;
+      /** real path on this machine */ readonly real: string;
+      /** as the student wrote it, made absolute */ readonly shown: string;
+    }
   | { readonly ok: false; readonly problem: string };
 
 /** root.path, relative to the bundle or absolute: an existing directory inside the bundle, not "/", safe as an overlay lowerdir. */
 export function validateRootfsPath(rootPath: unknown, bundleDir: string): RootfsCheck {
   if (typeof rootPath !== 'string' || rootPath === '') return { ok: false, problem: 'root.path is missing or not a string' };
-  if (OVERLAY_SPECIAL.test(rootPath)) return { ok: false, problem: `root.path "${clip(rootPath)}" contains "," ":" "\\" '"' or a newline; the grader refuses such a path (it would become mount options)` };
+  if (OVERLAY_SPECIAL.test(rootPath))
+    return {
+      ok: false,
+      problem: `root.path "${clip(rootPath)}" contains "," ":" "\\" '"' or a newline; the grader refuses such a path (it would become mount options)`,
+    };
   const shown = rootPath.startsWith('/') ? posix.normalize(rootPath) : posix.join(bundleDir, rootPath);
   let real: string;
   try {
@@ -64,13 +74,18 @@ export function validateRootfsPath(rootPath: unknown, bundleDir: string): Rootfs
     return { ok: false, problem: `root.path "${rootPath}": ${shown} does not exist` };
   }
   if (!lstatSync(real).isDirectory()) return { ok: false, problem: `root.path "${rootPath}": ${shown} is not a directory` };
-  if (real === '/') return { ok: false, problem: `root.path "${rootPath}" resolves to "/", this machine's own root; a container needs its own rootfs directory` };
+  if (real === '/')
+    return { ok: false, problem: `root.path "${rootPath}" resolves to "/", this machine's own root; a container needs its own rootfs directory` };
   // The grader reads the rootfs as root and quotes what it finds (paths, modes, #! lines): a rootfs
   // elsewhere, such as a root-only directory, would make it an oracle for files the student cannot read.
   const bundleReal = realOrSelf(bundleDir);
   if (real !== bundleReal && !real.startsWith(`${bundleReal}/`))
-    return { ok: false, problem: `root.path "${clip(rootPath)}" resolves to ${clip(real)}, outside the bundle ${bundleReal}; the grader reads a rootfs only inside the bundle (the lesson's "rootfs")` };
-  if (OVERLAY_SPECIAL.test(real)) return { ok: false, problem: `root.path "${rootPath}" resolves to ${clip(real)}, which contains "," ":" "\\" '"' or a newline` };
+    return {
+      ok: false,
+      problem: `root.path "${clip(rootPath)}" resolves to ${clip(real)}, outside the bundle ${bundleReal}; the grader reads a rootfs only inside the bundle (the lesson's "rootfs")`,
+    };
+  if (OVERLAY_SPECIAL.test(real))
+    return { ok: false, problem: `root.path "${rootPath}" resolves to ${clip(real)}, which contains "," ":" "\\" '"' or a newline` };
   return { ok: true, real, shown };
 }
 
@@ -91,7 +106,6 @@ function realOrSelf(path: string): string {
     return path;
   }
 }
-
 
 /**
  * The ping probe: the deliverable (the container pings the host) checked without anything of the

@@ -54,7 +54,9 @@ export async function probeContainer(g: GradeSession, v: ProbeInput): Promise<Pr
   const config = generateProbeConfig(await g.runcSpec(), { netnsPath: v.netnsPath, args: [v.program], cgroupsPath: harnessCgroupPath(g.runId) });
   await t.writeFile(`${bundle}/config.json`, JSON.stringify(config, null, 2));
   // -n: libmount would otherwise record the mount in /run/mount/utab, a file on the student's machine.
-  await t.must(enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', `lowerdir=${v.rootfs},upperdir=${s}/upper,workdir=${s}/work`, `${bundle}/rootfs`]));
+  await t.must(
+    enter(['mount', '-n', '-t', 'overlay', 'overlay', '-o', `lowerdir=${v.rootfs},upperdir=${s}/upper,workdir=${s}/work`, `${bundle}/rootfs`]),
+  );
   const runc = new Runc(t, 'runc', { root: `${s}/runc`, wrap: enter });
   const create = await runc.create(id, bundle, { pidFile: `${s}/pid`, logFile: `${s}/runc.log` });
   const pid = (await t.exec(['cat', `${s}/pid`])).stdout.trim();

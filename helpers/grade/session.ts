@@ -52,7 +52,13 @@ export class GradeSession {
     const scratch = mkdtempSync(join(tmpdir(), `lesson06-grade-${runId}-`));
     const guard: GuardContext = { scratch, ownIdPrefix: `lesson06-grade-` };
     const home = plan.bundleDir.replace(/\/[^/]*$/, '') || '/';
-    return new GradeSession(new GradeTarget(home, (argv) => readOnlyViolation(argv, guard), budget), plan, guard, runId, studentIds(invoker, plan.bundleDir));
+    return new GradeSession(
+      new GradeTarget(home, (argv) => readOnlyViolation(argv, guard), budget),
+      plan,
+      guard,
+      runId,
+      studentIds(invoker, plan.bundleDir),
+    );
   }
 
   /** What `runc spec` writes on this machine: the base of the probe's config and of the findings. */

@@ -65,12 +65,21 @@ const goNs = (n: { type: string; path?: string }): string => `{${JSON.stringify(
 export function runcRefusal(c: OciConfig): { readonly words: string; readonly fix: string } | undefined {
   const seen = new Set<string>();
   for (const n of c.linux.namespaces) {
-    if (!RUNC_NAMESPACES.includes(n.type)) return { words: `namespace ${clip(goNs(n))} does not exist`, fix: `remove that entry from "namespaces" (runc knows ${RUNC_NAMESPACES.join(', ')})` };
-    if (seen.has(n.type)) return { words: `malformed spec file: duplicated ns ${clip(goNs(n))}`, fix: `keep one "${n.type}" entry in "namespaces" (for the network: {"type": "network", "path": "/var/run/netns/…"})` };
+    if (!RUNC_NAMESPACES.includes(n.type))
+      return {
+        words: `namespace ${clip(goNs(n))} does not exist`,
+        fix: `remove that entry from "namespaces" (runc knows ${RUNC_NAMESPACES.join(', ')})`,
+      };
+    if (seen.has(n.type))
+      return {
+        words: `malformed spec file: duplicated ns ${clip(goNs(n))}`,
+        fix: `keep one "${n.type}" entry in "namespaces" (for the network: {"type": "network", "path": "/var/run/netns/…"})`,
+      };
     seen.add(n.type);
   }
   const cwd: unknown = c.process.cwd;
-  if (typeof cwd !== 'string' || cwd === '') return { words: 'Cwd property must not be empty', fix: 'set "cwd": "/" in "process", as runc spec writes it' };
+  if (typeof cwd !== 'string' || cwd === '')
+    return { words: 'Cwd property must not be empty', fix: 'set "cwd": "/" in "process", as runc spec writes it' };
   if (!cwd.startsWith('/')) return { words: 'Cwd must be an absolute path', fix: `make "cwd" absolute, e.g. "/${clip(cwd)}" or "/"` };
   return undefined;
 }
@@ -83,7 +92,11 @@ export function runcRefusal(c: OciConfig): { readonly words: string; readonly fi
 export function readStudentConfig(bundleDir: string): StudentConfigRead {
   const fresh = `create it: runc spec (in ${bundleDir}), then edit it as Exercise 2 Steps 3-4 do`;
   const dir = checkBundleDir(bundleDir);
-  if (!dir.ok) return { ...dir, next: /symbolic link/.test(dir.problem) ? 'grade the bundle at its real path (--bundle), or make the bundle a directory' : fresh };
+  if (!dir.ok)
+    return {
+      ...dir,
+      next: /symbolic link/.test(dir.problem) ? 'grade the bundle at its real path (--bundle), or make the bundle a directory' : fresh,
+    };
   const path = `${bundleDir}/config.json`;
   const read = readSmallText(path, CONFIG_MAX_BYTES, `${dir.real}/config.json`);
   if (!read.ok) {
@@ -92,15 +105,24 @@ export function readStudentConfig(bundleDir: string): StudentConfigRead {
   }
   const depth = jsonDepth(read.text);
   if (depth > CONFIG_MAX_DEPTH)
-    return { ok: false, problem: `${path} (${read.size} bytes) nests arrays and objects more than ${CONFIG_MAX_DEPTH} levels deep; the grader reads no deeper (an OCI config is about 5)`, next: fresh };
+    return {
+      ok: false,
+      problem: `${path} (${read.size} bytes) nests arrays and objects more than ${CONFIG_MAX_DEPTH} levels deep; the grader reads no deeper (an OCI config is about 5)`,
+      next: fresh,
+    };
   let value: unknown;
   try {
     value = JSON.parse(read.text);
   } catch (e) {
-    return { ok: false, problem: `${path} (${read.size} bytes) is not valid JSON: ${jsonErrorWithoutContent((e as Error).message, read.text)}`, next: `fix the JSON ("jq . ${path}" shows where), or ${fresh}` };
+    return {
+      ok: false,
+      problem: `${path} (${read.size} bytes) is not valid JSON: ${jsonErrorWithoutContent((e as Error).message, read.text)}`,
+      next: `fix the JSON ("jq . ${path}" shows where), or ${fresh}`,
+    };
   }
   const shape = shapeProblem(value);
-  if (shape !== undefined) return { ok: false, problem: `${path} (${read.size} bytes) is JSON but not an OCI runtime config: ${clip(shape)}`, next: fresh };
+  if (shape !== undefined)
+    return { ok: false, problem: `${path} (${read.size} bytes) is JSON but not an OCI runtime config: ${clip(shape)}`, next: fresh };
   const refused = runcRefusal(value as OciConfig);
   if (refused) return { ok: false, problem: `runc refuses ${path}: ${refused.words}`, next: `${refused.fix} in ${path}` };
   return { ok: true, config: value as OciConfig, bundleReal: dir.real, size: read.size };

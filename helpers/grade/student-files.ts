@@ -125,7 +125,10 @@ export function checkBundleDir(dir: string): DirCheck {
     } catch {
       // a dangling link: its target is unknown
     }
-    return { ok: false, problem: `${dir} is a symbolic link (to ${target}); the grader reads a bundle only at its real path: grade it with --bundle ${target}` };
+    return {
+      ok: false,
+      problem: `${dir} is a symbolic link (to ${target}); the grader reads a bundle only at its real path: grade it with --bundle ${target}`,
+    };
   }
   if (!st.isDirectory()) return { ok: false, problem: `${dir} is ${kindOf(st)}, not a directory` };
   return { ok: true, real: realpathSync(dir) };

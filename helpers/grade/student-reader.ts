@@ -12,7 +12,11 @@ export type StudentRequest =
   | { readonly kind: 'process'; readonly rootfs: string; readonly shown: string; readonly process: StudentProcess };
 
 /** A fault's symptom travels as its source; the parent rebuilds the RegExp. */
-export type WireAnalysis = ProcessAnalysis extends infer A ? (A extends { ok: false; fault: infer F } ? Omit<A, 'fault'> & { fault: Omit<F, 'symptom'> & { symptom: string } } : A) : never;
+export type WireAnalysis = ProcessAnalysis extends infer A
+  ? A extends { ok: false; fault: infer F }
+    ? Omit<A, 'fault'> & { fault: Omit<F, 'symptom'> & { symptom: string } }
+    : A
+  : never;
 
 export type StudentAnswer =
   | { readonly kind: 'config'; readonly config: StudentConfigRead; readonly rootfs: RootfsCheck | undefined }

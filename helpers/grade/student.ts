@@ -12,7 +12,9 @@ export const isSafeStudent = (name: string): boolean => SAFE.test(name) && !name
 export function validateStudent(name: string, source: string): string {
   if (isSafeStudent(name)) return name;
   const shown = JSON.stringify(name.slice(0, 80));
-  throw new BadInputError(`${source} ${shown} is not a safe file name: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit${source === '--student' ? '' : ' (or give --student NAME)'}`);
+  throw new BadInputError(
+    `${source} ${shown} is not a safe file name: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit${source === '--student' ? '' : ' (or give --student NAME)'}`,
+  );
 }
 
 /**
@@ -27,10 +29,20 @@ export function defaultStudent(env: NodeJS.ProcessEnv, account: () => string): s
 }
 
 /** A report's file name in the student's history: UTC, sortable, no ":" (which some filesystems refuse). */
-export const historyStamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+export const historyStamp = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 
 /** Where grade reports go without --junit: one directory per student, a report per run, latest.xml beside. */
-export function historyPaths(reportsDir: string, student: string, now: Date, exists: (path: string) => boolean, runId: string): { junit: string; latest: string } {
+export function historyPaths(
+  reportsDir: string,
+  student: string,
+  now: Date,
+  exists: (path: string) => boolean,
+  runId: string,
+): { junit: string; latest: string } {
   const dir = `${reportsDir}/grade/${student}`;
   const stamp = historyStamp(now);
   // Two runs in the same second keep both reports: the second one's name carries its run id.

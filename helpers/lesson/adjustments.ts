@@ -27,10 +27,12 @@ export const ADJUSTMENTS = {
     reason: 'jq reads config.json itself; the harness writes its output to config.json.tmp, then mv runs as written',
   },
   'unattended-bundle': {
-    reason: 'the bundle is adjusted to run unattended: busybox applet links, process.terminal false, CAP_NET_RAW and its own cgroupsPath (each is an erratum)',
+    reason:
+      'the bundle is adjusted to run unattended: busybox applet links, process.terminal false, CAP_NET_RAW and its own cgroupsPath (each is an erratum)',
   },
   'idle-process': {
-    reason: "the container runs sleep instead of the lesson's process, which exits by itself (after about 2 s in Exercise 3) while this check needs it running",
+    reason:
+      "the container runs sleep instead of the lesson's process, which exits by itself (after about 2 s in Exercise 3) while this check needs it running",
   },
   'condition-by-harness': {
     reason: "the command runs as argv; the shell's if/!/grep/&&/|| and redirections around it are evaluated by the test",
@@ -45,7 +47,8 @@ export const ADJUSTMENTS = {
     reason: '`echo 1 | tee FILE`: the harness writes 1 to the file itself (dd of=FILE)',
   },
   'docker-by-hand': {
-    reason: 'no Docker engine or image registry here: the steps Docker takes (netns, veth pair, docker0 bridge, container started with the netns path) are done with ip and runc',
+    reason:
+      'no Docker engine or image registry here: the steps Docker takes (netns, veth pair, docker0 bridge, container started with the netns path) are done with ip and runc',
   },
 } as const satisfies Record<string, Adjustment>;
 

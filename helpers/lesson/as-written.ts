@@ -9,4 +9,3 @@ export const inDir = (dir: string, cmd: readonly string[]): string[] => ['env', 
 
 /** `mkdir -p rootfs/{bin,proc,…}` with the shell's brace expansion written out. */
 export const rootfsDirsArgv = (): string[] => ['mkdir', '-p', ...ROOTFS_DIRS.map((d) => `rootfs/${d}`)];
-

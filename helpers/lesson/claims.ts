@@ -46,7 +46,8 @@ export const EXERCISE_3_PING = {
   /** The seq numbers of the replies the output shows: one per echo request of Exercise 2 Step 4's ping. */
   seqs: (): number[] => Array.from({ length: CLAIMED_PING_COUNT }, (_, i) => i),
   /** A reply line's start, capturing its seq. */
-  replyPattern: (address: string): RegExp => new RegExp(`^${OUT1.pingDataBytes + 8} bytes from ${address.replaceAll('.', '\\.')}: seq=(\\d+) ttl=${OUT1.pingReplyTtl} `, 'gm'),
+  replyPattern: (address: string): RegExp =>
+    new RegExp(`^${OUT1.pingDataBytes + 8} bytes from ${address.replaceAll('.', '\\.')}: seq=(\\d+) ttl=${OUT1.pingReplyTtl} `, 'gm'),
 } as const;
 
 /** Exercise 4 Step 2. */
@@ -83,7 +84,10 @@ export function cleanupCommands(p: LabPlan, runtime: string): { containers: stri
 export const VERIFY_SCRIPT = 'verify-network-integration.sh';
 
 /** Verify, automated script checks 3 and 4: one echo request, one second to answer (`ping -c 1 -W 1`). */
-export const VERIFY_PING: { readonly count: number; readonly waitSeconds: number } = { count: FACTS['verify/b1'].pingCount, waitSeconds: FACTS['verify/b1'].pingWaitSeconds };
+export const VERIFY_PING: { readonly count: number; readonly waitSeconds: number } = {
+  count: FACTS['verify/b1'].pingCount,
+  waitSeconds: FACTS['verify/b1'].pingWaitSeconds,
+};
 
 /** Verify, automated script check 5: the jq query that must exit 0. */
 export const VERIFY_PATH_QUERY = '.linux.namespaces[] | select(.type == "network") | .path';

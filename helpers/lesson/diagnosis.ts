@@ -5,9 +5,7 @@ import { commonErrorTitle, formatRef, type CommonErrorHint, type LessonRef } fro
  * What a failing check tells the student: where the fault sits and what to do about it. A check
  * always names a way out: the Common Error it is (with the lesson's fix), a next step, or both.
  */
-export type Remedy =
-  | { readonly commonError: CommonErrorHint; readonly next?: string }
-  | { readonly commonError?: undefined; readonly next: string };
+export type Remedy = { readonly commonError: CommonErrorHint; readonly next?: string } | { readonly commonError?: undefined; readonly next: string };
 
 interface Observation {
   /** What the lesson step should have produced. */

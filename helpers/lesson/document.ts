@@ -55,7 +55,10 @@ const slug = (text: string): string =>
 
 /** Plain text of an inline token: what a reader sees, without markup. */
 export function inlineText(t: Token | undefined): string {
-  return (t?.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join('');
+  return (t?.children ?? [])
+    .filter((c) => c.type === 'text' || c.type === 'code_inline')
+    .map((c) => c.content)
+    .join('');
 }
 
 /** The spec section a heading opens, or undefined when it only continues the current one. */
@@ -128,7 +131,19 @@ export function parseLesson(source: string, path = '(lesson)'): LessonDocument {
         if (!u) break;
         if (u.type === 'list_item_open' && depth === 0 && u.map) {
           const text = inlineText(tokens[j + 2]).trim();
-          items.push({ id: `${prefix()}/${kind}/${next(`${prefix()}/${kind}`)}`, kind: 'claim', section, step, text, line: u.map[0] + 1, lineCount: u.map[1] - u.map[0], blockStart: t.map?.[0] ?? u.map[0], blockEnd: t.map?.[1] ?? u.map[1], cwd: undefined, argv: undefined });
+          items.push({
+            id: `${prefix()}/${kind}/${next(`${prefix()}/${kind}`)}`,
+            kind: 'claim',
+            section,
+            step,
+            text,
+            line: u.map[0] + 1,
+            lineCount: u.map[1] - u.map[0],
+            blockStart: t.map?.[0] ?? u.map[0],
+            blockEnd: t.map?.[1] ?? u.map[1],
+            cwd: undefined,
+            argv: undefined,
+          });
         }
         if (u.type === 'list_item_open') depth++;
         if (u.type === 'list_item_close') depth--;
@@ -145,15 +160,57 @@ export function parseLesson(source: string, path = '(lesson)'): LessonDocument {
       const block = { section, step, blockStart: t.map[0], blockEnd: t.map[1] };
       for (const c of commands) {
         const argv = simpleArgv(c.tokens);
-        items.push({ ...block, id: `${prefix()}/b${b}/L${c.line}`, kind: 'command', text: c.text, line: contentStart + c.line, lineCount: c.lineCount, cwd, argv });
+        items.push({
+          ...block,
+          id: `${prefix()}/b${b}/L${c.line}`,
+          kind: 'command',
+          text: c.text,
+          line: contentStart + c.line,
+          lineCount: c.lineCount,
+          cwd,
+          argv,
+        });
         if (argv?.[0] === 'cd' && argv.length === 2) cwd = argv[1];
       }
       for (const c of comments.filter((x) => EXPECTATION.test(x.text)))
-        items.push({ ...block, id: `${prefix()}/b${b}/L${c.line}`, kind: 'output', text: c.text, line: contentStart + c.line, lineCount: 1, cwd: undefined, argv: undefined });
+        items.push({
+          ...block,
+          id: `${prefix()}/b${b}/L${c.line}`,
+          kind: 'output',
+          text: c.text,
+          line: contentStart + c.line,
+          lineCount: 1,
+          cwd: undefined,
+          argv: undefined,
+        });
     } else if (OUTPUT_LABEL.test(lastParagraph) && lastParagraph.endsWith(':')) {
-      items.push({ id: `${prefix()}/out${next(`${prefix()}/out`)}`, kind: 'output', section, step, text: t.content, line: contentStart + 1, lineCount: t.map[1] - t.map[0] - 2, blockStart: t.map[0], blockEnd: t.map[1], cwd: undefined, argv: undefined });
+      items.push({
+        id: `${prefix()}/out${next(`${prefix()}/out`)}`,
+        kind: 'output',
+        section,
+        step,
+        text: t.content,
+        line: contentStart + 1,
+        lineCount: t.map[1] - t.map[0] - 2,
+        blockStart: t.map[0],
+        blockEnd: t.map[1],
+        cwd: undefined,
+        argv: undefined,
+      });
     } else if (lang === 'json' || lang === 'yaml') {
-      items.push({ id: `${prefix()}/cfg${next(`${prefix()}/cfg`)}`, kind: 'config', section, step, text: t.content, line: contentStart + 1, lineCount: t.map[1] - t.map[0] - 2, blockStart: t.map[0], blockEnd: t.map[1], cwd: undefined, argv: undefined });
+      items.push({
+        id: `${prefix()}/cfg${next(`${prefix()}/cfg`)}`,
+        kind: 'config',
+        section,
+        step,
+        text: t.content,
+        line: contentStart + 1,
+        lineCount: t.map[1] - t.map[0] - 2,
+        blockStart: t.map[0],
+        blockEnd: t.map[1],
+        cwd: undefined,
+        argv: undefined,
+      });
     }
     lastParagraph = '';
   }

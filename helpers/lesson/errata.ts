@@ -19,9 +19,7 @@ export function encodeErratum(e: Erratum): string {
 export function decodeErratum(message: string): Erratum | undefined {
   try {
     const e = JSON.parse(message) as Partial<Erratum>;
-    return typeof e.id === 'string' && typeof e.claim === 'string' && typeof e.observed === 'string'
-      ? (e as Erratum)
-      : undefined;
+    return typeof e.id === 'string' && typeof e.claim === 'string' && typeof e.observed === 'string' ? (e as Erratum) : undefined;
   } catch {
     return undefined;
   }

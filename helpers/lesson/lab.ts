@@ -61,7 +61,7 @@ export function labCommandRemedy(p: LabPlan, r: ExecResult): Remedy {
   if (name === p.nsVeth || name === p.hostVeth)
     return { next: `create the pair first: "ip link add ${p.hostVeth} type veth peer name ${p.nsVeth}" (Exercise 1 Step 2)` };
   if (/File exists/.test(err)) return { next: 'it already exists: run the Clean Up commands and build the lab again from Step 1' };
-  return { next: 'read the command\'s error above; the lesson step did not complete' };
+  return { next: "read the command's error above; the lesson step did not complete" };
 }
 
 export class LabBuilder {

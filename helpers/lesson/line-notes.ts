@@ -6,7 +6,8 @@
 
 export const MAX_NOT_EXECUTABLE = 5;
 
-const NO_REGISTRY = 'no image registry is reachable from these machines (and no Docker engine runs inside a test sandbox); the specs build the rootfs from busybox-static instead';
+const NO_REGISTRY =
+  'no image registry is reachable from these machines (and no Docker engine runs inside a test sandbox); the specs build the rootfs from busybox-static instead';
 
 export const NOT_EXECUTABLE: Readonly<Record<string, string>> = {
   'exercise-2/s1/b2/L2': NO_REGISTRY,

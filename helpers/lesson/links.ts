@@ -22,7 +22,9 @@ export interface IndexedCommand {
 }
 
 export function commandIndex(doc: LessonDocument): IndexedCommand[] {
-  return doc.items.flatMap((i) => (i.kind === 'command' ? [{ id: i.id, section: i.section, step: i.step, line: i.line, argv: i.argv, text: i.text, cwd: i.cwd }] : []));
+  return doc.items.flatMap((i) =>
+    i.kind === 'command' ? [{ id: i.id, section: i.section, step: i.step, line: i.line, argv: i.argv, text: i.text, cwd: i.cwd }] : [],
+  );
 }
 
 export interface LessonLink {
@@ -120,9 +122,19 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
     const proven = hits.length > 0 && hits.every((h) => h.length > 0);
     const line = input.index.find((c) => c.id === d.id);
     const changed = line && changeInLesson(d.adjustment, line.text, d.as ?? [], { home: input.home, cwd: line.cwd, bundleDir: input.bundleDir });
-    links.push({ id: d.id, how: 'adjusted', adjustment: d.adjustment, declared: true, entries: [...new Set(hits.flat())].sort((a, b) => a - b), proven, ...(changed === undefined ? {} : { changed }) });
+    links.push({
+      id: d.id,
+      how: 'adjusted',
+      adjustment: d.adjustment,
+      declared: true,
+      entries: [...new Set(hits.flat())].sort((a, b) => a - b),
+      proven,
+      ...(changed === undefined ? {} : { changed }),
+    });
   }
-  const scope = input.index.filter((c) => c.section === input.section && !declared.has(c.id) && (input.step === undefined || c.step === undefined || c.step <= input.step));
+  const scope = input.index.filter(
+    (c) => c.section === input.section && !declared.has(c.id) && (input.step === undefined || c.step === undefined || c.step <= input.step),
+  );
   const auto = new Map<string, number[]>();
   let cursor = 0;
   runs.forEach((r, i) => {
@@ -141,7 +153,8 @@ export function linkTranscript(input: LinkInput): LessonLink[] {
 export function transcriptLabels(links: readonly LessonLink[]): Map<number, string[]> {
   const labels = new Map<number, string[]>();
   for (const l of links)
-    for (const n of l.entries) labels.set(n, [...(labels.get(n) ?? []), `lesson ${l.id}${l.how === 'verbatim' ? ' (as written)' : ` (adjusted: ${l.adjustment ?? '?'})`}`]);
+    for (const n of l.entries)
+      labels.set(n, [...(labels.get(n) ?? []), `lesson ${l.id}${l.how === 'verbatim' ? ' (as written)' : ` (adjusted: ${l.adjustment ?? '?'})`}`]);
   return labels;
 }
 

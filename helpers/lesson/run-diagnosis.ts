@@ -50,7 +50,7 @@ export function remedyForRun(symptom: RunSymptom, plan: LabPlan, facts: RunFacts
     case 'process-failed':
       return { next: "the container ran and its process failed: read the process's output above and compare process.args with Exercise 2 Step 4" };
     case 'runtime-failed':
-      return { next: "the runtime refused before starting the container, for a reason the lesson does not cover: read its error above" };
+      return { next: 'the runtime refused before starting the container, for a reason the lesson does not cover: read its error above' };
     case 'not-started':
       return {
         next: "the runtime exited 0 but never started the container (the harness's poststart witness did not run): its exit status cannot be trusted; read its error above and check the runtime with --version",

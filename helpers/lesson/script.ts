@@ -25,7 +25,12 @@ export async function installShims(t: Target, runtime: string): Promise<string> 
   await t.must(['mkdir', '-p', SHIM_DIR]);
   await t.writeFile(`${SHIM_DIR}/sudo`, SUDO_SHIM, '755');
   const runcShim = runtime !== 'runc';
-  if (runcShim) await t.writeFile(`${SHIM_DIR}/runc`, `#!/bin/sh\n# lesson06 harness: the lesson's runc is the runtime under test.\nexec ${quoteArg(runtime)} "$@"\n`, '755');
+  if (runcShim)
+    await t.writeFile(
+      `${SHIM_DIR}/runc`,
+      `#!/bin/sh\n# lesson06 harness: the lesson's runc is the runtime under test.\nexec ${quoteArg(runtime)} "$@"\n`,
+      '755',
+    );
   return `the lesson's script runs with PATH=${SCRIPT_PATH}, where sudo is a shim that runs its arguments (the run is root already)${runcShim ? ` and runc one that runs ${runtime}` : ''}, HOME set to the lesson's ~`;
 }
 
@@ -41,7 +46,13 @@ const isEcho = (c: ShellCommand): boolean => c.tokens[0]?.kind === 'word' && c.t
 export function scriptSaysWhenAllPass(text: string): string {
   return splitCommands(text)
     .commands.filter(isEcho)
-    .map((c) => `${c.tokens.slice(1).map((t) => t.value).join(' ')}\n`)
+    .map(
+      (c) =>
+        `${c.tokens
+          .slice(1)
+          .map((t) => t.value)
+          .join(' ')}\n`,
+    )
     .join('');
 }
 
@@ -54,7 +65,14 @@ export function scriptSaysWhenAllGone(text: string): string {
     .commands.flatMap((c) => {
       const or = c.tokens.map((t) => t.kind === 'op' && t.value === '||').lastIndexOf(true);
       const tail = c.tokens.slice(or + 1);
-      return or > 0 && tail[0]?.value === 'echo' && tail.every((t) => t.kind === 'word') ? [`${tail.slice(1).map((t) => t.value).join(' ')}\n`] : [];
+      return or > 0 && tail[0]?.value === 'echo' && tail.every((t) => t.kind === 'word')
+        ? [
+            `${tail
+              .slice(1)
+              .map((t) => t.value)
+              .join(' ')}\n`,
+          ]
+        : [];
     })
     .join('');
 }

@@ -19,7 +19,8 @@ export interface TransformContext {
   readonly bundleDir: string;
 }
 
-export type TransformResult = { readonly ok: true; readonly runs: ReadonlyArray<readonly string[]> } | { readonly ok: false; readonly reason: string };
+export type TransformResult =
+  { readonly ok: true; readonly runs: ReadonlyArray<readonly string[]> } | { readonly ok: false; readonly reason: string };
 
 type Transform = (text: string, ctx: TransformContext) => TransformResult;
 
@@ -73,17 +74,19 @@ function wordsOf(tokens: readonly ShellToken[], what: string): string[] {
 }
 
 /** The command as root types it: without a leading sudo, `~` expanded. */
-const asRoot = (words: readonly string[], ctx: TransformContext): string[] => (words[0] === 'sudo' ? words.slice(1) : [...words]).map((w) => expandHome(w, ctx.home));
+const asRoot = (words: readonly string[], ctx: TransformContext): string[] =>
+  (words[0] === 'sudo' ? words.slice(1) : [...words]).map((w) => expandHome(w, ctx.home));
 
 /** A relative path the lesson means in the section's directory (or, where it never cd'd, the bundle's). */
 const inDirOf = (ctx: TransformContext): string[] => ['env', '-C', expandHome(ctx.cwd ?? ctx.bundleDir, ctx.home)];
 
-const needsDir = (words: readonly string[]): boolean => words.some((w) => !w.startsWith('/') && !w.startsWith('-') && /^[\w.-]+(\/|$)/.test(w) && /[./]/.test(w));
+const needsDir = (words: readonly string[]): boolean =>
+  words.some((w) => !w.startsWith('/') && !w.startsWith('-') && /^[\w.-]+(\/|$)/.test(w) && /[./]/.test(w));
 
 /** `cat FILE | CMD ARGS` → `CMD ARGS FILE` (in the section's directory when FILE is relative). */
 function fileArgument(stages: readonly ShellToken[][], ctx: TransformContext): string[] {
   const [cat, cmd] = stages;
-  const catWords = wordsOf(cat ?? [], 'the pipeline\'s first command');
+  const catWords = wordsOf(cat ?? [], "the pipeline's first command");
   if (catWords[0] !== 'cat' || catWords.length !== 2) fail(`the pipeline does not start with "cat FILE" (it starts with "${catWords.join(' ')}")`);
   const file = expandHome(catWords[1] ?? '', ctx.home);
   const argv = [...asRoot(wordsOf(cmd ?? [], 'the command cat feeds'), ctx), file];
@@ -142,7 +145,7 @@ export const TRANSFORMS: Readonly<Record<AdjustmentName, Transform | undefined>>
     const [edit, move] = splitAt(tokensOf(text), '&&');
     if (edit === undefined || move === undefined) fail('the line is not "cat FILE | jq FILTER > TMP && mv TMP FILE"');
     const out = edit.findIndex((t) => isOp(t, '>'));
-    if (out === -1 || edit[out + 1] === undefined) fail('jq\'s output is not redirected to a file');
+    if (out === -1 || edit[out + 1] === undefined) fail("jq's output is not redirected to a file");
     const jq = fileArgument(splitAt(edit.slice(0, out), '|'), ctx);
     return [jq, [...inDirOf(ctx), ...asRoot(wordsOf(move, 'the second command'), ctx)]];
   }),
@@ -171,9 +174,13 @@ export const TRANSFORMS: Readonly<Record<AdjustmentName, Transform | undefined>>
   }),
   'docker-by-hand': wrap((text, ctx) => {
     const words = asRoot(wordsOf(tokensOf(text), 'the line'), ctx);
-    if (words.slice(0, 4).join(' ') !== 'docker run --network bridge' || words.length < 6) fail('the line is not "docker run --network bridge IMAGE COMMAND"');
+    if (words.slice(0, 4).join(' ') !== 'docker run --network bridge' || words.length < 6)
+      fail('the line is not "docker run --network bridge IMAGE COMMAND"');
     // Docker's bridge network is the docker0 bridge; its run is the runtime's run.
-    return [['ip', 'link', 'add', 'docker0', 'type', 'bridge'], ['runc', 'run']];
+    return [
+      ['ip', 'link', 'add', 'docker0', 'type', 'bridge'],
+      ['runc', 'run'],
+    ];
   }),
 };
 
@@ -201,7 +208,12 @@ function wordDiff(ran: readonly string[], now: readonly string[]): string {
   let start = 0;
   while (start < ran.length && start < now.length && normalWord(ran[start] ?? '') === normalWord(now[start] ?? '')) start++;
   let end = 0;
-  while (end < ran.length - start && end < now.length - start && normalWord(ran[ran.length - 1 - end] ?? '') === normalWord(now[now.length - 1 - end] ?? '')) end++;
+  while (
+    end < ran.length - start &&
+    end < now.length - start &&
+    normalWord(ran[ran.length - 1 - end] ?? '') === normalWord(now[now.length - 1 - end] ?? '')
+  )
+    end++;
   const from = Math.max(0, start - 1);
   return `"${show(ran.slice(from, ran.length - end))}" → "${show(now.slice(from, now.length - end))}"`;
 }
@@ -210,7 +222,12 @@ function wordDiff(ran: readonly string[], now: readonly string[]): string {
  * Undefined when the line as the document now writes it, through `adjustment`, gives exactly
  * what the test declared it ran; else the difference, in one line.
  */
-export function changeInLesson(adjustment: AdjustmentName, text: string, ran: ReadonlyArray<readonly string[]>, ctx: TransformContext): string | undefined {
+export function changeInLesson(
+  adjustment: AdjustmentName,
+  text: string,
+  ran: ReadonlyArray<readonly string[]>,
+  ctx: TransformContext,
+): string | undefined {
   const transform = TRANSFORMS[adjustment];
   if (transform === undefined) return undefined;
   const r = transform(text, ctx);
@@ -220,6 +237,7 @@ export function changeInLesson(adjustment: AdjustmentName, text: string, ran: Re
   const i = r.runs.findIndex((x, k) => !sameRuns([x], [ran[k] ?? []]));
   const now = r.runs[i] ?? [];
   const was = ran[i] ?? [];
-  if (now.length === 0 || was.length === 0) return `the lesson's line ("${firstLine}") now runs ${r.runs.length} command(s) through ${adjustment}; the test ran ${ran.length}`;
+  if (now.length === 0 || was.length === 0)
+    return `the lesson's line ("${firstLine}") now runs ${r.runs.length} command(s) through ${adjustment}; the test ran ${ran.length}`;
   return `the lesson's line now runs "${show(now)}" (${adjustment}); the test ran "${show(was)}": ${wordDiff(was, now)}`;
 }

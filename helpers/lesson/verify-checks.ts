@@ -73,10 +73,11 @@ export function netnsPathCommonError(v: NetnsPathVerdict, p: LabPlan): CommonErr
 const NETNS_PATH_SAYS: Record<NetnsPathVerdict, string> = {
   joins: 'is the namespace',
   'names-it': 'names the namespace file (the namespace itself is not there to compare with)',
-  'no-entry': 'no network entry: the container shares the runtime\'s own namespace',
+  'no-entry': "no network entry: the container shares the runtime's own namespace",
   'no-path': 'a network entry without a path: runc creates a new, empty namespace',
   missing: 'does not exist',
-  unreadable: 'cannot be resolved with the student\'s rights (permission denied): the grader judges only what the student can see; name the namespace file under /var/run/netns',
+  unreadable:
+    "cannot be resolved with the student's rights (permission denied): the grader judges only what the student can see; name the namespace file under /var/run/netns",
   'not-a-namespace': 'exists but is not a namespace file (not nsfs): runc cannot join it',
   'other-namespace': 'is another network namespace (nsfs, another inode): runc would join that one',
 };
@@ -94,7 +95,12 @@ export function describeNetnsPath(f: NetnsPathFacts, v: NetnsPathVerdict): strin
  * after `--`, to stat and realpath, which open nothing; `as` (the grader's) runs those three with
  * the student's rights, so a root-only path shows the grader no more than the student could see.
  */
-export async function netnsPathFacts(t: Target, p: LabPlan, entry: OciNamespace | undefined, opts: { compare: boolean; as?: readonly string[] }): Promise<NetnsPathFacts> {
+export async function netnsPathFacts(
+  t: Target,
+  p: LabPlan,
+  entry: OciNamespace | undefined,
+  opts: { compare: boolean; as?: readonly string[] },
+): Promise<NetnsPathFacts> {
   const path = entry?.path;
   if (!path) return { entry, sameName: false, file: { exists: false, error: '' }, reference: undefined };
   const as = opts.as ?? [];
@@ -131,7 +137,12 @@ export interface NetnsPathJudgement {
  * Verify check 5, the path: gathers the facts and classifies them. `compare: false` when the
  * namespace under test is known not to be there (the grader's netns-exists failed).
  */
-export async function judgeNetnsPath(t: Target, p: LabPlan, entry: OciNamespace | undefined, opts: { compare: boolean; as?: readonly string[] } = { compare: true }): Promise<NetnsPathJudgement> {
+export async function judgeNetnsPath(
+  t: Target,
+  p: LabPlan,
+  entry: OciNamespace | undefined,
+  opts: { compare: boolean; as?: readonly string[] } = { compare: true },
+): Promise<NetnsPathJudgement> {
   const facts = await netnsPathFacts(t, p, entry, opts);
   const verdict = classifyNetnsPath(facts);
   return { verdict, ok: netnsPathPasses(verdict), facts, seen: describeNetnsPath(facts, verdict), commonError: netnsPathCommonError(verdict, p) };

@@ -69,7 +69,8 @@ export const ranIn = (d: TrafficDelta | undefined, replies: number): boolean =>
   d !== undefined && replies > 0 && d.requestsSent >= replies && d.repliesReceived >= replies;
 
 /** The pinged namespace, at the other end of the link, received the requests and sent the replies. */
-export const answeredBy = (d: TrafficDelta | undefined, replies: number): boolean => d !== undefined && replies > 0 && d.requestsAnswered >= replies && d.repliesSent >= replies;
+export const answeredBy = (d: TrafficDelta | undefined, replies: number): boolean =>
+  d !== undefined && replies > 0 && d.requestsAnswered >= replies && d.repliesSent >= replies;
 
 export function formatDelta(d: TrafficDelta | undefined): string {
   if (d === undefined) return 'the counters could not be read (is the namespace there?)';

@@ -33,7 +33,12 @@ export function lateReplies(before: IcmpCounters, after: IcmpCounters): { sent: 
  * MachineTooSlowError with the counters as evidence. The host target (grading) reads the
  * student's machine with a read-only guard and keeps the plain verdict.
  */
-export async function pingWithinDeadline(t: Target, sender: string | undefined, deadlineS: number, attempt: () => Promise<ExecResult>): Promise<ExecResult> {
+export async function pingWithinDeadline(
+  t: Target,
+  sender: string | undefined,
+  deadlineS: number,
+  attempt: () => Promise<ExecResult>,
+): Promise<ExecResult> {
   if (t.kind === 'host') return attempt();
   const path = sender === undefined ? undefined : `/run/netns/${sender}`;
   const where = sender === undefined ? 'the lab host' : `netns ${sender}`;
@@ -53,7 +58,9 @@ export async function pingWithinDeadline(t: Target, sender: string | undefined, 
       { timeoutMs: LATE_WINDOW_MS, intervalMs: 200, what: 'late echo replies' },
     ).catch(() => undefined);
     if (late === undefined) return r;
-    seen.push(`attempt ${i + 1}: ping exited ${r.exitCode ?? '?'} but ${where}'s /proc/net/snmp counted OutEchos +${late.sent}, InEchoReps +${late.replies}`);
+    seen.push(
+      `attempt ${i + 1}: ping exited ${r.exitCode ?? '?'} but ${where}'s /proc/net/snmp counted OutEchos +${late.sent}, InEchoReps +${late.replies}`,
+    );
   }
   throw new MachineTooSlowError(
     `the machine was too slow for the lesson's ${deadlineS}-second deadline: every echo reply arrived, after ping had given up (${seen.join('; ')}); ` +

@@ -44,13 +44,19 @@ export function parseIpJsonArray(stdout: string, what = 'ip -j', maxItems = MAX_
   if (text === '') return [];
   const cut = /\n… (\d+) bytes cut$/.exec(text);
   const tooMany = (n: string): LabDataError =>
-    new LabDataError(`${what} lists ${n} entries, more than the ${maxItems} the grader reads`, 'remove the interfaces the lesson does not create (ip link del NAME), then grade again');
+    new LabDataError(
+      `${what} lists ${n} entries, more than the ${maxItems} the grader reads`,
+      'remove the interfaces the lesson does not create (ip link del NAME), then grade again',
+    );
   if (cut) throw tooMany(`so many that its output (${Buffer.byteLength(text)} bytes kept, ${cut[1]} cut) exceeds what the grader keeps:`);
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(RAW_CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   } catch {
-    throw new LabDataError(`${what} printed something that is not JSON: ${visible(text.slice(0, 200))}`, `run "${what}" yourself and look at what it prints`);
+    throw new LabDataError(
+      `${what} printed something that is not JSON: ${visible(text.slice(0, 200))}`,
+      `run "${what}" yourself and look at what it prints`,
+    );
   }
   if (!Array.isArray(raw)) throw new LabDataError(`${what} did not print a JSON array`, `run "${what}" yourself and look at what it prints`);
   if (raw.length > maxItems) throw tooMany(String(raw.length));
@@ -87,7 +93,12 @@ export function parseLinkDetails(stdout: string): LinkEnd | undefined {
   if (r === null || typeof r !== 'object') return undefined;
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
   const info = r.linkinfo as Record<string, unknown> | null | undefined;
-  return { ifindex: num(r.ifindex), kind: info !== null && typeof info === 'object' && typeof info.info_kind === 'string' ? info.info_kind : undefined, peerIndex: num(r.link_index), peerNetnsId: num(r.link_netnsid) };
+  return {
+    ifindex: num(r.ifindex),
+    kind: info !== null && typeof info === 'object' && typeof info.info_kind === 'string' ? info.info_kind : undefined,
+    peerIndex: num(r.link_index),
+    peerNetnsId: num(r.link_netnsid),
+  };
 }
 
 /** `ip -j netns list`: each name with the nsid this namespace gave it (when it has one). */
@@ -168,7 +179,9 @@ export function parseLinkCounters(stdout: string, name: string): LinkCounters | 
     return undefined;
   }
   if (!Array.isArray(raw)) return undefined;
-  const link = (raw as Array<{ ifname?: unknown; stats64?: { rx?: { packets?: unknown }; tx?: { packets?: unknown } } }>).find((l) => l.ifname === name);
+  const link = (raw as Array<{ ifname?: unknown; stats64?: { rx?: { packets?: unknown }; tx?: { packets?: unknown } } }>).find(
+    (l) => l.ifname === name,
+  );
   const rx = link?.stats64?.rx?.packets;
   const tx = link?.stats64?.tx?.packets;
   return typeof rx === 'number' && typeof tx === 'number' ? { rxPackets: rx, txPackets: tx } : undefined;

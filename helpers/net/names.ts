@@ -5,8 +5,7 @@ export const IFNAME_MAX = 15;
 
 export function validateIfName(name: string, what = 'interface name'): string {
   if (name.length === 0) throw new BadInputError(`${what} is empty`);
-  if (name.length > IFNAME_MAX)
-    throw new BadInputError(`${what} "${name}" is ${name.length} characters; Linux allows at most ${IFNAME_MAX}`);
+  if (name.length > IFNAME_MAX) throw new BadInputError(`${what} "${name}" is ${name.length} characters; Linux allows at most ${IFNAME_MAX}`);
   if (/[\s/:]/.test(name) || name === '.' || name === '..')
     throw new BadInputError(`${what} "${name}" contains a character Linux refuses (whitespace, "/" or ":")`);
   return name;

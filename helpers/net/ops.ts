@@ -46,7 +46,8 @@ export async function interfacesAsTheLessonAsks(t: Target, netns: string): Promi
  * so the spec can say which step is missing instead of crashing on the command.
  */
 export async function interfacesIfAny(t: Target, netns?: string, asTheLessonAsks = false): Promise<Iface[] | undefined> {
-  const argv = asTheLessonAsks && netns ? inNetns(netns, ['ip', '-j', 'addr', 'show']) : ['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'];
+  const argv =
+    asTheLessonAsks && netns ? inNetns(netns, ['ip', '-j', 'addr', 'show']) : ['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'];
   const r = await t.exec(argv);
   return r.exitCode === 0 ? parseIpJson(r.stdout) : undefined;
 }

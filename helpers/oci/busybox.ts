@@ -17,9 +17,7 @@ export const DYNAMIC_BUSYBOX = `${DYNAMIC_BUSYBOX_DIR}/bin/busybox`;
 export const ELF_HEAD_BYTES = 8192;
 
 export type ElfLinkage =
-  | { readonly kind: 'static' }
-  | { readonly kind: 'dynamic'; readonly interpreter: string }
-  | { readonly kind: 'not-elf'; readonly why: string };
+  { readonly kind: 'static' } | { readonly kind: 'dynamic'; readonly interpreter: string } | { readonly kind: 'not-elf'; readonly why: string };
 
 /** An ELF file's PT_INTERP, read from its first bytes with the grader's ELF reader. */
 export function elfLinkage(head: Uint8Array): ElfLinkage {
@@ -47,7 +45,12 @@ export function fileLinkage(path: string): ElfLinkage | undefined {
 export const odHexArgv = (path: string): string[] => ['od', '-A', 'n', '-v', '-t', 'x1', '-N', String(ELF_HEAD_BYTES), path];
 
 export function parseOdHex(text: string): Uint8Array {
-  return Uint8Array.from(text.split(/\s+/).filter(Boolean).map((h) => Number.parseInt(h, 16)));
+  return Uint8Array.from(
+    text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((h) => Number.parseInt(h, 16)),
+  );
 }
 
 export function describeLinkage(path: string, l: ElfLinkage | undefined): string {

@@ -124,4 +124,3 @@ export const withHook =
     out.hooks = hooks;
     return out;
   };
-

@@ -73,7 +73,8 @@ class Reader {
   ) {}
 
   bytes(offset: number, length: number): Uint8Array {
-    if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > this.size) throw new ElfError(`reads past the end of the file (offset ${offset}, ${length} bytes, file ${this.size} bytes)`);
+    if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > this.size)
+      throw new ElfError(`reads past the end of the file (offset ${offset}, ${length} bytes, file ${this.size} bytes)`);
     const b = this.readAt(offset, length);
     if (b.length < length) throw new ElfError(`file ends at ${offset + b.length}, before the ${length} bytes at offset ${offset}`);
     return b;
@@ -172,7 +173,10 @@ function dynamicSection(r: Reader, dyn: Segment, loads: readonly Segment[]): Pic
     return r.cstring(base + off);
   };
   const list = (tag: number): string[] => strs.filter((t) => t.tag === tag).map((t) => str(t.val));
-  const paths = (tag: number): string[] => list(tag).flatMap((p) => p.split(':')).filter(Boolean);
+  const paths = (tag: number): string[] =>
+    list(tag)
+      .flatMap((p) => p.split(':'))
+      .filter(Boolean);
   return { needed: list(DT_NEEDED), runpath: paths(DT_RUNPATH), rpath: paths(DT_RPATH) };
 }
 

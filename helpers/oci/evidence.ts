@@ -53,7 +53,13 @@ export function cgroupNamedFor(paths: readonly string[], id: string): string | u
  * Identity by membership: the pid is the container's when it sits in the container's cgroup, the
  * bundle's cgroupsPath or, for a runtime that ignores it, the cgroup the runtime named for `id`.
  */
-export async function inspectContainerNetns(t: Target, pid: number, cgroupsPath: string | undefined, others: readonly string[] = [], id?: string): Promise<ContainerNetns> {
+export async function inspectContainerNetns(
+  t: Target,
+  pid: number,
+  cgroupsPath: string | undefined,
+  others: readonly string[] = [],
+  id?: string,
+): Promise<ContainerNetns> {
   const path = `/proc/${pid}/ns/net`;
   const cg = await t.exec(['cat', `/proc/${pid}/cgroup`]);
   const cgroup = cg.exitCode === 0 ? cg.stdout : '';
@@ -88,4 +94,20 @@ export async function processAlive(t: Target, pid: number): Promise<boolean> {
  * where crun leaves plain directories and a plain `cgroup.procs` file; those are neither cgroups
  * nor a list of processes anyone may act on.
  */
-export const findCgroupDirsArgv = (cgroupsPath: string): string[] => ['find', '/sys/fs/cgroup', '-maxdepth', '3', '(', '-fstype', 'cgroup', '-o', '-fstype', 'cgroup2', ')', '-type', 'd', '-path', `*${cgroupsPath}`];
+export const findCgroupDirsArgv = (cgroupsPath: string): string[] => [
+  'find',
+  '/sys/fs/cgroup',
+  '-maxdepth',
+  '3',
+  '(',
+  '-fstype',
+  'cgroup',
+  '-o',
+  '-fstype',
+  'cgroup2',
+  ')',
+  '-type',
+  'd',
+  '-path',
+  `*${cgroupsPath}`,
+];

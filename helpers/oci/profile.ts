@@ -85,9 +85,15 @@ async function exitStatusProblem(runc: Runc, bundle: Bundle): Promise<Diagnosis 
     next: `the exit status of ${runc.label} does not say what happened, so no verdict that reads it can be trusted: run the real runtime, not a wrapper that changes its exit status (check: ${runc.binary} --version)`,
   });
   if (exited.started !== true || exited.exitCode !== CALIBRATION_EXIT)
-    return problem(`"sh -c 'exit ${CALIBRATION_EXIT}'" in a container: the runtime starts it and exits ${CALIBRATION_EXIT}, the process's status`, exited);
+    return problem(
+      `"sh -c 'exit ${CALIBRATION_EXIT}'" in a container: the runtime starts it and exits ${CALIBRATION_EXIT}, the process's status`,
+      exited,
+    );
   if (refused.started !== false || refused.exitCode === 0)
-    return problem(`a program that is not in the rootfs (${MISSING_PROGRAM}): the runtime refuses to start the container and exits non-zero`, refused);
+    return problem(
+      `a program that is not in the rootfs (${MISSING_PROGRAM}): the runtime refuses to start the container and exits non-zero`,
+      refused,
+    );
   return undefined;
 }
 

@@ -32,6 +32,10 @@ export function needPatch(n: RuntimeNeed): Patch | undefined {
 
 /** The annotation text a test carries for a need it was given. */
 export function describeNeed(n: RuntimeNeed, evidence: string): string {
-  const why = evidence.trim().split('\n').find((l) => l.trim() !== '') ?? '';
+  const why =
+    evidence
+      .trim()
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? '';
   return `${RUNTIME_NEEDS[n].what}: this runtime needs it (${RUNTIME_NEEDS[n].erratum}; observed: ${why.slice(0, 200)})`;
 }

@@ -65,9 +65,7 @@ export class Runc {
     const r = await witnessedRun(this.t, bundleDir, () => this.t.exec(argv, { ...opts, timeoutMs }), opts);
     if (r.timedOut) {
       await this.delete(id);
-      throw new ContainerTimeoutError(
-        `container "${id}" was still running after ${timeoutMs} ms (${formatArgv(argv)}); it was killed and deleted`,
-      );
+      throw new ContainerTimeoutError(`container "${id}" was still running after ${timeoutMs} ms (${formatArgv(argv)}); it was killed and deleted`);
     }
     return r;
   }
@@ -143,5 +141,4 @@ export class Runc {
   async deleteAll(): Promise<void> {
     for (const id of (await this.list()) ?? []) await this.delete(id);
   }
-
 }

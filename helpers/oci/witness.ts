@@ -78,7 +78,12 @@ async function programInRootfs(t: Target, dir: string, config: OciConfig): Promi
   const rootfs = root.startsWith('/') ? root : `${dir}/${root}`;
   const { env } = config.process;
   const pathVar = (env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-  const candidates = program.includes('/') ? [`${rootfs}/${program}`] : pathVar.split(':').filter(Boolean).map((d) => `${rootfs}${d}/${program}`);
+  const candidates = program.includes('/')
+    ? [`${rootfs}/${program}`]
+    : pathVar
+        .split(':')
+        .filter(Boolean)
+        .map((d) => `${rootfs}${d}/${program}`);
   for (const c of candidates) if (await existsInRootfs(t, rootfs, c.slice(rootfs.length))) return true;
   return false;
 }

@@ -67,7 +67,11 @@ export function caseOutput(c: CaseModel): string {
 }
 
 function addTestcase(suite: JUnitSuite, c: CaseModel): void {
-  const tc = suite.testCase().className(`lesson06.${c.section}`).name(c.name).time(Number(seconds(c.durationMs)));
+  const tc = suite
+    .testCase()
+    .className(`lesson06.${c.section}`)
+    .name(c.name)
+    .time(Number(seconds(c.durationMs)));
   if (c.state === 'skipped') skippedWithMessage(tc, oneLine(c.skipNote ?? 'skipped'));
   else if (c.state === 'failed' || c.state === 'error') {
     const body = [...c.failures, '--- transcript ---', c.transcript ?? '(no commands were run)'].join('\n\n');
@@ -100,7 +104,14 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
   for (const section of sections) {
     const mine = cases.filter((x) => x.section === section);
     const { start, ms } = span(mine, run.startedAt);
-    const suite = withHostname(factory.testSuite().name(run.suiteName?.(section) ?? section).timestamp(isoSeconds(start)).time(Number(seconds(ms))), run.hostname);
+    const suite = withHostname(
+      factory
+        .testSuite()
+        .name(run.suiteName?.(section) ?? section)
+        .timestamp(isoSeconds(start))
+        .time(Number(seconds(ms))),
+      run.hostname,
+    );
     const props = [
       ...environmentProperties(env),
       ...uniqueErrata(mine.flatMap((c) => c.errata)).map((e): [string, string] => ['erratum', erratumLine(e)]),
@@ -124,7 +135,8 @@ export function formatErrataSummary(cases: readonly CaseModel[], env: RunEnviron
   const seenOn = formatSeenOn(env);
   // A failed test stopped before its later claims were compared: say so instead of vouching for them.
   const unfinished = cases.filter((c) => c.state !== 'passed').length;
-  const partly = unfinished === 0 ? '' : `; ${unfinished} of ${cases.length} test(s) did not pass, so their claims past the point of failure were not compared`;
+  const partly =
+    unfinished === 0 ? '' : `; ${unfinished} of ${cases.length} test(s) did not pass, so their claims past the point of failure were not compared`;
   if (errata.length === 0)
     return unfinished === 0 ? `Errata: none (every checked lesson claim held on ${seenOn})` : `Errata: none seen on ${seenOn}${partly}`;
   return [

@@ -76,7 +76,12 @@ export function toCaseModel(tc: TestCase, root: string, notFinished: string): Ca
     durationMs: Math.round(d?.duration ?? 0),
     state,
     // A test the run's stop cut short is given why (notFinished), whatever vitest noted on it.
-    skipNote: r.state === 'pending' || (r.state === 'skipped' && notFinished !== '') ? notFinished : r.state === 'skipped' ? (r.note ?? 'skipped (no reason given)') : undefined,
+    skipNote:
+      r.state === 'pending' || (r.state === 'skipped' && notFinished !== '')
+        ? notFinished
+        : r.state === 'skipped'
+          ? (r.note ?? 'skipped (no reason given)')
+          : undefined,
     failures: errors.map(errorText),
     headline: first ? headlineOf(first) : undefined,
     errorType: harness ? harnessType(harness) : undefined,
@@ -93,7 +98,10 @@ const sectionOfFile = (file: string): string => basename(file).replace(/\.spec\.
  * failing beforeAll/afterAll, an error thrown after its test ended — as a report entry of its own
  * (an <error>, never a lesson failure, never an empty selection).
  */
-export function harnessErrorCase(where: { section: string; name: string; fullName: string; file: string }, errors: readonly ReportedError[]): CaseModel {
+export function harnessErrorCase(
+  where: { section: string; name: string; fullName: string; file: string },
+  errors: readonly ReportedError[],
+): CaseModel {
   const first = errors[0] ?? { name: 'Error', message: 'unknown harness error' };
   return {
     ...where,

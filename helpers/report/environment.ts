@@ -39,5 +39,15 @@ export async function collectEnvironment(config: RunConfig): Promise<RunEnvironm
     firstMatch([...inTarget, 'uname', '-r'], VERSION_PATTERNS.kernel),
   ]);
   const cgroup = cgroupModeText(hostCgroupLayout(), config.cgroup);
-  return { target: config.target, distro, runtime: config.runtime, runtimeName: reported.name, runtimeVersion: reported.version, cgroup, iproute2, kernel, busybox };
+  return {
+    target: config.target,
+    distro,
+    runtime: config.runtime,
+    runtimeName: reported.name,
+    runtimeVersion: reported.version,
+    cgroup,
+    iproute2,
+    kernel,
+    busybox,
+  };
 }

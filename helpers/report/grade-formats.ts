@@ -20,7 +20,9 @@ function checkOutput(c: CaseModel | undefined): string {
 const caseOf = (cases: readonly CaseModel[], id: string): CaseModel | undefined => cases.find((c) => c.name.startsWith(`${id}: `));
 
 const summaryLine = (r: GradeRecord): string =>
-  r.score === undefined ? `${r.student}: ungradable (${r.ungradable ?? ''}); this is the grader's fault, not the lab's` : `${r.student}: ${formatPoints(r.score)}/${formatPoints(r.max)} points (weights from ${r.pointsFile})`;
+  r.score === undefined
+    ? `${r.student}: ungradable (${r.ungradable ?? ''}); this is the grader's fault, not the lab's`
+    : `${r.student}: ${formatPoints(r.score)}/${formatPoints(r.max)} points (weights from ${r.pointsFile})`;
 
 export interface GradescopeTest {
   readonly name: string;
@@ -53,7 +55,14 @@ export function gradescopeResults(r: GradeRecord, cases: readonly CaseModel[]): 
     visibility: 'visible',
     tests: r.checks.map((c) => {
       const tc = caseOf(cases, c.id);
-      return { name: tc?.name ?? c.id, score: c.points, max_score: c.max, status: c.state === 'pass' ? 'passed' : 'failed', output: c.state === 'not checked' ? `not checked: ${checkOutput(tc).replace(/^not checked: /, '')}` : checkOutput(tc), visibility: 'visible' };
+      return {
+        name: tc?.name ?? c.id,
+        score: c.points,
+        max_score: c.max,
+        status: c.state === 'pass' ? 'passed' : 'failed',
+        output: c.state === 'not checked' ? `not checked: ${checkOutput(tc).replace(/^not checked: /, '')}` : checkOutput(tc),
+        visibility: 'visible',
+      };
     }),
   };
 }

@@ -14,7 +14,10 @@ const stateOf = (c: CaseModel): CheckState => (c.state === 'passed' ? 'pass' : c
 
 /** How the run chose its tests: "all", or the options that left tests out (a partial report). */
 export function selectionOf(config: RunConfig): string {
-  const parts = [config.grep !== undefined ? `--grep ${config.grep}` : '', config.tagsFilter !== undefined ? `--tagsFilter ${config.tagsFilter}` : ''].filter(Boolean);
+  const parts = [
+    config.grep !== undefined ? `--grep ${config.grep}` : '',
+    config.tagsFilter !== undefined ? `--tagsFilter ${config.tagsFilter}` : '',
+  ].filter(Boolean);
   const shard = config.vitestArgs.indexOf('--shard');
   if (shard >= 0) parts.push(`--shard ${config.vitestArgs[shard + 1] ?? ''}`);
   return parts.length > 0 ? parts.join(' ') : 'all';
@@ -24,12 +27,23 @@ export function selectionOf(config: RunConfig): string {
  * The grade of a finished run: each check's points, the total, the machine evidence, or why it
  * cannot be graded (a harness error, a run stopped early, a points file that does not fit).
  */
-export async function gradeRecordOf(cases: readonly CaseModel[], config: RunConfig, env: RunEnvironment, run: Pick<RunFacts, 'startedAt' | 'durationMs' | 'stopped'>): Promise<GradeRecord | undefined> {
+export async function gradeRecordOf(
+  cases: readonly CaseModel[],
+  config: RunConfig,
+  env: RunEnvironment,
+  run: Pick<RunFacts, 'startedAt' | 'durationMs' | 'stopped'>,
+): Promise<GradeRecord | undefined> {
   const { grade, plan } = config;
   if (config.mode !== 'grade' || grade === undefined || plan === undefined) return undefined;
   const fault = cases.find((c) => c.state === 'error');
-  const harnessFault = fault ? `harness error in "${fault.fullName}": ${fault.headline ?? 'unknown error'}` : run.stopped !== undefined ? `the run stopped early: ${run.stopped}` : undefined;
-  const checks = cases.filter((c) => c.state !== 'error' && CHECK_NAME.test(c.name)).map((c) => ({ id: CHECK_NAME.exec(c.name)?.[1] ?? c.name, state: stateOf(c) }));
+  const harnessFault = fault
+    ? `harness error in "${fault.fullName}": ${fault.headline ?? 'unknown error'}`
+    : run.stopped !== undefined
+      ? `the run stopped early: ${run.stopped}`
+      : undefined;
+  const checks = cases
+    .filter((c) => c.state !== 'error' && CHECK_NAME.test(c.name))
+    .map((c) => ({ id: CHECK_NAME.exec(c.name)?.[1] ?? c.name, state: stateOf(c) }));
   const score = scoreChecks(checks, grade.points, harnessFault ?? (checks.length === 0 ? 'no grade check reported a result' : undefined));
   return recordOf(
     {
@@ -77,7 +91,9 @@ export function writeGradeOutputs(record: GradeRecord, xml: string, cases: reado
   if (grade.results !== undefined) {
     const content = grade.format === 'gradescope' ? gradescopeResults(record, cases) : prairieLearnResults(record, cases);
     if (content === undefined)
-      lines.push(`no Gradescope results written: the run is ungradable, which Gradescope shows as an autograder failure${existsSync(grade.results) ? ` (${grade.results} is from an earlier run)` : ''}`);
+      lines.push(
+        `no Gradescope results written: the run is ungradable, which Gradescope shows as an autograder failure${existsSync(grade.results) ? ` (${grade.results} is from an earlier run)` : ''}`,
+      );
     else {
       writeReport(grade.results, `${JSON.stringify(content, null, 2)}\n`, config.invoker, forbidden);
       lines.push(`${grade.format === 'gradescope' ? 'Gradescope' : 'PrairieLearn'} results: ${grade.results}`);

@@ -40,8 +40,12 @@ export interface GradeRecord {
 }
 
 /** Text as one property value holds it, so that what is read back is what was hashed. */
-// eslint-disable-next-line no-control-regex -- XML 1.0 cannot carry most control characters
-const propertyText = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+const propertyText = (s: string): string =>
+  s
+    // eslint-disable-next-line no-control-regex -- XML 1.0 cannot carry most control characters
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export function recordOf(fields: Omit<GradeRecord, 'checks' | 'score' | 'max' | 'ungradable'>, score: Score): GradeRecord {
   return {
@@ -67,8 +71,42 @@ export const toolsLine = (env: Pick<RunEnvironment, 'runtime' | 'runtimeVersion'
  * can and cannot show").
  */
 export function recordDigest(r: GradeRecord): string {
-  const { lesson, harnessVersion, selection, student, pointsSha256, checks, score, max, ungradable, evidence, tools, netnsPath, hostVeth, nsVeth, startedAt, endedAt } = r;
-  const canonical = JSON.stringify([lesson, harnessVersion, selection, student, pointsSha256, checks.map((c) => [c.id, c.state, c.points, c.max]), score ?? null, max, ungradable ?? null, [evidence.bootId, evidence.netnsInode, evidence.hostMac, evidence.nsMac, evidence.osRelease, evidence.collectedAt], tools, netnsPath, hostVeth, nsVeth, startedAt, endedAt]);
+  const {
+    lesson,
+    harnessVersion,
+    selection,
+    student,
+    pointsSha256,
+    checks,
+    score,
+    max,
+    ungradable,
+    evidence,
+    tools,
+    netnsPath,
+    hostVeth,
+    nsVeth,
+    startedAt,
+    endedAt,
+  } = r;
+  const canonical = JSON.stringify([
+    lesson,
+    harnessVersion,
+    selection,
+    student,
+    pointsSha256,
+    checks.map((c) => [c.id, c.state, c.points, c.max]),
+    score ?? null,
+    max,
+    ungradable ?? null,
+    [evidence.bootId, evidence.netnsInode, evidence.hostMac, evidence.nsMac, evidence.osRelease, evidence.collectedAt],
+    tools,
+    netnsPath,
+    hostVeth,
+    nsVeth,
+    startedAt,
+    endedAt,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -103,17 +141,40 @@ export function recordProperties(r: GradeRecord): Array<[string, string]> {
 const CHECK_VALUE = /^(pass|fail|not checked) (\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/;
 
 /** Reads a record back from a report's suite properties; a string says what is missing or malformed. */
-export function recordFromProperties(props: ReadonlyArray<{ readonly name: string; readonly value: string }>): { record: GradeRecord; digest: string } | string {
+export function recordFromProperties(
+  props: ReadonlyArray<{ readonly name: string; readonly value: string }>,
+): { record: GradeRecord; digest: string } | string {
   const one = new Map<string, string>();
   const checks: CheckScore[] = [];
   for (const p of props) {
     if (p.name.startsWith('grade.check.')) {
       const m = CHECK_VALUE.exec(p.value);
       if (!m) return `property ${p.name} is "${p.value.slice(0, 60)}", not "<pass|fail|not checked> <points>/<max>"`;
-      if (!checks.some((c) => c.id === p.name.slice(12))) checks.push({ id: p.name.slice(12), state: m[1] as CheckState, points: Number(m[2]), max: Number(m[3]) });
+      if (!checks.some((c) => c.id === p.name.slice(12)))
+        checks.push({ id: p.name.slice(12), state: m[1] as CheckState, points: Number(m[2]), max: Number(m[3]) });
     } else if (!one.has(p.name)) one.set(p.name, p.value);
   }
-  const need = ['lesson', 'harness.version', 'run.selection', 'run.started_at', 'run.ended_at', 'grade.student', 'grade.points.file', 'grade.points.sha256', 'grade.score', 'grade.max', 'evidence.boot_id', 'evidence.netns', 'evidence.netns.inode', 'evidence.mac.host', 'evidence.mac.ns', 'evidence.kernel.osrelease', 'evidence.tools', 'evidence.collected_at', 'grade.digest'];
+  const need = [
+    'lesson',
+    'harness.version',
+    'run.selection',
+    'run.started_at',
+    'run.ended_at',
+    'grade.student',
+    'grade.points.file',
+    'grade.points.sha256',
+    'grade.score',
+    'grade.max',
+    'evidence.boot_id',
+    'evidence.netns',
+    'evidence.netns.inode',
+    'evidence.mac.host',
+    'evidence.mac.ns',
+    'evidence.kernel.osrelease',
+    'evidence.tools',
+    'evidence.collected_at',
+    'grade.digest',
+  ];
   const missing = need.filter((n) => !one.has(n));
   if (missing.length > 0) return `it has no ${missing.join(', ')} propert${missing.length > 1 ? 'ies' : 'y'} (not a grade report of this harness)`;
   const get = (n: string): string => one.get(n) ?? '';
@@ -132,7 +193,14 @@ export function recordFromProperties(props: ReadonlyArray<{ readonly name: strin
     score: scoreText === 'ungradable' ? undefined : Number(scoreText),
     max: Number(get('grade.max')),
     ungradable: scoreText === 'ungradable' ? (one.get('grade.ungradable') ?? 'no reason given') : undefined,
-    evidence: { bootId: get('evidence.boot_id'), netnsInode: get('evidence.netns.inode'), hostMac, nsMac, osRelease: get('evidence.kernel.osrelease'), collectedAt: time('evidence.collected_at') },
+    evidence: {
+      bootId: get('evidence.boot_id'),
+      netnsInode: get('evidence.netns.inode'),
+      hostMac,
+      nsMac,
+      osRelease: get('evidence.kernel.osrelease'),
+      collectedAt: time('evidence.collected_at'),
+    },
     tools: get('evidence.tools'),
     netnsPath: get('evidence.netns'),
     hostVeth,

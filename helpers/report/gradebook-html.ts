@@ -7,25 +7,41 @@ import type { Gradebook, GradebookRow } from './gradebook.js';
  * escaped; links are relative to the page.
  */
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const MARK = { pass: '✓', fail: '✗', 'not checked': '–' } as const;
 
 const pct = (n: number, of: number): string => (of === 0 ? '–' : `${Math.round((n / of) * 100)}%`);
 
 function row(r: GradebookRow, href: (report: string) => string): string {
-  const score = r.score === undefined ? `<td class="ungradable" title="${esc(r.ungradable ?? '')}">ungradable</td>` : `<td class="num">${formatPoints(r.score)}</td>`;
-  const cells = r.checks.map((c) => `<td class="check ${c.state.replace(' ', '-')}" title="${esc(c.state === 'pass' ? 'pass' : `${c.state}: ${c.message}`)}">${MARK[c.state]}${r.score === undefined ? '' : ` ${formatPoints(c.points)}`}</td>`).join('');
+  const score =
+    r.score === undefined
+      ? `<td class="ungradable" title="${esc(r.ungradable ?? '')}">ungradable</td>`
+      : `<td class="num">${formatPoints(r.score)}</td>`;
+  const cells = r.checks
+    .map(
+      (c) =>
+        `<td class="check ${c.state.replace(' ', '-')}" title="${esc(c.state === 'pass' ? 'pass' : `${c.state}: ${c.message}`)}">${MARK[c.state]}${r.score === undefined ? '' : ` ${formatPoints(c.points)}`}</td>`,
+    )
+    .join('');
   const flags = [...r.flags, ...(r.ungradable ? [`ungradable: ${r.ungradable}`] : []), ...r.notes].map((f) => `<li>${esc(f)}</li>`).join('');
   return `<tr class="student${r.flags.length > 0 ? ' flagged' : ''}" data-student="${esc(r.student)}"><th scope="row"><a href="${esc(href(r.report))}">${esc(r.student)}</a></th>${score}<td class="num">${formatPoints(r.max)}</td><td class="num">${r.score === undefined ? '–' : pct(r.score, r.max)}</td>${cells}<td class="flags">${flags === '' ? '' : `<ul>${flags}</ul>`}</td></tr>`;
 }
 
 export function gradebookHtml(book: Gradebook, href: (report: string) => string, generatedAt: Date): string {
-  const head = book.checkIds.map((id) => `<th scope="col" class="check-head"><span>${esc(id)}</span><br><small>${formatPoints(book.points.weights[id] ?? 0)} pt</small></th>`).join('');
-  const rates = book.checks.map((c) => `<td class="rate" title="${c.failed} of ${c.graded} did not pass (${c.notChecked} not checked)">${pct(c.failed, c.graded)}</td>`).join('');
+  const head = book.checkIds
+    .map((id) => `<th scope="col" class="check-head"><span>${esc(id)}</span><br><small>${formatPoints(book.points.weights[id] ?? 0)} pt</small></th>`)
+    .join('');
+  const rates = book.checks
+    .map((c) => `<td class="rate" title="${c.failed} of ${c.graded} did not pass (${c.notChecked} not checked)">${pct(c.failed, c.graded)}</td>`)
+    .join('');
   const flagged = book.rows.filter((r) => r.flags.length > 0);
   const diagnoses = book.checks
-    .map((c) => `<tr class="diagnosis"><th scope="row">${esc(c.id)}</th><td class="num">${c.failed}/${c.graded}</td><td>${c.diagnosis ? `${esc(c.diagnosis.text)} <small>(${c.diagnosis.count} of ${c.diagnosis.of} failed)</small>` : c.notChecked > 0 ? `<small>not checked ${c.notChecked}× (a check it needs failed)</small>` : ''}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr class="diagnosis"><th scope="row">${esc(c.id)}</th><td class="num">${c.failed}/${c.graded}</td><td>${c.diagnosis ? `${esc(c.diagnosis.text)} <small>(${c.diagnosis.count} of ${c.diagnosis.of} failed)</small>` : c.notChecked > 0 ? `<small>not checked ${c.notChecked}× (a check it needs failed)</small>` : ''}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

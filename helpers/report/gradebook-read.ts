@@ -98,7 +98,12 @@ export function readGradeReport(path: string): ReadReport | string {
     digest: parsed.digest,
     suiteNames: suites.map((s) => String(s.name ?? '')),
     checks: suites.flatMap((s) => (s.testcase ?? []).map(caseOf).filter((c): c is ReportedCheck => c !== undefined)),
-    environment: Object.fromEntries(['target', 'distro', 'runtime', 'runtime.version', 'iproute2', 'kernel', 'busybox'].map((n) => [n, props.find((p) => p.name === n)?.value ?? ''])),
+    environment: Object.fromEntries(
+      ['target', 'distro', 'runtime', 'runtime.version', 'iproute2', 'kernel', 'busybox'].map((n) => [
+        n,
+        props.find((p) => p.name === n)?.value ?? '',
+      ]),
+    ),
   };
 }
 
@@ -116,9 +121,17 @@ export function reportFiles(path: string, list: (dir: string) => string[], kind:
   const latest = names.map((n) => `${path}/${n}/latest.xml`).filter((p) => kind(p) === 'file');
   if (latest.length > 0) {
     // A student directory whose latest.xml is gone would otherwise drop out of the class table unnoticed.
-    const without = names.filter((n) => kind(`${path}/${n}`) === 'dir' && kind(`${path}/${n}/latest.xml`) !== 'file' && list(`${path}/${n}`).some((f) => f.endsWith('.xml')));
-    if (without.length > 0) throw new BadInputError(`${path}/${without[0] ?? ''} holds reports but no latest.xml: instead of ${path}, give that student's report file and the other students' directories`);
+    const without = names.filter(
+      (n) => kind(`${path}/${n}`) === 'dir' && kind(`${path}/${n}/latest.xml`) !== 'file' && list(`${path}/${n}`).some((f) => f.endsWith('.xml')),
+    );
+    if (without.length > 0)
+      throw new BadInputError(
+        `${path}/${without[0] ?? ''} holds reports but no latest.xml: instead of ${path}, give that student's report file and the other students' directories`,
+      );
     return latest;
   }
-  return names.filter((n) => n.endsWith('.xml')).map((n) => `${path}/${n}`).filter((p) => kind(p) === 'file');
+  return names
+    .filter((n) => n.endsWith('.xml'))
+    .map((n) => `${path}/${n}`)
+    .filter((p) => kind(p) === 'file');
 }

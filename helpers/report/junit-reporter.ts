@@ -26,7 +26,10 @@ export const summaryPath = (c: RunConfig): string => `${c.workDir}/summary.json`
 
 /** How the user chose tests, for the line that explains vitest's larger "skipped" count. */
 function selectionText(config: RunConfig): string {
-  const parts = [config.grep !== undefined ? `--grep "${config.grep}"` : '', config.tagsFilter !== undefined ? `--tagsFilter "${config.tagsFilter}"` : ''].filter(Boolean);
+  const parts = [
+    config.grep !== undefined ? `--grep "${config.grep}"` : '',
+    config.tagsFilter !== undefined ? `--tagsFilter "${config.tagsFilter}"` : '',
+  ].filter(Boolean);
   const shard = config.vitestArgs.indexOf('--shard');
   if (shard >= 0) parts.push(`--shard ${config.vitestArgs[shard + 1] ?? ''}`);
   return parts.length > 0 ? parts.join(' and ') : 'the selection';
@@ -96,7 +99,11 @@ export default class LessonReporter implements Reporter {
     return [...this.#cases.entries()].filter(([id, c]) => (c.state === 'failed' || c.state === 'error') && !this.#interrupted.has(id)).length;
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason: TestRunEndReason = 'passed'): Promise<void> {
+  async onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+    reason: TestRunEndReason = 'passed',
+  ): Promise<void> {
     const all = modules.flatMap((m) => [...m.children.allTests()]);
     // A stop (--bail, Ctrl-C) skips the tests a started file had not reached, either without a note
     // or with vitest's own "aborted" note: they were selected, and they are unfinished, never
@@ -119,23 +126,43 @@ export default class LessonReporter implements Reporter {
         this.#cases.set(tc.id, toCaseModel(tc, this.#root, ''));
       }
     const failedSoFar = this.#failedSoFar();
-    const why = this.#bail > 0 && failedSoFar >= this.#bail ? `vitest stopped the run after ${failedSoFar} failed test(s) (--bail ${this.#bail})` : 'the run was interrupted';
+    const why =
+      this.#bail > 0 && failedSoFar >= this.#bail
+        ? `vitest stopped the run after ${failedSoFar} failed test(s) (--bail ${this.#bail})`
+        : 'the run was interrupted';
     for (const [id, tc] of this.#unfinished) {
       const note = `not finished: ${why} before this test ended`;
       const threw = this.#interrupted.get(id);
       const model = toCaseModel(tc, this.#root, note);
-      this.#cases.set(id, threw === undefined ? model : { ...model, state: 'skipped', skipNote: `${note} (cut short while running, it then threw: ${threw})`, failures: [], headline: undefined, errorType: undefined });
+      this.#cases.set(
+        id,
+        threw === undefined
+          ? model
+          : {
+              ...model,
+              state: 'skipped',
+              skipNote: `${note} (cut short while running, it then threw: ${threw})`,
+              failures: [],
+              headline: undefined,
+              errorType: undefined,
+            },
+      );
     }
 
     const harness = [
       ...modules.flatMap((m) => moduleErrorCases(m, this.#root)),
       ...unhandledErrors.map((e, i) =>
-        harnessErrorCase({ section: 'harness', name: `unhandled error ${i + 1}`, fullName: `unhandled error ${i + 1} (outside any test)`, file: '(none)' }, [e as ReportedError]),
+        harnessErrorCase(
+          { section: 'harness', name: `unhandled error ${i + 1}`, fullName: `unhandled error ${i + 1} (outside any test)`, file: '(none)' },
+          [e as ReportedError],
+        ),
       ),
     ];
     const cases = [...this.#cases.values(), ...harness];
     const counts = countCases(cases);
-    const notStarted = modules.filter((m) => ['pending', 'queued'].includes(m.state()) && [...m.children.allTests()].length === 0).map((m) => relative(this.#root, m.moduleId));
+    const notStarted = modules
+      .filter((m) => ['pending', 'queued'].includes(m.state()) && [...m.children.allTests()].length === 0)
+      .map((m) => relative(this.#root, m.moduleId));
     // A stop that came after every selected test had ended (a bail on the last failure) left the run whole.
     const interrupted = (reason === 'interrupted' && notStarted.length > 0) || this.#unfinished.size > 0;
     const stopped = interrupted ? `${why}${notStarted.length > 0 ? `; spec files never started: ${notStarted.join(', ')}` : ''}` : undefined;
@@ -147,7 +174,12 @@ export default class LessonReporter implements Reporter {
     const record = env && shardRecord(this.config, env);
     if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
     if (counts.selected > 0 && env) {
-      const run = { startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt, hostname: hostname() || 'localhost', ...(stopped ? { stopped } : {}) };
+      const run = {
+        startedAt: this.#startedAt,
+        durationMs: Date.now() - this.#startedAt,
+        hostname: hostname() || 'localhost',
+        ...(stopped ? { stopped } : {}),
+      };
       const graded = await gradeRecordOf(cases, this.config, env, run);
       const xml = buildJUnit(cases, env, SECTION_IDS, { ...run, ...reportFacts(this.config, graded) });
       writeReport(this.config.junit, xml, this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
@@ -158,13 +190,20 @@ export default class LessonReporter implements Reporter {
     writeReport(summaryPath(this.config), JSON.stringify({ ...counts, junit, interrupted, notSelected, notStarted } satisfies RunSummary));
   }
 
-  #printSuiteEnd(cases: readonly CaseModel[], counts: Counts, env: RunEnvironment, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined }): void {
+  #printSuiteEnd(
+    cases: readonly CaseModel[],
+    counts: Counts,
+    env: RunEnvironment,
+    run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined },
+  ): void {
     const out: string[] = [];
     for (const c of cases.filter((x) => x.state === 'failed' || x.state === 'error')) {
       const verdict = c.state === 'failed' ? `failed: ${c.headline ?? ''}` : `harness error (not a lesson verdict): ${c.headline ?? ''}`;
       out.push(`\n--- transcript: ${c.fullName} ---\n${verdict}\n${c.transcript ?? '(no commands were run)'}`);
     }
-    const part = this.config.shard ? `, shard ${this.config.shard.index}/${this.config.shard.count}: merge all shards with npm run merge-reports` : '';
+    const part = this.config.shard
+      ? `, shard ${this.config.shard.index}/${this.config.shard.count}: merge all shards with npm run merge-reports`
+      : '';
     out.push(`\n${formatErrataSummary(cases, env)}`, `\nJUnit report: ${this.config.junit} (${cases.length} test cases${part})`);
     out.push(...formatFailedList(cases, this.config.junit));
     out.push(...formatRunNotes(counts, { ...run, selection: selectionText(this.config) }));
@@ -191,11 +230,18 @@ export function formatFailedList(cases: readonly Pick<CaseModel, 'state' | 'full
  * The lines just above the closing count, so that it never contradicts vitest's own summary:
  * what the selection left out (vitest counts those as skipped), what never ran, harness errors.
  */
-export function formatRunNotes(c: Counts, run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined; selection: string }): string[] {
+export function formatRunNotes(
+  c: Counts,
+  run: { notSelected: number; notStarted: readonly string[]; stopped: string | undefined; selection: string },
+): string[] {
   const notes: string[] = [];
-  if (run.notSelected > 0) notes.push(`not selected: ${run.notSelected} test(s) outside ${run.selection}; vitest's summary counts them as skipped, this count leaves them out`);
+  if (run.notSelected > 0)
+    notes.push(
+      `not selected: ${run.notSelected} test(s) outside ${run.selection}; vitest's summary counts them as skipped, this count leaves them out`,
+    );
   if (run.stopped) notes.push(`stopped early: ${run.stopped}; selected tests that never finished are counted as skipped`);
   if (run.notStarted.length > 0) notes.push(`not started: ${run.notStarted.length} spec file(s), whose tests are in no count`);
-  if (c.errors > 0) notes.push(`harness errors: ${c.errors} (the harness broke, not the lesson; <error> in the JUnit report; counted as failed below)`);
+  if (c.errors > 0)
+    notes.push(`harness errors: ${c.errors} (the harness broke, not the lesson; <error> in the JUnit report; counted as failed below)`);
   return notes;
 }

@@ -18,7 +18,8 @@ export interface TestEvidence {
 }
 
 /** The mark a line or claim gets, most telling first. */
-export type MarkKind = 'changed' | 'failed' | 'erratum' | 'verbatim' | 'adjusted' | 'checked' | 'not-executable' | 'unproven' | 'not-selected' | 'not-run' | 'unmarked';
+export type MarkKind =
+  'changed' | 'failed' | 'erratum' | 'verbatim' | 'adjusted' | 'checked' | 'not-executable' | 'unproven' | 'not-selected' | 'not-run' | 'unmarked';
 
 export interface ItemMark {
   readonly item: LessonItem;
@@ -90,7 +91,9 @@ export function annotateLesson(doc: LessonDocument, tests: readonly TestEvidence
 
   for (const [id, where] of [
     ...Object.keys(NOT_EXECUTABLE).map((id) => [id, 'line-notes.ts NOT_EXECUTABLE'] as const),
-    ...Object.values(ERRATUM_LINES).flat().map((id) => [id, 'line-notes.ts ERRATUM_LINES'] as const),
+    ...Object.values(ERRATUM_LINES)
+      .flat()
+      .map((id) => [id, 'line-notes.ts ERRATUM_LINES'] as const),
     ...tests.flatMap((t) => [...t.declaredRuns, ...t.checks].map((id) => [id, t.name] as const)),
   ])
     if (!byId.has(id)) problems.push(`${where} names lesson line "${id}", which the lesson document does not have`);
@@ -130,7 +133,8 @@ export function annotateLesson(doc: LessonDocument, tests: readonly TestEvidence
       changed: [...new Set(changed)],
     };
     const executed = item.kind === 'command' && (base.verbatim.length > 0 || base.adjusted.length > 0);
-    if (executed && base.notExecutable !== undefined) problems.push(`${item.id} is declared not executable, yet ${[...base.verbatim, ...base.adjusted.map((a) => a.test)][0] ?? 'a test'} ran it`);
+    if (executed && base.notExecutable !== undefined)
+      problems.push(`${item.id} is declared not executable, yet ${[...base.verbatim, ...base.adjusted.map((a) => a.test)][0] ?? 'a test'} ran it`);
     for (const name of unproven) problems.push(`${name} declares it runs ${item.id}, but its transcript shows no such command`);
     for (const c of base.changed) problems.push(`${item.id} changed in the lesson: ${c}`);
     return { item, ...base, executed, kind: decide(item, base, partial) };
@@ -148,7 +152,8 @@ export function annotateLesson(doc: LessonDocument, tests: readonly TestEvidence
   };
   if (!partial) {
     const gaps = commands.filter((m) => !m.executed && m.notExecutable === undefined && m.failed.length === 0);
-    if (gaps.length > 0) problems.push(`${gaps.length} lesson command line(s) neither ran nor are declared not executable: ${gaps.map((m) => m.item.id).join(', ')}`);
+    if (gaps.length > 0)
+      problems.push(`${gaps.length} lesson command line(s) neither ran nor are declared not executable: ${gaps.map((m) => m.item.id).join(', ')}`);
   }
   return { marks, coverage, unplacedErrata, problems, partial };
 }
@@ -163,7 +168,8 @@ export function formatClaimCoverage(c: Coverage): string {
 
 /** One line saying what the mark means, for both report formats. */
 export function describeMark(m: ItemMark): string {
-  const tests = (list: readonly string[]): string => (list.length <= 2 ? list.join('; ') : `${list.slice(0, 2).join('; ')} and ${list.length - 2} more`);
+  const tests = (list: readonly string[]): string =>
+    list.length <= 2 ? list.join('; ') : `${list.slice(0, 2).join('; ')} and ${list.length - 2} more`;
   const adjustments = [...new Set(m.adjusted.map((a) => a.adjustment))];
   const adjustedText = adjustments.map((a) => `${a}: ${ADJUSTMENTS[a].reason}`).join('; ');
   switch (m.kind) {

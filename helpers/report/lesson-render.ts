@@ -2,7 +2,15 @@ import Token from 'markdown-it/lib/token.mjs';
 import { markdown, type LessonDocument } from '../lesson/document.js';
 import { formatErratum, type Erratum } from '../lesson/errata.js';
 import { ADJUSTMENTS } from '../lesson/adjustments.js';
-import { describeMark, formatClaimCoverage, formatCoverage, MARK_SYMBOL, type AnnotatedLesson, type ItemMark, type MarkKind } from './lesson-marks.js';
+import {
+  describeMark,
+  formatClaimCoverage,
+  formatCoverage,
+  MARK_SYMBOL,
+  type AnnotatedLesson,
+  type ItemMark,
+  type MarkKind,
+} from './lesson-marks.js';
 
 /** Facts about the run printed at the top of both reports. */
 export interface RunFacts {
@@ -93,8 +101,16 @@ export function renderLessonMarkdown(doc: LessonDocument, a: AnnotatedLesson, fa
     if (marks) out.push(...markdownMarks(marks));
   });
   const observed = [...new Map(a.marks.flatMap((m) => m.errata).map((e) => [e.id, e])).values()];
-  out.push('', '---', '', '# Harness summary', '', ...errataSection(observed, 'Errata placed on lesson lines'), ...errataSection(a.unplacedErrata, 'Errata not placed on a lesson line'));
-  if (a.problems.length > 0) out.push('## Problems in the harness\'s own bookkeeping', '', ...a.problems.map((p) => `- ${p}`), '');
+  out.push(
+    '',
+    '---',
+    '',
+    '# Harness summary',
+    '',
+    ...errataSection(observed, 'Errata placed on lesson lines'),
+    ...errataSection(a.unplacedErrata, 'Errata not placed on a lesson line'),
+  );
+  if (a.problems.length > 0) out.push("## Problems in the harness's own bookkeeping", '', ...a.problems.map((p) => `- ${p}`), '');
   out.push(formatClaimCoverage(a.coverage), '', formatCoverage(a.coverage), '');
   return out.join('\n');
 }

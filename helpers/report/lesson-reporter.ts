@@ -31,7 +31,7 @@ export function lessonReportPaths(c: RunConfig): { md: string; html: string } {
 }
 
 export const NO_LESSON_HINT =
-  'annotated lesson: not written (no lesson document); pass --lesson PATH/06-network-integration.md, or keep the course repository\'s shared/ beside this clone';
+  "annotated lesson: not written (no lesson document); pass --lesson PATH/06-network-integration.md, or keep the course repository's shared/ beside this clone";
 
 /** A run that was asked for part of the suite cannot account for every lesson line. */
 export function isPartialRun(c: RunConfig): boolean {
@@ -91,14 +91,20 @@ export default class LessonDocReporter implements Reporter {
     const declared = [...modules].sort((a, b) => a.moduleId.localeCompare(b.moduleId)).flatMap((m) => [...m.children.allTests()]);
     const rank = new Map(declared.map((tc, i) => [tc.id, i]));
     const order = (tc: TestCase): number => rank.get(tc.id) ?? Number.MAX_SAFE_INTEGER;
-    const evidence = [...this.#tests.values()].sort((a, b) => order(a) - order(b) || a.fullName.localeCompare(b.fullName)).map((tc) => evidenceOf(tc, this.#root));
+    const evidence = [...this.#tests.values()]
+      .sort((a, b) => order(a) - order(b) || a.fullName.localeCompare(b.fullName))
+      .map((tc) => evidenceOf(tc, this.#root));
     const partial = isPartialRun(this.config);
     const annotated = annotateLesson(this.doc, evidence, partial);
     const facts = {
       generated: new Date().toISOString(),
       target: this.config.target,
-      runtime: this.config.runtimeInfo ? `${this.config.runtimeInfo.name} ${this.config.runtimeInfo.version} (${this.config.runtime}), cgroup ${this.config.cgroupLayout ?? 'as the machine has it'}` : this.config.runtime,
-      selection: partial ? `part of the suite (${this.config.grep !== undefined ? `--grep "${this.config.grep}"` : 'a selection'}), ${evidence.length} tests` : `the whole suite, ${evidence.length} tests`,
+      runtime: this.config.runtimeInfo
+        ? `${this.config.runtimeInfo.name} ${this.config.runtimeInfo.version} (${this.config.runtime}), cgroup ${this.config.cgroupLayout ?? 'as the machine has it'}`
+        : this.config.runtime,
+      selection: partial
+        ? `part of the suite (${this.config.grep !== undefined ? `--grep "${this.config.grep}"` : 'a selection'}), ${evidence.length} tests`
+        : `the whole suite, ${evidence.length} tests`,
     };
     const paths = lessonReportPaths(this.config);
     const forbidden = this.config.plan ? [this.config.plan.bundleDir] : [];

@@ -1,6 +1,21 @@
 import { execaSync } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchownSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchownSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Invoker } from '../run-config.js';
 import { TRUSTED_PATH } from '../toolchain.js';
@@ -69,7 +84,14 @@ export function openDirNoFollow(abs: string, create: boolean): number {
         const code = errno(e);
         // With O_DIRECTORY a link is ENOTDIR, like any other non-directory: lstat tells them apart.
         const link = (code === 'ELOOP' || code === 'ENOTDIR') && lstatSync(at(fd, name), { throwIfNoEntry: false })?.isSymbolicLink() === true;
-        if (code !== 'ENOENT' || !create) throw new Error(link ? `${done} is a symbolic link; reports are never written through links` : code === 'ENOTDIR' ? `${done} is not a directory` : `${done}: ${code}`);
+        if (code !== 'ENOENT' || !create)
+          throw new Error(
+            link
+              ? `${done} is a symbolic link; reports are never written through links`
+              : code === 'ENOTDIR'
+                ? `${done} is not a directory`
+                : `${done}: ${code}`,
+          );
         mkdirSync(at(fd, name), { mode: 0o755 });
         next = openSync(at(fd, name), DIR_FLAGS);
       }
@@ -132,16 +154,24 @@ try {
 `;
 
 function asCaller(abs: string, invoker: Invoker, mode: 'write' | 'check', content = ''): string | undefined {
-  const r = execaSync('setpriv', [`--reuid=${invoker.uid}`, `--regid=${invoker.gid}`, '--init-groups', '--', process.execPath, '-e', AS_CALLER, abs, mode], {
-    input: content,
-    env: { PATH: TRUSTED_PATH },
-    extendEnv: false,
-    timeout: 20_000,
-    killSignal: 'SIGKILL',
-    reject: false,
-  });
+  const r = execaSync(
+    'setpriv',
+    [`--reuid=${invoker.uid}`, `--regid=${invoker.gid}`, '--init-groups', '--', process.execPath, '-e', AS_CALLER, abs, mode],
+    {
+      input: content,
+      env: { PATH: TRUSTED_PATH },
+      extendEnv: false,
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+      reject: false,
+    },
+  );
   if (r.exitCode === 0) return undefined;
-  const why = r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : (String(r.stderr).trim() || (r.shortMessage ?? 'failed')).replace(/^EACCES /, 'permission denied: ');
+  const why = r.timedOut
+    ? 'timed out'
+    : r.signal
+      ? `killed by ${r.signal}`
+      : (String(r.stderr).trim() || (r.shortMessage ?? 'failed')).replace(/^EACCES /, 'permission denied: ');
   return `${abs} cannot be written by uid ${invoker.uid}, the user who ran sudo (${why}); reports are written with that user's rights`;
 }
 

@@ -21,7 +21,14 @@ export const RECORD_FILE = 'shard.json';
 
 export function shardRecord(config: RunConfig, environment: RunEnvironment): ShardRecord | undefined {
   if (!config.shard) return undefined;
-  return { shard: config.shard, target: config.target, distro: config.distro, grep: config.grep ?? null, tagsFilter: config.tagsFilter ?? null, environment };
+  return {
+    shard: config.shard,
+    target: config.target,
+    distro: config.distro,
+    grep: config.grep ?? null,
+    tagsFilter: config.tagsFilter ?? null,
+    environment,
+  };
 }
 
 /** A shard directory as found on disk: its record (or why it has none) and whether its blob exists. */
@@ -77,9 +84,14 @@ export function shardSetProblems(found: readonly FoundShard[]): string[] {
   }
   for (const r of records.slice(1)) {
     const what = `shard ${r.shard.index}/${r.shard.count}`;
-    if (!same([r.grep, r.tagsFilter], [first.grep, first.tagsFilter])) problems.push(`${what} selected other tests (--grep/--tagsFilter) than shard ${first.shard.index}/${first.shard.count}`);
-    if (!same([r.target, r.distro], [first.target, first.distro])) problems.push(`${what} ran on --target ${r.target} --distro ${r.distro}, shard ${first.shard.index}/${first.shard.count} on --target ${first.target} --distro ${first.distro}`);
-    else if (!same(r.environment, first.environment)) problems.push(`${what} ran with other tool versions than shard ${first.shard.index}/${first.shard.count}: one report would misstate them`);
+    if (!same([r.grep, r.tagsFilter], [first.grep, first.tagsFilter]))
+      problems.push(`${what} selected other tests (--grep/--tagsFilter) than shard ${first.shard.index}/${first.shard.count}`);
+    if (!same([r.target, r.distro], [first.target, first.distro]))
+      problems.push(
+        `${what} ran on --target ${r.target} --distro ${r.distro}, shard ${first.shard.index}/${first.shard.count} on --target ${first.target} --distro ${first.distro}`,
+      );
+    else if (!same(r.environment, first.environment))
+      problems.push(`${what} ran with other tool versions than shard ${first.shard.index}/${first.shard.count}: one report would misstate them`);
   }
   return problems;
 }

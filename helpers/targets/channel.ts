@@ -103,7 +103,10 @@ export class ExecChannel {
       const nl = this.#buffer.indexOf(10);
       if (nl < 0) return;
       const m = /^R (\d+) ([a-z]+) (-?\d+) (\d+) (\d+) (\d+) (\d+)$/.exec(this.#buffer.subarray(0, nl).toString('latin1'));
-      if (!m) return this.#break(new Error(`${this.#label}: garbled answer ${JSON.stringify(this.#buffer.subarray(0, Math.min(nl, 80)).toString('latin1'))}`));
+      if (!m)
+        return this.#break(
+          new Error(`${this.#label}: garbled answer ${JSON.stringify(this.#buffer.subarray(0, Math.min(nl, 80)).toString('latin1'))}`),
+        );
       const outLen = Number(m[4]);
       const errLen = Number(m[5]);
       const end = nl + 1 + outLen + errLen;
@@ -151,7 +154,11 @@ export class ExecChannel {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const who = opts.uid !== undefined || opts.gid !== undefined;
     const flags =
-      (opts.discardOutput ? 1 : 0) | (opts.newSession ? 2 : 0) | (opts.input !== undefined ? 4 : 0) | (opts.maxOutputBytes !== undefined ? 8 : 0) | (who ? 16 : 0);
+      (opts.discardOutput ? 1 : 0) |
+      (opts.newSession ? 2 : 0) |
+      (opts.input !== undefined ? 4 : 0) |
+      (opts.maxOutputBytes !== undefined ? 8 : 0) |
+      (who ? 16 : 0);
     const payload = Buffer.concat([
       ...env.map(field),
       ...argv.map(field),
@@ -170,7 +177,12 @@ export class ExecChannel {
     try {
       const a = await answer;
       const text = (b: Buffer, cut: number): string => b.toString('utf8') + (cut > 0 ? cutNote(cut) : '');
-      const base = { argv: [...argv], durationMs: Math.round(performance.now() - started), stdout: text(a.stdout, a.outCut), stderr: text(a.stderr, a.errCut) };
+      const base = {
+        argv: [...argv],
+        durationMs: Math.round(performance.now() - started),
+        stdout: text(a.stdout, a.outCut),
+        stderr: text(a.stderr, a.errCut),
+      };
       switch (a.kind) {
         case 'exit':
           return { ...base, exitCode: a.value, signal: undefined, timedOut: false, spawnError: undefined };

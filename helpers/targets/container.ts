@@ -25,13 +25,27 @@ class ChannelHolder implements Holder {
     // A pid namespace needs unshare --fork and the child's pid: only grading's hostile labs use one, never on this target.
     if (kinds.includes('pid')) throw new Error('lab container sandboxes hold mount, net, uts and ipc namespaces, not pid');
     const flags = kinds.map((k) => `--${k}`);
-    const pid = await channel.start(['setpriv', '--pdeathsig', 'KILL', '--', 'unshare', ...flags, '--propagation', 'private', '--', 'sleep', 'infinity']);
+    const pid = await channel.start([
+      'setpriv',
+      '--pdeathsig',
+      'KILL',
+      '--',
+      'unshare',
+      ...flags,
+      '--propagation',
+      'private',
+      '--',
+      'sleep',
+      'infinity',
+    ]);
     const h = new ChannelHolder(channel, pid, kinds);
     const names = kinds.map((k) => (k === 'mount' ? 'mnt' : k));
     // Mounting before the holder has left the container's namespaces would cover the container's own directories.
     await waitFor(
       async () => {
-        const r = await channel.run(['readlink', ...names.map((n) => `/proc/${pid}/ns/${n}`), ...names.map((n) => `/proc/self/ns/${n}`)], { timeoutMs: 5_000 });
+        const r = await channel.run(['readlink', ...names.map((n) => `/proc/${pid}/ns/${n}`), ...names.map((n) => `/proc/self/ns/${n}`)], {
+          timeoutMs: 5_000,
+        });
         const links = r.stdout.trim().split('\n');
         return r.exitCode === 0 && names.every((_, i) => links[i] !== links[i + names.length]);
       },

@@ -34,7 +34,24 @@ export async function removeContainer(id: string): Promise<void> {
  */
 export async function containersCreated(label: string, sinceMs: number, windowMs: number): Promise<string[]> {
   const until = Math.ceil((Date.now() + windowMs) / 1000);
-  const r = await docker(['events', '--since', String(Math.floor(sinceMs / 1000)), '--until', String(until), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${label}`, '--format', '{{.Actor.ID}}'], windowMs + 15_000);
+  const r = await docker(
+    [
+      'events',
+      '--since',
+      String(Math.floor(sinceMs / 1000)),
+      '--until',
+      String(until),
+      '--filter',
+      'type=container',
+      '--filter',
+      'event=create',
+      '--filter',
+      `label=${label}`,
+      '--format',
+      '{{.Actor.ID}}',
+    ],
+    windowMs + 15_000,
+  );
   return [...new Set(r.stdout.split('\n').filter(Boolean))];
 }
 
@@ -59,11 +76,46 @@ export function debianMirror(sources = '/etc/apt/sources.list.d/debian.sources',
 }
 
 const CAP_NAMES = [
-  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
-  'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER',
-  'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
-  'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP',
-  'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'SETPCAP',
+  'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_ADMIN',
+  'NET_RAW',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_CHROOT',
+  'SYS_PTRACE',
+  'SYS_PACCT',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_NICE',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'MKNOD',
+  'LEASE',
+  'AUDIT_WRITE',
+  'AUDIT_CONTROL',
+  'SETFCAP',
+  'MAC_OVERRIDE',
+  'MAC_ADMIN',
+  'SYSLOG',
+  'WAKE_ALARM',
+  'BLOCK_SUSPEND',
+  'AUDIT_READ',
+  'PERFMON',
+  'BPF',
   'CHECKPOINT_RESTORE',
 ];
 

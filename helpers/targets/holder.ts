@@ -59,7 +59,10 @@ export class NamespaceHolder {
   /** The process whose namespaces commands enter (with a pid namespace: unshare's child). */
   #pid = 0;
 
-  private constructor(proc: ResultPromise, readonly kinds: readonly NamespaceKind[]) {
+  private constructor(
+    proc: ResultPromise,
+    readonly kinds: readonly NamespaceKind[],
+  ) {
     this.#process = proc;
   }
 

@@ -53,12 +53,14 @@ function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer
     .withStartupTimeout(30_000);
   if (mode === 'privileged') return c.withPrivilegedMode();
   const caps = capabilityArgs();
-  return c
-    .withAddedCapabilities(...caps.add)
-    .withDroppedCapabilities(...caps.drop)
-    .withSecurityOpts(...caps.security)
-    // As under --privileged; net.* sysctls there belong to the container's own netns.
-    .withUnmaskedSystemPaths();
+  return (
+    c
+      .withAddedCapabilities(...caps.add)
+      .withDroppedCapabilities(...caps.drop)
+      .withSecurityOpts(...caps.security)
+      // As under --privileged; net.* sysctls there belong to the container's own netns.
+      .withUnmaskedSystemPaths()
+  );
 }
 
 /**
@@ -75,7 +77,8 @@ export async function detectPrivilegeMode(spec: LabContainerSpec): Promise<Privi
   // A container that was created but refused to start is still ours to remove.
   const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);
   for (const id of ids.stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]);
-  if (!/apply caps|operation not permitted|privileged/i.test(probe.stderr)) throw new Error(`lab container probe failed: ${probe.stderr.trim() || `exit code ${probe.exitCode ?? '?'}`}`);
+  if (!/apply caps|operation not permitted|privileged/i.test(probe.stderr))
+    throw new Error(`lab container probe failed: ${probe.stderr.trim() || `exit code ${probe.exitCode ?? '?'}`}`);
   return 'capabilities';
 }
 

@@ -86,7 +86,10 @@ export async function sweep(scope: SweepScope): Promise<Leftover[]> {
     }
   }
   const cgroups = found.filter((l) => l.kind === 'cgroup').map((l) => l.id);
-  await waitFor(() => cgroups.every((cg) => pidsIn(cg).length === 0), { timeoutMs: 10_000, what: 'killed container processes to leave their cgroups' });
+  await waitFor(() => cgroups.every((cg) => pidsIn(cg).length === 0), {
+    timeoutMs: 10_000,
+    what: 'killed container processes to leave their cgroups',
+  });
   // Children before parents is not needed: the harness never nests its cgroups.
   for (const cg of cgroups) {
     try {

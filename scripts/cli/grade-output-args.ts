@@ -37,21 +37,36 @@ export interface GradeOutputContext {
  * The student, points and outputs of a grade run, and its report path: without --junit, the
  * student's history (reports/grade/<student>/<UTC time>.xml, latest.xml beside it).
  */
-export function parseGradeOutput(v: GradeOutputValues, ctx: GradeOutputContext, forbidden: readonly string[]): { readonly grade: GradeOutput; readonly junit: string } {
-  const student = v.student !== undefined ? validateStudent(v.student, '--student') : defaultStudent(ctx.env, ctx.account ?? (() => userInfo().username));
+export function parseGradeOutput(
+  v: GradeOutputValues,
+  ctx: GradeOutputContext,
+  forbidden: readonly string[],
+): { readonly grade: GradeOutput; readonly junit: string } {
+  const student =
+    v.student !== undefined ? validateStudent(v.student, '--student') : defaultStudent(ctx.env, ctx.account ?? (() => userInfo().username));
   const format = (v.format ?? 'junit') as GradeFormat;
-  if (!(GRADE_FORMATS as readonly string[]).includes(format)) throw new BadInputError(`--format "${v.format ?? ''}" must be one of: ${GRADE_FORMATS.join(', ')}`);
-  if (v.results !== undefined && format === 'junit') throw new BadInputError('--results is the file of --format gradescope or prairielearn; add --format, or drop --results (the JUnit report goes to --junit)');
+  if (!(GRADE_FORMATS as readonly string[]).includes(format))
+    throw new BadInputError(`--format "${v.format ?? ''}" must be one of: ${GRADE_FORMATS.join(', ')}`);
+  if (v.results !== undefined && format === 'junit')
+    throw new BadInputError(
+      '--results is the file of --format gradescope or prairielearn; add --format, or drop --results (the JUnit report goes to --junit)',
+    );
   const pointsShown = v.points ?? DEFAULT_POINTS_FILE;
   const points = readPoints(v.points === undefined ? DEFAULT_POINTS_PATH : resolve(ctx.cwd, v.points), pointsShown);
 
-  const history = v.junit === undefined ? historyPaths(resolve(ctx.cwd, 'reports'), student, (ctx.now ?? (() => new Date()))(), existsSync, ctx.runId) : undefined;
+  const history =
+    v.junit === undefined ? historyPaths(resolve(ctx.cwd, 'reports'), student, (ctx.now ?? (() => new Date()))(), existsSync, ctx.runId) : undefined;
   const junit = v.junit !== undefined ? resolve(ctx.cwd, v.junit) : (history?.junit ?? '');
   const results = format === 'junit' ? undefined : resolve(ctx.cwd, v.results ?? `${dirname(junit)}/results.json`);
-  for (const [flag, path] of [['--junit', junit], ['latest report', history?.latest], ['--results', results]] as const) {
+  for (const [flag, path] of [
+    ['--junit', junit],
+    ['latest report', history?.latest],
+    ['--results', results],
+  ] as const) {
     const problem = path === undefined ? undefined : reportPathProblem(path, forbidden);
     if (problem) throw new BadInputError(`${flag}: ${problem}`);
   }
-  if (results !== undefined && (results === junit || results === history?.latest)) throw new BadInputError(`--results ${results} is the JUnit report's own path; give another file`);
+  if (results !== undefined && (results === junit || results === history?.latest))
+    throw new BadInputError(`--results ${results} is the JUnit report's own path; give another file`);
   return { grade: { student, points, format, latest: history?.latest, results }, junit };
 }

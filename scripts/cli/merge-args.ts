@@ -6,7 +6,13 @@ import { reporterNames, single, strictParse } from './strict.js';
 
 export type MergeArgs =
   | { readonly help: true }
-  | { readonly help: false; readonly from: string; readonly junit: string; readonly reporters: readonly string[]; readonly lesson: string | undefined };
+  | {
+      readonly help: false;
+      readonly from: string;
+      readonly junit: string;
+      readonly reporters: readonly string[];
+      readonly lesson: string | undefined;
+    };
 
 /** `npm run merge-reports -- [--from DIR] [--junit FILE] [--reporter NAME] [--lesson FILE]`. */
 export function parseMergeArgs(argv: readonly string[], cwd: string): MergeArgs {
@@ -27,5 +33,11 @@ export function parseMergeArgs(argv: readonly string[], cwd: string): MergeArgs 
   const lessonText = single(v.lesson, '--lesson');
   if (lessonText !== undefined && !isFile(resolve(cwd, lessonText))) throw new BadInputError(`--lesson "${lessonText}" is not a readable file`);
   const lesson = lessonText === undefined ? sharedLesson(cwd) : resolve(cwd, lessonText);
-  return { help: false, from: resolve(cwd, single(v.from, '--from') ?? 'reports/shards'), junit, reporters: reporters.length > 0 ? reporters : ['default'], lesson };
+  return {
+    help: false,
+    from: resolve(cwd, single(v.from, '--from') ?? 'reports/shards'),
+    junit,
+    reporters: reporters.length > 0 ? reporters : ['default'],
+    lesson,
+  };
 }

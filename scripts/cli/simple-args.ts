@@ -11,7 +11,11 @@ export type BenchArgs = { readonly help: true } | { readonly help: false; readon
 
 /** `npm run bench -- [--labs N | --saturate]`. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const v = strictParse('npm run bench', argv, { help: { type: 'boolean', short: 'h' }, labs: { type: 'string', multiple: true }, saturate: { type: 'boolean' } });
+  const v = strictParse('npm run bench', argv, {
+    help: { type: 'boolean', short: 'h' },
+    labs: { type: 'string', multiple: true },
+    saturate: { type: 'boolean' },
+  });
   if (v.help) return { help: true };
   if ((v.labs?.length ?? 0) > 1) throw new BadInputError(`--labs was given ${v.labs?.length} times; give it once`);
   const labs = wholeNumber(v.labs?.[0], '--labs', 1, 500);

@@ -51,14 +51,28 @@ export function wholeNumber(value: string | undefined, flag: string, min: number
  * the harness adds itself for shards. vitest only fails on an unknown name after the sudo hop,
  * with a stack trace and no report, so a typo is refused here as one line.
  */
-export const BUILTIN_REPORTERS = ['default', 'verbose', 'dot', 'tree', 'minimal', 'agent', 'tap', 'tap-flat', 'json', 'junit', 'github-actions', 'hanging-process'] as const;
+export const BUILTIN_REPORTERS = [
+  'default',
+  'verbose',
+  'dot',
+  'tree',
+  'minimal',
+  'agent',
+  'tap',
+  'tap-flat',
+  'json',
+  'junit',
+  'github-actions',
+  'hanging-process',
+] as const;
 
 /** `--reporter` values, each one of BUILTIN_REPORTERS. */
 export function reporterNames(values: readonly string[] | undefined): string[] {
   const names = [...(values ?? [])];
   for (const r of names) {
     if (r === 'blob') throw new BadInputError('--reporter blob: --shard writes the blob npm run merge-reports reads');
-    if (!(BUILTIN_REPORTERS as readonly string[]).includes(r)) throw new BadInputError(`--reporter "${r}" is not one of vitest's built-in reporters: ${BUILTIN_REPORTERS.join(', ')}`);
+    if (!(BUILTIN_REPORTERS as readonly string[]).includes(r))
+      throw new BadInputError(`--reporter "${r}" is not one of vitest's built-in reporters: ${BUILTIN_REPORTERS.join(', ')}`);
   }
   return names;
 }

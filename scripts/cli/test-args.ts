@@ -101,7 +101,22 @@ export function isFile(path: string): boolean {
 }
 
 /** Harness options npm would keep for itself when given without `--` (none of them is an npm setting). */
-const NPM_SWALLOWED = ['grep', 'runtime', 'distro', 'junit', 'lesson', 'cgroup', 'lab', 'shard', 'bundle', 'netns', 'host-veth', 'ns-veth', 'host-ip', 'ns-ip'] as const;
+const NPM_SWALLOWED = [
+  'grep',
+  'runtime',
+  'distro',
+  'junit',
+  'lesson',
+  'cgroup',
+  'lab',
+  'shard',
+  'bundle',
+  'netns',
+  'host-veth',
+  'ns-veth',
+  'host-ip',
+  'ns-ip',
+] as const;
 
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
 export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
@@ -114,14 +129,22 @@ export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin
 function parseRuntime(given: string | undefined, target: string): string {
   if (given === undefined) return 'runc';
   if (given.includes('/')) {
-    if (target !== 'sandbox') throw new BadInputError(`--runtime "${given}" is a file on this machine; with --target container name a runtime installed in the lab image (runc or crun)`);
+    if (target !== 'sandbox')
+      throw new BadInputError(
+        `--runtime "${given}" is a file on this machine; with --target container name a runtime installed in the lab image (runc or crun)`,
+      );
     if (!given.startsWith('/') || !executableFile(given))
-      throw new BadInputError(`--runtime "${given}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc), nor a runtime's name (runc, crun)`);
+      throw new BadInputError(
+        `--runtime "${given}" is not an executable file given by its absolute path (e.g. /usr/sbin/runc), nor a runtime's name (runc, crun)`,
+      );
     return given;
   }
-  if (!/^[a-z][a-z0-9._-]*$/.test(given)) throw new BadInputError(`--runtime "${given}" is neither a runtime's name (runc, crun) nor an absolute path`);
+  if (!/^[a-z][a-z0-9._-]*$/.test(given))
+    throw new BadInputError(`--runtime "${given}" is neither a runtime's name (runc, crun) nor an absolute path`);
   if (target === 'sandbox' && given !== 'runc' && !TRUSTED_BIN_DIRS.some((d) => executableFile(`${d}/${given}`)))
-    throw new BadInputError(`--runtime ${given}: no executable "${given}" in ${TRUSTED_BIN_DIRS.join(':')} (install it: apt-get install ${given}), or give its absolute path`);
+    throw new BadInputError(
+      `--runtime ${given}: no executable "${given}" in ${TRUSTED_BIN_DIRS.join(':')} (install it: apt-get install ${given}), or give its absolute path`,
+    );
   return given;
 }
 
@@ -138,12 +161,16 @@ export function sharedLesson(repoRoot: string): string | undefined {
 export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
   // `npm test --grep x` (no --): npm keeps the option as its own config (npm_config_grep) and the
   // harness would see none, running everything the student did not ask for.
-  const swallowed = NPM_SWALLOWED.find((o) => ctx.env[`npm_config_${o.replaceAll('-', '_')}`] !== undefined && !argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
+  const swallowed = NPM_SWALLOWED.find(
+    (o) => ctx.env[`npm_config_${o.replaceAll('-', '_')}`] !== undefined && !argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)),
+  );
   if (swallowed !== undefined) {
     // npm keeps "--grep" as the flag npm_config_grep=true and passes its value on as a bare word.
     const kept = ctx.env[`npm_config_${swallowed.replaceAll('-', '_')}`];
     const value = kept !== undefined && kept !== 'true' ? kept : (argv.find((a) => !a.startsWith('-')) ?? 'PATTERN');
-    throw new BadInputError(`npm took --${swallowed} as its own option, so the harness never saw it: put -- before the harness's options: ${command} -- --${swallowed} ${value}`);
+    throw new BadInputError(
+      `npm took --${swallowed} as its own option, so the harness never saw it: put -- before the harness's options: ${command} -- --${swallowed} ${value}`,
+    );
   }
   const v = strictParse(command, argv, OPTIONS, REFUSED);
   if (v.help) return { help: true };
@@ -161,7 +188,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (grading && (v.grep !== undefined || v.tagsFilter !== undefined))
     throw new BadInputError(`${v.grep !== undefined ? '--grep' : '--tagsFilter'} selects lesson tests; grading runs every Verify check, in order`);
   // An empty pattern matches every name: `--grep "$SECTION"` with SECTION unset would run everything.
-  if (grep !== undefined && grep.trim() === '') throw new BadInputError('--grep needs a pattern; an empty one would select every test (drop --grep to run them all)');
+  if (grep !== undefined && grep.trim() === '')
+    throw new BadInputError('--grep needs a pattern; an empty one would select every test (drop --grep to run them all)');
   if (grep !== undefined) {
     try {
       new RegExp(grep);
@@ -179,7 +207,8 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
 
   const runtime = parseRuntime(single(v.runtime, '--runtime'), target);
   const cgroup = oneOf(single(v.cgroup, '--cgroup'), CGROUP_CHOICES, '--cgroup', 'host');
-  if (grading && cgroup !== 'host') throw new BadInputError('--cgroup chooses the cgroup layout of the suite\'s sandboxes; grading reads the lab as the machine has it');
+  if (grading && cgroup !== 'host')
+    throw new BadInputError("--cgroup chooses the cgroup layout of the suite's sandboxes; grading reads the lab as the machine has it");
 
   const shardText = v.shard;
   let shard: RunConfig['shard'];
@@ -187,16 +216,27 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
     const m = /^(\d+)\/(\d+)$/.exec(shardText);
     const index = Number(m?.[1]);
     const count = Number(m?.[2]);
-    if (!m || index < 1 || index > count || count > 64) throw new BadInputError(`--shard "${shardText}" must be i/n with 1 <= i <= n <= 64, e.g. 1/2`);
+    if (!m || index < 1 || index > count || count > 64)
+      throw new BadInputError(`--shard "${shardText}" must be i/n with 1 <= i <= n <= 64, e.g. 1/2`);
     if (grading) throw new BadInputError('--shard splits the lesson suite; grading runs its checks in order on one machine');
     shard = { index, count };
   }
   const shardDir = shard ? shardDirOf(resolve(ctx.cwd, 'reports'), shard) : undefined;
 
-  const plan = grading ? gradePlan({ netns: v.netns, hostVeth: v['host-veth'], nsVeth: v['ns-veth'], hostIp: v['host-ip'], nsIp: v['ns-ip'], bundle: v.bundle }, runId, invokingHome(ctx.env, ctx.passwd)) : undefined;
+  const plan = grading
+    ? gradePlan(
+        { netns: v.netns, hostVeth: v['host-veth'], nsVeth: v['ns-veth'], hostIp: v['host-ip'], nsIp: v['ns-ip'], bundle: v.bundle },
+        runId,
+        invokingHome(ctx.env, ctx.passwd),
+      )
+    : undefined;
   // A shard's own report is partial: it stays beside its blob, never where the whole run's report goes.
   const junitText = single(v.junit, '--junit');
-  const graded = plan ? parseGradeOutput({ student: v.student, points: v.points, format: v.format, results: v.results, junit: junitText }, { ...ctx, runId }, [plan.bundleDir]) : undefined;
+  const graded = plan
+    ? parseGradeOutput({ student: v.student, points: v.points, format: v.format, results: v.results, junit: junitText }, { ...ctx, runId }, [
+        plan.bundleDir,
+      ])
+    : undefined;
   const junit = graded?.junit ?? resolve(ctx.cwd, junitText ?? (shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
   const problem = reportPathProblem(junit, plan ? [plan.bundleDir] : []);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
@@ -205,7 +245,9 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (grading && lessonText !== undefined) throw new BadInputError('--lesson annotates the lesson suite; grading (--lab existing) does not use it');
   const lesson = lessonText === undefined ? (grading ? undefined : sharedLesson(ctx.cwd)) : resolve(ctx.cwd, lessonText);
   if (lessonText !== undefined && !isFile(resolve(ctx.cwd, lessonText)))
-    throw new BadInputError(`--lesson "${lessonText}" is not a readable file${lessonText.startsWith('/') ? '' : ` (relative to this clone: ${resolve(ctx.cwd, lessonText)})`}; give the path of the lesson document, e.g. --lesson /path/to/shared/lesson/06-network-integration.md`);
+    throw new BadInputError(
+      `--lesson "${lessonText}" is not a readable file${lessonText.startsWith('/') ? '' : ` (relative to this clone: ${resolve(ctx.cwd, lessonText)})`}; give the path of the lesson document, e.g. --lesson /path/to/shared/lesson/06-network-integration.md`,
+    );
 
   const vitestArgs: string[] = [];
   const bail = wholeNumber(v.bail, '--bail', 1, 10_000);
@@ -222,9 +264,14 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   if (tagsFilter !== undefined) {
     // vitest would reject an unknown tag only inside each worker, as one harness error per spec file.
     try {
-      createTagsFilter([tagsFilter], SECTION_IDS.map((name) => ({ name })));
+      createTagsFilter(
+        [tagsFilter],
+        SECTION_IDS.map((name) => ({ name })),
+      );
     } catch (e) {
-      throw new BadInputError(`--tagsFilter "${tagsFilter}": ${((e as Error).message.split('\n')[0] ?? '').replace(/\s*Available tags are:$/, '')} (the tags are the section names: ${SECTION_IDS.join(', ')})`);
+      throw new BadInputError(
+        `--tagsFilter "${tagsFilter}": ${((e as Error).message.split('\n')[0] ?? '').replace(/\s*Available tags are:$/, '')} (the tags are the section names: ${SECTION_IDS.join(', ')})`,
+      );
     }
   }
   return {

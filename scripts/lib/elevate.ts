@@ -18,7 +18,9 @@ export interface SudoHop {
  * process's own ids: sudo's would be the same, and env -i would drop them.
  */
 export function sudoArgv(hop: SudoHop, env: NodeJS.ProcessEnv, script: string, argv: readonly string[]): string[] {
-  const kept = KEPT_VARIABLES.filter((k) => !k.startsWith('SUDO_') && env[k] !== undefined && safeValue(env[k] ?? '')).map((k) => `${k}=${env[k] ?? ''}`);
+  const kept = KEPT_VARIABLES.filter((k) => !k.startsWith('SUDO_') && env[k] !== undefined && safeValue(env[k] ?? '')).map(
+    (k) => `${k}=${env[k] ?? ''}`,
+  );
   const who = [`SUDO_UID=${hop.uid}`, `SUDO_GID=${hop.gid}`, `SUDO_USER=${hop.user}`];
   return [hop.sudo, '-n', '--', hop.env, '-i', `PATH=${TRUSTED_PATH}`, ...kept, ...who, hop.node, '--import', 'tsx', script, ...argv];
 }
@@ -33,11 +35,16 @@ export function sudoArgv(hop: SudoHop, env: NodeJS.ProcessEnv, script: string, a
 export async function ensureRoot(script: string, argv: readonly string[], why: string): Promise<void> {
   if (isRoot()) return;
   const found = (['sudo', 'env', 'node'] as const).map((t) => trustedTool(t));
-  const noSudo = (): never => fail(`${why} needs root, and sudo cannot run without a password here`, 'run it as root (sudo npm …), or give this user passwordless sudo');
+  const noSudo = (): never =>
+    fail(`${why} needs root, and sudo cannot run without a password here`, 'run it as root (sudo npm …), or give this user passwordless sudo');
   const sudoFound = found[0];
   if (sudoFound !== undefined && !sudoFound.ok && /in none of/.test(sudoFound.problem)) noSudo();
   const real = found.map((t) => {
-    if (!t.ok) fail(`${why} needs root, and the elevated run would use ${t.name}, which cannot be trusted: ${t.problem}`, 'install it from Debian (apt-get install sudo coreutils nodejs), root-owned: npm run doctor shows what the elevated run uses');
+    if (!t.ok)
+      fail(
+        `${why} needs root, and the elevated run would use ${t.name}, which cannot be trusted: ${t.problem}`,
+        'install it from Debian (apt-get install sudo coreutils nodejs), root-owned: npm run doctor shows what the elevated run uses',
+      );
     return t.real;
   });
   const [sudo = 'sudo', env = 'env', node = 'node'] = real;

@@ -10,7 +10,10 @@ export const RECIPE_LABEL = 'lesson06.recipe';
 export const RECIPE_DIR = 'fixtures/image';
 
 export function recipeHash(dir = RECIPE_DIR): string {
-  return createHash('sha256').update(readFileSync(`${dir}/Dockerfile`)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(readFileSync(`${dir}/Dockerfile`))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** 'current', 'stale' (built from another recipe) or 'missing'. */

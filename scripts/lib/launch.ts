@@ -26,11 +26,22 @@ export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted:
 async function requirePrerequisites(config: RunConfig): Promise<void> {
   const missing = (await checkPrerequisites(prerequisitesFor(config), TRUSTED_PATH)).filter((s) => !s.ok);
   if (missing.length > 0)
-    fail(`missing prerequisite${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `${m.prereq.name} (for ${m.prereq.why})`).join('; ')}`, installCommand(missing));
+    fail(
+      `missing prerequisite${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `${m.prereq.name} (for ${m.prereq.why})`).join('; ')}`,
+      installCommand(missing),
+    );
   // Everything below runs as root: a tool a user could replace, or a directory they could plant one in, would run their code.
-  const untrusted = [...trustedDirProblems(), ...toolsOf(config).map((t) => trustedTool(t)).flatMap((t) => (t.ok ? [] : [t.problem]))];
+  const untrusted = [
+    ...trustedDirProblems(),
+    ...toolsOf(config)
+      .map((t) => trustedTool(t))
+      .flatMap((t) => (t.ok ? [] : [t.problem])),
+  ];
   if (untrusted.length > 0)
-    fail(`the run as root would use tools it cannot trust: ${untrusted.join('; ')}`, `make each of ${TRUSTED_PATH} and the tools in it owned by root and writable by no one else (npm run doctor lists them)`);
+    fail(
+      `the run as root would use tools it cannot trust: ${untrusted.join('; ')}`,
+      `make each of ${TRUSTED_PATH} and the tools in it owned by root and writable by no one else (npm run doctor lists them)`,
+    );
 }
 
 /**
@@ -43,13 +54,23 @@ async function describeRuntime(config: RunConfig): Promise<RunConfig> {
   const r = await runArgv([...inTarget, config.runtime, '--version'], { timeoutMs: 60_000 });
   const where = config.target === 'container' ? ` in ${labImage(config.distro)}` : '';
   if (r.spawnError !== undefined || (config.target === 'container' && r.exitCode === 127))
-    fail(`the runtime under test (${config.runtime}${where}) cannot be started: ${(r.spawnError ?? r.stderr).trim().split('\n')[0] ?? ''}`, config.target === 'container' ? `npm run image -- --distro ${config.distro} --rebuild` : 'npm run doctor');
+    fail(
+      `the runtime under test (${config.runtime}${where}) cannot be started: ${(r.spawnError ?? r.stderr).trim().split('\n')[0] ?? ''}`,
+      config.target === 'container' ? `npm run image -- --distro ${config.distro} --rebuild` : 'npm run doctor',
+    );
   // A runtime that does not say what it is still gets its verdicts; the reports call it by its file name.
   const reported = parseRuntimeVersion(`${r.stdout}\n${r.stderr}`) ?? { name: basename(config.runtime), version: 'unknown (--version named none)' };
   const cgroupLayout = config.cgroup === 'v2' ? 'v2' : hostCgroupLayout();
   const runtimeInfo = describeRuntimeInfo(reported, hostCgroupLayout(), config.cgroup);
-  const notes = [runtimeInfo.hideUnified ? 'the hybrid cgroup layout is made pure v1 in each sandbox (crun refuses hybrid mode)' : '', config.cgroup === 'v2' ? 'each sandbox mounts a private cgroup2 hierarchy (--cgroup v2)' : ''].filter(Boolean);
-  process.stdout.write(chalk.dim(`runtime under test: ${runtimeInfo.name} ${runtimeInfo.version}${where}; cgroup ${cgroupModeText(hostCgroupLayout(), config.cgroup)}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`));
+  const notes = [
+    runtimeInfo.hideUnified ? 'the hybrid cgroup layout is made pure v1 in each sandbox (crun refuses hybrid mode)' : '',
+    config.cgroup === 'v2' ? 'each sandbox mounts a private cgroup2 hierarchy (--cgroup v2)' : '',
+  ].filter(Boolean);
+  process.stdout.write(
+    chalk.dim(
+      `runtime under test: ${runtimeInfo.name} ${runtimeInfo.version}${where}; cgroup ${cgroupModeText(hostCgroupLayout(), config.cgroup)}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`,
+    ),
+  );
   return { ...config, runtimeInfo, cgroupLayout };
 }
 /** The tools this run executes as root, by name (runc only when it is the runtime under test; busybox when grading binds it into its ping probe). */
@@ -63,15 +84,25 @@ const toolsOf = (config: RunConfig): string[] => [
 async function prepareContainers(config: RunConfig): Promise<RunConfig> {
   const engine = await engineReachable();
   if (!engine.ok)
-    fail(`--target container needs a Docker engine, and none answered: ${engine.why}`, 'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)');
+    fail(
+      `--target container needs a Docker engine, and none answered: ${engine.why}`,
+      'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)',
+    );
   const image = labImage(config.distro);
   // Built once and reused; a missing image, or one built from an older recipe, is built here, never pulled blindly.
-  if ((await labImageState(image)) !== 'current' && (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0)
+  if (
+    (await labImageState(image)) !== 'current' &&
+    (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0
+  )
     fail(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
   // Loaded here, not at the top: testcontainers costs about a CPU-second to import, and only this target needs it.
   const { detectPrivilegeMode } = await import('../../helpers/targets/lab-container.js');
   const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
-  process.stdout.write(chalk.dim(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`));
+  process.stdout.write(
+    chalk.dim(
+      `lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`,
+    ),
+  );
   return { ...config, privilege };
 }
 
@@ -111,7 +142,10 @@ function readJson<T>(path: string): T | undefined {
 }
 
 function selectionText(config: RunConfig): string {
-  const parts = [config.grep !== undefined ? `--grep "${config.grep}"` : '', config.tagsFilter !== undefined ? `--tagsFilter "${config.tagsFilter}"` : ''].filter(Boolean);
+  const parts = [
+    config.grep !== undefined ? `--grep "${config.grep}"` : '',
+    config.tagsFilter !== undefined ? `--tagsFilter "${config.tagsFilter}"` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(' and ') : 'this run';
 }
 
@@ -131,10 +165,23 @@ export interface Outcome {
 export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | undefined, selection: string, junit: string): Outcome {
   // On a terminal, vitest exits 130 at Ctrl-C at once, before any reporter could write a summary.
   if (summary === undefined && vitestExit === EXIT.interrupted)
-    return { code: EXIT.interrupted, error: `interrupted (Ctrl-C): vitest stopped before it reported any result, so ${junit} was not written (a file there is from an earlier run)`, next: 'run it again to get a verdict for every test' };
+    return {
+      code: EXIT.interrupted,
+      error: `interrupted (Ctrl-C): vitest stopped before it reported any result, so ${junit} was not written (a file there is from an earlier run)`,
+      next: 'run it again to get a verdict for every test',
+    };
   if (summary === undefined)
-    return { code: EXIT.harness, error: `vitest ended (${vitestExit === undefined ? 'killed by a signal' : `exit ${vitestExit}`}) without reporting any result`, next: 'read the output above; an interrupted run reports nothing' };
-  if (summary.errors > 0) return { code: EXIT.harness, error: `the harness itself broke in ${summary.errors} place(s); those are <error> entries in ${junit}, not lesson verdicts`, next: 'read the transcripts above; report the harness error if it repeats' };
+    return {
+      code: EXIT.harness,
+      error: `vitest ended (${vitestExit === undefined ? 'killed by a signal' : `exit ${vitestExit}`}) without reporting any result`,
+      next: 'read the output above; an interrupted run reports nothing',
+    };
+  if (summary.errors > 0)
+    return {
+      code: EXIT.harness,
+      error: `the harness itself broke in ${summary.errors} place(s); those are <error> entries in ${junit}, not lesson verdicts`,
+      next: 'read the transcripts above; report the harness error if it repeats',
+    };
   if (summary.failed > 0) return { code: EXIT.failed };
   if (summary.selected === 0)
     return {
@@ -142,10 +189,24 @@ export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | 
       error: `${selection} selects no test; no report was written (${junit} is unchanged)`,
       next: 'test names start with their section: exercise-1 … exercise-5, verify, cleanup, common-error-1 … common-error-6, notes',
     };
-  if (summary.interrupted) return { code: EXIT.interrupted, error: 'the run was interrupted before every selected test ended', next: 'run it again to get a verdict for every test' };
+  if (summary.interrupted)
+    return {
+      code: EXIT.interrupted,
+      error: 'the run was interrupted before every selected test ended',
+      next: 'run it again to get a verdict for every test',
+    };
   if (summary.skipped > 0)
-    return { code: EXIT.refused, error: `${summary.skipped} of ${summary.selected} selected tests did not run (see the skip reasons in ${junit})`, next: 'npm run doctor' };
-  if (vitestExit !== 0) return { code: EXIT.harness, error: `vitest exited ${vitestExit ?? 'by a signal'} although every selected test passed`, next: 'read vitest\'s output above' };
+    return {
+      code: EXIT.refused,
+      error: `${summary.skipped} of ${summary.selected} selected tests did not run (see the skip reasons in ${junit})`,
+      next: 'npm run doctor',
+    };
+  if (vitestExit !== 0)
+    return {
+      code: EXIT.harness,
+      error: `vitest exited ${vitestExit ?? 'by a signal'} although every selected test passed`,
+      next: "read vitest's output above",
+    };
   return { code: EXIT.passed };
 }
 
@@ -192,7 +253,9 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   const prepared = await describeRuntime(initial.target === 'container' ? await prepareContainers(initial) : initial);
   if (interrupted) {
     const mine = await sweep({ run: prepared.runId });
-    process.stderr.write(`${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`);
+    process.stderr.write(
+      `${chalk.red('error:')} interrupted before the suite started; nothing was tested${mine.length > 0 ? ` (removed ${summarize(mine)})` : ''}\n`,
+    );
     return EXIT.interrupted;
   }
   // The reporter's summaries go to a directory only this run can have made (mkdtemp, 0700): a
@@ -207,7 +270,12 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   try {
     const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
     // This node, not the first on a PATH (vitest's #! line asks env for one); a clean environment: nothing of the caller's steers a root process.
-    vitest = execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...configArgs, ...config.vitestArgs], { stdio: 'inherit', reject: false, extendEnv: false, env: { ...trustedEnv(process.env), ...configToEnv(config) } });
+    vitest = execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...configArgs, ...config.vitestArgs], {
+      stdio: 'inherit',
+      reject: false,
+      extendEnv: false,
+      env: { ...trustedEnv(process.env), ...configToEnv(config) },
+    });
     const r = await vitest;
     vitestExit = r.exitCode;
     summary = readSummary(config);
@@ -235,7 +303,9 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
 export function exitCodeFor(config: RunConfig, summary: RunSummary | undefined, vitestExit: number | undefined): number {
   if (summary !== undefined && summary.selected === 0 && config.shard) {
     // Only the merged report can say whether the selection tested anything; it exits 2 if not.
-    process.stdout.write(`shard ${config.shard.index}/${config.shard.count}: none of its test files holds a test of ${selectionText(config)}; its part of the merged report is empty\n`);
+    process.stdout.write(
+      `shard ${config.shard.index}/${config.shard.count}: none of its test files holds a test of ${selectionText(config)}; its part of the merged report is empty\n`,
+    );
     return EXIT.passed;
   }
   const outcome = outcomeOf(summary, vitestExit, selectionText(config), config.junit);

@@ -36,7 +36,9 @@ export function exitOnHarnessCrash(command: string): void {
     if (e instanceof BadInputError) fail(e.message, `${command} -- --help lists the options`);
     const err = e instanceof Error ? e : new Error(String(e));
     const line = `${err.name}: ${err.message}`.replace(/\s+/g, ' ').trim();
-    process.stderr.write(`${chalk.red('error:')} ${command} itself broke (a harness fault, not a lesson verdict): ${line.length > 300 ? `${line.slice(0, 299)}…` : line}\n`);
+    process.stderr.write(
+      `${chalk.red('error:')} ${command} itself broke (a harness fault, not a lesson verdict): ${line.length > 300 ? `${line.slice(0, 299)}…` : line}\n`,
+    );
     process.stderr.write(`${chalk.yellow('next:')}  run it again; if it repeats, report it with the stack below\n${chalk.dim(err.stack ?? '')}\n`);
     process.exit(3);
   };

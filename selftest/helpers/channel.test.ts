@@ -18,21 +18,40 @@ afterAll(async () => {
   await ch.closed();
 });
 
-const outcome = (r: ExecResult) => ({ exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout, stderr: r.stderr, failedToStart: r.spawnError !== undefined });
+const outcome = (r: ExecResult) => ({
+  exitCode: r.exitCode,
+  signal: r.signal,
+  timedOut: r.timedOut,
+  stdout: r.stdout,
+  stderr: r.stderr,
+  failedToStart: r.spawnError !== undefined,
+});
 
 const CASES: Array<{ what: string; argv: string[]; opts?: ExecOptions }> = [
   { what: 'exit code, stdout and stderr', argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'] },
   { what: 'stdin larger than a pipe, multibyte', argv: ['cat'], opts: { input: `zwölf ${'ü'.repeat(100_000)}\n` } },
   { what: 'output larger than a pipe', argv: ['head', '-c', '300000', '/dev/zero'] },
   { what: 'a program that ignores its stdin', argv: ['true'], opts: { input: 'x'.repeat(200_000) } },
-  { what: 'environment added to the inherited one', argv: ['sh', '-c', 'echo "$LESSON_PROBE" "${PATH:+path-kept}"'], opts: { env: { LESSON_PROBE: 'a=b c' } } },
+  {
+    what: 'environment added to the inherited one',
+    argv: ['sh', '-c', 'echo "$LESSON_PROBE" "${PATH:+path-kept}"'],
+    opts: { env: { LESSON_PROBE: 'a=b c' } },
+  },
   { what: 'killed by a signal', argv: ['sh', '-c', 'kill -TERM $$'] },
   { what: 'timeout', argv: ['sleep', '5'], opts: { timeoutMs: 300 } },
   { what: 'no such program', argv: ['/no/such/program'] },
   { what: 'output discarded', argv: ['sh', '-c', 'echo gone; exit 4'], opts: { discardOutput: true } },
-  { what: 'output cap: the first bytes kept, the rest counted', argv: ['sh', '-c', 'yes out | head -c 200000; yes err | head -c 3000 >&2; exit 5'], opts: { maxOutputBytes: 1000 } },
+  {
+    what: 'output cap: the first bytes kept, the rest counted',
+    argv: ['sh', '-c', 'yes out | head -c 200000; yes err | head -c 3000 >&2; exit 5'],
+    opts: { maxOutputBytes: 1000 },
+  },
   { what: 'output under its cap is whole', argv: ['sh', '-c', 'echo small; echo e >&2; exit 6'], opts: { maxOutputBytes: 1000 } },
-  { what: 'another user and group, supplementary groups dropped', argv: ['sh', '-c', 'id -u; id -g; id -G; exit 7'], opts: { uid: 65534, gid: 65534 } },
+  {
+    what: 'another user and group, supplementary groups dropped',
+    argv: ['sh', '-c', 'id -u; id -g; id -G; exit 7'],
+    opts: { uid: 65534, gid: 65534 },
+  },
   { what: 'another user only', argv: ['sh', '-c', 'id -u; id -g; exit 8'], opts: { uid: 65534 } },
 ];
 
@@ -108,7 +127,10 @@ describe('sandbox channel: one agent per sandbox runs every command inside it', 
 
   test('the same outcome as nsenter + execa for each case above', async () => {
     const viaNsenter = (c: (typeof CASES)[number]): Promise<ExecResult> => {
-      const who = [...(c.opts?.gid !== undefined ? ['--setgid', String(c.opts.gid)] : []), ...(c.opts?.uid !== undefined ? ['--setuid', String(c.opts.uid)] : [])];
+      const who = [
+        ...(c.opts?.gid !== undefined ? ['--setgid', String(c.opts.gid)] : []),
+        ...(c.opts?.uid !== undefined ? ['--setuid', String(c.opts.uid)] : []),
+      ];
       const { uid: _u, gid: _g, ...rest } = c.opts ?? {};
       return runArgv(['nsenter', '-t', String(t.pid), '--mount', '--net', ...who, '--', ...c.argv], rest);
     };

@@ -22,7 +22,14 @@ const config = (argv: string[], c: ParseContext = ctx): RunConfig => {
 describe('npm test arguments: one typed configuration', () => {
   test('defaults: the lesson suite in sandboxes, runc from PATH, reports/junit.xml, named after this process', () => {
     const c = config([]);
-    expect([c.mode, c.target, c.runtime, c.runId, c.junit, c.reporters]).toEqual(['suite', 'sandbox', 'runc', '4242', '/work/clone/reports/junit.xml', ['default']]);
+    expect([c.mode, c.target, c.runtime, c.runId, c.junit, c.reporters]).toEqual([
+      'suite',
+      'sandbox',
+      'runc',
+      '4242',
+      '/work/clone/reports/junit.xml',
+      ['default'],
+    ]);
     expect(c.workDir).toMatch(/^\/tmp\/lesson06-run-4242-/);
   });
   test('--grep, -g and --grep= are one regex over full names', () => {
@@ -44,9 +51,19 @@ describe('npm test arguments: one typed configuration', () => {
     expect(config([], { ...ctx, env: { SUDO_UID: '1000', SUDO_GID: '1000' } }).invoker).toEqual({ uid: 1000, gid: 1000 });
     expect(config([]).invoker).toBeUndefined();
   });
-  test('--lab existing is grading: host target, the lesson plan with ~ as the sudo user home, the sudo user\'s report history', () => {
-    const c = config(['--lab', 'existing', '--netns', 'my-net'], { ...ctx, env: { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' }, now: () => new Date('2026-12-03T07:25:12.345Z') });
-    expect([c.mode, c.target, c.junit, c.grade?.student, c.grade?.latest]).toEqual(['grade', 'host', '/work/clone/reports/grade/alice/20261203T072512Z.xml', 'alice', '/work/clone/reports/grade/alice/latest.xml']);
+  test("--lab existing is grading: host target, the lesson plan with ~ as the sudo user home, the sudo user's report history", () => {
+    const c = config(['--lab', 'existing', '--netns', 'my-net'], {
+      ...ctx,
+      env: { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' },
+      now: () => new Date('2026-12-03T07:25:12.345Z'),
+    });
+    expect([c.mode, c.target, c.junit, c.grade?.student, c.grade?.latest]).toEqual([
+      'grade',
+      'host',
+      '/work/clone/reports/grade/alice/20261203T072512Z.xml',
+      'alice',
+      '/work/clone/reports/grade/alice/latest.xml',
+    ]);
     expect(c.plan?.netns).toBe('my-net');
     expect(c.plan?.bundleDir).toBe('/home/alice/oci-netns-test');
     expect(c.plan?.containerId).toBe('lesson06-grade-4242');
@@ -68,7 +85,9 @@ describe('npm test arguments: the lesson document for the annotated lesson', () 
   });
   test('--lesson FILE is resolved from the working directory; a missing file or grading with it is refused', () => {
     expect(config(['--lesson', '../shared/lesson/06-network-integration.md'], at(clone)).lesson).toBe(shared);
-    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(new RegExp(`--lesson "nope.md" is not a readable file \\(relative to this clone: ${clone}/nope.md\\)`));
+    expect(() => config(['--lesson', 'nope.md'], at(clone))).toThrow(
+      new RegExp(`--lesson "nope.md" is not a readable file \\(relative to this clone: ${clone}/nope.md\\)`),
+    );
     expect(() => config(['--lab', 'existing', '--lesson', shared], at(clone))).toThrow(/grading \(--lab existing\) does not use it/);
     rmSync(root, { recursive: true, force: true });
   });
@@ -89,14 +108,20 @@ describe('npm test arguments: every refusal is one clear error', () => {
     [['--grep', ''], /--grep needs a pattern; an empty one would select every test/],
     [['--grep=  '], /--grep needs a pattern/],
     [['--tagsFilter', ''], /--tagsFilter needs a tag expression/],
-    [['--tagsFilter', 'nosuchtag'], /--tagsFilter "nosuchtag": The tag pattern "nosuchtag" is not defined in the configuration\. \(the tags are the section names: exercise-1, /],
+    [
+      ['--tagsFilter', 'nosuchtag'],
+      /--tagsFilter "nosuchtag": The tag pattern "nosuchtag" is not defined in the configuration\. \(the tags are the section names: exercise-1, /,
+    ],
     [['--tagsFilter', 'exercise-*x'], /tag pattern "exercise-\*x" is not defined/],
     [['--tagsFilter', 'exercise-1 &&'], /--tagsFilter "exercise-1 &&": /],
     [['--target', 'moon'], /--target "moon" must be one of: sandbox, container/],
     [['--target', 'host'], /read-only grading target/],
     [['--distro', 'trixie'], /add --target container/],
     [['--target', 'container', '--distro', 'buster'], /must be one of: bookworm, trixie, sid/],
-    [['--target', 'container', '--runtime', '/usr/sbin/runc'], /a file on this machine; with --target container name a runtime installed in the lab image/],
+    [
+      ['--target', 'container', '--runtime', '/usr/sbin/runc'],
+      /a file on this machine; with --target container name a runtime installed in the lab image/,
+    ],
     [['--runtime', 'no-such-runtime'], /no executable "no-such-runtime" in \/usr\/local\/sbin:/],
     [['--runtime', 'crun;rm'], /neither a runtime's name/],
     [['--cgroup', 'v3'], /--cgroup "v3" must be one of: host, v2/],
@@ -121,7 +146,11 @@ describe('npm test arguments: every refusal is one clear error', () => {
 });
 
 test("--reporter accepts exactly the reporters this vitest has built in (blob is the harness's own, for shards)", () => {
-  expect([...BUILTIN_REPORTERS].sort()).toEqual(Object.keys(ReportersMap).filter((n) => n !== 'blob').sort());
+  expect([...BUILTIN_REPORTERS].sort()).toEqual(
+    Object.keys(ReportersMap)
+      .filter((n) => n !== 'blob')
+      .sort(),
+  );
 });
 
 describe('npm run clean arguments', () => {
@@ -136,7 +165,11 @@ describe('npm run clean arguments', () => {
 describe('--shard and npm run merge-reports arguments', () => {
   test('a shard keeps its blob, record and partial report in reports/shards/I-of-N, never in reports/junit.xml', () => {
     const c = config(['--shard', '2/3']);
-    expect([c.shard, c.shardDir, c.junit]).toEqual([{ index: 2, count: 3 }, '/work/clone/reports/shards/2-of-3', '/work/clone/reports/shards/2-of-3/junit.xml']);
+    expect([c.shard, c.shardDir, c.junit]).toEqual([
+      { index: 2, count: 3 },
+      '/work/clone/reports/shards/2-of-3',
+      '/work/clone/reports/shards/2-of-3/junit.xml',
+    ]);
     expect(config(['--shard', '1/2', '--junit', 'out/part.xml']).junit).toBe('/work/clone/out/part.xml');
     expect(config([]).shardDir).toBeUndefined();
   });
@@ -150,8 +183,20 @@ describe('--shard and npm run merge-reports arguments', () => {
   test('merge-reports: defaults, options, and no blob reporter of its own', () => {
     // A clone with no ../shared beside it: no lesson document unless one is named.
     const clone = '/nonexistent/clone';
-    expect(parseMergeArgs([], clone)).toEqual({ help: false, from: `${clone}/reports/shards`, junit: `${clone}/reports/junit.xml`, reporters: ['default'], lesson: undefined });
-    expect(parseMergeArgs(['--from', 'dl', '--junit', 'out/all.xml', '--reporter', 'dot'], clone)).toEqual({ help: false, from: `${clone}/dl`, junit: `${clone}/out/all.xml`, reporters: ['dot'], lesson: undefined });
+    expect(parseMergeArgs([], clone)).toEqual({
+      help: false,
+      from: `${clone}/reports/shards`,
+      junit: `${clone}/reports/junit.xml`,
+      reporters: ['default'],
+      lesson: undefined,
+    });
+    expect(parseMergeArgs(['--from', 'dl', '--junit', 'out/all.xml', '--reporter', 'dot'], clone)).toEqual({
+      help: false,
+      from: `${clone}/dl`,
+      junit: `${clone}/out/all.xml`,
+      reporters: ['dot'],
+      lesson: undefined,
+    });
     const doc = resolve('README.md');
     expect(parseMergeArgs(['--lesson', doc], clone)).toMatchObject({ lesson: doc });
     expect(() => parseMergeArgs(['--lesson', 'no-such.md'], clone)).toThrow(/--lesson "no-such.md" is not a readable file/);

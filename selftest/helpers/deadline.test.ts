@@ -68,13 +68,18 @@ describe('a ping that missed its deadline: the kernel decides whether the lab is
 
     const responder = t.exec(['ip', 'netns', 'exec', NS, 'perl', '-e', LATE_RESPONDER, '1.5', '2'], { timeoutMs: 30_000 });
     // Listening once its raw socket shows in the namespace's /proc/net/raw (a header line, then one per socket).
-    await waitFor(async () => (await t.exec(['ip', 'netns', 'exec', NS, 'cat', '/proc/net/raw'])).stdout.trim().split('\n').length > 1, { timeoutMs: 5_000, what: 'the late responder' });
+    await waitFor(async () => (await t.exec(['ip', 'netns', 'exec', NS, 'cat', '/proc/net/raw'])).stdout.trim().split('\n').length > 1, {
+      timeoutMs: 5_000,
+      what: 'the late responder',
+    });
     const late = await ping(t, PEER, { count: 1, waitSeconds: 1 }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(late).toBeInstanceOf(MachineTooSlowError);
-    expect(String(late)).toMatch(/too slow for the lesson's 1-second deadline: every echo reply arrived, after ping had given up \(attempt 1: .*OutEchos \+1, InEchoReps \+1; attempt 2: /);
+    expect(String(late)).toMatch(
+      /too slow for the lesson's 1-second deadline: every echo reply arrived, after ping had given up \(attempt 1: .*OutEchos \+1, InEchoReps \+1; attempt 2: /,
+    );
     // It answered both attempts, and ended by itself.
     expect((await responder).exitCode).toBe(0);
   }, 60_000);

@@ -7,7 +7,10 @@ const SEEN = {
   runtime: ['runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1\nspec: 1.0.2-dev', 'runc version 1.1.15+ds1\ncommit: 1.1.15+ds1-2\nspec: 1.2.0'],
   busybox: ['BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.', 'BusyBox v1.37.0 (Debian 1:1.37.0-6+b9) multi-call binary.'],
   iproute2: ['ip utility, iproute2-6.1.0, libbpf 1.1.2', 'ip utility, iproute2-6.15.0, libbpf 1.5.0'],
-  distro: ['PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"', 'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME="Debian GNU/Linux"'],
+  distro: [
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"',
+    'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME="Debian GNU/Linux"',
+  ],
 };
 
 describe('the runtime names itself', () => {
@@ -15,7 +18,10 @@ describe('the runtime names itself', () => {
     [SEEN.runtime[0] ?? '', { name: 'runc', version: '1.1.5+ds1' }],
     [SEEN.runtime[1] ?? '', { name: 'runc', version: '1.1.15+ds1' }],
     ['runc version 1.3.6\ncommit: v1.3.6-0-g1a2b3c4\nspec: 1.2.1\ngo: go1.24.4\nlibseccomp: 2.6.0', { name: 'runc', version: '1.3.6' }],
-    ['crun version 1.8.1\ncommit: f8a096be060b22ccd3d5f3ebe44108517fbf6c30\nrundir: /run/crun\nspec: 1.0.0\n+SYSTEMD +SELINUX', { name: 'crun', version: '1.8.1' }],
+    [
+      'crun version 1.8.1\ncommit: f8a096be060b22ccd3d5f3ebe44108517fbf6c30\nrundir: /run/crun\nspec: 1.0.0\n+SYSTEMD +SELINUX',
+      { name: 'crun', version: '1.8.1' },
+    ],
   ])('%j', (text, want) => expect(parseRuntimeVersion(text)).toEqual(want));
 
   test('crun, and only crun, gets the unified mount covered, and only on a hybrid host without --cgroup v2', () => {

@@ -63,6 +63,11 @@ describe('read-only guard', () => {
   });
   test("the grader's own scratch work passes", () => {
     expect(readOnlyViolation(['mkdir', '-p', '/tmp/lesson06-grade-abc/bundle'], ctx)).toBeUndefined();
-    expect(readOnlyViolation(['nsenter', '-t', '9', '--mount', '--', 'runc', '--root', '/tmp/lesson06-grade-abc/runc', 'delete', '--force', 'lesson06-grade-1'], ctx)).toBeUndefined();
+    expect(
+      readOnlyViolation(
+        ['nsenter', '-t', '9', '--mount', '--', 'runc', '--root', '/tmp/lesson06-grade-abc/runc', 'delete', '--force', 'lesson06-grade-1'],
+        ctx,
+      ),
+    ).toBeUndefined();
   });
 });

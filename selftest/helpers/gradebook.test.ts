@@ -23,7 +23,17 @@ import { gradescopeSchemaErrors } from '../support/gradescope.js';
 const points = readPoints(DEFAULT_POINTS_PATH, 'grading/points.json');
 const IDS = Object.keys(points.weights);
 const MAX = Object.values(points.weights).reduce((a, b) => a + b, 0);
-const env: RunEnvironment = { target: 'host', distro: 'Debian GNU/Linux 12 (bookworm)', runtime: 'runc', runtimeName: 'runc', cgroup: 'v1', runtimeVersion: '1.1.5', iproute2: '6.1.0', kernel: '6.1.0-test', busybox: 'BusyBox v1.35.0' };
+const env: RunEnvironment = {
+  target: 'host',
+  distro: 'Debian GNU/Linux 12 (bookworm)',
+  runtime: 'runc',
+  runtimeName: 'runc',
+  cgroup: 'v1',
+  runtimeVersion: '1.1.5',
+  iproute2: '6.1.0',
+  kernel: '6.1.0-test',
+  busybox: 'BusyBox v1.35.0',
+};
 const T0 = Date.parse('2026-12-03T07:00:00.000Z');
 
 function caseOf(id: string, state: CaseModel['state']): CaseModel {
@@ -45,10 +55,22 @@ function caseOf(id: string, state: CaseModel['state']): CaseModel {
   };
 }
 
-const evidence = (over: Partial<Evidence> = {}): Evidence => ({ bootId: '0f6a2c8e-1b2c-4d5e-8f90-123456789abc', netnsInode: '4026532451', hostMac: '9a:1b:2c:3d:4e:5f', nsMac: 'aa:bb:cc:dd:ee:01', osRelease: '6.1.0-test', collectedAt: T0 + 20_000, ...over });
+const evidence = (over: Partial<Evidence> = {}): Evidence => ({
+  bootId: '0f6a2c8e-1b2c-4d5e-8f90-123456789abc',
+  netnsInode: '4026532451',
+  hostMac: '9a:1b:2c:3d:4e:5f',
+  nsMac: 'aa:bb:cc:dd:ee:01',
+  osRelease: '6.1.0-test',
+  collectedAt: T0 + 20_000,
+  ...over,
+});
 
 /** A grade report as the grader writes it, for one student whose named checks did not pass. */
-function report(student: string, states: Partial<Record<string, CaseModel['state']>> = {}, over: { evidence?: Partial<Evidence>; selection?: string; lesson?: string; version?: string; fault?: string } = {}): { xml: string; cases: CaseModel[]; record: GradeRecord } {
+function report(
+  student: string,
+  states: Partial<Record<string, CaseModel['state']>> = {},
+  over: { evidence?: Partial<Evidence>; selection?: string; lesson?: string; version?: string; fault?: string } = {},
+): { xml: string; cases: CaseModel[]; record: GradeRecord } {
   const cases = IDS.map((id) => caseOf(id, states[id] ?? 'passed'));
   const toState = (s: CaseModel['state']): CheckState => (s === 'passed' ? 'pass' : s === 'skipped' ? 'not checked' : 'fail');
   const score = scoreChecks(
@@ -57,7 +79,21 @@ function report(student: string, states: Partial<Record<string, CaseModel['state
     over.fault ?? (cases.some((c) => c.state === 'error') ? 'harness error' : undefined),
   );
   const record = recordOf(
-    { lesson: over.lesson ?? LESSON_ID, harnessVersion: over.version ?? HARNESS_VERSION, selection: over.selection ?? 'all', student, pointsFile: points.file, pointsSha256: points.sha256, evidence: evidence(over.evidence), tools: toolsLine(env), netnsPath: '/var/run/netns/container-net', hostVeth: 'veth-host', nsVeth: 'veth-container', startedAt: T0, endedAt: T0 + 30_000 },
+    {
+      lesson: over.lesson ?? LESSON_ID,
+      harnessVersion: over.version ?? HARNESS_VERSION,
+      selection: over.selection ?? 'all',
+      student,
+      pointsFile: points.file,
+      pointsSha256: points.sha256,
+      evidence: evidence(over.evidence),
+      tools: toolsLine(env),
+      netnsPath: '/var/run/netns/container-net',
+      hostVeth: 'veth-host',
+      nsVeth: 'veth-container',
+      startedAt: T0,
+      endedAt: T0 + 30_000,
+    },
     score,
   );
   const facts = reportFacts(defaultRunConfig({ mode: 'grade' }), record);
@@ -97,10 +133,50 @@ describe('points', () => {
   });
   test('"not checked" scores 0 and counts in the maximum; a harness fault or a points file that does not fit is ungradable, never 0', () => {
     const t = parsePoints('{"checks":{"a":2,"b":3,"c":1}}', 'p.json');
-    expect(scoreChecks([{ id: 'a', state: 'pass' }, { id: 'b', state: 'fail' }, { id: 'c', state: 'not checked' }], t, undefined)).toMatchObject({ gradable: true, score: 2, max: 6 });
-    expect(scoreChecks([{ id: 'a', state: 'pass' }, { id: 'b', state: 'pass' }, { id: 'c', state: 'pass' }], t, 'harness error in x')).toMatchObject({ gradable: false, reason: 'harness error in x', max: 6 });
-    expect(scoreChecks([{ id: 'a', state: 'pass' }, { id: 'b', state: 'pass' }], t, undefined)).toMatchObject({ gradable: false, reason: 'p.json weighs c, which this run did not report' });
-    expect(scoreChecks([{ id: 'a', state: 'pass' }, { id: 'b', state: 'pass' }, { id: 'c', state: 'pass' }, { id: 'd', state: 'pass' }], t, undefined)).toMatchObject({ gradable: false, reason: 'p.json gives no weight to d' });
+    expect(
+      scoreChecks(
+        [
+          { id: 'a', state: 'pass' },
+          { id: 'b', state: 'fail' },
+          { id: 'c', state: 'not checked' },
+        ],
+        t,
+        undefined,
+      ),
+    ).toMatchObject({ gradable: true, score: 2, max: 6 });
+    expect(
+      scoreChecks(
+        [
+          { id: 'a', state: 'pass' },
+          { id: 'b', state: 'pass' },
+          { id: 'c', state: 'pass' },
+        ],
+        t,
+        'harness error in x',
+      ),
+    ).toMatchObject({ gradable: false, reason: 'harness error in x', max: 6 });
+    expect(
+      scoreChecks(
+        [
+          { id: 'a', state: 'pass' },
+          { id: 'b', state: 'pass' },
+        ],
+        t,
+        undefined,
+      ),
+    ).toMatchObject({ gradable: false, reason: 'p.json weighs c, which this run did not report' });
+    expect(
+      scoreChecks(
+        [
+          { id: 'a', state: 'pass' },
+          { id: 'b', state: 'pass' },
+          { id: 'c', state: 'pass' },
+          { id: 'd', state: 'pass' },
+        ],
+        t,
+        undefined,
+      ),
+    ).toMatchObject({ gradable: false, reason: 'p.json gives no weight to d' });
   });
 });
 
@@ -115,9 +191,16 @@ describe('--student', () => {
     expect(parse([]).grade?.student).toBe('carol');
     expect(parse([], { ...ctx, env: { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' } }).grade?.student).toBe('alice');
     const c = parse(['--student', 'Bob.Smith_2']);
-    expect([c.junit, c.grade?.latest, c.grade?.format, c.grade?.results]).toEqual(['/work/clone/reports/grade/Bob.Smith_2/20261203T072512Z.xml', '/work/clone/reports/grade/Bob.Smith_2/latest.xml', 'junit', undefined]);
+    expect([c.junit, c.grade?.latest, c.grade?.format, c.grade?.results]).toEqual([
+      '/work/clone/reports/grade/Bob.Smith_2/20261203T072512Z.xml',
+      '/work/clone/reports/grade/Bob.Smith_2/latest.xml',
+      'junit',
+      undefined,
+    ]);
     expect(historyStamp(new Date('2026-01-02T03:04:05.999Z'))).toBe('20260102T030405Z');
-    expect(historyPaths('/r', 'a', new Date('2026-01-02T03:04:05Z'), (p) => p === '/r/grade/a/20260102T030405Z.xml', '77').junit).toBe('/r/grade/a/20260102T030405Z-77.xml');
+    expect(historyPaths('/r', 'a', new Date('2026-01-02T03:04:05Z'), (p) => p === '/r/grade/a/20260102T030405Z.xml', '77').junit).toBe(
+      '/r/grade/a/20260102T030405Z-77.xml',
+    );
   });
   test('an explicit --junit still works, and has no latest.xml; --format writes results.json beside the report', () => {
     const c = parse(['--student', 'bob', '--junit', 'out/x.xml', '--format', 'gradescope']);
@@ -135,12 +218,17 @@ describe('--student', () => {
       [['--format', 'moodle'], /--format "moodle" must be one of: junit, gradescope, prairielearn/],
       [['--results', 'r.json'], /--results is the file of --format gradescope or prairielearn/],
       [['--points', '/nonexistent/p.json'], /points file \/nonexistent\/p\.json cannot be read \(ENOENT\)/],
-      [['--bundle', '/home/s/b', '--format', 'gradescope', '--results', '/home/s/b/results.json'], /--results: \/home\/s\/b\/results\.json lies inside \/home\/s\/b/],
+      [
+        ['--bundle', '/home/s/b', '--format', 'gradescope', '--results', '/home/s/b/results.json'],
+        /--results: \/home\/s\/b\/results\.json lies inside \/home\/s\/b/,
+      ],
       [['--bundle', '/home/s/b', '--junit', '/home/s/b/x/g.xml'], /--junit: \/home\/s\/b\/x\/g\.xml lies inside \/home\/s\/b/],
       [['--format', 'gradescope', '--junit', 'o/r.xml', '--results', 'o/r.xml'], /--results \/work\/clone\/o\/r\.xml is the JUnit report's own path/],
     ] as const)
       expect(() => parse([...argv]), argv.join(' ')).toThrow(says);
-    expect(() => parse([], { ...ctx, account: () => 'name with space' })).toThrow(/the invoking user "name with space" is not a safe file name: .* \(or give --student NAME\)/);
+    expect(() => parse([], { ...ctx, account: () => 'name with space' })).toThrow(
+      /the invoking user "name with space" is not a safe file name: .* \(or give --student NAME\)/,
+    );
     expect(() => defaultStudent({ SUDO_USER: 'x;y', SUDO_UID: '1000' }, () => 'root')).toThrow(BadInputError);
     expect(validateStudent('a-b.c_D9', '--student')).toBe('a-b.c_D9');
     expect(() => parseTestArgs(['--student', 'x'], ctx)).toThrow(/--student describes a student's lab; it goes with npm run grade/);
@@ -172,8 +260,18 @@ describe('the grade record in the JUnit report', () => {
     expect(prairieLearnResults(record, cases)).toMatchObject({ gradable: false });
   });
   test('from the grader\'s own cases: a harness error or a run stopped early is ungradable, naming why; evidence of a lab that is not there is "none"', async () => {
-    const plan = { ...lessonPlan('/nonexistent'), netns: 'lesson06-selftest-absent', netnsPath: '/var/run/netns/lesson06-selftest-absent', hostVeth: 'l06-absent-h', nsVeth: 'l06-absent-c' };
-    const config = defaultRunConfig({ mode: 'grade', plan, grade: { student: 'dan', points, format: 'junit', latest: undefined, results: undefined } });
+    const plan = {
+      ...lessonPlan('/nonexistent'),
+      netns: 'lesson06-selftest-absent',
+      netnsPath: '/var/run/netns/lesson06-selftest-absent',
+      hostVeth: 'l06-absent-h',
+      nsVeth: 'l06-absent-c',
+    };
+    const config = defaultRunConfig({
+      mode: 'grade',
+      plan,
+      grade: { student: 'dan', points, format: 'junit', latest: undefined, results: undefined },
+    });
     const run = { startedAt: T0, durationMs: 1000 };
     const cases = IDS.map((id) => caseOf(id, id === 'bundle-config' ? 'error' : 'passed'));
     const broken = await gradeRecordOf(cases, config, env, run);
@@ -181,9 +279,19 @@ describe('the grade record in the JUnit report', () => {
     expect(broken?.score).toBeUndefined();
     expect([broken?.evidence.netnsInode, broken?.evidence.hostMac, broken?.evidence.nsMac]).toEqual(['none', 'none', 'none']);
     expect(broken?.evidence.bootId).toMatch(/^[0-9a-f-]{36}$/);
-    const stopped = await gradeRecordOf(IDS.map((id) => caseOf(id, 'passed')), config, env, { ...run, stopped: 'the run was interrupted' });
+    const stopped = await gradeRecordOf(
+      IDS.map((id) => caseOf(id, 'passed')),
+      config,
+      env,
+      { ...run, stopped: 'the run was interrupted' },
+    );
     expect(stopped?.ungradable).toBe('the run stopped early: the run was interrupted');
-    const fine = await gradeRecordOf(IDS.map((id) => caseOf(id, id === 'ns-veth-up' ? 'failed' : 'passed')), config, env, run);
+    const fine = await gradeRecordOf(
+      IDS.map((id) => caseOf(id, id === 'ns-veth-up' ? 'failed' : 'passed')),
+      config,
+      env,
+      run,
+    );
     expect([fine?.score, fine?.max, fine?.ungradable]).toEqual([MAX - 1, MAX, undefined]);
     expect(await gradeRecordOf(cases, defaultRunConfig(), env, run)).toBeUndefined();
   });
@@ -191,9 +299,16 @@ describe('the grade record in the JUnit report', () => {
     const { cases, record } = report('eve', { 'host-veth-up': 'failed', 'ping-host-to-ns': 'skipped' });
     const gs = gradescopeResults(record, cases);
     expect(gradescopeSchemaErrors(gs)).toEqual([]);
-    expect(gs?.tests.find((t) => t.name.startsWith('host-veth-up'))).toMatchObject({ score: 0, max_score: 1, status: 'failed', output: 'host-veth-up\nexpected A; seen B (host-veth-up)' });
+    expect(gs?.tests.find((t) => t.name.startsWith('host-veth-up'))).toMatchObject({
+      score: 0,
+      max_score: 1,
+      status: 'failed',
+      output: 'host-veth-up\nexpected A; seen B (host-veth-up)',
+    });
     expect(gs?.tests.find((t) => t.name.startsWith('ping-host-to-ns'))?.output).toBe('not checked: needs netns-exists');
-    expect(gradescopeSchemaErrors({ ...gs, tests: [{ name: 'x', max_points: 1 }] })).toEqual(expect.arrayContaining([expect.stringMatching(/additional properties \(max_points\)/)]));
+    expect(gradescopeSchemaErrors({ ...gs, tests: [{ name: 'x', max_points: 1 }] })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/additional properties \(max_points\)/)]),
+    );
     const pl = prairieLearnResults(record, cases) as { score: number; gradable: boolean };
     expect(pl.gradable).toBe(true);
     expect(pl.score).toBeCloseTo((MAX - 3) / MAX, 4);
@@ -202,7 +317,11 @@ describe('the grade record in the JUnit report', () => {
 
 describe('npm run gradebook', () => {
   const alice = report('alice');
-  const bob = report('bob', { 'host-veth-up': 'failed', 'ping-host-to-ns': 'skipped', 'ping-ns-to-host': 'skipped' }, { evidence: { hostMac: '9a:1b:2c:3d:4e:60', nsMac: 'aa:bb:cc:dd:ee:02' } });
+  const bob = report(
+    'bob',
+    { 'host-veth-up': 'failed', 'ping-host-to-ns': 'skipped', 'ping-ns-to-host': 'skipped' },
+    { evidence: { hostMac: '9a:1b:2c:3d:4e:60', nsMac: 'aa:bb:cc:dd:ee:02' } },
+  );
   const refused = (r: ReadReport): string => {
     try {
       buildGradebook([r], points);
@@ -212,7 +331,7 @@ describe('npm run gradebook', () => {
       return (e as Error).message;
     }
   };
-  test('the class table: rescored from each report\'s verdicts with the points file; CSV and a page that escapes what it shows', () => {
+  test("the class table: rescored from each report's verdicts with the points file; CSV and a page that escapes what it shows", () => {
     const book = buildGradebook([write('bob', bob.xml), write('alice', alice.xml)], points);
     const csv = gradebookCsv(book).split('\r\n');
     expect(csv[0]).toBe(['student', 'score', 'max', ...IDS, 'flags'].join(','));
@@ -226,13 +345,23 @@ describe('npm run gradebook', () => {
     expect(csvField('a,"b"')).toBe('"a,""b"""');
   });
   test('refused, naming the file: another lesson, another harness version, a partial selection, checks missing, a student twice, not a grade report', () => {
-    expect(refused(write('x1', report('x1', {}, { lesson: '05-storage' }).xml))).toMatch(/x1\/latest\.xml: it grades lesson "05-storage", not 06-network-integration/);
-    expect(refused(write('x2', report('x2', {}, { version: 'lesson06-network-harness@0.0.9' }).xml))).toMatch(/written by harness lesson06-network-harness@0\.0\.9, this gradebook is lesson06/);
-    expect(refused(write('x3', report('x3', {}, { selection: '--grep ping' }).xml))).toMatch(/partial report \(selection "--grep ping"\), not a full grade/);
+    expect(refused(write('x1', report('x1', {}, { lesson: '05-storage' }).xml))).toMatch(
+      /x1\/latest\.xml: it grades lesson "05-storage", not 06-network-integration/,
+    );
+    expect(refused(write('x2', report('x2', {}, { version: 'lesson06-network-harness@0.0.9' }).xml))).toMatch(
+      /written by harness lesson06-network-harness@0\.0\.9, this gradebook is lesson06/,
+    );
+    expect(refused(write('x3', report('x3', {}, { selection: '--grep ping' }).xml))).toMatch(
+      /partial report \(selection "--grep ping"\), not a full grade/,
+    );
     const partial = write('x4', alice.xml.replace(/<testcase [^>]*name="netns-exists:[\s\S]*?<\/testcase>/, ''));
     expect(refused(partial)).toMatch(/no verdict for netns-exists, which grading\/points\.json weighs: a partial report is not a full grade/);
-    expect(() => buildGradebook([write('alice', alice.xml), write('alice', alice.xml, '20261203T070000Z.xml')], points)).toThrow(/a second report for alice/);
-    expect(() => buildGradebook([write('x5', alice.xml)], parsePoints('{"checks":{"netns-exists":1}}', 'small.json'))).toThrow(/it has checks small\.json gives no weight: host-veth-exists, /);
+    expect(() => buildGradebook([write('alice', alice.xml), write('alice', alice.xml, '20261203T070000Z.xml')], points)).toThrow(
+      /a second report for alice/,
+    );
+    expect(() => buildGradebook([write('x5', alice.xml)], parsePoints('{"checks":{"netns-exists":1}}', 'small.json'))).toThrow(
+      /it has checks small\.json gives no weight: host-veth-exists, /,
+    );
     writeFileSync(join(dir, 'suite.xml'), '<testsuites name="x"><testsuite name="verify"><testcase name="a"/></testsuite></testsuites>');
     expect(readGradeReport(join(dir, 'suite.xml'))).toMatch(/no grade\.student property/);
     writeFileSync(join(dir, 'junk.xml'), 'not xml <<');
@@ -246,7 +375,9 @@ describe('npm run gradebook', () => {
     expect(flags.mallory).toEqual([expect.stringMatching(/^duplicate: the same lab as alice/)]);
     expect(flags.bob).toEqual([]);
     // bob raises his score by hand: the verdict, the points, the total, the digest no longer agree.
-    const edited = bob.xml.replace('value="fail 0/1"', 'value="pass 1/1"').replace(`name="grade.score" value="${MAX - 5}"`, `name="grade.score" value="${MAX}"`);
+    const edited = bob.xml
+      .replace('value="fail 0/1"', 'value="pass 1/1"')
+      .replace(`name="grade.score" value="${MAX - 5}"`, `name="grade.score" value="${MAX}"`);
     const [row] = buildGradebook([write('bob', edited)], points).rows;
     expect(row?.flags).toEqual(
       expect.arrayContaining([
@@ -261,14 +392,37 @@ describe('npm run gradebook', () => {
     // Evidence that contradicts the verdicts.
     const noMac = buildGradebook([write('zed', report('zed', {}, { evidence: { hostMac: 'none', bootId: 'not-a-uuid' } }).xml)], points).rows[0];
     // Tool versions changed in the properties but not in the evidence (or the other way round).
-    const tools = buildGradebook([write('tina', report('tina').xml.replace('name="runtime.version" value="1.1.5"', 'name="runtime.version" value="1.3.0"'))], points).rows[0];
-    expect(tools?.flags).toContain('inconsistent: its tool versions (runc 1.3.0; iproute2 6.1.0; BusyBox v1.35.0; kernel 6.1.0-test; Debian GNU/Linux 12 (bookworm)) are not those its evidence names (runc 1.1.5; iproute2 6.1.0; BusyBox v1.35.0; kernel 6.1.0-test; Debian GNU/Linux 12 (bookworm))');
-    expect(noMac?.flags).toEqual(expect.arrayContaining(['inconsistent: host-veth-exists passed, yet its evidence has no MAC for the host end', 'inconsistent: its boot id "not-a-uuid" is not one the kernel writes']));
+    const tools = buildGradebook(
+      [write('tina', report('tina').xml.replace('name="runtime.version" value="1.1.5"', 'name="runtime.version" value="1.3.0"'))],
+      points,
+    ).rows[0];
+    expect(tools?.flags).toContain(
+      'inconsistent: its tool versions (runc 1.3.0; iproute2 6.1.0; BusyBox v1.35.0; kernel 6.1.0-test; Debian GNU/Linux 12 (bookworm)) are not those its evidence names (runc 1.1.5; iproute2 6.1.0; BusyBox v1.35.0; kernel 6.1.0-test; Debian GNU/Linux 12 (bookworm))',
+    );
+    expect(noMac?.flags).toEqual(
+      expect.arrayContaining([
+        'inconsistent: host-veth-exists passed, yet its evidence has no MAC for the host end',
+        'inconsistent: its boot id "not-a-uuid" is not one the kernel writes',
+      ]),
+    );
   });
-  test('which files a path stands for: a file, a student directory\'s latest.xml, every student\'s latest.xml, or a flat directory of reports', () => {
-    const tree: Record<string, 'file' | 'dir'> = { '/c': 'dir', '/c/a': 'dir', '/c/a/latest.xml': 'file', '/c/a/20260101T000000Z.xml': 'file', '/c/b': 'dir', '/c/b/latest.xml': 'file', '/f': 'dir', '/f/x.xml': 'file', '/f/y.txt': 'file' };
+  test("which files a path stands for: a file, a student directory's latest.xml, every student's latest.xml, or a flat directory of reports", () => {
+    const tree: Record<string, 'file' | 'dir'> = {
+      '/c': 'dir',
+      '/c/a': 'dir',
+      '/c/a/latest.xml': 'file',
+      '/c/a/20260101T000000Z.xml': 'file',
+      '/c/b': 'dir',
+      '/c/b/latest.xml': 'file',
+      '/f': 'dir',
+      '/f/x.xml': 'file',
+      '/f/y.txt': 'file',
+    };
     const kind = (p: string) => tree[p] ?? 'none';
-    const list = (d: string) => Object.keys(tree).filter((p) => p.startsWith(`${d}/`) && !p.slice(d.length + 1).includes('/')).map((p) => p.slice(d.length + 1));
+    const list = (d: string) =>
+      Object.keys(tree)
+        .filter((p) => p.startsWith(`${d}/`) && !p.slice(d.length + 1).includes('/'))
+        .map((p) => p.slice(d.length + 1));
     expect(reportFiles('/c', list, kind)).toEqual(['/c/a/latest.xml', '/c/b/latest.xml']);
     expect(reportFiles('/c/a', list, kind)).toEqual(['/c/a/latest.xml']);
     expect(reportFiles('/f', list, kind)).toEqual(['/f/x.xml']);
@@ -280,7 +434,12 @@ describe('npm run gradebook', () => {
   });
   test('arguments: reports are positional; --help, unknown options and no reports are one line each', () => {
     expect(parseGradebookArgs(['--help'], '/c')).toEqual({ help: true });
-    expect(parseGradebookArgs(['reports/grade'], '/c')).toMatchObject({ inputs: ['/c/reports/grade'], csv: '/c/reports/gradebook.csv', html: '/c/reports/gradebook.html', pointsShown: 'grading/points.json' });
+    expect(parseGradebookArgs(['reports/grade'], '/c')).toMatchObject({
+      inputs: ['/c/reports/grade'],
+      csv: '/c/reports/gradebook.csv',
+      html: '/c/reports/gradebook.html',
+      pointsShown: 'grading/points.json',
+    });
     expect(() => parseGradebookArgs([], '/c')).toThrow(/name the reports/);
     expect(() => parseGradebookArgs(['x', '--pionts', 'p'], '/c')).toThrow(/unknown option "--pionts" for npm run gradebook/);
   });

@@ -1,11 +1,36 @@
 import { describe, expect, test } from 'vitest';
 import { LabDataError } from '../../helpers/errors.js';
-import { addressView, findIface, isUp, MAX_INTERFACES, parseIpAddrText, parseIpJson, parseLinkDetails, parseNetnsIds, parsePingSummary } from '../../helpers/net/ip.js';
+import {
+  addressView,
+  findIface,
+  isUp,
+  MAX_INTERFACES,
+  parseIpAddrText,
+  parseIpJson,
+  parseLinkDetails,
+  parseNetnsIds,
+  parsePingSummary,
+} from '../../helpers/net/ip.js';
 import { cutNote } from '../../helpers/targets/exec.js';
 
 const json = JSON.stringify([
-  { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }, { family: 'inet6', local: '::1', prefixlen: 128 }] },
-  { ifindex: 5, ifname: 'veth-host', flags: ['BROADCAST', 'MULTICAST'], operstate: 'DOWN', addr_info: [{ family: 'inet', local: '10.0.0.1', prefixlen: 24 }] },
+  {
+    ifindex: 1,
+    ifname: 'lo',
+    flags: ['LOOPBACK', 'UP', 'LOWER_UP'],
+    operstate: 'UNKNOWN',
+    addr_info: [
+      { family: 'inet', local: '127.0.0.1', prefixlen: 8 },
+      { family: 'inet6', local: '::1', prefixlen: 128 },
+    ],
+  },
+  {
+    ifindex: 5,
+    ifname: 'veth-host',
+    flags: ['BROADCAST', 'MULTICAST'],
+    operstate: 'DOWN',
+    addr_info: [{ family: 'inet', local: '10.0.0.1', prefixlen: 24 }],
+  },
 ]);
 
 describe('parseIpJson', () => {
@@ -69,8 +94,18 @@ describe('ip -j output is parsed within bounds: the lab gets a verdict, never a 
     expect(() => parseIpJson('Device "x\u001b[2J" does not exist.')).toThrow(/not JSON: Device "x\\x1b\[2J" does not exist\./);
   });
   test("a veth end's peer: its index and the nsid of its namespace; netns names with their ids", () => {
-    expect(parseLinkDetails('[{"ifindex":17,"link_index":16,"ifname":"h","link_netnsid":0,"linkinfo":{"info_kind":"veth"}}]')).toEqual({ ifindex: 17, kind: 'veth', peerIndex: 16, peerNetnsId: 0 });
-    expect(parseLinkDetails('[{"ifindex":3,"ifname":"h","linkinfo":{"info_kind":"veth"},"link_index":4}]')).toEqual({ ifindex: 3, kind: 'veth', peerIndex: 4, peerNetnsId: undefined });
+    expect(parseLinkDetails('[{"ifindex":17,"link_index":16,"ifname":"h","link_netnsid":0,"linkinfo":{"info_kind":"veth"}}]')).toEqual({
+      ifindex: 17,
+      kind: 'veth',
+      peerIndex: 16,
+      peerNetnsId: 0,
+    });
+    expect(parseLinkDetails('[{"ifindex":3,"ifname":"h","linkinfo":{"info_kind":"veth"},"link_index":4}]')).toEqual({
+      ifindex: 3,
+      kind: 'veth',
+      peerIndex: 4,
+      peerNetnsId: undefined,
+    });
     expect(parseNetnsIds('[{"name":"decoy1","id":1},{"name":"container-net","id":0},{"name":"x"}]')).toEqual([
       { name: 'decoy1', id: 1 },
       { name: 'container-net', id: 0 },

@@ -5,8 +5,30 @@ import { openCompounds, simpleArgv, splitCommands, tokenize } from '../../helper
 describe('shell reading of bash blocks', () => {
   test('words lose their quotes; operators and fd redirections are tokens of their own', () => {
     const t = tokenize(`ip link show veth-host 2>/dev/null && echo "WARN: x" || echo 'OK: y'`).tokens.map((x) => `${x.kind}:${x.value}`);
-    expect(t).toEqual(['word:ip', 'word:link', 'word:show', 'word:veth-host', 'op:2>', 'word:/dev/null', 'op:&&', 'word:echo', 'word:WARN: x', 'op:||', 'word:echo', 'word:OK: y']);
-    expect(tokenize('ping -c 1 -W 1 10.0.0.2 &>/dev/null').tokens.map((x) => x.value)).toEqual(['ping', '-c', '1', '-W', '1', '10.0.0.2', '&>', '/dev/null']);
+    expect(t).toEqual([
+      'word:ip',
+      'word:link',
+      'word:show',
+      'word:veth-host',
+      'op:2>',
+      'word:/dev/null',
+      'op:&&',
+      'word:echo',
+      'word:WARN: x',
+      'op:||',
+      'word:echo',
+      'word:OK: y',
+    ]);
+    expect(tokenize('ping -c 1 -W 1 10.0.0.2 &>/dev/null').tokens.map((x) => x.value)).toEqual([
+      'ping',
+      '-c',
+      '1',
+      '-W',
+      '1',
+      '10.0.0.2',
+      '&>',
+      '/dev/null',
+    ]);
     expect(tokenize('cmd 2>&1').tokens.map((x) => x.value)).toEqual(['cmd', '2>&1']);
   });
   test('an open quote, a trailing pipe or backslash continue the command; a # starting a word is a comment', () => {
@@ -22,9 +44,14 @@ describe('shell reading of bash blocks', () => {
     expect(openCompounds(tokenize('echo if').tokens)).toBe(0);
   });
   test('a block splits into logical commands (first line, line count) and comment lines', () => {
-    const block = "# make it\nsudo ip netns add n\n\ncat c | jq '.x = [\n  1\n]' > t && mv t c\nif ! ip link show v; then\n  exit 1\nfi\n# Output: n\n";
+    const block =
+      "# make it\nsudo ip netns add n\n\ncat c | jq '.x = [\n  1\n]' > t && mv t c\nif ! ip link show v; then\n  exit 1\nfi\n# Output: n\n";
     const { commands, comments } = splitCommands(block);
-    expect(commands.map((c) => [c.line, c.lineCount])).toEqual([[2, 1], [4, 3], [7, 3]]);
+    expect(commands.map((c) => [c.line, c.lineCount])).toEqual([
+      [2, 1],
+      [4, 3],
+      [7, 3],
+    ]);
     expect(comments.map((c) => c.line)).toEqual([1, 10]);
     expect(simpleArgv(commands[0]?.tokens ?? [])).toEqual(['sudo', 'ip', 'netns', 'add', 'n']);
     expect(simpleArgv(commands[1]?.tokens ?? [])).toBeUndefined();
@@ -111,4 +138,3 @@ describe('the lesson document, parsed with markdown-it', () => {
     expect(doc.items.find((i) => i.id === 'exercise-1/s2/proves/2')?.text).toBe('The second claim');
   });
 });
-

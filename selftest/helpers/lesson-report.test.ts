@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { parseLesson } from '../../helpers/lesson/document.js';
-import { commandIndex, isSubsequence, lessonForm, linkTranscript, runForm, stepNumber, transcriptLabels, type LinkInput } from '../../helpers/lesson/links.js';
+import {
+  commandIndex,
+  isSubsequence,
+  lessonForm,
+  linkTranscript,
+  runForm,
+  stepNumber,
+  transcriptLabels,
+  type LinkInput,
+} from '../../helpers/lesson/links.js';
 import { annotateLesson, formatCoverage, type TestEvidence } from '../../helpers/report/lesson-marks.js';
 import { renderLessonHtml, renderLessonMarkdown } from '../../helpers/report/lesson-render.js';
 import { isPartialRun, lessonReportPaths } from '../../helpers/report/lesson-reporter.js';
@@ -47,7 +56,13 @@ docker pull alpine:latest
 
 const doc = parseLesson(LESSON, 'lab.md');
 const index = commandIndex(doc);
-const base: Omit<LinkInput, 'argvs' | 'section' | 'step'> = { index, declarations: [], home: '/root', bundleDir: '/root/oci-netns-test', runtime: '/usr/sbin/runc' };
+const base: Omit<LinkInput, 'argvs' | 'section' | 'step'> = {
+  index,
+  declarations: [],
+  home: '/root',
+  bundleDir: '/root/oci-netns-test',
+  runtime: '/usr/sbin/runc',
+};
 
 describe('linking a transcript to the lesson', () => {
   test('lesson form drops sudo and expands ~; run form names the runtime runc and reads env -C as the directory', () => {
@@ -59,26 +74,61 @@ describe('linking a transcript to the lesson', () => {
     expect(stepNumber('Steps 1–6, as written')).toBeUndefined();
   });
   test('a command written twice is linked in lesson order; a step-1 test never links step-2 lines', () => {
-    const argvs = [['ip', 'netns', 'add', 'n'], ['ip', 'link', 'show', 'v'], ['ip', 'link', 'set', 'v', 'netns', 'n'], ['ip', 'link', 'show', 'v']];
+    const argvs = [
+      ['ip', 'netns', 'add', 'n'],
+      ['ip', 'link', 'show', 'v'],
+      ['ip', 'link', 'set', 'v', 'netns', 'n'],
+      ['ip', 'link', 'show', 'v'],
+    ];
     const walk = linkTranscript({ ...base, argvs, section: 'exercise-1', step: undefined });
-    expect(walk.map((l) => `${l.id}:${l.entries.join(',')}`).sort()).toEqual(['exercise-1/s1/b1/L1:1', 'exercise-1/s1/b1/L2:2', 'exercise-1/s2/b1/L1:3', 'exercise-1/s2/b1/L2:4']);
+    expect(walk.map((l) => `${l.id}:${l.entries.join(',')}`).sort()).toEqual([
+      'exercise-1/s1/b1/L1:1',
+      'exercise-1/s1/b1/L2:2',
+      'exercise-1/s2/b1/L1:3',
+      'exercise-1/s2/b1/L2:4',
+    ]);
     const step1 = linkTranscript({ ...base, argvs, section: 'exercise-1', step: 1 });
     expect(step1.map((l) => `${l.id}:${l.entries.join(',')}`).sort()).toEqual(['exercise-1/s1/b1/L1:1', 'exercise-1/s1/b1/L2:2,4']);
     expect(linkTranscript({ ...base, argvs, section: 'exercise-2', step: undefined })).toEqual([]);
   });
   test('a command run in a directory matches only a lesson line written after a cd to that directory', () => {
-    const inB = linkTranscript({ ...base, argvs: [['mkdir', '-p', '/root/b'], ['env', '-C', '/root/b', '/usr/sbin/runc', 'spec']], section: 'exercise-2', step: undefined });
+    const inB = linkTranscript({
+      ...base,
+      argvs: [
+        ['mkdir', '-p', '/root/b'],
+        ['env', '-C', '/root/b', '/usr/sbin/runc', 'spec'],
+      ],
+      section: 'exercise-2',
+      step: undefined,
+    });
     expect(inB.map((l) => l.id)).toEqual(['exercise-2/s1/b1/L1', 'exercise-2/s1/b1/L3']);
     const elsewhere = linkTranscript({ ...base, argvs: [['env', '-C', '/tmp', '/usr/sbin/runc', 'spec']], section: 'exercise-2', step: undefined });
     expect(elsewhere).toEqual([]);
   });
   test('declared adjustments are proven by their argv in the transcript, or marked unproven', () => {
     const declarations = [
-      { id: 'exercise-2/s1/b1/L4', adjustment: 'jq-redirect' as const, as: [['jq', '.a', 'config.json'], ['mv', 'x', 'config.json']] },
+      {
+        id: 'exercise-2/s1/b1/L4',
+        adjustment: 'jq-redirect' as const,
+        as: [
+          ['jq', '.a', 'config.json'],
+          ['mv', 'x', 'config.json'],
+        ],
+      },
       { id: 'exercise-2/s1/b1/L2', adjustment: 'cwd' as const, as: [['env', '-C', '/elsewhere']] },
       { id: 'exercise-1/s1/b1/L1' },
     ];
-    const links = linkTranscript({ ...base, declarations, argvs: [['env', '-C', '/root/b', 'jq', '.a', 'config.json'], ['env', '-C', '/root/b', 'mv', 'x', 'config.json'], ['ip', 'netns', 'add', 'n']], section: 'exercise-2', step: undefined });
+    const links = linkTranscript({
+      ...base,
+      declarations,
+      argvs: [
+        ['env', '-C', '/root/b', 'jq', '.a', 'config.json'],
+        ['env', '-C', '/root/b', 'mv', 'x', 'config.json'],
+        ['ip', 'netns', 'add', 'n'],
+      ],
+      section: 'exercise-2',
+      step: undefined,
+    });
     const byId = new Map(links.map((l) => [l.id, l]));
     expect(byId.get('exercise-2/s1/b1/L4')).toMatchObject({ how: 'adjusted', proven: true, entries: [1, 2] });
     expect(byId.get('exercise-2/s1/b1/L2')).toMatchObject({ how: 'adjusted', proven: false });
@@ -86,19 +136,49 @@ describe('linking a transcript to the lesson', () => {
   });
   test('the transcript shows what each command ran of the lesson', () => {
     const links = linkTranscript({ ...base, argvs: [['ip', 'netns', 'add', 'n']], section: 'exercise-1', step: 1 });
-    const entry: ExecResult = { argv: ['ip', 'netns', 'add', 'n'], exitCode: 0, signal: undefined, timedOut: false, stdout: '', stderr: '', durationMs: 3, spawnError: undefined };
-    expect(formatTranscript([entry], transcriptLabels(links))).toBe('[1] $ ip netns add n\n    = lesson exercise-1/s1/b1/L1 (as written)\n    -> exit code 0, 3 ms');
+    const entry: ExecResult = {
+      argv: ['ip', 'netns', 'add', 'n'],
+      exitCode: 0,
+      signal: undefined,
+      timedOut: false,
+      stdout: '',
+      stderr: '',
+      durationMs: 3,
+      spawnError: undefined,
+    };
+    expect(formatTranscript([entry], transcriptLabels(links))).toBe(
+      '[1] $ ip netns add n\n    = lesson exercise-1/s1/b1/L1 (as written)\n    -> exit code 0, 3 ms',
+    );
   });
 });
 
-const evidence = (over: Partial<TestEvidence>): TestEvidence => ({ name: 'exercise-1 › t', state: 'passed', links: [], declaredRuns: [], checks: [], errata: [], ...over });
-const link = (id: string, how: 'verbatim' | 'adjusted' = 'verbatim', proven = true) => ({ id, how, adjustment: how === 'adjusted' ? ('cwd' as const) : undefined, declared: how === 'adjusted', entries: [1], proven });
+const evidence = (over: Partial<TestEvidence>): TestEvidence => ({
+  name: 'exercise-1 › t',
+  state: 'passed',
+  links: [],
+  declaredRuns: [],
+  checks: [],
+  errata: [],
+  ...over,
+});
+const link = (id: string, how: 'verbatim' | 'adjusted' = 'verbatim', proven = true) => ({
+  id,
+  how,
+  adjustment: how === 'adjusted' ? ('cwd' as const) : undefined,
+  declared: how === 'adjusted',
+  entries: [1],
+  proven,
+});
 
 describe('marks and coverage', () => {
   const tests = [
     evidence({ name: 'exercise-1 › ok', links: [link('exercise-1/s1/b1/L1'), link('exercise-1/s1/b1/L2')] }),
     evidence({ name: 'exercise-1 › red', state: 'failed', links: [link('exercise-1/s2/b1/L1')] }),
-    evidence({ name: 'exercise-2 › adj', links: [link('exercise-2/s1/b1/L2', 'adjusted'), link('exercise-2/s1/b1/L3', 'adjusted', false)], checks: ['exercise-2/s1/proves/1'] }),
+    evidence({
+      name: 'exercise-2 › adj',
+      links: [link('exercise-2/s1/b1/L2', 'adjusted'), link('exercise-2/s1/b1/L3', 'adjusted', false)],
+      checks: ['exercise-2/s1/proves/1'],
+    }),
   ];
   const full = annotateLesson(doc, tests, false);
   const mark = (id: string) => full.marks.find((m) => m.item.id === id);
@@ -148,7 +228,10 @@ describe('the annotated lesson files', () => {
 
 describe('where the annotated lesson goes, and when a run is partial', () => {
   test('beside the JUnit file, named after it', () => {
-    expect(lessonReportPaths(defaultRunConfig({ junit: '/c/reports/junit.xml' }))).toEqual({ md: '/c/reports/lesson.md', html: '/c/reports/lesson.html' });
+    expect(lessonReportPaths(defaultRunConfig({ junit: '/c/reports/junit.xml' }))).toEqual({
+      md: '/c/reports/lesson.md',
+      html: '/c/reports/lesson.html',
+    });
     expect(lessonReportPaths(defaultRunConfig({ junit: '/c/reports/junit-container.xml' })).md).toBe('/c/reports/lesson-container.md');
     expect(lessonReportPaths(defaultRunConfig({ junit: '/out/alice.xml' })).html).toBe('/out/lesson.html');
   });

@@ -56,7 +56,10 @@ describe('the mutation run finds every check with the tests that reach it', () =
       const text = readFileSync(file, 'utf8');
       const section = /describe\('([\w-]+)'/.exec(text)?.[1] ?? '';
       // Titles as written stand for the listed names here; templated ones become their pattern's text.
-      return [...text.matchAll(/\btest\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => ({ name: `${section} > ${(m[2] ?? '').replace(/\$\{[^}]*\}/g, 'X')}`, file }));
+      return [...text.matchAll(/\btest\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => ({
+        name: `${section} > ${(m[2] ?? '').replace(/\$\{[^}]*\}/g, 'X')}`,
+        file,
+      }));
     });
     const real = findSites(mutableFiles(), list);
     expect(real.length).toBeGreaterThan(100);
@@ -75,7 +78,12 @@ describe('sampling and sharding are deterministic', () => {
   });
   test('shards split the sites without overlap', () => {
     const parts = [1, 2, 3].map((i) => shard(items, i, 3));
-    expect(parts.flat().map((i) => i.id).sort()).toEqual(items.map((i) => i.id));
+    expect(
+      parts
+        .flat()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(items.map((i) => i.id));
   });
 });
 

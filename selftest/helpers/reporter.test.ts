@@ -42,9 +42,28 @@ const cases: CaseModel[] = [
       { type: 'harness-adjustment', message: 'CAP_NET_RAW added' },
     ]),
   },
-  { ...base, section: 'exercise-3', name: 'crashed', fullName: 'exercise-3 › crashed', startTime: run.startedAt + 2000, durationMs: 10, state: 'error', headline: 'CommandError: ip failed', errorType: 'HarnessError.CommandError', failures: ['CommandError: ip failed\n  at x'] },
+  {
+    ...base,
+    section: 'exercise-3',
+    name: 'crashed',
+    fullName: 'exercise-3 › crashed',
+    startTime: run.startedAt + 2000,
+    durationMs: 10,
+    state: 'error',
+    headline: 'CommandError: ip failed',
+    errorType: 'HarnessError.CommandError',
+    failures: ['CommandError: ip failed\n  at x'],
+  },
   { ...base, section: 'exercise-1', name: 'ok', fullName: 'exercise-1 › ok', startTime: run.startedAt, durationMs: 10, state: 'passed' },
-  { ...base, section: 'cleanup', name: 'skip', fullName: 'cleanup › skip', durationMs: 0, state: 'skipped', skipNote: 'not finished: vitest stopped the run after 1 failed test(s) (--bail 1) before this test ended' },
+  {
+    ...base,
+    section: 'cleanup',
+    name: 'skip',
+    fullName: 'cleanup › skip',
+    durationMs: 0,
+    state: 'skipped',
+    skipNote: 'not finished: vitest stopped the run after 1 failed test(s) (--bail 1) before this test ended',
+  },
 ];
 
 describe('JUnit report (built from a model)', () => {
@@ -117,9 +136,13 @@ describe('JUnit report (built from a model)', () => {
     const summary = formatErrataSummary(twice, env);
     expect(summary.match(/E-x \(/g)).toHaveLength(1);
     expect(summary).toContain('seen on:     Debian GNU/Linux 13 (trixie), runc 1.1.15+ds1, cgroup hybrid');
-    expect(summary).toMatch(/^Errata: 1 place\(s\) .* on Debian GNU\/Linux 13 \(trixie\) \(container target\): runc 1\.1\.15\+ds1, cgroup hybrid, iproute2 6\.15\.0, BusyBox v1\.37\.0, kernel 6\.1/);
+    expect(summary).toMatch(
+      /^Errata: 1 place\(s\) .* on Debian GNU\/Linux 13 \(trixie\) \(container target\): runc 1\.1\.15\+ds1, cgroup hybrid, iproute2 6\.15\.0, BusyBox v1\.37\.0, kernel 6\.1/,
+    );
     // A runtime is named by what it says it is: crun is never called runc.
-    expect(formatErrataSummary(twice, { ...env, runtime: 'crun', runtimeName: 'crun', runtimeVersion: '1.28' })).toMatch(/: crun 1\.28, cgroup hybrid/);
+    expect(formatErrataSummary(twice, { ...env, runtime: 'crun', runtimeName: 'crun', runtimeVersion: '1.28' })).toMatch(
+      /: crun 1\.28, cgroup hybrid/,
+    );
     expect(formatErrataSummary([cases[2]!], env)).toMatch(/^Errata: none .* held on Debian GNU\/Linux 13 \(trixie\)/);
   });
 });
@@ -141,7 +164,12 @@ describe('the closing count never contradicts vitest', () => {
     expect(formatCounts(counts)).toMatch(/^\w+: \d+ passed, \d+ failed, \d+ skipped$/);
   });
   test('the lines above it explain what vitest counts differently', () => {
-    const notes = formatRunNotes(counts, { notSelected: 59, notStarted: ['specs/verify.spec.ts'], stopped: 'vitest stopped the run after 1 failed test(s) (--bail 1)', selection: '--grep "exercise-1"' });
+    const notes = formatRunNotes(counts, {
+      notSelected: 59,
+      notStarted: ['specs/verify.spec.ts'],
+      stopped: 'vitest stopped the run after 1 failed test(s) (--bail 1)',
+      selection: '--grep "exercise-1"',
+    });
     expect(notes.join('\n')).toMatch(/^not selected: 59 test\(s\) outside --grep "exercise-1"; vitest's summary counts them as skipped/m);
     expect(notes.join('\n')).toMatch(/^stopped early: vitest stopped the run after 1 failed test\(s\) \(--bail 1\)/m);
     expect(notes.join('\n')).toMatch(/^not started: 1 spec file\(s\)/m);
@@ -167,7 +195,8 @@ test('the failed tests are listed once, one line each, just above the count', ()
 
 describe('exit code: never 0 unless something was selected and everything selected passed', () => {
   const summary = { selected: 8, passed: 8, failed: 0, errors: 0, skipped: 0, junit: 'r.xml', interrupted: false, notSelected: 0, notStarted: [] };
-  const code = (over: Partial<typeof summary> | undefined, vitestExit = 0): number => outcomeOf(over === undefined ? undefined : { ...summary, ...over }, vitestExit, '--grep "x"', 'r.xml').code;
+  const code = (over: Partial<typeof summary> | undefined, vitestExit = 0): number =>
+    outcomeOf(over === undefined ? undefined : { ...summary, ...over }, vitestExit, '--grep "x"', 'r.xml').code;
   test.each([
     ['all passed', {}, 0, 0],
     ['a lesson check failed', { passed: 7, failed: 1 }, 1, 1],
@@ -181,10 +210,14 @@ describe('exit code: never 0 unless something was selected and everything select
   test('no summary at all: the harness broke', () => expect(code(undefined, 1)).toBe(3));
   test('no summary after vitest exits 130 (Ctrl-C on a terminal): interrupted, and the stale report is named', () => {
     expect(code(undefined, 130)).toBe(130);
-    expect(outcomeOf(undefined, 130, '', 'r.xml').error).toMatch(/^interrupted \(Ctrl-C\).*r\.xml was not written \(a file there is from an earlier run\)/);
+    expect(outcomeOf(undefined, 130, '', 'r.xml').error).toMatch(
+      /^interrupted \(Ctrl-C\).*r\.xml was not written \(a file there is from an earlier run\)/,
+    );
   });
   test('each non-verdict exit says why in one error line', () => {
-    expect(outcomeOf({ ...summary, selected: 0, passed: 0 }, 1, '--grep "x"', 'r.xml').error).toBe('--grep "x" selects no test; no report was written (r.xml is unchanged)');
+    expect(outcomeOf({ ...summary, selected: 0, passed: 0 }, 1, '--grep "x"', 'r.xml').error).toBe(
+      '--grep "x" selects no test; no report was written (r.xml is unchanged)',
+    );
     expect(outcomeOf({ ...summary, errors: 2 }, 1, '', 'r.xml').error).toMatch(/^the harness itself broke in 2 place\(s\)/);
   });
 });

@@ -31,8 +31,14 @@ describe('one sanitizer for what a student controls', () => {
     expect(clip(HOSTILE, 8)).toBe('veth\\x1b…');
   });
 
-  test('a diagnosis shows the student\'s strings escaped in its expected:, seen:, fix: and next: lines', () => {
-    const text = formatDiagnosis({ ref: { section: 'verify' }, expected: `name ${HOSTILE}`, seen: `one\n${HOSTILE}`, commonError: { id: 2, fix: HOSTILE }, next: HOSTILE });
+  test("a diagnosis shows the student's strings escaped in its expected:, seen:, fix: and next: lines", () => {
+    const text = formatDiagnosis({
+      ref: { section: 'verify' },
+      expected: `name ${HOSTILE}`,
+      seen: `one\n${HOSTILE}`,
+      commonError: { id: 2, fix: HOSTILE },
+      next: HOSTILE,
+    });
     // eslint-disable-next-line no-control-regex -- asserting their absence
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e\u2066]/);
     expect(text.split('\n').filter((l) => /PASS {2}everything/.test(l))).toHaveLength(4);
@@ -64,7 +70,22 @@ describe('one sanitizer for what a student controls', () => {
     };
     const skipped: CaseModel = { ...c, name: 'skipped', fullName: 'verify › skipped', state: 'skipped', skipNote: `not checked: ${HOSTILE}` };
     const errored: CaseModel = { ...c, name: 'error', fullName: 'verify › error', state: 'error', errorType: 'HarnessError' };
-    const xml = buildJUnit([c, skipped, errored], { target: 'host', distro: 'd', runtime: 'runc', runtimeName: 'runc', cgroup: 'v1', runtimeVersion: '1', iproute2: '6', kernel: '6', busybox: 'b' }, SECTION_IDS, { startedAt: 0, durationMs: 1, hostname: 'h' });
+    const xml = buildJUnit(
+      [c, skipped, errored],
+      {
+        target: 'host',
+        distro: 'd',
+        runtime: 'runc',
+        runtimeName: 'runc',
+        cgroup: 'v1',
+        runtimeVersion: '1',
+        iproute2: '6',
+        kernel: '6',
+        busybox: 'b',
+      },
+      SECTION_IDS,
+      { startedAt: 0, durationMs: 1, hostname: 'h' },
+    );
     const d = mkdtempSync(join(tmpdir(), 'sanitize-'));
     dirs.push(d);
     writeFileSync(join(d, 'grade.xml'), xml);

@@ -33,11 +33,19 @@ describe('the trusted toolchain and environment of a root run', () => {
     expect(droppedVariables(HOSTILE)).toEqual(['BASH_ENV', 'LD_LIBRARY_PATH', 'LD_PRELOAD', 'NODE_OPTIONS', 'NODE_PATH']);
     expect(trustedEnv({ TERM: 'x\nNODE_OPTIONS=--require /e.js' }).TERM).toBeUndefined();
     // A locale or terminal given as a path would make glibc or ncurses read the caller's file.
-    expect(trustedEnv({ LC_ALL: '/home/alice/evil-locale', TERM: '../../home/alice/t', LANG: 'C.UTF-8' })).toEqual({ PATH: TRUSTED_PATH, LANG: 'C.UTF-8' });
+    expect(trustedEnv({ LC_ALL: '/home/alice/evil-locale', TERM: '../../home/alice/t', LANG: 'C.UTF-8' })).toEqual({
+      PATH: TRUSTED_PATH,
+      LANG: 'C.UTF-8',
+    });
   });
 
-  test('the sudo hop is sudo -n -- env -i with the fixed PATH and the machine\'s node: nothing else of the caller crosses', () => {
-    const argv = sudoArgv({ sudo: '/usr/bin/sudo', env: '/usr/bin/env', node: '/usr/bin/node', uid: 1000, gid: 1000, user: 'alice' }, HOSTILE, 'scripts/grade.ts', ['--netns', 'x']);
+  test("the sudo hop is sudo -n -- env -i with the fixed PATH and the machine's node: nothing else of the caller crosses", () => {
+    const argv = sudoArgv(
+      { sudo: '/usr/bin/sudo', env: '/usr/bin/env', node: '/usr/bin/node', uid: 1000, gid: 1000, user: 'alice' },
+      HOSTILE,
+      'scripts/grade.ts',
+      ['--netns', 'x'],
+    );
     expect(argv.slice(0, 6)).toEqual(['/usr/bin/sudo', '-n', '--', '/usr/bin/env', '-i', `PATH=${TRUSTED_PATH}`]);
     expect(argv.join(' ')).not.toMatch(/NODE_OPTIONS|LD_PRELOAD|LD_LIBRARY_PATH|BASH_ENV|NODE_PATH|HOME=|evil/);
     expect(argv).toEqual(expect.arrayContaining(['TERM=xterm-256color', 'CI=true', 'SUDO_UID=1000', 'SUDO_GID=1000', 'SUDO_USER=alice']));
@@ -49,7 +57,9 @@ describe('the trusted toolchain and environment of a root run', () => {
     expect(notRootOnly({ uid: 1000, mode: 0o100755 }, '/usr/local/bin/ip')).toMatch(/owned by uid 1000, not root/);
     expect(notRootOnly({ uid: 0, mode: 0o100775 }, 'x')).toMatch(/writable by its group \(mode 0775\)/);
     expect(notRootOnly({ uid: 0, mode: 0o41777 }, '/usr/local/bin')).toMatch(/writable by everyone \(mode 01777\)/);
-    expect(trustedDirProblems(stats({ '/usr/local/bin': { uid: 0, mode: 0o40777 } }))).toEqual([expect.stringMatching(/^\/usr\/local\/bin is writable by everyone/)]);
+    expect(trustedDirProblems(stats({ '/usr/local/bin': { uid: 0, mode: 0o40777 } }))).toEqual([
+      expect.stringMatching(/^\/usr\/local\/bin is writable by everyone/),
+    ]);
     expect(trustedDirProblems(stats({}))).toEqual([]);
   });
 
@@ -57,9 +67,15 @@ describe('the trusted toolchain and environment of a root run', () => {
     const ip = trustedTool('ip');
     expect(ip.ok, ip.ok ? '' : ip.problem).toBe(true);
     if (!ip.ok) return;
-    expect(trustedTool('ip', stats({ [ip.real]: { uid: 1000, mode: 0o100755 } }))).toMatchObject({ ok: false, problem: expect.stringMatching(/owned by uid 1000/) });
+    expect(trustedTool('ip', stats({ [ip.real]: { uid: 1000, mode: 0o100755 } }))).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/owned by uid 1000/),
+    });
     const parent = ip.real.slice(0, ip.real.lastIndexOf('/'));
-    expect(trustedTool('ip', stats({ [ip.real]: { uid: 0, mode: 0o100755 }, [parent]: { uid: 0, mode: 0o40777 } }))).toMatchObject({ ok: false, problem: expect.stringMatching(/writable by everyone/) });
+    expect(trustedTool('ip', stats({ [ip.real]: { uid: 0, mode: 0o100755 }, [parent]: { uid: 0, mode: 0o40777 } }))).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/writable by everyone/),
+    });
     expect(trustedTool('no-such-tool-here')).toMatchObject({ ok: false, problem: expect.stringMatching(/in none of/) });
     expect(trustedTool('../evil')).toMatchObject({ ok: false });
   });

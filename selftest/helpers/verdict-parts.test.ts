@@ -28,16 +28,46 @@ describe('classifyRun: what a run came to is decided by facts (witness, exit sta
   const cases: Case[] = [
     ['started, exit 0', ran({ exitCode: 0 }), 'ok'],
     ['started, exit 0, but runc logged an error', ran({ exitCode: 0, stderr: runcError('runc run failed: x') }), 'runtime-failed'],
-    ['not started although the runtime exited 0 (a wrapper that lies)', { ...refused(runcError('runc run failed: open /dev/tty: no such device or address'), ['no-tty']), exitCode: 0 }, 'not-started'],
+    [
+      'not started although the runtime exited 0 (a wrapper that lies)',
+      { ...refused(runcError('runc run failed: open /dev/tty: no such device or address'), ['no-tty']), exitCode: 0 },
+      'not-started',
+    ],
     // runc 1.1 / 1.3
-    ['runc: no applet links', refused(runcError('runc run failed: unable to start container process: exec: \\"sh\\": executable file not found in $PATH'), ['exec-not-found']), 'exec-not-found'],
+    [
+      'runc: no applet links',
+      refused(runcError('runc run failed: unable to start container process: exec: \\"sh\\": executable file not found in $PATH'), [
+        'exec-not-found',
+      ]),
+      'exec-not-found',
+    ],
     ['runc: terminal without a tty', refused(runcError('runc run failed: open /dev/tty: no such device or address'), ['no-tty']), 'no-tty'],
-    ['runc: missing netns', refused(runcError('runc run failed: unable to create new parent process: namespace path: lstat /var/run/netns/x: no such file or directory'), ['netns-missing']), 'netns-missing'],
-    ['runc: not a netns file', refused(runcError('nsexec-1[1]: failed to setns into net namespace: Invalid argument'), ['not-a-netns']), 'not-a-netns'],
+    [
+      'runc: missing netns',
+      refused(runcError('runc run failed: unable to create new parent process: namespace path: lstat /var/run/netns/x: no such file or directory'), [
+        'netns-missing',
+      ]),
+      'netns-missing',
+    ],
+    [
+      'runc: not a netns file',
+      refused(runcError('nsexec-1[1]: failed to setns into net namespace: Invalid argument'), ['not-a-netns']),
+      'not-a-netns',
+    ],
     ['runc: no config.json', refused(runcError('runc run failed: JSON specification file config.json not found'), ['spec-missing']), 'spec-missing'],
-    ['runc: hook failed', refused(runcError('runc run failed: unable to start container process: error running hook #0: exit status 1, stdout: , stderr: '), ['hook-failed']), 'hook-failed'],
+    [
+      'runc: hook failed',
+      refused(runcError('runc run failed: unable to start container process: error running hook #0: exit status 1, stdout: , stderr: '), [
+        'hook-failed',
+      ]),
+      'hook-failed',
+    ],
     ['runc: not root', refused(runcError('runc run failed: mkdir /run/runc: permission denied'), ['permission']), 'permission'],
-    ['runc 1.3: not root, /run/runc already there', refused(runcError('runc run failed: rootless container requires user namespaces'), ['permission']), 'permission'],
+    [
+      'runc 1.3: not root, /run/runc already there',
+      refused(runcError('runc run failed: rootless container requires user namespaces'), ['permission']),
+      'permission',
+    ],
     // crun 1.8 / 1.2x: other words, the same classes
     ['crun: no applet links', refused('executable file `sh` not found in $PATH: No such file or directory\n', ['exec-not-found']), 'exec-not-found'],
     ['crun: missing netns', refused('open `/var/run/netns/container-net`: No such file or directory\n', ['netns-missing']), 'netns-missing'],
@@ -45,19 +75,43 @@ describe('classifyRun: what a run came to is decided by facts (witness, exit sta
     ['crun: hook failed', refused('error executing hook `/usr/bin/false` (exit code: 1)\n', ['hook-failed']), 'hook-failed'],
     ['crun: not root', refused('create directory `/run/crun`: No such file or directory\n', ['permission']), 'permission'],
     // the lesson's own words
-    ['lesson: missing netns', refused('container_linux.go:349: starting container process caused: namespace path "/var/run/netns/x" does not exist\n', ['netns-missing']), 'netns-missing'],
+    [
+      'lesson: missing netns',
+      refused('container_linux.go:349: starting container process caused: namespace path "/var/run/netns/x" does not exist\n', ['netns-missing']),
+      'netns-missing',
+    ],
     ['lesson: not root', refused('open /var/run/netns/container-net: permission denied\n', ['permission', 'netns-missing']), 'permission'],
     // words nobody catalogued: the facts decide
     ['unknown words, one fact: the fact', refused('the runtime said something new\n', ['netns-missing']), 'netns-missing'],
     ['unknown words, no fact: refused for a reason the lesson does not cover', refused('the runtime said something new\n', []), 'runtime-failed'],
-    ['words that name a class no fact supports do not decide it', refused(runcError('open /dev/tty: no such device or address'), ['netns-missing']), 'netns-missing'],
-    ['two facts: the words choose between them', refused('executable file `sh` not found in $PATH\n', ['no-tty', 'exec-not-found']), 'exec-not-found'],
+    [
+      'words that name a class no fact supports do not decide it',
+      refused(runcError('open /dev/tty: no such device or address'), ['netns-missing']),
+      'netns-missing',
+    ],
+    [
+      'two facts: the words choose between them',
+      refused('executable file `sh` not found in $PATH\n', ['no-tty', 'exec-not-found']),
+      'exec-not-found',
+    ],
     // the container started: the process's own outcome
-    ['ping without CAP_NET_RAW', ran({ stdout: 'PING 10.0.0.1 (10.0.0.1): 56 data bytes\n', stderr: 'ping: permission denied (are you root?)\n' }), 'ping-not-permitted'],
+    [
+      'ping without CAP_NET_RAW',
+      ran({ stdout: 'PING 10.0.0.1 (10.0.0.1): 56 data bytes\n', stderr: 'ping: permission denied (are you root?)\n' }),
+      'ping-not-permitted',
+    ],
     ['no route', ran({ stderr: 'ping: sendto: Network is unreachable\n' }), 'unreachable'],
     ['no reply', ran({ stdout: '3 packets transmitted, 0 packets received, 100% packet loss\n' }), 'no-reply'],
-    ['a process that printed "permission denied" itself is still a process failure', ran({ stdout: 'open x: permission denied\n' }), 'process-failed'],
-    ['the program could not be executed after start (ELF interpreter missing)', ran({ stderr: runcError('exec /bin/busybox: no such file or directory') }), 'exec-not-found'],
+    [
+      'a process that printed "permission denied" itself is still a process failure',
+      ran({ stdout: 'open x: permission denied\n' }),
+      'process-failed',
+    ],
+    [
+      'the program could not be executed after start (ELF interpreter missing)',
+      ran({ stderr: runcError('exec /bin/busybox: no such file or directory') }),
+      'exec-not-found',
+    ],
     ['something else the process did', ran({ stdout: 'oops\n' }), 'process-failed'],
     ['timeout', { timedOut: true, exitCode: undefined }, 'timeout'],
     ['no runtime at all', { spawnError: 'ENOENT', exitCode: undefined }, 'runtime-missing'],
@@ -69,7 +123,9 @@ describe('classifyRun: what a run came to is decided by facts (witness, exit sta
   });
   test('only process outcomes say the process ran', () => {
     expect(['ok', 'unreachable', 'no-reply', 'ping-not-permitted', 'process-failed'].every((s) => processRan(s as never))).toBe(true);
-    expect(['netns-missing', 'exec-not-found', 'no-tty', 'permission', 'runtime-failed', 'not-started'].some((s) => processRan(s as never))).toBe(false);
+    expect(['netns-missing', 'exec-not-found', 'no-tty', 'permission', 'runtime-failed', 'not-started'].some((s) => processRan(s as never))).toBe(
+      false,
+    );
   });
 });
 
@@ -85,16 +141,41 @@ describe('remedies name the real cause', () => {
   });
   test('a failing lab command is read from iproute2', () => {
     const failing = (argv: string[], stderr: string): ExecResult => run({ argv, stderr });
-    expect(labCommandRemedy(plan, failing(['ip', 'link', 'set', 'veth-container', 'netns', 'container-net'], 'Invalid "netns" value: "container-net"\n')).commonError?.id).toBe(1);
-    expect(labCommandRemedy(plan, failing(['ip', 'netns', 'exec', 'container-net', 'ip', 'addr', 'add', '10.0.0.2/24', 'dev', 'veth-container'], 'Cannot find device "veth-container"\n')).next).toContain('ip link set veth-container netns container-net');
-    expect(labCommandRemedy(plan, failing(['ip', 'addr', 'add', '10.0.0.1/24', 'dev', 'veth-host'], 'Cannot find device "veth-host"\n')).next).toContain('ip link add veth-host type veth peer name veth-container');
+    expect(
+      labCommandRemedy(plan, failing(['ip', 'link', 'set', 'veth-container', 'netns', 'container-net'], 'Invalid "netns" value: "container-net"\n'))
+        .commonError?.id,
+    ).toBe(1);
+    expect(
+      labCommandRemedy(
+        plan,
+        failing(
+          ['ip', 'netns', 'exec', 'container-net', 'ip', 'addr', 'add', '10.0.0.2/24', 'dev', 'veth-container'],
+          'Cannot find device "veth-container"\n',
+        ),
+      ).next,
+    ).toContain('ip link set veth-container netns container-net');
+    expect(
+      labCommandRemedy(plan, failing(['ip', 'addr', 'add', '10.0.0.1/24', 'dev', 'veth-host'], 'Cannot find device "veth-host"\n')).next,
+    ).toContain('ip link add veth-host type veth peer name veth-container');
   });
 });
 
 describe('kernel views', () => {
   const json = JSON.stringify([
-    { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP'], address: '00:00:00:00:00:00', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
-    { ifindex: 2, ifname: 'veth-container', flags: ['BROADCAST', 'UP'], address: 'ea:cb:bb:11:63:e8', addr_info: [{ family: 'inet', local: '10.0.0.2', prefixlen: 24 }] },
+    {
+      ifindex: 1,
+      ifname: 'lo',
+      flags: ['LOOPBACK', 'UP'],
+      address: '00:00:00:00:00:00',
+      addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }],
+    },
+    {
+      ifindex: 2,
+      ifname: 'veth-container',
+      flags: ['BROADCAST', 'UP'],
+      address: 'ea:cb:bb:11:63:e8',
+      addr_info: [{ family: 'inet', local: '10.0.0.2', prefixlen: 24 }],
+    },
   ]);
   const busybox = [
     '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000',
@@ -124,9 +205,16 @@ describe('traffic counters', () => {
   test('parses the ICMP line of /proc/net/snmp and the stats of ip -s -j link', () => {
     expect(parseIcmpCounters(snmp(3, 2, 1, 0))).toEqual({ outEchos: 3, inEchoReps: 2, inEchos: 1, outEchoReps: 0 });
     expect(parseIcmpCounters('nothing')).toBeUndefined();
-    expect(parseLinkCounters(JSON.stringify([{ ifname: 'eth0', stats64: { rx: { packets: 7 }, tx: { packets: 9 } } }]), 'eth0')).toEqual({ rxPackets: 7, txPackets: 9 });
+    expect(parseLinkCounters(JSON.stringify([{ ifname: 'eth0', stats64: { rx: { packets: 7 }, tx: { packets: 9 } } }]), 'eth0')).toEqual({
+      rxPackets: 7,
+      txPackets: 9,
+    });
   });
-  const reading = (from: string, to: string): TrafficCounters => ({ from: parseIcmpCounters(from), to: parseIcmpCounters(to), link: { rxPackets: 0, txPackets: 0 } });
+  const reading = (from: string, to: string): TrafficCounters => ({
+    from: parseIcmpCounters(from),
+    to: parseIcmpCounters(to),
+    link: { rxPackets: 0, txPackets: 0 },
+  });
   test('a ping that crossed: the container sent and got 3, the other end got and answered 3', () => {
     const d = trafficDelta(reading(snmp(0, 0, 0, 0), snmp(0, 0, 0, 0)), reading(snmp(3, 3, 0, 0), snmp(0, 0, 3, 3)));
     expect(ranIn(d, 3) && answeredBy(d, 3)).toBe(true);

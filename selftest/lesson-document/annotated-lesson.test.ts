@@ -65,7 +65,21 @@ describe('the annotated lesson of the course document, from real suite runs', ()
       const cut = text.replace(/\*\*Step 2: Verify from outside the container\*\*[\s\S]*?(?=### Exercise 4)/, '');
       expect(cut.length).toBeLessThan(text.length);
       writeFileSync(join(dir, 'lesson.md'), cut);
-      const r = await runArgv([process.execPath, '--import', 'tsx', 'scripts/test.ts', '--grep', 'exercise-3 step 2: ip netns exec', '--lesson', join(dir, 'lesson.md'), '--junit', join(dir, 'junit.xml')], { timeoutMs: 120_000 });
+      const r = await runArgv(
+        [
+          process.execPath,
+          '--import',
+          'tsx',
+          'scripts/test.ts',
+          '--grep',
+          'exercise-3 step 2: ip netns exec',
+          '--lesson',
+          join(dir, 'lesson.md'),
+          '--junit',
+          join(dir, 'junit.xml'),
+        ],
+        { timeoutMs: 120_000 },
+      );
       expect(r.exitCode, r.stdout + r.stderr).toBe(3);
       expect(r.stdout).toMatch(/lesson bookkeeping: .*names lesson line "exercise-3\/s2\/b1\/L5", which the lesson document does not have/);
       expect(r.stderr).toContain("fault(s) in the harness's own lesson bookkeeping");

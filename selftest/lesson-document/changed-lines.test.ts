@@ -55,9 +55,14 @@ describe('a lesson line changed in the document fails the run, naming the line a
       async (copy) => {
         const dir = mkdtempSync(join(tmpdir(), 'changed-lines-selftest-junit-'));
         try {
-          const r = await runArgv([process.execPath, '--import', 'tsx', 'scripts/test.ts', '--grep', 'script check 3', '--lesson', copy, '--junit', join(dir, 'junit.xml')], { timeoutMs: 180_000 });
+          const r = await runArgv(
+            [process.execPath, '--import', 'tsx', 'scripts/test.ts', '--grep', 'script check 3', '--lesson', copy, '--junit', join(dir, 'junit.xml')],
+            { timeoutMs: 180_000 },
+          );
           expect(r.exitCode, r.stdout + r.stderr).toBe(3);
-          expect(r.stdout).toMatch(/^verify\/b1\/L23 changed in the lesson: the lesson's line now runs "ping -c 1 -W 5 10\.0\.0\.2" \(condition-by-harness\); the test ran "ping -c 1 -W 1 10\.0\.0\.2": "-W 1" → "-W 5"/m);
+          expect(r.stdout).toMatch(
+            /^verify\/b1\/L23 changed in the lesson: the lesson's line now runs "ping -c 1 -W 5 10\.0\.0\.2" \(condition-by-harness\); the test ran "ping -c 1 -W 1 10\.0\.0\.2": "-W 1" → "-W 5"/m,
+          );
           expect(r.stderr).toContain('for a line that changed in the lesson, update what its test runs');
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -66,27 +71,31 @@ describe('a lesson line changed in the document fails the run, naming the line a
     );
   });
 
-  test('every line a test runs through a transformation: unchanged, none is reported; each changed by one word, each is named', { timeout: 900_000 }, async () => {
-    const asIs = await runSuite(undefined, { lesson: lesson() }, { timeoutMs: 400_000 });
-    expect(asIs.exec.stdout).not.toContain(' changed in the lesson: ');
-    const ids = transformedIds(asIs.cases);
-    // The check-by-check Verify tests, Exercise 2's as-written test and Common Error 4 at least.
-    for (const id of ['verify/b1/L23', 'exercise-2/s3/b1/L2', 'common-error-4/b1/L2']) expect(ids).toContain(id);
+  test(
+    'every line a test runs through a transformation: unchanged, none is reported; each changed by one word, each is named',
+    { timeout: 900_000 },
+    async () => {
+      const asIs = await runSuite(undefined, { lesson: lesson() }, { timeoutMs: 400_000 });
+      expect(asIs.exec.stdout).not.toContain(' changed in the lesson: ');
+      const ids = transformedIds(asIs.cases);
+      // The check-by-check Verify tests, Exercise 2's as-written test and Common Error 4 at least.
+      for (const id of ['verify/b1/L23', 'exercise-2/s3/b1/L2', 'common-error-4/b1/L2']) expect(ids).toContain(id);
 
-    const doc = readLesson(lesson());
-    const lines = new Set(ids.map((id) => doc.items.find((i) => i.id === id)?.line ?? 0));
-    expect(lines.has(0)).toBe(false);
-    await withCopy(
-      (text) =>
-        text
-          .split('\n')
-          .map((l, i) => (lines.has(i + 1) ? changeFirstWord(l) : l))
-          .join('\n'),
-      async (copy) => {
-        const changed = await runSuite(undefined, { lesson: copy }, { timeoutMs: 400_000 });
-        const named = [...changed.exec.stdout.matchAll(/^([\w/-]+) changed in the lesson: /gm)].map((m) => m[1]);
-        expect([...new Set(named)].sort()).toEqual([...ids].sort());
-      },
-    );
-  });
+      const doc = readLesson(lesson());
+      const lines = new Set(ids.map((id) => doc.items.find((i) => i.id === id)?.line ?? 0));
+      expect(lines.has(0)).toBe(false);
+      await withCopy(
+        (text) =>
+          text
+            .split('\n')
+            .map((l, i) => (lines.has(i + 1) ? changeFirstWord(l) : l))
+            .join('\n'),
+        async (copy) => {
+          const changed = await runSuite(undefined, { lesson: copy }, { timeoutMs: 400_000 });
+          const named = [...changed.exec.stdout.matchAll(/^([\w/-]+) changed in the lesson: /gm)].map((m) => m[1]);
+          expect([...new Set(named)].sort()).toEqual([...ids].sort());
+        },
+      );
+    },
+  );
 });

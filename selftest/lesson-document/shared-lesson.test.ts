@@ -15,7 +15,13 @@ describe('the shared lesson document', () => {
   const ids = new Set(doc?.items.map((i) => i.id) ?? []);
   const specIds = readdirSync('specs')
     .filter((f) => f.endsWith('.spec.ts'))
-    .flatMap((f) => [...readFileSync(`specs/${f}`, 'utf8').matchAll(/'((?:exercise|verify|cleanup|common-error|notes|background|the-config)[\w-]*\/(?:s\d+\/)?(?:b\d+\/L\d+|out\d+|proves\/\d+|observes\/\d+|cfg\d+))'/g)].map((m) => `${f}: ${m[1] ?? ''}`));
+    .flatMap((f) =>
+      [
+        ...readFileSync(`specs/${f}`, 'utf8').matchAll(
+          /'((?:exercise|verify|cleanup|common-error|notes|background|the-config)[\w-]*\/(?:s\d+\/)?(?:b\d+\/L\d+|out\d+|proves\/\d+|observes\/\d+|cfg\d+))'/g,
+        ),
+      ].map((m) => `${f}: ${m[1] ?? ''}`),
+    );
 
   test('every id a spec declares (lesson.runs, lesson.checks) names a line of the lesson', () => {
     expect(specIds.length).toBeGreaterThan(40);
@@ -29,9 +35,15 @@ describe('the shared lesson document', () => {
     expect(blocks.filter((b) => !(doc?.items ?? []).some((i) => i.id.startsWith(`${b}/`)))).toEqual([]);
   });
   test('every erratum a spec records is placed on lesson lines that exist', () => {
-    const recorded = readdirSync('specs').flatMap((f) => [...readFileSync(`specs/${f}`, 'utf8').matchAll(/id: '(E-[\w-]+)'/g)].map((m) => m[1] ?? ''));
+    const recorded = readdirSync('specs').flatMap((f) =>
+      [...readFileSync(`specs/${f}`, 'utf8').matchAll(/id: '(E-[\w-]+)'/g)].map((m) => m[1] ?? ''),
+    );
     expect(recorded.filter((id) => ERRATUM_LINES[id] === undefined)).toEqual([]);
-    expect(Object.values(ERRATUM_LINES).flat().filter((id) => !ids.has(id))).toEqual([]);
+    expect(
+      Object.values(ERRATUM_LINES)
+        .flat()
+        .filter((id) => !ids.has(id)),
+    ).toEqual([]);
   });
   test(`at most ${MAX_NOT_EXECUTABLE} lines are declared not executable, each a command line with a reason`, () => {
     const list = Object.entries(NOT_EXECUTABLE);

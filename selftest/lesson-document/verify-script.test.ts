@@ -16,7 +16,10 @@ describe("the Verify script as written: the document's block in a file, run by b
     expect(run.exec.exitCode, run.exec.stdout).toBe(0);
     const [c] = run.cases;
     expect(c?.state).toBe('passed');
-    expect(c?.properties).toContainEqual({ name: 'harness.adjustment', value: expect.stringMatching(/^the lesson's script runs with PATH=\/tmp\/lesson06-shims:.*sudo is a shim/) as unknown });
+    expect(c?.properties).toContainEqual({
+      name: 'harness.adjustment',
+      value: expect.stringMatching(/^the lesson's script runs with PATH=\/tmp\/lesson06-shims:.*sudo is a shim/) as unknown,
+    });
     const md = run.lessonMd ?? '';
     for (const id of ['verify/b1/L4', 'verify/b1/L9', 'verify/b1/L23', 'verify/b1/L30', 'verify/b1/L44', 'verify/b2/L1', 'verify/b2/L2'])
       expect(md, id).toMatch(new RegExp(`^> - ✓ \`${id}\` .* — ran as written and passed \\(verify › the whole script`, 'm'));
@@ -29,7 +32,9 @@ describe("the Verify script as written: the document's block in a file, run by b
     expect(c?.state).toBe('failed');
     expect(c?.body).toMatch(/stdout ".*PASS: veth-host interface exists\\nFAIL: [^"]*10\.0\.0\.2/);
     expect(c?.body).toContain('Common Error 2');
-    expect(c?.body).toMatch(/\$ env -C \S+ PATH=\S+ HOME=\S+ \.\/verify-network-integration\.sh\n(?:\s+= lesson verify\/b1\/L\d+ \(as written\)\n)+\s+= lesson verify\/b2\/L2 \(as written\)/);
+    expect(c?.body).toMatch(
+      /\$ env -C \S+ PATH=\S+ HOME=\S+ \.\/verify-network-integration\.sh\n(?:\s+= lesson verify\/b1\/L\d+ \(as written\)\n)+\s+= lesson verify\/b2\/L2 \(as written\)/,
+    );
     expect(run.lessonMd).toMatch(/^> - ✗ `verify\/b1\/L23` .* — failed \(verify › the whole script/m);
   });
 

@@ -8,7 +8,16 @@ import { chromium } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Headless, and nothing that would reach the network on its own. */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface PageVisit {
   /** Console messages of type error, uncaught page errors, and any request that is not the file itself. */
@@ -22,7 +31,12 @@ export interface PageVisit {
 export async function visit(file: string, screenshot: string, selectors: readonly string[]): Promise<PageVisit> {
   const profile = mkdtempSync(join(tmpdir(), 'annotated-lesson-selftest-chromium-'));
   const url = pathToFileURL(file).href;
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
   const problems: string[] = [];
   try {
     const page = await context.newPage();

@@ -12,7 +12,8 @@ export function failureProblem(c: ReportedCase | undefined, f: ExpectedFailure):
   const expected = (c.message ?? '').split('; seen ')[0] ?? '';
   const diagnosis = diagnosisOf(c.body);
   if (!expected.includes(f.check)) return `${f.test}: failed at "${expected}", not at "${f.check}"`;
-  if (f.diagnosis === 'next' && (diagnosis.includes('diagnosis: Common Error') || !/\n {2}next: {5}/.test(diagnosis))) return `${f.test}: expected a next step and no Common Error:\n${diagnosis}`;
+  if (f.diagnosis === 'next' && (diagnosis.includes('diagnosis: Common Error') || !/\n {2}next: {5}/.test(diagnosis)))
+    return `${f.test}: expected a next step and no Common Error:\n${diagnosis}`;
   if (f.diagnosis !== 'next' && !diagnosis.includes(`diagnosis: ${f.diagnosis}:`)) return `${f.test}: expected ${f.diagnosis}:\n${diagnosis}`;
   if (!diagnosis.includes(f.says)) return `${f.test}: the diagnosis does not say "${f.says}":\n${diagnosis}`;
   return undefined;

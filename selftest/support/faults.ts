@@ -15,9 +15,11 @@ import type { Target } from '../../helpers/targets/types.js';
  * selftest/verdicts.test.ts runs each against the suite and asserts the first check that fails
  * and its diagnosis.
  */
-const run = (commands: (p: LabPlan) => string[][]) => async (t: Target, p: LabPlan): Promise<void> => {
-  for (const argv of commands(p)) await t.must(argv);
-};
+const run =
+  (commands: (p: LabPlan) => string[][]) =>
+  async (t: Target, p: LabPlan): Promise<void> => {
+    for (const argv of commands(p)) await t.must(argv);
+  };
 
 const skip = (name: string, step: LabStep): Breakage => ({ name, lab: { skip: [step] } });
 const after = (name: string, step: LabStep, commands: (p: LabPlan) => string[][]): Breakage => ({ name, lab: { after: step, apply: run(commands) } });
@@ -34,7 +36,9 @@ export const FAULTS = {
   'skip-step-5': skip('skip-step-5', 5),
   // Exercise 1: each step done wrong.
   'netns-name-typo': replace('netns-name-typo', 1, (p) => [['ip', 'netns', 'add', `${p.netns}x`]]),
-  'veth-peer-misnamed': replace('veth-peer-misnamed', 2, (p) => [['ip', 'link', 'add', p.hostVeth, 'type', 'veth', 'peer', 'name', `${p.nsVeth.slice(0, 13)}-x`]]),
+  'veth-peer-misnamed': replace('veth-peer-misnamed', 2, (p) => [
+    ['ip', 'link', 'add', p.hostVeth, 'type', 'veth', 'peer', 'name', `${p.nsVeth.slice(0, 13)}-x`],
+  ]),
   'wrong-end-moved': replace('wrong-end-moved', 3, (p) => [['ip', 'link', 'set', p.hostVeth, 'netns', p.netns]]),
   'host-address-wrong': after('host-address-wrong', 4, (p) => [
     ['ip', 'addr', 'del', formatCidr(p.hostCidr), 'dev', p.hostVeth],
@@ -66,9 +70,15 @@ export const FAULTS = {
     config: (c) => withNetnsPath(`/var/run/netns/${OTHER_NETNS}`)(c),
     bundle: async (t) => void (await t.must(['ip', 'netns', 'add', OTHER_NETNS])),
   },
-  'edit-network-dropped': { name: 'edit-network-dropped', config: (c) => withNamespaces(c.linux.namespaces.filter((n) => n !== networkNamespace(c)))(c) },
+  'edit-network-dropped': {
+    name: 'edit-network-dropped',
+    config: (c) => withNamespaces(c.linux.namespaces.filter((n) => n !== networkNamespace(c)))(c),
+  },
   'edit-args-missing': { name: 'edit-args-missing', config: (c) => withArgs('sh')(c) },
-  'edit-args-wrong-address': { name: 'edit-args-wrong-address', config: (c, p) => withArgs(...exercise2Args({ ...p, hostCidr: { ...p.hostCidr, address: '10.0.0.3' } }))(c) },
+  'edit-args-wrong-address': {
+    name: 'edit-args-wrong-address',
+    config: (c, p) => withArgs(...exercise2Args({ ...p, hostCidr: { ...p.hostCidr, address: '10.0.0.3' } }))(c),
+  },
   'rootfs-no-busybox': { name: 'rootfs-no-busybox', bundle: async (t, dir) => void (await t.must(['rm', '-f', `${dir}/rootfs/bin/busybox`])) },
   'spec-missing': { name: 'spec-missing', bundle: async (t, dir) => void (await t.must(['rm', '-f', `${dir}/config.json`])) },
   // Exercise 1 done out of order or with another name; the namespace file not a namespace.
@@ -89,10 +99,14 @@ export const FAULTS = {
   'similar-netns-left': after('similar-netns-left', 1, (p) => [['ip', 'netns', 'add', `${p.netns}-old`]]),
   // The lab host already masquerades the lab subnet (an earlier attempt at Common Error 4's fix):
   // route + ip_forward alone then get replies. Only in the sandbox's own network namespace.
-  'nat-already-there': after('nat-already-there', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
+  'nat-already-there': after('nat-already-there', 5, (p) => [
+    ['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE'],
+  ]),
   // The same on a lab host that does not forward until the lesson's ip_forward fix (the sandbox's own sysctl).
   'nat-already-there-no-forward': {
-    ...after('nat-already-there-no-forward', 5, (p) => [['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE']]),
+    ...after('nat-already-there-no-forward', 5, (p) => [
+      ['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', formatCidr(networkOf(p.hostCidr)), '-j', 'MASQUERADE'],
+    ]),
     machine: (t) => t.writeFile('/proc/sys/net/ipv4/ip_forward', '0\n'),
   },
   // The lab host already source-NATs the lab subnet with a rule ahead of POSTROUTING's end, where the
@@ -113,7 +127,10 @@ export const FAULTS = {
       for (const path of ['/usr/sbin/ip', '/usr/bin/ip']) await t.must(['mount', '--bind', '/run/ip-setuid', path]);
     },
   },
-  'cni-plugins-hidden': { name: 'cni-plugins-hidden', machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', CNI_PATH])) },
+  'cni-plugins-hidden': {
+    name: 'cni-plugins-hidden',
+    machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', CNI_PATH])),
+  },
   'host-ignores-echo': { name: 'host-ignores-echo', machine: (t) => t.writeFile('/proc/sys/net/ipv4/icmp_echo_ignore_all', '1\n') },
   // The harness's adjustments, each left out although the runtime needs it.
   'no-applets': { name: 'no-applets', dropAdjustments: ['applets'] },

@@ -117,7 +117,23 @@ export async function studentLab(): Promise<StudentLab> {
 export function runGrader(s: StudentLab, args: readonly string[], sudoBy?: GradeOptions['sudoBy']): Promise<ExecResult> {
   const env = sudoBy ? { SUDO_UID: String(sudoBy.uid), SUDO_GID: String(sudoBy.gid), SUDO_USER: sudoBy.user } : undefined;
   return runArgv(
-    ['nsenter', '-t', String(s.box.pid), '--mount', '--net', '--pid', '--uts', '--ipc', `--wd=${process.cwd()}`, '--', process.execPath, '--import', 'tsx', 'scripts/grade.ts', ...args],
+    [
+      'nsenter',
+      '-t',
+      String(s.box.pid),
+      '--mount',
+      '--net',
+      '--pid',
+      '--uts',
+      '--ipc',
+      `--wd=${process.cwd()}`,
+      '--',
+      process.execPath,
+      '--import',
+      'tsx',
+      'scripts/grade.ts',
+      ...args,
+    ],
     // Far beyond the grader's own one-minute bound: reaching it means the grader hung.
     { timeoutMs: 150_000, maxOutputBytes: 4 * 1024 * 1024, ...(env ? { env } : {}) },
   );
@@ -139,14 +155,17 @@ export async function gradeStudentLab(build: (s: StudentLab) => Promise<void>, o
     const report = existsSync(reportPath) && statSync(reportPath).isFile() && !opts.junit ? readFileSync(reportPath, 'utf8') : '';
     // Whatever the lab put into it, the report is JUnit that a strict consumer accepts.
     const schema = report === '' ? '' : await schemaErrors(reportPath);
-    const cases = report === '' ? [] : readJUnit(reportPath).map((c): GradedCase => ({
-      id: c.name.split(':')[0] ?? c.name,
-      state: c.state === 'passed' ? 'pass' : c.state === 'skipped' ? 'not checked' : 'fail',
-      // A failure's diagnosis (Common Error, fix) is in the body; a skip says what it needed.
-      message: c.state === 'skipped' ? (c.message ?? '') : `${c.message ?? ''}\n${c.body}`,
-      findings: c.properties.filter((p) => p.name === 'grade.finding').map((p) => p.value),
-      probes: c.properties.filter((p) => p.name === 'grade.probe').map((p) => p.value),
-    }));
+    const cases =
+      report === ''
+        ? []
+        : readJUnit(reportPath).map((c): GradedCase => ({
+            id: c.name.split(':')[0] ?? c.name,
+            state: c.state === 'passed' ? 'pass' : c.state === 'skipped' ? 'not checked' : 'fail',
+            // A failure's diagnosis (Common Error, fix) is in the body; a skip says what it needed.
+            message: c.state === 'skipped' ? (c.message ?? '') : `${c.message ?? ''}\n${c.body}`,
+            findings: c.properties.filter((p) => p.name === 'grade.finding').map((p) => p.value),
+            probes: c.properties.filter((p) => p.name === 'grade.probe').map((p) => p.value),
+          }));
     if (!opts.junit) await s.t.exec(['rm', '-f', junit]);
     const after = await snapshotSandbox(s.box, snap);
     const inspected = opts.inspect ? await opts.inspect(s) : '';

@@ -17,7 +17,11 @@ export interface GradedStudent {
  * the sandbox's mount namespace only, by a private directory, so the graders' reports/grade/<student>/
  * trees land there; they are copied to `out`/grade afterwards and the real reports/ is untouched.
  */
-export async function gradeLabAs(build: (s: StudentLab) => Promise<void>, runs: ReadonlyArray<{ student: string; args?: readonly string[] }>, out: string): Promise<GradedStudent[]> {
+export async function gradeLabAs(
+  build: (s: StudentLab) => Promise<void>,
+  runs: ReadonlyArray<{ student: string; args?: readonly string[] }>,
+  out: string,
+): Promise<GradedStudent[]> {
   const s = await studentLab();
   try {
     await build(s);
@@ -26,7 +30,8 @@ export async function gradeLabAs(build: (s: StudentLab) => Promise<void>, runs: 
     await s.t.must(['mkdir', '-p', PRIVATE_REPORTS]);
     await s.t.must(['mount', '--bind', PRIVATE_REPORTS, reports]);
     const graded: GradedStudent[] = [];
-    for (const r of runs) graded.push({ student: r.student, exec: await runGrader(s, ['--bundle', s.plan.bundleDir, '--student', r.student, ...(r.args ?? [])]) });
+    for (const r of runs)
+      graded.push({ student: r.student, exec: await runGrader(s, ['--bundle', s.plan.bundleDir, '--student', r.student, ...(r.args ?? [])]) });
     const tree = s.box.host(`${PRIVATE_REPORTS}/grade`);
     if (existsSync(tree)) cpSync(tree, `${out}/grade`, { recursive: true });
     return graded;

@@ -7,5 +7,8 @@ const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false,
 /** Where a results.json departs from Gradescope's documented shape; empty when it fits. */
 export function gradescopeSchemaErrors(data: unknown): string[] {
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  return (validate.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
 }

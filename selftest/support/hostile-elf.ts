@@ -28,7 +28,12 @@ export function buildElf(spec: ElfSpec): Uint8Array {
   // Layout: header, program headers, interpreter string, string table, dynamic section.
   const interpAt = ehsize + phnum * phentsize;
   const interpBytes = spec.interpreter ? Buffer.from(`${spec.interpreter}\0`, 'latin1') : Buffer.alloc(0);
-  const strings: string[] = ['', ...(spec.needed ?? []), ...(spec.runpath !== undefined ? [spec.runpath] : []), ...(spec.rpath !== undefined ? [spec.rpath] : [])];
+  const strings: string[] = [
+    '',
+    ...(spec.needed ?? []),
+    ...(spec.runpath !== undefined ? [spec.runpath] : []),
+    ...(spec.rpath !== undefined ? [spec.rpath] : []),
+  ];
   const strOffsets: number[] = [];
   let strtabSize = 0;
   for (const s of strings) {

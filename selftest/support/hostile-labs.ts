@@ -95,9 +95,11 @@ const hookCases: HostileCase[] = HOOK_KINDS.map((kind, i) => ({
     }
     await patched(s, p);
   },
-  verdict: { exit: 0, findings: [new RegExp(`config\\.json has 3 ${kind} hooks \\(/usr/bin/mkdir, /usr/bin/setsid, /usr/bin/(sleep|cat)\\): not run by the grader`)] },
+  verdict: {
+    exit: 0,
+    findings: [new RegExp(`config\\.json has 3 ${kind} hooks \\(/usr/bin/mkdir, /usr/bin/setsid, /usr/bin/(sleep|cat)\\): not run by the grader`)],
+  },
 }));
-
 
 /** The student who ran sudo, in the sandbox: uid 65534 (nobody), who owns nothing there. */
 const STUDENT = { uid: 65534, gid: 65534, user: 'nobody' } as const;
@@ -142,7 +144,17 @@ const issue20: HostileCase[] = [
       await patched(
         s,
         edit((c) => {
-          const all = ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_MODULE', 'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO', 'CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE', 'CAP_SETUID', 'CAP_NET_RAW'];
+          const all = [
+            'CAP_SYS_ADMIN',
+            'CAP_NET_ADMIN',
+            'CAP_SYS_MODULE',
+            'CAP_SYS_PTRACE',
+            'CAP_SYS_RAWIO',
+            'CAP_DAC_READ_SEARCH',
+            'CAP_DAC_OVERRIDE',
+            'CAP_SETUID',
+            'CAP_NET_RAW',
+          ];
           c.process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all, ambient: all };
           c.process.noNewPrivileges = false;
         }),
@@ -151,14 +163,17 @@ const issue20: HostileCase[] = [
     },
     verdict: {
       exit: 0,
-      findings: [/process\.capabilities adds CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_NET_ADMIN, CAP_SETUID, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_SYS_RAWIO beyond runc spec's defaults: not granted by the grader/],
-      probeSays: /noNewPrivileges false, capabilities bounding=\[CAP_NET_RAW\] effective=\[CAP_NET_RAW\] permitted=\[CAP_NET_RAW\] inheritable=\[CAP_NET_RAW\] ambient=\[CAP_NET_RAW\]$/,
+      findings: [
+        /process\.capabilities adds CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_NET_ADMIN, CAP_SETUID, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_SYS_RAWIO beyond runc spec's defaults: not granted by the grader/,
+      ],
+      probeSays:
+        /noNewPrivileges false, capabilities bounding=\[CAP_NET_RAW\] effective=\[CAP_NET_RAW\] permitted=\[CAP_NET_RAW\] inheritable=\[CAP_NET_RAW\] ambient=\[CAP_NET_RAW\]$/,
       probeLacks: /CAP_SYS|CAP_NET_ADMIN|CAP_DAC|CAP_SETUID/,
     },
   },
   {
     name: "the program is a root-only file in the student's bundle (what a bundle swapped for a link to /run showed the old grader)",
-    item: '3, 5 student files read with the student\'s rights',
+    item: "3, 5 student files read with the student's rights",
     build: async (s) => {
       await lessonLab(s);
       await ownedByStudent(s);
@@ -180,7 +195,12 @@ const issue20: HostileCase[] = [
     },
     options: { trees: [ROOT_ONLY_DIR] },
     // As the student, the file is as absent as any other: "install", never "cp -L" of a file only root can see.
-    verdict: { exit: 1, fails: 'bundle-process', says: /ELF interpreter \/run\/rootonly\/ld-secret\.so;[\s\S]*install \/run\/rootonly\/ld-secret\.so at/, notChecked: ['container-joins-netns'] },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-process',
+      says: /ELF interpreter \/run\/rootonly\/ld-secret\.so;[\s\S]*install \/run\/rootonly\/ld-secret\.so at/,
+      notChecked: ['container-joins-netns'],
+    },
   },
   {
     name: 'ld.so.conf including 300 files of 64 KiB each (a static analysis that never ends)',
@@ -215,10 +235,22 @@ const issue20: HostileCase[] = [
       await run(['ip', '-n', p.netns, 'addr', 'add', formatCidr(p.nsCidr), 'dev', p.nsVeth]);
       await run(['ip', '-n', 'decoy1', 'addr', 'add', formatCidr(p.nsCidr), 'dev', 'd1']);
       await run(['ip', '-n', 'decoy2', 'addr', 'add', formatCidr(p.hostCidr), 'dev', 'd2']);
-      for (const [ns, dev] of [[undefined, p.hostVeth], [p.netns, p.nsVeth], ['decoy1', 'd1'], ['decoy2', 'd2'], ['decoy1', 'lo'], ['decoy2', 'lo']] as const)
+      for (const [ns, dev] of [
+        [undefined, p.hostVeth],
+        [p.netns, p.nsVeth],
+        ['decoy1', 'd1'],
+        ['decoy2', 'd2'],
+        ['decoy1', 'lo'],
+        ['decoy2', 'lo'],
+      ] as const)
         await run(['ip', ...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
       // The snapshot before grading must see the links as they stay: carrier up, IPv6 past its tentative phase.
-      for (const [ns, dev] of [[undefined, p.hostVeth], [p.netns, p.nsVeth], ['decoy1', 'd1'], ['decoy2', 'd2']] as const) {
+      for (const [ns, dev] of [
+        [undefined, p.hostVeth],
+        [p.netns, p.nsVeth],
+        ['decoy1', 'd1'],
+        ['decoy2', 'd2'],
+      ] as const) {
         const where = ns ? ['-n', ns] : [];
         await waitFor(
           async () => {
@@ -233,7 +265,12 @@ const issue20: HostileCase[] = [
       await run(['ping', '-c', '1', '-W', '2', '-I', p.hostVeth, p.nsCidr.address]);
       await run(['ip', 'netns', 'exec', p.netns, 'ping', '-c', '1', '-W', '2', '-I', p.nsVeth, p.hostCidr.address]);
     },
-    verdict: { exit: 1, fails: 'veth-pair-connected', says: /peer is veth-container[\s\S]*seen:[\s\S]*veth-host: veth, peer ifindex \d+ in decoy1[\s\S]*ip link add veth-host type veth peer name veth-container/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host', 'container-pings-host'] },
+    verdict: {
+      exit: 1,
+      fails: 'veth-pair-connected',
+      says: /peer is veth-container[\s\S]*seen:[\s\S]*veth-host: veth, peer ifindex \d+ in decoy1[\s\S]*ip link add veth-host type veth peer name veth-container/,
+      notChecked: ['ping-host-to-ns', 'ping-ns-to-host', 'container-pings-host'],
+    },
   },
   {
     name: 'config.json lists the network namespace twice (runc: duplicated ns)',
@@ -246,7 +283,13 @@ const issue20: HostileCase[] = [
         }),
       ),
     options: { inspect: runcSays },
-    verdict: { exit: 1, fails: 'bundle-config', says: /runc refuses .*config\.json: malformed spec file: duplicated ns \{"network" "\/var\/run\/netns\/container-net"\}/, inspectSays: /duplicated ns \{\\?"network\\?" \\?"\/var\/run\/netns\/container-net\\?"\}/, notChecked: LATER_BUNDLE_CHECKS },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-config',
+      says: /runc refuses .*config\.json: malformed spec file: duplicated ns \{"network" "\/var\/run\/netns\/container-net"\}/,
+      inspectSays: /duplicated ns \{\\?"network\\?" \\?"\/var\/run\/netns\/container-net\\?"\}/,
+      notChecked: LATER_BUNDLE_CHECKS,
+    },
   },
   {
     name: 'config.json has a namespace of type "bogus" (runc: namespace does not exist)',
@@ -259,7 +302,13 @@ const issue20: HostileCase[] = [
         }),
       ),
     options: { inspect: runcSays },
-    verdict: { exit: 1, fails: 'bundle-config', says: /runc refuses .*config\.json: namespace \{"bogus" ""\} does not exist/, inspectSays: /namespace \{\\?"bogus\\?" \\?"\\?"\} does not exist/, notChecked: LATER_BUNDLE_CHECKS },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-config',
+      says: /runc refuses .*config\.json: namespace \{"bogus" ""\} does not exist/,
+      inspectSays: /namespace \{\\?"bogus\\?" \\?"\\?"\} does not exist/,
+      notChecked: LATER_BUNDLE_CHECKS,
+    },
   },
   {
     name: 'config.json has "cwd": "tmp" (runc: Cwd must be an absolute path)',
@@ -272,7 +321,13 @@ const issue20: HostileCase[] = [
         }),
       ),
     options: { inspect: runcSays },
-    verdict: { exit: 1, fails: 'bundle-config', says: /runc refuses .*config\.json: Cwd must be an absolute path[\s\S]*"\/tmp"/, inspectSays: /Cwd must be an absolute path/, notChecked: LATER_BUNDLE_CHECKS },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-config',
+      says: /runc refuses .*config\.json: Cwd must be an absolute path[\s\S]*"\/tmp"/,
+      inspectSays: /Cwd must be an absolute path/,
+      notChecked: LATER_BUNDLE_CHECKS,
+    },
   },
   {
     name: 'config.json nested 200,000 deep (a recursive parser overflows its stack)',
@@ -299,7 +354,15 @@ const issue20: HostileCase[] = [
       fails: 'ns-veth-visible',
       alsoFails: ['ns-loopback-up'],
       says: /ip -j addr show lists 1202 entries, more than the 1024 the grader reads[\s\S]*ip link del/,
-      notChecked: ['ns-veth-up', 'ns-veth-address', 'veth-pair-connected', 'ping-host-to-ns', 'ping-ns-to-host', 'container-joins-netns', 'container-pings-host'],
+      notChecked: [
+        'ns-veth-up',
+        'ns-veth-address',
+        'veth-pair-connected',
+        'ping-host-to-ns',
+        'ping-ns-to-host',
+        'container-joins-netns',
+        'container-pings-host',
+      ],
     },
   },
   {
@@ -325,14 +388,14 @@ const issue20: HostileCase[] = [
   },
   {
     name: '--junit into a root-only (0700) directory, graded through sudo by the student',
-    item: '2 reports with the caller\'s rights',
+    item: "2 reports with the caller's rights",
     build: rootOnlyAndLink,
     options: { junit: `${ROOT_ONLY_DIR}/x.xml`, sudoBy: STUDENT, trees: [ROOT_ONLY_DIR] },
     verdict: { exit: 2, refused: /--junit: \/run\/rootonly\/x\.xml cannot be written by uid 65534, the user who ran sudo \(permission denied/ },
   },
   {
     name: "--junit through the student's link in a parent directory (/tmp/student/out -> /run/rootonly), through sudo",
-    item: '2 reports with the caller\'s rights',
+    item: "2 reports with the caller's rights",
     build: rootOnlyAndLink,
     options: { junit: '/tmp/student/out/alice.xml', sudoBy: STUDENT, trees: [ROOT_ONLY_DIR, '/tmp/student'] },
     verdict: { exit: 2, refused: /--junit: \/tmp\/student\/out\/alice\.xml cannot be written by uid 65534/ },
@@ -364,7 +427,10 @@ export const HOSTILE: readonly HostileCase[] = [
     },
     verdict: {
       exit: 0,
-      findings: [new RegExp(`mounts ${HOST_DIR} read-write \\(bind\\) into the container at /srv: not mounted by the grader`), /process\.capabilities adds CAP_SYS_ADMIN beyond runc spec's defaults: not granted/],
+      findings: [
+        new RegExp(`mounts ${HOST_DIR} read-write \\(bind\\) into the container at /srv: not mounted by the grader`),
+        /process\.capabilities adds CAP_SYS_ADMIN beyond runc spec's defaults: not granted/,
+      ],
       // The ping probe runs the machine's busybox with the student's sets cut to runc spec's plus CAP_NET_RAW.
       probeSays: /^ping probe: \/bin\/busybox ping .*this machine's \/usr\/bin\/busybox.*bounding=\[[A-Z_,]*CAP_NET_RAW/,
       probeLacks: /CAP_SYS_ADMIN/,
@@ -384,7 +450,7 @@ export const HOSTILE: readonly HostileCase[] = [
     verdict: { exit: 0, findings: [/joins the uts namespace at \/proc\/1\/ns\/uts: not joined/, /sets hostname "pwned-by-student": not applied/] },
   },
   {
-    name: 'ipc namespace path /proc/1/ns/ipc with kernel.msgmax (would change PID 1\'s IPC limits)',
+    name: "ipc namespace path /proc/1/ns/ipc with kernel.msgmax (would change PID 1's IPC limits)",
     item: '1 namespace paths + sysctl',
     build: (s) =>
       patched(
@@ -421,11 +487,16 @@ export const HOSTILE: readonly HostileCase[] = [
     verdict: { exit: 0, findings: [/sets sysctl net\.ipv4\.icmp_echo_ignore_all=1: not applied/, /sets sysctl net\.ipv4\.conf\.all\.forwarding=1/] },
   },
   {
-    name: 'network path /proc/1/ns/net (the machine\'s own network namespace)',
+    name: "network path /proc/1/ns/net (the machine's own network namespace)",
     item: '1 namespace paths',
     build: (s) => patched(s, withNetnsPath('/proc/1/ns/net')),
     // An existing namespace that is not the one under grading: runc would join it (Common Error 6, not 1: the path exists).
-    verdict: { exit: 1, fails: 'bundle-netns-path', says: /\/proc\/1\/ns\/net[\s\S]*another network namespace[\s\S]*Common Error 6/, notChecked: ['container-joins-netns'] },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-netns-path',
+      says: /\/proc\/1\/ns\/net[\s\S]*another network namespace[\s\S]*Common Error 6/,
+      notChecked: ['container-joins-netns'],
+    },
   },
   {
     name: "the namespace file is a bind mount of the machine's own network namespace (listed, nsfs, isolating nothing)",
@@ -457,7 +528,12 @@ export const HOSTILE: readonly HostileCase[] = [
           c.root = { path: `rootfs\\,upperdir=${HOST_DIR}/upper,workdir=${HOST_DIR}/work`, readonly: true };
         }),
       ),
-    verdict: { exit: 1, fails: 'bundle-rootfs', says: /contains "," ":" "\\" '"' or a newline; the grader refuses such a path/, notChecked: ['bundle-process', 'container-joins-netns'] },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-rootfs',
+      says: /contains "," ":" "\\" '"' or a newline; the grader refuses such a path/,
+      notChecked: ['bundle-process', 'container-joins-netns'],
+    },
   },
   {
     name: 'config.json is a symbolic link to a root-only secret',
@@ -466,7 +542,12 @@ export const HOSTILE: readonly HostileCase[] = [
       await lessonLab(s);
       await s.t.must(['ln', '-sf', SECRET_FILE, s.bundle.configPath]);
     },
-    verdict: { exit: 1, fails: 'bundle-config', says: /config\.json is a symbolic link; the grader reads only the file itself/, notChecked: LATER_BUNDLE_CHECKS },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-config',
+      says: /config\.json is a symbolic link; the grader reads only the file itself/,
+      notChecked: LATER_BUNDLE_CHECKS,
+    },
   },
   {
     name: 'the bundle directory is a symbolic link into a root-only directory',
@@ -480,7 +561,12 @@ export const HOSTILE: readonly HostileCase[] = [
       await s.t.must(['ln', '-s', `${hidden}/oci-netns-test`, s.plan.bundleDir]);
     },
     options: { trees: ['/run/hostile-private'] },
-    verdict: { exit: 1, fails: 'bundle-config', says: /oci-netns-test is a symbolic link \(to \/run\/hostile-private\/oci-netns-test\)[\s\S]*--bundle/, notChecked: LATER_BUNDLE_CHECKS },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-config',
+      says: /oci-netns-test is a symbolic link \(to \/run\/hostile-private\/oci-netns-test\)[\s\S]*--bundle/,
+      notChecked: LATER_BUNDLE_CHECKS,
+    },
   },
   {
     name: 'config.json is a FIFO (a grader that opens it waits forever)',
@@ -550,7 +636,16 @@ export const HOSTILE: readonly HostileCase[] = [
       await s.t.must(['ip', 'link', 'set', s.plan.hostVeth, 'down']);
     },
     // veth-host down: the container's ping (the machine's busybox, not the flooding one) gets no reply either.
-    verdict: { exit: 1, fails: 'host-veth-up', says: /veth-host has the UP flag[\s\S]*Common Error 2/, alsoFails: ['container-pings-host'], alsoSays: /replies received \+0[\s\S]*Common Error 2[\s\S]*ip link set veth-host up/, notChecked: ['ping-host-to-ns', 'ping-ns-to-host'], reportAtMost: 256 * 1024, reportSays: /… \d+ bytes cut/ },
+    verdict: {
+      exit: 1,
+      fails: 'host-veth-up',
+      says: /veth-host has the UP flag[\s\S]*Common Error 2/,
+      alsoFails: ['container-pings-host'],
+      alsoSays: /replies received \+0[\s\S]*Common Error 2[\s\S]*ip link set veth-host up/,
+      notChecked: ['ping-host-to-ns', 'ping-ns-to-host'],
+      reportAtMost: 256 * 1024,
+      reportSays: /… \d+ bytes cut/,
+    },
   },
   {
     name: 'rootfs/bin/sh is a relative link climbing out of the rootfs to a root-only secret',
@@ -559,6 +654,11 @@ export const HOSTILE: readonly HostileCase[] = [
       await lessonLab(s);
       await s.t.must(['ln', '-sf', `../../../../../../../../..${SECRET_FILE}`, `${s.bundle.rootfs}/bin/sh`]);
     },
-    verdict: { exit: 1, fails: 'bundle-process', says: /\/run\/hostile-secret does not exist in the rootfs \(links resolve inside the rootfs, never on this machine: \/bin\/sh -> /, notChecked: ['container-joins-netns'] },
+    verdict: {
+      exit: 1,
+      fails: 'bundle-process',
+      says: /\/run\/hostile-secret does not exist in the rootfs \(links resolve inside the rootfs, never on this machine: \/bin\/sh -> /,
+      notChecked: ['container-joins-netns'],
+    },
   },
 ];

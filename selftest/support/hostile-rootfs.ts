@@ -36,7 +36,9 @@ export const ROOTFS_FAULTS: readonly RootfsFault[] = [
       await s.bundle.patch(withCapability(NET_RAW));
     },
     kind: 'no-applets',
-    says: new RegExp(`"sh" is not in the rootfs[\\s\\S]*without its applet links \\(erratum E-rootfs-needs-applets\\)[\\s\\S]*chroot ${ROOTFS} /bin/busybox --install -s /bin`),
+    says: new RegExp(
+      `"sh" is not in the rootfs[\\s\\S]*without its applet links \\(erratum E-rootfs-needs-applets\\)[\\s\\S]*chroot ${ROOTFS} /bin/busybox --install -s /bin`,
+    ),
   },
   {
     name: 'the program is absent',
@@ -48,7 +50,7 @@ export const ROOTFS_FAULTS: readonly RootfsFault[] = [
     says: /"\/bin\/netcheck": \/bin\/netcheck does not exist in the rootfs[\s\S]*put the program at \/tmp\/lab\/oci-netns-test\/rootfs\/bin\/netcheck/,
   },
   {
-    name: "a dynamic program without its ELF interpreter",
+    name: 'a dynamic program without its ELF interpreter',
     build: async (s) => {
       await lessonLab(s);
       await s.t.must(['cp', DYNAMIC, `${s.bundle.rootfs}/bin/netcheck`]);
@@ -77,10 +79,12 @@ export const ROOTFS_FAULTS: readonly RootfsFault[] = [
       await s.t.must(['chmod', '644', `${s.bundle.rootfs}/bin/busybox`]);
     },
     kind: 'not-executable',
-    says: new RegExp(`"sh" is found in PATH at /bin/busybox \\(via /bin/sh -> /bin/busybox\\), which has mode 0644, no execute permission[\\s\\S]*chmod \\+x ${ROOTFS}/bin/busybox`),
+    says: new RegExp(
+      `"sh" is found in PATH at /bin/busybox \\(via /bin/sh -> /bin/busybox\\), which has mode 0644, no execute permission[\\s\\S]*chmod \\+x ${ROOTFS}/bin/busybox`,
+    ),
   },
   {
-    name: "rootfs/bin/sh links to /bin/dash, which only this machine has",
+    name: 'rootfs/bin/sh links to /bin/dash, which only this machine has',
     build: async (s) => {
       await lessonLab(s);
       await s.t.must(['ln', '-sf', '/bin/dash', `${s.bundle.rootfs}/bin/sh`]);

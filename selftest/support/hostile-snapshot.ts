@@ -26,7 +26,8 @@ function hashTree(root: string, shownAs: string, out: string[] = []): string[] {
   else if (st.isDirectory()) {
     out.push(`${shownAs}/ mode ${st.mode.toString(8)}`);
     for (const n of readdirSync(root).sort()) hashTree(join(root, n), `${shownAs}/${n}`, out);
-  } else if (st.isFile() && st.size <= 4 * 1024 * 1024) out.push(`${shownAs} ${st.mode.toString(8)} ${createHash('sha256').update(readFileSync(root)).digest('hex')}`);
+  } else if (st.isFile() && st.size <= 4 * 1024 * 1024)
+    out.push(`${shownAs} ${st.mode.toString(8)} ${createHash('sha256').update(readFileSync(root)).digest('hex')}`);
   else out.push(`${shownAs} ${st.mode.toString(8)} ${st.isFile() ? `${st.size} bytes` : 'special'}`);
   return out;
 }
@@ -45,7 +46,8 @@ export interface SnapshotOptions {
 async function linkState(box: IsolatedSandbox): Promise<string> {
   const parts: string[] = [];
   for (const netns of [undefined, ...(await listNetns(box.t))])
-    for (const what of ['link', 'addr', 'route']) parts.push((await box.t.must(inNetns(netns, ['ip', '-j', what, 'show']))).stdout.replaceAll('"tentative":true,', ''));
+    for (const what of ['link', 'addr', 'route'])
+      parts.push((await box.t.must(inNetns(netns, ['ip', '-j', what, 'show']))).stdout.replaceAll('"tentative":true,', ''));
   return parts.join('\n');
 }
 
@@ -56,7 +58,7 @@ async function linkState(box: IsolatedSandbox): Promise<string> {
  */
 export async function settled(box: IsolatedSandbox): Promise<void> {
   let last = await linkState(box);
-  for (const end = Date.now() + 10_000; Date.now() < end; ) {
+  for (const end = Date.now() + 10_000; Date.now() < end;) {
     await new Promise((r) => setTimeout(r, 500));
     const now = await linkState(box);
     if (now === last) return;
@@ -80,10 +82,37 @@ export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOption
     if (opts.netSysctls === false) continue;
     // must: a missing sysctl (procps) would make both snapshots equally empty, and the comparison hollow.
     const sysctl = await t.must(inNetns(netns, ['sysctl', '-a', '--pattern', '^net\\.']));
-    parts.push(`## ${where} net sysctls\n${sysctl.stdout.split('\n').filter((l) => !VOLATILE_SYSCTL.test(l)).join('\n')}`);
+    parts.push(
+      `## ${where} net sysctls\n${sysctl.stdout
+        .split('\n')
+        .filter((l) => !VOLATILE_SYSCTL.test(l))
+        .join('\n')}`,
+    );
   }
-  await out('hostname, domainname, IPC sysctls', ['sysctl', 'kernel.hostname', 'kernel.domainname', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmmax', 'kernel.shmall', 'kernel.shmmni', 'fs.mqueue.msg_max']);
-  await out("PID 1's namespaces", ['stat', '-L', '-c', '%n %i', '/proc/1/ns/mnt', '/proc/1/ns/net', '/proc/1/ns/pid', '/proc/1/ns/uts', '/proc/1/ns/ipc']);
+  await out('hostname, domainname, IPC sysctls', [
+    'sysctl',
+    'kernel.hostname',
+    'kernel.domainname',
+    'kernel.msgmax',
+    'kernel.msgmnb',
+    'kernel.msgmni',
+    'kernel.sem',
+    'kernel.shmmax',
+    'kernel.shmall',
+    'kernel.shmmni',
+    'fs.mqueue.msg_max',
+  ]);
+  await out("PID 1's namespaces", [
+    'stat',
+    '-L',
+    '-c',
+    '%n %i',
+    '/proc/1/ns/mnt',
+    '/proc/1/ns/net',
+    '/proc/1/ns/pid',
+    '/proc/1/ns/uts',
+    '/proc/1/ns/ipc',
+  ]);
   const mountinfo = await t.must(['cat', '/proc/1/mountinfo']);
   // The machine's Docker daemon detaches its own netns and overlay mounts from every namespace when its
   // containers go (see IsolatedSandbox.start): the engine's doing, on its own directories, never the grader's.
@@ -97,7 +126,12 @@ export async function snapshotSandbox(box: IsolatedSandbox, opts: SnapshotOption
   // /var/run/netns exists only once a namespace was added: ls's complaint about it is part of the state.
   const ls = await t.exec(['ls', '-a', '/run', '/tmp', '/var/run/netns']);
   // tsx keeps its compile cache in /tmp/tsx-<uid>: any npm script of this project makes it, grading or not.
-  parts.push(`## /run, /tmp, /var/run/netns\n${ls.stdout.split('\n').filter((l) => !/^tsx-\d+$/.test(l)).join('\n')}${ls.stderr}`);
+  parts.push(
+    `## /run, /tmp, /var/run/netns\n${ls.stdout
+      .split('\n')
+      .filter((l) => !/^tsx-\d+$/.test(l))
+      .join('\n')}${ls.stderr}`,
+  );
   // Every process in the sandbox's pid namespace but the ps that lists them; a zombie (a process that
   // ended and is not reaped yet) is not running. PID 1 is the sandbox's command agent, which is
   // running or sleeping depending on the moment ps looks at it (it is serving ps): its state is left out.

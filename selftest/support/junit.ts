@@ -66,7 +66,9 @@ export function outputProperties(systemOut: string): Property[] {
 /** The one JUnit reader of selftest; an absent file is an empty list. */
 export function readJUnit(path: string): ReportedCase[] {
   if (!existsSync(path)) return [];
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, trimValues: false }).parse(readFileSync(path, 'utf8'));
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, trimValues: false }).parse(
+    readFileSync(path, 'utf8'),
+  );
   const suites = [doc.testsuites?.testsuite ?? []].flat() as XmlSuite[];
   return suites.flatMap((s) => {
     const suiteProperties = [s.properties?.property ?? []].flat().map((p) => ({ name: p.name, value: p.value ?? '' }));

@@ -78,7 +78,8 @@ interface Unit {
   readonly end: number;
 }
 
-const FUNCTION = /(?:^|\n)[ \t]*(?:export\s+)?(?:async\s+)?function\s+(\w+)|(?:^|\n)[ \t]*(?:export\s+)?const\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>/g;
+const FUNCTION =
+  /(?:^|\n)[ \t]*(?:export\s+)?(?:async\s+)?function\s+(\w+)|(?:^|\n)[ \t]*(?:export\s+)?const\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>/g;
 const TEST = /\btest\(\s*(['"`])/g;
 
 /** Top-level functions and tests of a file, with their extents. */
@@ -122,7 +123,11 @@ function titlePattern(title: string): RegExp {
  * function, every test that calls that function, directly or through other functions (the
  * shared proofs are called from every spec; a spec's own helpers only from its file).
  */
-export function findSites(files: readonly string[], listed: readonly ListedTest[], read: (f: string) => string = (f) => readFileSync(f, 'utf8')): Site[] {
+export function findSites(
+  files: readonly string[],
+  listed: readonly ListedTest[],
+  read: (f: string) => string = (f) => readFileSync(f, 'utf8'),
+): Site[] {
   const texts = new Map(files.map((f) => [f, read(f)] as const));
   const shared = new Set<string>();
   const perFile = new Map<string, Unit[]>();
@@ -170,7 +175,10 @@ export function findSites(files: readonly string[], listed: readonly ListedTest[
       if (!around) throw new Error(`${file}:${line}: check ${id} is in no test and no function`);
       const tests = around.kind === 'test' ? testsOf(file, around.name) : [...callers(around.name)];
       const literal = /\bexpected:\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/s.exec(spec)?.[2] ?? '';
-      const expected = literal.split(/\$\{[^}]*\}/).map((p) => p.replace(/\\(.)/g, '$1').trim()).filter((p) => p.length >= 6);
+      const expected = literal
+        .split(/\$\{[^}]*\}/)
+        .map((p) => p.replace(/\\(.)/g, '$1').trim())
+        .filter((p) => p.length >= 6);
       out.push({ id, file, line, start, end, condition: text.slice(start, end).replace(/\s+/g, ' '), expected, tests: tests.sort() });
     }
   }

@@ -54,7 +54,8 @@ function scenariosFor(site: Site): Array<{ s: Scenario; tests: string[] }> {
 function mutatedCopy(site: Site): string {
   mkdirSync(WORK, { recursive: true });
   const dir = mkdtempSync(join(WORK, `${site.id.replace(/\W+/g, '-')}-`));
-  for (const entry of readdirSync('.')) if (!['node_modules', '.git', 'reports', '.mutants'].includes(entry)) cpSync(entry, join(dir, entry), { recursive: true });
+  for (const entry of readdirSync('.'))
+    if (!['node_modules', '.git', 'reports', '.mutants'].includes(entry)) cpSync(entry, join(dir, entry), { recursive: true });
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
   const text = readFileSync(site.file, 'utf8');
   writeFileSync(join(dir, site.file), `${text.slice(0, site.start)}true${text.slice(site.end)}`);
@@ -75,7 +76,8 @@ async function judgeSite(site: Site): Promise<Verdict> {
       // Scenario files (fakes, faults) come from the original tree; only the specs are mutated.
       const config = { ...scenarioConfig(s), ...(s.runtime ? { runtime: resolve('selftest/fakes', s.runtime) } : {}) };
       const run = await runSuite(selecting(...tests), config, { cwd: dir });
-      if (run.cases.length !== tests.length) throw new Error(`${site.id}: ${s.name} ran ${run.cases.length} of ${tests.length} selected tests: ${run.exec.stderr.slice(-400)}`);
+      if (run.cases.length !== tests.length)
+        throw new Error(`${site.id}: ${s.name} ran ${run.cases.length} of ${tests.length} selected tests: ${run.exec.stderr.slice(-400)}`);
       const problems = mutationProblems(judge(run, s));
       if (problems.length === 0) continue;
       const first = problems.find(certain) ?? problems[0] ?? '';
@@ -100,7 +102,9 @@ async function listTests(): Promise<ListedTest[]> {
   mkdirSync(WORK, { recursive: true });
   const out = join(WORK, `list-${process.pid}.json`);
   try {
-    const r = await runArgv(['node_modules/.bin/vitest', 'list', '--config', 'selftest/vitest.suite.config.ts', `--json=${out}`], { timeoutMs: 120_000 });
+    const r = await runArgv(['node_modules/.bin/vitest', 'list', '--config', 'selftest/vitest.suite.config.ts', `--json=${out}`], {
+      timeoutMs: 120_000,
+    });
     if (r.exitCode !== 0) throw new Error(`vitest list failed: ${r.stderr.slice(-400)}`);
     return JSON.parse(readFileSync(out, 'utf8')) as ListedTest[];
   } finally {
@@ -112,7 +116,14 @@ const sectionOf = (s: Site): string => s.id.split('/')[0] ?? s.id;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { sample: { type: 'string' }, seed: { type: 'string' }, shard: { type: 'string' }, only: { type: 'string' }, jobs: { type: 'string' }, list: { type: 'boolean' } },
+    options: {
+      sample: { type: 'string' },
+      seed: { type: 'string' },
+      shard: { type: 'string' },
+      only: { type: 'string' },
+      jobs: { type: 'string' },
+      list: { type: 'boolean' },
+    },
     strict: true,
   });
   const int = (v: string | undefined, name: string, dflt: number): number => {
@@ -143,7 +154,11 @@ async function main(): Promise<number> {
       pool(async () => {
         const v = await judgeSite(site);
         const where = `${site.file}:${site.line}`;
-        process.stdout.write(v.killed ? `killed   ${site.id} (${where})\n         by ${v.by.slice(0, 240)}\n` : `SURVIVED ${site.id} (${where}) check(…, ${site.condition.slice(0, 80)})\n${v.noisy.map((n) => `         not judged: ${n}\n`).join('')}`);
+        process.stdout.write(
+          v.killed
+            ? `killed   ${site.id} (${where})\n         by ${v.by.slice(0, 240)}\n`
+            : `SURVIVED ${site.id} (${where}) check(…, ${site.condition.slice(0, 80)})\n${v.noisy.map((n) => `         not judged: ${n}\n`).join('')}`,
+        );
         return { site, v };
       }),
     ),
@@ -154,9 +169,13 @@ async function main(): Promise<number> {
     const mine = results.filter((r) => sectionOf(r.site) === section);
     process.stdout.write(`  ${section}: ${mine.filter((r) => r.v.killed).length} killed of ${mine.length}\n`);
   }
-  for (const s of survivors) process.stdout.write(`survivor ${s.id} ${s.file}:${s.line}${KEPT_SURVIVORS[s.id] ? ` (kept: ${KEPT_SURVIVORS[s.id]})` : ''}\n`);
-  for (const r of results.filter((k) => k.v.killed && KEPT_SURVIVORS[k.site.id])) process.stdout.write(`stale keep entry: ${r.site.id} is killed now; remove it from selftest/support/mutant-keep.ts\n`);
-  process.stdout.write(`mutants: ${results.length - survivors.length} killed of ${results.length} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  for (const s of survivors)
+    process.stdout.write(`survivor ${s.id} ${s.file}:${s.line}${KEPT_SURVIVORS[s.id] ? ` (kept: ${KEPT_SURVIVORS[s.id]})` : ''}\n`);
+  for (const r of results.filter((k) => k.v.killed && KEPT_SURVIVORS[k.site.id]))
+    process.stdout.write(`stale keep entry: ${r.site.id} is killed now; remove it from selftest/support/mutant-keep.ts\n`);
+  process.stdout.write(
+    `mutants: ${results.length - survivors.length} killed of ${results.length} (${Math.round((Date.now() - started) / 1000)} s)\n`,
+  );
   return survivors.some((s) => !KEPT_SURVIVORS[s.id]) ? 1 : 0;
 }
 

@@ -12,7 +12,10 @@ const SANDBOX_PRIVATE = ['/tmp', '/run'];
 export function preflightProblems(root: string): string[] {
   const problems: string[] = [];
   const hidden = SANDBOX_PRIVATE.find((d) => root === d || root.startsWith(`${d}/`));
-  if (hidden) problems.push(`this clone is under ${hidden}, which the selftest's sandboxes replace with a private tmpfs, so the harness they run would not be there: clone the repository elsewhere (e.g. /srv/lesson06 or your home)`);
+  if (hidden)
+    problems.push(
+      `this clone is under ${hidden}, which the selftest's sandboxes replace with a private tmpfs, so the harness they run would not be there: clone the repository elsewhere (e.g. /srv/lesson06 or your home)`,
+    );
   return problems;
 }
 

@@ -18,7 +18,10 @@ export const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[ -/]*[@-
 export async function ensureXmllint(): Promise<void> {
   if (await findOnPath('xmllint', process.env.PATH ?? '')) return;
   process.stdout.write('selftest: xmllint is missing; installing libxml2-utils (apt-get) for the JUnit schema check\n');
-  const r = await runArgv(['apt-get', 'install', '-y', '--no-install-recommends', 'libxml2-utils'], { timeoutMs: 300_000, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = await runArgv(['apt-get', 'install', '-y', '--no-install-recommends', 'libxml2-utils'], {
+    timeoutMs: 300_000,
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (r.exitCode !== 0) throw new Error(`cannot install libxml2-utils for the JUnit schema check: ${r.stderr.slice(-500)}`);
 }
 
@@ -56,7 +59,14 @@ export async function reportRun(argv: readonly string[]): Promise<ReportRun> {
   const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   const junit = join(dir, 'junit.xml');
   const exec = await runArgv([process.execPath, '--import', 'tsx', ...argv, '--junit', junit], { timeoutMs: 240_000 });
-  return { exec, junit, cases: readJUnit(junit), out: plain(exec.stdout), closing: closingCounts(exec.stdout), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    exec,
+    junit,
+    cases: readJUnit(junit),
+    out: plain(exec.stdout),
+    closing: closingCounts(exec.stdout),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** `npm test` through the product's launcher, with a selftest vitest configuration and fault (selftest/support/launch-with.ts). */

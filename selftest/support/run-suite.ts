@@ -19,7 +19,11 @@ const readIfThere = (path: string): string | undefined => (existsSync(path) ? re
  * Runs the real lesson suite in a child vitest (the product's config plus the breakage seam)
  * with a run configuration of its own, and reads its JUnit file.
  */
-export async function runSuite(grep: string | undefined, over: Partial<RunConfig> = {}, opts: { timeoutMs?: number; cwd?: string } = {}): Promise<SuiteRun> {
+export async function runSuite(
+  grep: string | undefined,
+  over: Partial<RunConfig> = {},
+  opts: { timeoutMs?: number; cwd?: string } = {},
+): Promise<SuiteRun> {
   const dir = mkdtempSync(join(tmpdir(), `lesson06-selftest-${process.pid}-`));
   try {
     const config = defaultRunConfig({ grep, junit: join(dir, 'junit.xml'), workDir: join(dir, 'work'), ...over });

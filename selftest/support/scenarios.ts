@@ -60,14 +60,18 @@ export function judge(run: SuiteRun, s: Scenario): string[] {
   if (ran.size === 0) return [`${s.name}: no test ran (${run.exec.stderr.slice(-500)})`];
   for (const c of run.cases.filter((k) => k.state === 'error')) problems.push(`${fullName(c)}: harness error ${c.message ?? ''}`);
   const failing = new Set(s.fails.map((f) => f.test));
-  const mustPass = s.passes === 'all' ? ran : s.passes === 'all but the failures' ? new Set([...ran].filter((t) => !failing.has(t))) : passSet(s.passes, ran);
+  const mustPass =
+    s.passes === 'all' ? ran : s.passes === 'all but the failures' ? new Set([...ran].filter((t) => !failing.has(t))) : passSet(s.passes, ran);
   for (const c of run.cases) {
     const name = fullName(c);
     if (mustPass.has(name) && c.state !== 'passed') problems.push(`${name}: expected to pass, ${c.state}: ${c.message ?? ''}`);
     if (!mustPass.has(name) && c.state === 'passed') problems.push(`${name}: passed, but must fail under ${s.name}`);
   }
   for (const f of s.fails.filter((k) => ran.has(k.test))) {
-    const p = failureProblem(run.cases.find((k) => fullName(k) === f.test), f);
+    const p = failureProblem(
+      run.cases.find((k) => fullName(k) === f.test),
+      f,
+    );
     if (p) problems.push(p);
   }
   return problems;

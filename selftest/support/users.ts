@@ -24,7 +24,10 @@ async function must(argv: readonly string[], timeoutMs = 120_000): Promise<ExecR
 export async function ensureSudo(): Promise<void> {
   if (await findOnPath('sudo', '/usr/bin:/bin')) return;
   process.stdout.write('selftest: sudo is missing; installing it (apt-get) for the real-user tests\n');
-  const r = await runArgv(['apt-get', 'install', '-y', '--no-install-recommends', 'sudo'], { timeoutMs: 300_000, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = await runArgv(['apt-get', 'install', '-y', '--no-install-recommends', 'sudo'], {
+    timeoutMs: 300_000,
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (r.exitCode !== 0) throw new Error(`cannot install sudo: ${r.stderr.slice(-500)}`);
 }
 
@@ -68,10 +71,15 @@ export function asUser(u: ThrowawayUser, argv: readonly string[], cwd: string, t
  */
 export async function cloneFor(u: ThrowawayUser, repo: string): Promise<string> {
   const dest = join(u.home, 'lesson06');
-  const files = (await must(['git', '-C', repo, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'])).stdout.split('\0').filter((f) => f !== '' && existsSync(join(repo, f)));
+  const files = (await must(['git', '-C', repo, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'])).stdout
+    .split('\0')
+    .filter((f) => f !== '' && existsSync(join(repo, f)));
   await must(['mkdir', '-p', dest]);
   // cp --parents keeps each file's relative path; one cp for all of them, then node_modules whole.
-  await runArgv(['cp', '--parents', '--no-dereference', '--preserve=mode,timestamps', '--target-directory', dest, ...files], { cwd: repo, timeoutMs: 120_000 }).then((r) => {
+  await runArgv(['cp', '--parents', '--no-dereference', '--preserve=mode,timestamps', '--target-directory', dest, ...files], {
+    cwd: repo,
+    timeoutMs: 120_000,
+  }).then((r) => {
     if (r.exitCode !== 0) throw new Error(`copying the working tree failed: ${r.stderr}`);
   });
   await must(['cp', '-a', join(repo, 'node_modules'), join(dest, 'node_modules')]);

@@ -228,7 +228,7 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
   },
   'delete-hiding-runc': {
     passes: { allBut: STARTS_DETACHED },
-    why: 'delete only kills and list hides stopped containers: every test whose containers outlive their run fails, by the kernel (cgroups left), never by the runtime\'s list',
+    why: "delete only kills and list hides stopped containers: every test whose containers outlive their run fails, by the kernel (cgroups left), never by the runtime's list",
   },
   'hook-stripping-runc': {
     passes: STARTS_NO_CONTAINER,
@@ -255,7 +255,12 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: 'forwards to runc but always exits 0: no test that runs a container may pass, whatever runc did',
   },
   'spec-deviating-runc': {
-    passes: { allBut: [...USES_SPEC_NETWORK_DEFAULT, "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false"] },
+    passes: {
+      allBut: [
+        ...USES_SPEC_NETWORK_DEFAULT,
+        "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
+      ],
+    },
     why: 'runc spec writes no network namespace and "terminal": false: every test that takes the lesson\'s default spec (a new netns, terminal true) fails on the spec itself or on kernel evidence of the shared namespace',
   },
   'lo-addressing-runc': {
@@ -264,7 +269,7 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
   },
   'interface-adding-runc': {
     passes: { allBut: LISTS_NEW_NETNS },
-    why: 'adds a veth pair to every namespace it creates: every test that lists such a namespace fails, from the kernel\'s list or the container\'s own',
+    why: "adds a veth pair to every namespace it creates: every test that lists such a namespace fails, from the kernel's list or the container's own",
   },
   'nsenter-runc': {
     passes: STARTS_NO_CONTAINER,
@@ -285,7 +290,12 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
 };
 
 /** Errata about the lesson's own text, iproute2, Debian's busybox and the OCI spec, which no runtime can change. */
-export const NON_RUNTIME_ERRATA = ['E-missing-device-wording', 'E-verify-accepts-any-path', 'E-busybox-must-be-static', 'E-prestart-deprecated'] as const;
+export const NON_RUNTIME_ERRATA = [
+  'E-missing-device-wording',
+  'E-verify-accepts-any-path',
+  'E-busybox-must-be-static',
+  'E-prestart-deprecated',
+] as const;
 
 /** One test that must fail, at the check whose expectation contains `check`, with this diagnosis. */
 export interface ExpectedFailure {
@@ -328,7 +338,8 @@ const T = {
   e4noAddress: 'exercise-4 step 3: no address is assigned except loopback ones',
   e5prestartState: 'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
   e5prestartWires: 'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
-  e4asWritten: "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  e4asWritten:
+    "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
   e5poststop: 'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
   e5failingHook: 'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
   e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
@@ -395,7 +406,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.e4inode, check: '/var/run/netns/container-net exists to compare with', diagnosis: CE1, says: 'ip netns add container-net' },
     ],
   },
-  { fault: 'netns-name-typo', grep: selecting(...E1_THROUGH(1)), fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'for typos' }] },
+  {
+    fault: 'netns-name-typo',
+    grep: selecting(...E1_THROUGH(1)),
+    fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'for typos' }],
+  },
   {
     fault: 'skip-step-2',
     grep: selecting(...E1_THROUGH(2), T.e1asWritten),
@@ -404,7 +419,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.e1asWritten, check: 'before the move "ip link show" finds veth-host and veth-container', diagnosis: 'next', says: PAIR },
     ],
   },
-  { fault: 'veth-peer-misnamed', grep: selecting(...E1_THROUGH(2)), fails: [{ test: T.e1s2, check: 'finds veth-container on the host', diagnosis: 'next', says: PAIR }] },
+  {
+    fault: 'veth-peer-misnamed',
+    grep: selecting(...E1_THROUGH(2)),
+    fails: [{ test: T.e1s2, check: 'finds veth-container on the host', diagnosis: 'next', says: PAIR }],
+  },
   {
     fault: 'skip-step-3',
     grep: selecting(...E1_THROUGH(2), T.e1s3, T.e1asWritten, T.ce5wrong, T.ce5right),
@@ -412,20 +431,38 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.e1s3, check: 'veth-container is no longer listed on the host', diagnosis: 'next', says: MOVE },
       { test: T.e1asWritten, check: 'after the move "ip link show veth-container" no longer finds it on the host', diagnosis: 'next', says: MOVE },
       { test: T.ce5wrong, check: 'fails saying veth-container does not exist', diagnosis: 'next', says: MOVE },
-      { test: T.ce5right, check: 'exit 0 and a line for veth-container', diagnosis: CE5, says: 'ip netns exec container-net ip link show veth-container' },
+      {
+        test: T.ce5right,
+        check: 'exit 0 and a line for veth-container',
+        diagnosis: CE5,
+        says: 'ip netns exec container-net ip link show veth-container',
+      },
     ],
   },
-  { fault: 'wrong-end-moved', grep: selecting(...E1_THROUGH(2), T.e1s3), fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'move veth-container, not veth-host' }] },
+  {
+    fault: 'wrong-end-moved',
+    grep: selecting(...E1_THROUGH(2), T.e1s3),
+    fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'move veth-container, not veth-host' }],
+  },
   {
     fault: 'ns-veth-deleted',
     grep: selecting(...E1_THROUGH(2), T.e1s3, T.e1s3in, T.e1asWritten),
     fails: [
       { test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'the pair no longer exists' },
       { test: T.e1s3in, check: '"ip netns exec container-net ip link show veth-container" finds it', diagnosis: 'next', says: MOVE },
-      { test: T.e1asWritten, check: 'inside container-net "ip link show veth-container" shows it in DOWN state', diagnosis: 'next', says: 'it is not inside container-net either' },
+      {
+        test: T.e1asWritten,
+        check: 'inside container-net "ip link show veth-container" shows it in DOWN state',
+        diagnosis: 'next',
+        says: 'it is not inside container-net either',
+      },
     ],
   },
-  { fault: 'netns-deleted-after-move', grep: selecting(T.e1s3in), fails: [{ test: T.e1s3in, check: '"ip netns exec container-net ip link show" runs', diagnosis: CE1, says: 'ip netns add container-net' }] },
+  {
+    fault: 'netns-deleted-after-move',
+    grep: selecting(T.e1s3in),
+    fails: [{ test: T.e1s3in, check: '"ip netns exec container-net ip link show" runs', diagnosis: CE1, says: 'ip netns add container-net' }],
+  },
   {
     fault: 'ns-veth-up-early',
     grep: selecting(T.e1s3in, T.e1asWritten, T.ce2fix),
@@ -439,7 +476,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'netns-wrong-name',
     grep: selecting(T.e1asWritten, T.ce3owner),
     fails: [
-      { test: T.e1asWritten, check: '"ip netns list" and "ls -la /var/run/netns/" both show container-net', diagnosis: CE1, says: 'ip netns add container-net' },
+      {
+        test: T.e1asWritten,
+        check: '"ip netns list" and "ls -la /var/run/netns/" both show container-net',
+        diagnosis: CE1,
+        says: 'ip netns add container-net',
+      },
       { test: T.ce3owner, check: '"ls -la /var/run/netns/" lists container-net', diagnosis: CE1, says: 'ip netns add container-net' },
     ],
   },
@@ -454,23 +496,66 @@ export const FAULT_CASES: readonly FaultCase[] = [
   {
     fault: 'nat-already-there',
     grep: selecting(T.ce4single),
-    fails: [{ test: T.ce4single, check: 'with the default route only: 1 packet transmitted, 0 received', diagnosis: 'Common Error 4', says: 'add a MASQUERADE rule' }],
+    fails: [
+      {
+        test: T.ce4single,
+        check: 'with the default route only: 1 packet transmitted, 0 received',
+        diagnosis: 'Common Error 4',
+        says: 'add a MASQUERADE rule',
+      },
+    ],
   },
   {
     fault: 'nat-already-there-no-forward',
     grep: selecting(T.ce4single),
-    fails: [{ test: T.ce4single, check: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back', diagnosis: 'Common Error 4', says: 'add a MASQUERADE rule' }],
+    fails: [
+      {
+        test: T.ce4single,
+        check: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back',
+        diagnosis: 'Common Error 4',
+        says: 'add a MASQUERADE rule',
+      },
+    ],
   },
   {
     fault: 'snat-before-masquerade',
     grep: selecting(T.ce4fixed),
     fails: [{ test: T.ce4fixed, check: 'the MASQUERADE rule counted packets', diagnosis: 'next', says: 'iptables -t nat -L POSTROUTING' }],
   },
-  { fault: 'netns-pinned', grep: selecting(T.cleanAll), fails: [{ test: T.cleanAll, check: 'nothing left', diagnosis: 'next', says: 'run the Clean Up commands again' }] },
-  { fault: 'veth-ends-not-a-pair', grep: selecting(T.cleanPeer), fails: [{ test: T.cleanPeer, check: 'is in container-net before, and gone after', diagnosis: 'next', says: 'the two ends are not one veth pair' }] },
-  { fault: 'similar-netns-left', grep: selecting(T.cleanVerify), fails: [{ test: T.cleanVerify, check: '"OK: namespace deleted"', diagnosis: 'next', says: 'ip netns del container-net' }] },
-  { fault: 'netns-name-taken', grep: selecting(T.ce3ipNetns), fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }] },
-  { fault: 'ip-setuid-root', grep: selecting(T.ce3ipNetns), fails: [{ test: T.ce3ipNetns, check: 'refused with "Permission denied"', diagnosis: 'next', says: 'an unprivileged user could create a network namespace' }] },
+  {
+    fault: 'netns-pinned',
+    grep: selecting(T.cleanAll),
+    fails: [{ test: T.cleanAll, check: 'nothing left', diagnosis: 'next', says: 'run the Clean Up commands again' }],
+  },
+  {
+    fault: 'veth-ends-not-a-pair',
+    grep: selecting(T.cleanPeer),
+    fails: [
+      { test: T.cleanPeer, check: 'is in container-net before, and gone after', diagnosis: 'next', says: 'the two ends are not one veth pair' },
+    ],
+  },
+  {
+    fault: 'similar-netns-left',
+    grep: selecting(T.cleanVerify),
+    fails: [{ test: T.cleanVerify, check: '"OK: namespace deleted"', diagnosis: 'next', says: 'ip netns del container-net' }],
+  },
+  {
+    fault: 'netns-name-taken',
+    grep: selecting(T.ce3ipNetns),
+    fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }],
+  },
+  {
+    fault: 'ip-setuid-root',
+    grep: selecting(T.ce3ipNetns),
+    fails: [
+      {
+        test: T.ce3ipNetns,
+        check: 'refused with "Permission denied"',
+        diagnosis: 'next',
+        says: 'an unprivileged user could create a network namespace',
+      },
+    ],
+  },
   {
     fault: 'cni-plugins-hidden',
     grep: selecting(T.nCniAdd, T.nCniRunc, T.nCniCheck, T.nCniDel),
@@ -481,13 +566,40 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.nCniDel, check: 'DEL', diagnosis: 'next', says: PLUGIN },
     ],
   },
-  { fault: 'host-ignores-echo', grep: selecting(T.nBridge), fails: [{ test: T.nBridge, check: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer', diagnosis: 'next', says: 'ip link show master docker0' }] },
-  { fault: 'skip-step-4', grep: selecting(...E1_THROUGH(4)), fails: [{ test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: 'give veth-host 10.0.0.1/24: "sudo ip addr add 10.0.0.1/24 dev veth-host"' }] },
+  {
+    fault: 'host-ignores-echo',
+    grep: selecting(T.nBridge),
+    fails: [
+      {
+        test: T.nBridge,
+        check: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
+        diagnosis: 'next',
+        says: 'ip link show master docker0',
+      },
+    ],
+  },
+  {
+    fault: 'skip-step-4',
+    grep: selecting(...E1_THROUGH(4)),
+    fails: [
+      {
+        test: T.e1s4,
+        check: 'veth-host has 10.0.0.1/24',
+        diagnosis: CE2,
+        says: 'give veth-host 10.0.0.1/24: "sudo ip addr add 10.0.0.1/24 dev veth-host"',
+      },
+    ],
+  },
   {
     fault: 'host-address-wrong',
     grep: selecting(...E1_THROUGH(4), T.v4),
     fails: [
-      { test: T.e1s4, check: 'veth-host has 10.0.0.1/24', diagnosis: CE2, says: 'veth-host has 10.0.0.3/24 instead of 10.0.0.1/24: remove it ("sudo ip addr del 10.0.0.3/24 dev veth-host")' },
+      {
+        test: T.e1s4,
+        check: 'veth-host has 10.0.0.1/24',
+        diagnosis: CE2,
+        says: 'veth-host has 10.0.0.3/24 instead of 10.0.0.1/24: remove it ("sudo ip addr del 10.0.0.3/24 dev veth-host")',
+      },
       { test: T.v4, check: 'PASS: Namespace can reach host', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -495,7 +607,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'wrong-subnet',
     grep: selecting(...E1_THROUGH(4), T.e1s6ns),
     fails: [
-      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: 'veth-container has 10.0.1.2/24 instead of 10.0.0.2/24: remove it' },
+      {
+        test: T.e1s4,
+        check: 'veth-container in container-net has 10.0.0.2/24',
+        diagnosis: CE2,
+        says: 'veth-container has 10.0.1.2/24 instead of 10.0.0.2/24: remove it',
+      },
       { test: T.e1s6ns, check: 'ping -c 2 10.0.0.1": 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
     ],
   },
@@ -503,11 +620,20 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: 'ns-address-missing',
     grep: selecting(...E1_THROUGH(4), T.ce2fix),
     fails: [
-      { test: T.e1s4, check: 'veth-container in container-net has 10.0.0.2/24', diagnosis: CE2, says: 'give veth-container 10.0.0.2/24: "sudo ip netns exec container-net ip addr add 10.0.0.2/24 dev veth-container"' },
+      {
+        test: T.e1s4,
+        check: 'veth-container in container-net has 10.0.0.2/24',
+        diagnosis: CE2,
+        says: 'give veth-container 10.0.0.2/24: "sudo ip netns exec container-net ip addr add 10.0.0.2/24 dev veth-container"',
+      },
       { test: T.ce2fix, check: 'veth-host UP with 10.0.0.1/24, veth-container UP with 10.0.0.2/24', diagnosis: CE2, says: SUBNET },
     ],
   },
-  { fault: 'skip-step-5', grep: selecting(...E1_THROUGH(5)), fails: [{ test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' }] },
+  {
+    fault: 'skip-step-5',
+    grep: selecting(...E1_THROUGH(5)),
+    fails: [{ test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' }],
+  },
   {
     fault: 'veth-host-down',
     grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten, T.e1s6host, T.e1asWritten),
@@ -531,7 +657,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     grep: selecting(...E1_THROUGH(5), T.v3, T.m3, T.m4, T.e3sees, T.e3asWritten),
     fails: [
       { test: T.e3asWritten, check: 'ip addr lists exactly lo (UP, 127.0.0.1/8) and veth-container (UP, 10.0.0.2/24)', diagnosis: CE2, says: SUBNET },
-      { test: T.e1s5, check: 'veth-container (container-net) has the UP flag', diagnosis: CE2, says: 'ip netns exec container-net ip link set veth-container up' },
+      {
+        test: T.e1s5,
+        check: 'veth-container (container-net) has the UP flag',
+        diagnosis: CE2,
+        says: 'ip netns exec container-net ip link set veth-container up',
+      },
       { test: T.v3, check: 'PASS: Host can reach namespace', diagnosis: CE2, says: SUBNET },
       { test: T.m3, check: 'veth-container UP with 10.0.0.2/24 inside container-net', diagnosis: CE2, says: SUBNET },
       { test: T.m4, check: 'host→namespace and namespace→host both answer', diagnosis: CE2, says: SUBNET },
@@ -571,7 +702,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     grep: selecting(...E1_THROUGH(5), T.m3),
     fails: [
       { test: T.e1s5, check: 'veth-container exists (container-net)', diagnosis: 'next', says: 'ip link set veth-container netns container-net' },
-      { test: T.m3, check: 'veth-container is listed inside container-net', diagnosis: 'next', says: 'ip link set veth-container netns container-net' },
+      {
+        test: T.m3,
+        check: 'veth-container is listed inside container-net',
+        diagnosis: 'next',
+        says: 'ip link set veth-container netns container-net',
+      },
     ],
   },
   {
@@ -582,7 +718,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE },
     ],
   },
-  { fault: 'host-ip-inside-netns', runtime: 'faithful-runc', grep: selecting(T.e3netRaw), fails: [{ test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE }] },
+  {
+    fault: 'host-ip-inside-netns',
+    runtime: 'faithful-runc',
+    grep: selecting(T.e3netRaw),
+    fails: [{ test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE }],
+  },
   {
     fault: 'edit-path-missing',
     grep: selecting(T.e3sees, T.v5, T.m5),
@@ -592,7 +733,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
     ],
   },
-  { fault: 'edit-network-dropped', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' }] },
+  {
+    fault: 'edit-network-dropped',
+    grep: selecting(T.e3sees),
+    fails: [{ test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' }],
+  },
   {
     fault: 'edit-path-other-netns',
     grep: selecting(T.e3sees, T.v5),
@@ -609,8 +754,16 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.v5, check: 'the path it finds is', diagnosis: CE1, says: 'for typos' },
     ],
   },
-  { fault: 'edit-args-missing', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }] },
-  { fault: 'edit-args-wrong-address', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }] },
+  {
+    fault: 'edit-args-missing',
+    grep: selecting(T.e3sees),
+    fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }],
+  },
+  {
+    fault: 'edit-args-wrong-address',
+    grep: selecting(T.e3sees),
+    fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }],
+  },
   {
     fault: 'rootfs-no-busybox',
     grep: selecting(T.e3sees, T.e3joined, T.m5),
@@ -620,7 +773,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.m5, check: 'the container runs "ip addr" and exits 0', diagnosis: 'next', says: 'cp /bin/busybox rootfs/bin/' },
     ],
   },
-  { fault: 'spec-missing', grep: selecting(T.e3sees), fails: [{ test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'run "runc spec"' }] },
+  {
+    fault: 'spec-missing',
+    grep: selecting(T.e3sees),
+    fails: [{ test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'run "runc spec"' }],
+  },
   {
     fault: 'no-terminal-fix',
     grep: E2_ALL,
@@ -629,8 +786,16 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.e2dynamic, check: 'is static and runs alone in the rootfs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
     ],
   },
-  { fault: 'no-applets', grep: E2_ALL, fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }] },
-  { fault: 'no-net-raw', grep: selecting(T.e3sees, T.e3pings), fails: [{ test: T.e3pings, check: '3 packets received', diagnosis: 'next', says: 'E-ping-needs-net-raw' }] },
+  {
+    fault: 'no-applets',
+    grep: E2_ALL,
+    fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }],
+  },
+  {
+    fault: 'no-net-raw',
+    grep: selecting(T.e3sees, T.e3pings),
+    fails: [{ test: T.e3pings, check: '3 packets received', diagnosis: 'next', says: 'E-ping-needs-net-raw' }],
+  },
 ];
 
 /**
@@ -681,15 +846,23 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e4asWritten, check: 'with no other interface', diagnosis: 'next', says: 'adds interfaces of its own' },
     { test: T.e4inode, check: 'a new network namespace', diagnosis: 'next', says: 'adds interfaces of its own' },
   ],
-  'first-hook-only-runc': [
-    { test: T.e5poststop, check: 'is gone after the poststop hook', diagnosis: 'next', says: 'the cleanup hook did not run' },
-  ],
+  'first-hook-only-runc': [{ test: T.e5poststop, check: 'is gone after the poststop hook', diagnosis: 'next', says: 'the cleanup hook did not run' }],
   'hook-failure-leaking-runc': [
-    { test: T.e5failingHook, check: 'no container in runc list and no cgroup left for it', diagnosis: 'next', says: 'left a half-created container behind' },
+    {
+      test: T.e5failingHook,
+      check: 'no container in runc list and no cgroup left for it',
+      diagnosis: 'next',
+      says: 'left a half-created container behind',
+    },
   ],
   'prestart-ignoring-runc': [
     { test: T.e5prestartState, check: 'the prestart hook ran and wrote the state it received', diagnosis: 'next', says: 'hooks.prestart' },
-    { test: T.e5prestartWires, check: 'the prestart hooks ran in a network namespace of the container', diagnosis: 'next', says: 'never ran config.json\'s prestart hooks' },
+    {
+      test: T.e5prestartWires,
+      check: 'the prestart hooks ran in a network namespace of the container',
+      diagnosis: 'next',
+      says: "never ran config.json's prestart hooks",
+    },
   ],
   // The probe catches them before any of these tests reads a printed word: the witness never ran.
   'canned-runc': neverStarted(),

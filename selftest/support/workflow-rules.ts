@@ -63,9 +63,11 @@ export function workflowProblems(w: Workflow): Problem[] {
 
   // checks: write only where a check run is published; nothing broader at the top.
   const top = typeof w.permissions === 'object' ? w.permissions : undefined;
-  if (!top || top.contents !== 'read' || Object.values(top).includes('write')) add('permissions', 'top-level permissions must be read-only (contents: read)');
+  if (!top || top.contents !== 'read' || Object.values(top).includes('write'))
+    add('permissions', 'top-level permissions must be read-only (contents: read)');
   for (const [id, j] of jobs)
-    if (steps(j).some((s) => uses(s, PUBLISH)) && j.permissions?.checks !== 'write') add('permissions', `job ${id} publishes JUnit without permissions: checks: write`);
+    if (steps(j).some((s) => uses(s, PUBLISH)) && j.permissions?.checks !== 'write')
+      add('permissions', `job ${id} publishes JUnit without permissions: checks: write`);
 
   const c = typeof w.concurrency === 'object' ? w.concurrency : undefined;
   if (!c?.group || c['cancel-in-progress'] !== true) add('concurrency', 'concurrency needs a group and cancel-in-progress: true');
@@ -75,10 +77,12 @@ export function workflowProblems(w: Workflow): Problem[] {
     if (typeof t !== 'number' || t <= 0 || t > 60) add('timeout', `job ${id} has no timeout-minutes (1-60)`);
     for (const s of steps(j)) {
       if (uses(s, 'actions/setup-node') && s.with?.cache !== 'npm') add('npm-cache', `job ${id}: setup-node without cache: npm`);
-      if (uses(s, 'actions/upload-artifact') && s.with?.['if-no-files-found'] !== 'error') add('upload-if-no-files', `job ${id}: upload-artifact without if-no-files-found: error`);
+      if (uses(s, 'actions/upload-artifact') && s.with?.['if-no-files-found'] !== 'error')
+        add('upload-if-no-files', `job ${id}: upload-artifact without if-no-files-found: error`);
       if (uses(s, PUBLISH)) {
         if (s.with?.require_tests !== true) add('publish-requires-tests', `job ${id}: ${PUBLISH} without require_tests: true`);
-        if (!FORK_GUARD.test(s.if ?? '')) add('permissions', `job ${id}: publishing is not skipped for pull requests from forks (their token cannot write checks)`);
+        if (!FORK_GUARD.test(s.if ?? ''))
+          add('permissions', `job ${id}: publishing is not skipped for pull requests from forks (their token cannot write checks)`);
       }
     }
     // Every job that runs tests as root takes a leak baseline before and checks it after, even on failure.
@@ -97,9 +101,13 @@ export function workflowProblems(w: Workflow): Problem[] {
   for (const [id, j] of containerJobs) {
     const matrix = j.strategy?.matrix ?? {};
     const distros = matrix.distro;
-    if (!Array.isArray(distros) || [...distros].sort().join(',') !== 'bookworm,sid,trixie') add('distro-matrix', `job ${id}: matrix.distro must be [bookworm, trixie, sid]`);
+    if (!Array.isArray(distros) || [...distros].sort().join(',') !== 'bookworm,sid,trixie')
+      add('distro-matrix', `job ${id}: matrix.distro must be [bookworm, trixie, sid]`);
     const include = Array.isArray(matrix.include) ? (matrix.include as Array<Record<string, unknown>>) : [];
-    if (!include.some((c) => c.distro === 'sid' && c.runtime === 'crun') || !runs(steps(j).find((s) => runs(s, /--target container/)) ?? {}, /--runtime \$\{\{ matrix\.runtime \}\}/))
+    if (
+      !include.some((c) => c.distro === 'sid' && c.runtime === 'crun') ||
+      !runs(steps(j).find((s) => runs(s, /--target container/)) ?? {}, /--runtime \$\{\{ matrix\.runtime \}\}/)
+    )
       add('distro-matrix', `job ${id}: the container target must also run sid with crun (matrix include, --runtime \${{ matrix.runtime }})`);
     const image = steps(j).find((s) => runs(s, /npm run image/));
     const test = steps(j).find((s) => runs(s, /--target container/));
@@ -133,10 +141,12 @@ export function workflowProblems(w: Workflow): Problem[] {
     }
     if (!String(j['runs-on'] ?? '').startsWith('ubuntu')) add('ubuntu-setup', `job ${id} does not run on an ubuntu runner`);
     // ubuntu-latest moves under a course mid-term; a pinned release changes only when we change it.
-    if (!/^ubuntu-\d+\.\d+$/.test(String(j['runs-on'] ?? ''))) add('runner-pinned', `job ${id}: runs-on must name a release (ubuntu-24.04), not ${j['runs-on'] ?? 'nothing'}`);
+    if (!/^ubuntu-\d+\.\d+$/.test(String(j['runs-on'] ?? '')))
+      add('runner-pinned', `job ${id}: runs-on must name a release (ubuntu-24.04), not ${j['runs-on'] ?? 'nothing'}`);
     for (const s of steps(j)) {
       const v = Number(s.with?.['node-version']);
-      if (uses(s, 'actions/setup-node') && !(v >= 22 && v % 2 === 0)) add('node-lts', `job ${id}: node-version ${String(s.with?.['node-version'])} is not a current LTS (22 or later, even)`);
+      if (uses(s, 'actions/setup-node') && !(v >= 22 && v % 2 === 0))
+        add('node-lts', `job ${id}: node-version ${String(s.with?.['node-version'])} is not a current LTS (22 or later, even)`);
     }
   }
 
@@ -146,7 +156,10 @@ export function workflowProblems(w: Workflow): Problem[] {
   for (const [id, j] of lessonJobs) {
     const source = steps(j).find((s) => uses(s, 'actions/checkout') && s.with?.repository !== undefined);
     if (!source || String(source.with?.path ?? '') !== 'shared' || !/LESSON_REPOSITORY/.test(String(source.with?.repository)))
-      add('lesson-source', `job ${id}: the lesson document must come from the course repository (LESSON_REPOSITORY), checked out as shared/ beside the clone`);
+      add(
+        'lesson-source',
+        `job ${id}: the lesson document must come from the course repository (LESSON_REPOSITORY), checked out as shared/ beside the clone`,
+      );
   }
   for (const [id, j] of jobs) {
     if (steps(j).some((s) => runs(s, /test:self\b(?!:)/)) && steps(j).some((s) => uses(s, 'actions/checkout') && s.with?.repository !== undefined))
