@@ -198,7 +198,9 @@ export type FakeRuntime =
   | 'interface-adding-runc'
   | 'first-hook-only-runc'
   | 'hook-failure-leaking-runc'
-  | 'nsenter-runc';
+  | 'nsenter-runc'
+  | 'list-hiding-runc'
+  | 'delete-missing-failing-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -283,6 +285,14 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: { allBut: ['exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind'] },
     why: 'refuses a run whose prestart hook fails, as runc does, but leaves the half-made container (and its cgroup) behind: only the test that looks for leftovers of a failed hook fails',
   },
+  'list-hiding-runc': {
+    passes: { allBut: ['cleanup after the clean-up commands no container, veth, namespace or bundle remains'] },
+    why: "`list` never shows a container, while each runs and is deleted as runc's are: only Clean Up's before-and-after reading of the runtime's list fails (the harness deletes the ids each test started, listed or not)",
+  },
+  'delete-missing-failing-runc': {
+    passes: { allBut: ['cleanup a second clean-up is harmless: it only reports what is already gone'] },
+    why: '`delete --force` of a container it does not have fails with words that do not say it is gone: only the second clean-up, which repeats the deletes, fails',
+  },
   'prestart-ignoring-runc': {
     passes: { allBut: NEEDS_PRESTART },
     why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
@@ -349,6 +359,7 @@ const T = {
   ce4fixed: "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
   cleanAll: 'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
   cleanPeer: 'cleanup deleting veth-host removes its peer veth-container from the namespace too',
+  cleanTwice: 'cleanup a second clean-up is harmless: it only reports what is already gone',
   cleanVerify: "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
   nBridge: 'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
   nCniAdd: 'notes CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
@@ -863,6 +874,20 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
       diagnosis: 'next',
       says: "never ran config.json's prestart hooks",
     },
+  ],
+  'delete-hiding-runc': [
+    {
+      test: T.cleanAll,
+      check: 'after the clean-up commands the kernel holds nothing of either container',
+      diagnosis: 'next',
+      says: 'leaves containers behind',
+    },
+  ],
+  'list-hiding-runc': [
+    { test: T.cleanAll, check: 'before clean-up: containers: ', diagnosis: 'next', says: 'does not show the containers it started' },
+  ],
+  'delete-missing-failing-runc': [
+    { test: T.cleanTwice, check: 'every second-run failure only says the thing is gone', diagnosis: 'next', says: 'should be safe to repeat' },
   ],
   // The probe catches them before any of these tests reads a printed word: the witness never ran.
   'canned-runc': neverStarted(),
