@@ -200,7 +200,8 @@ export type FakeRuntime =
   | 'hook-failure-leaking-runc'
   | 'nsenter-runc'
   | 'list-hiding-runc'
-  | 'delete-missing-failing-runc';
+  | 'delete-missing-failing-runc'
+  | 'ghost-state-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -293,6 +294,10 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: { allBut: ['cleanup a second clean-up is harmless: it only reports what is already gone'] },
     why: '`delete --force` of a container it does not have fails with words that do not say it is gone: only the second clean-up, which repeats the deletes, fails',
   },
+  'ghost-state-runc': {
+    passes: { allBut: ['common-error-3 runc run as an unprivileged user is refused; as root (sudo) it works'] },
+    why: '`state` reports a stopped container for any id it does not have: only the test that asks the runtime whether a refused container exists fails',
+  },
   'prestart-ignoring-runc': {
     passes: { allBut: NEEDS_PRESTART },
     why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
@@ -342,6 +347,10 @@ const T = {
   e1s6ns: 'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
   e1asWritten: 'exercise-1 as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states',
   ce2fix: 'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
+  ce6noPath: 'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
+  ce6addresses: "common-error-6 the container's addresses equal the namespace's, never the host's",
+  ce6jq: "common-error-6 the lesson's jq query shows the network entry with its path",
+  ce3runc: 'common-error-3 runc run as an unprivileged user is refused; as root (sudo) it works',
   ce3ipNetns: 'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
   ce3owner: 'common-error-3 the namespace file under /var/run/netns is owned by root',
   e4only: 'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
@@ -366,6 +375,9 @@ const T = {
   nCniRunc: 'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
   nCniCheck: 'notes CNI CHECK with the previous result succeeds',
   nCniDel: 'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
+  e2s3: "exercise-2 step 3: the lesson's jq edit points the network namespace at /var/run/netns/container-net",
+  e2s4: "exercise-2 step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1",
+  e2asWritten: "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
   e2applets: 'exercise-2 step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
   e2terminal: "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
   e2dynamic: 'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
@@ -394,6 +406,7 @@ export const selecting = (...tests: string[]): string => tests.map((t) => `^${t.
 const E1_THROUGH = (n: 1 | 2 | 3 | 4 | 5): string[] => [T.e1s1, T.e1s2, T.e1s3, T.e1s3in, T.e1s4, T.e1s5].slice(0, [0, 1, 2, 3, 5, 6][n]);
 const E2_ALL = '^exercise-2 ';
 const CE1 = 'Common Error 1';
+const JQ = "jq on this machine did not apply the lesson's filter";
 const CE2 = 'Common Error 2';
 const CE6 = 'Common Error 6';
 const PAIR = 'ip link add veth-host type veth peer name veth-container';
@@ -737,8 +750,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'edit-path-missing',
-    grep: selecting(T.e3sees, T.v5, T.m5),
+    grep: selecting(T.e3sees, T.v5, T.m5, T.ce6jq),
     fails: [
+      {
+        test: T.ce6jq,
+        check: '{"type":"network","path":"/var/run/netns/container-net"}',
+        diagnosis: CE6,
+        says: '"path": "/var/run/netns/container-net"',
+      },
       { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
       { test: T.v5, check: 'PASS: config.json configured correctly', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
       { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
@@ -798,6 +817,33 @@ export const FAULT_CASES: readonly FaultCase[] = [
     ],
   },
   {
+    fault: 'jq-ignores-assignments',
+    grep: E2_ALL,
+    fails: [
+      { test: T.e2s3, check: 'network entry with "path": "/var/run/netns/container-net"', diagnosis: 'next', says: JQ },
+      { test: T.e2s4, check: 'ping -c 3 10.0.0.1', diagnosis: 'next', says: JQ },
+      {
+        test: T.e2asWritten,
+        check: 'config.json joins /var/run/netns/container-net and runs',
+        diagnosis: 'next',
+        says: "compare each command with the lesson's Steps 1–4",
+      },
+    ],
+  },
+  {
+    fault: 'jq-adds-a-field',
+    grep: E2_ALL,
+    fails: [
+      { test: T.e2s3, check: 'the jq edit leaves everything outside linux as runc spec wrote it', diagnosis: 'next', says: JQ },
+      { test: T.e2s4, check: 'the jq edit changes process.args and nothing else', diagnosis: 'next', says: JQ },
+    ],
+  },
+  {
+    fault: 'dynamic-busybox-missing',
+    grep: selecting(T.e2dynamic),
+    fails: [{ test: T.e2dynamic, check: "Debian's dynamic busybox unpacked at", diagnosis: 'next', says: 'npm run setup' }],
+  },
+  {
     fault: 'no-applets',
     grep: E2_ALL,
     fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }],
@@ -832,6 +878,9 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+    // Left in the namespace it was started from, the container prints the host's interfaces.
+    { test: T.ce6noPath, check: 'the container lists only lo', diagnosis: CE6, says: '"path"' },
+    { test: T.ce6addresses, check: 'the container does not list veth-host', diagnosis: CE6, says: '"path"' },
   ],
   'no-path-runc': [
     { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
@@ -843,6 +892,8 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+    // Without a path it is right; once the path is added, it still makes a fresh namespace.
+    { test: T.ce6noPath, check: 'with the path: veth-container, not veth-host', diagnosis: CE6, says: '"path"' },
   ],
   'spec-deviating-runc': [
     { test: T.e2terminal, check: 'runc spec writes "terminal": true', diagnosis: 'next', says: 'does not write the default spec' },
@@ -889,6 +940,7 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
   'delete-missing-failing-runc': [
     { test: T.cleanTwice, check: 'every second-run failure only says the thing is gone', diagnosis: 'next', says: 'should be safe to repeat' },
   ],
+  'ghost-state-runc': [{ test: T.ce3runc, check: 'no container exists after the refusal', diagnosis: 'next', says: 'delete it' }],
   // The probe catches them before any of these tests reads a printed word: the witness never ran.
   'canned-runc': neverStarted(),
   'nsenter-runc': neverStarted(),
