@@ -160,6 +160,28 @@ export const FAULTS = {
   // input comes back unchanged), or an assignment also adds a field of its own. Reads stay real.
   'jq-ignores-assignments': { name: 'jq-ignores-assignments', machine: (t) => shadowJq(t, 'exec "$REAL" . "$last"') },
   'jq-adds-a-field': { name: 'jq-adds-a-field', machine: (t) => shadowJq(t, `"$REAL" "$@" | "$REAL" '. + {"x-added": true}'`) },
+  // iproute2 words a missing device neither as the lesson nor as iproute2 does ("ip link show X" still fails).
+  'ip-error-reworded': {
+    name: 'ip-error-reworded',
+    machine: async (t) => {
+      await t.must(['cp', '/usr/sbin/ip', '/run/ip-real']);
+      await t.writeFile(
+        '/run/ip-reworded',
+        [
+          '#!/bin/sh',
+          'err=$(mktemp)',
+          '/run/ip-real "$@" 2>"$err"',
+          'rc=$?',
+          'if grep -q "does not exist\\|Cannot find device" "$err"; then echo "Error: no such link." >&2; else cat "$err" >&2; fi',
+          'rm -f "$err"',
+          'exit $rc',
+          '',
+        ].join('\n'),
+        '755',
+      );
+      for (const path of ['/usr/sbin/ip', '/usr/bin/ip']) await t.must(['mount', '--bind', '/run/ip-reworded', path]);
+    },
+  },
   // Debian's dynamic busybox (Exercise 2's counter-example) was never unpacked on this machine.
   'dynamic-busybox-missing': {
     name: 'dynamic-busybox-missing',

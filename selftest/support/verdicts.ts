@@ -839,6 +839,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
     ],
   },
   {
+    fault: 'ip-error-reworded',
+    grep: selecting(T.e1s3, T.ce5wrong),
+    fails: [
+      { test: T.e1s3, check: 'fails saying the device does not exist', diagnosis: 'next', says: 'words it otherwise' },
+      { test: T.ce5wrong, check: 'fails saying veth-container does not exist', diagnosis: 'next', says: 'words it otherwise' },
+    ],
+  },
+  {
     fault: 'dynamic-busybox-missing',
     grep: selecting(T.e2dynamic),
     fails: [{ test: T.e2dynamic, check: "Debian's dynamic busybox unpacked at", diagnosis: 'next', says: 'npm run setup' }],
