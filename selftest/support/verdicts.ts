@@ -201,7 +201,8 @@ export type FakeRuntime =
   | 'nsenter-runc'
   | 'list-hiding-runc'
   | 'delete-missing-failing-runc'
-  | 'ghost-state-runc';
+  | 'ghost-state-runc'
+  | 'hook-state-late-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -298,6 +299,15 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: { allBut: ['common-error-3 runc run as an unprivileged user is refused; as root (sudo) it works'] },
     why: '`state` reports a stopped container for any id it does not have: only the test that asks the runtime whether a refused container exists fails',
   },
+  'hook-state-late-runc': {
+    passes: {
+      allBut: [
+        ...COMPARES_WITH_STATE,
+        'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+      ],
+    },
+    why: 'hands every hook a state whose status says "running" where runc says "creating" or "created": exactly the tests that read the status a hook was given fail',
+  },
   'prestart-ignoring-runc': {
     passes: { allBut: NEEDS_PRESTART },
     why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
@@ -356,6 +366,8 @@ const T = {
   e4only: 'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
   e4noAddress: 'exercise-4 step 3: no address is assigned except loopback ones',
   e5prestartState: 'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  e5createRuntimeState: 'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
+  e5both: 'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
   e5prestartWires: 'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
   e4asWritten:
     "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
@@ -949,6 +961,11 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.cleanTwice, check: 'every second-run failure only says the thing is gone', diagnosis: 'next', says: 'should be safe to repeat' },
   ],
   'ghost-state-runc': [{ test: T.ce3runc, check: 'no container exists after the refusal', diagnosis: 'next', says: 'delete it' }],
+  'hook-state-late-runc': [
+    { test: T.e5prestartState, check: 'a status before "running"', diagnosis: 'next', says: 'wrong point of the lifecycle' },
+    { test: T.e5createRuntimeState, check: 'a status before "running"', diagnosis: 'next', says: 'wrong point of the lifecycle' },
+    { test: T.e5both, check: 'before the process started', diagnosis: 'next', says: "check config.json's hooks entries" },
+  ],
   // The probe catches them before any of these tests reads a printed word: the witness never ran.
   'canned-runc': neverStarted(),
   'nsenter-runc': neverStarted(),
