@@ -1,8 +1,7 @@
-import type { StartedTestContainer } from 'testcontainers';
 import type { PrivilegeMode } from '../run-config.js';
 import { waitFor } from '../wait.js';
-import { ExecChannel } from './channel.js';
-import { removeContainer } from './docker.js';
+import type { ExecChannel } from './channel.js';
+import { openExecChannel, removeContainer } from './docker.js';
 import type { ExecOptions, ExecResult } from './exec.js';
 import type { TargetExecOptions } from './types.js';
 import type { NamespaceKind } from './holder.js';
@@ -82,22 +81,19 @@ class ChannelHolder implements Holder {
 export class LabContainer implements SandboxHost {
   readonly kind = 'container' as const;
   readonly home = '/root';
+  readonly ownNetns = "the target's own namespace";
 
   private constructor(
-    private readonly container: StartedTestContainer,
+    readonly id: string,
     private readonly channel: ExecChannel,
   ) {}
 
-  get id(): string {
-    return this.container.getId();
-  }
-
   static async start(spec: LabContainerSpec, mode: PrivilegeMode): Promise<LabContainer> {
-    const container = await startLabContainer(spec, mode);
+    const id = await startLabContainer(spec, mode);
     try {
-      return new LabContainer(container, await ExecChannel.open(container.getId()));
+      return new LabContainer(id, await openExecChannel(id));
     } catch (e) {
-      await removeContainer(container.getId());
+      await removeContainer(id);
       throw e;
     }
   }

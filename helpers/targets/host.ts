@@ -17,6 +17,9 @@ export class ReadOnlyViolation extends Error {
  */
 export class HostTarget extends BaseTarget {
   readonly kind = 'host' as const;
+  readonly ownNetns = "the target's own namespace";
+  /** The student's machine: its counters are not the harness's to interpret. */
+  readonly readsLateReplies = false;
   #mounts: NamespaceHolder | undefined;
 
   constructor(

@@ -29,6 +29,8 @@ export interface SandboxHost {
   readonly kind: TargetKind;
   /** What the lesson's `~` means there. */
   readonly home: string;
+  /** How a verdict names a sandbox's own network namespace there. */
+  readonly ownNetns: string;
   hold(kinds: readonly NamespaceKind[]): Promise<Holder>;
 }
 
@@ -36,6 +38,7 @@ export interface SandboxHost {
 export const LOCAL_HOST: SandboxHost = {
   kind: 'sandbox',
   home: sandboxHome(),
+  ownNetns: "the sandbox's own namespace",
   hold: (kinds) => AgentHolder.start(kinds),
 };
 
@@ -70,6 +73,8 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 export class SandboxTarget extends BaseTarget {
   readonly kind: TargetKind;
   readonly home: string;
+  readonly ownNetns: string;
+  readonly readsLateReplies = true;
 
   private constructor(
     private readonly holder: Holder,
@@ -78,6 +83,7 @@ export class SandboxTarget extends BaseTarget {
     super();
     this.kind = host.kind;
     this.home = host.home;
+    this.ownNetns = host.ownNetns;
   }
 
   get pid(): number {
