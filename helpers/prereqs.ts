@@ -92,7 +92,7 @@ export function withRuntime(list: readonly Prerequisite[], runtime: string): rea
   return runtime === 'runc' ? list : list.map((p) => (p === RUNC ? { ...RUNC, name: runtime, pkg: runtime, check: onPath(runtime) } : p));
 }
 
-export interface PrereqStatus {
+interface PrereqStatus {
   readonly prereq: Prerequisite;
   readonly ok: boolean;
 }

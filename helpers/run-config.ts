@@ -11,7 +11,7 @@ import { TRUSTED_PATH, trustedEnv } from './toolchain.js';
 /** What `npm test -- --target` accepts (the lesson suite's targets; a shard record names one of them too). */
 export const SUITE_TARGETS = ['sandbox', 'container'] as const;
 /** Every target: the suite's, and grading's read-only host (helpers/targets/providers.ts has one provider for each). */
-export const TARGET_KINDS = [...SUITE_TARGETS, 'host'] as const;
+const TARGET_KINDS = [...SUITE_TARGETS, 'host'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export const DISTROS = ['bookworm', 'trixie', 'sid'] as const;
@@ -118,7 +118,7 @@ export interface RunConfig {
   readonly invoker: Invoker | undefined;
 }
 
-export const CONFIG_ENV = 'LESSON06_CONFIG';
+const CONFIG_ENV = 'LESSON06_CONFIG';
 
 /** Where shard i of n keeps its blob, its record and its partial JUnit report. */
 export const shardDirOf = (reportsDir: string, shard: { readonly index: number; readonly count: number }): string =>

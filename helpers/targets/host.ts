@@ -6,7 +6,7 @@ import type { TargetExecOptions } from './types.js';
 /** Says why argv must not run on the student's machine, or undefined when it may. */
 export type CommandGuard = (argv: readonly string[]) => string | undefined;
 
-export class ReadOnlyViolation extends Error {
+class ReadOnlyViolation extends Error {
   override name = 'ReadOnlyViolation';
 }
 

@@ -35,14 +35,14 @@ export interface SandboxHost {
 }
 
 /** This machine: the holder is a command agent started in the new namespaces (one per sandbox). */
-export const LOCAL_HOST: SandboxHost = {
+const LOCAL_HOST: SandboxHost = {
   kind: 'sandbox',
   home: sandboxHome(),
   ownNetns: "the sandbox's own namespace",
   hold: (kinds) => AgentHolder.start(kinds),
 };
 
-export interface SandboxOptions {
+interface SandboxOptions {
   /**
    * Defaults to /run, /tmp and the lesson's home. A sandbox that must still see the real /tmp
    * and home (a grader process started inside it) keeps only /run private.

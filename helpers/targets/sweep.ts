@@ -12,7 +12,7 @@ export interface Leftover {
 }
 
 /** Which runs to sweep: one run's own leftovers (after it ends), or every dead run's. */
-export type SweepScope = { readonly run: string } | { readonly deadRuns: true } | { readonly all: true };
+type SweepScope = { readonly run: string } | { readonly deadRuns: true } | { readonly all: true };
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -100,7 +100,7 @@ export async function sweep(scope: SweepScope): Promise<Leftover[]> {
 }
 
 /** How long an interrupted run watches for lab containers its killed workers had asked the engine for. */
-export const LATE_CREATE_WINDOW_MS = 3_000;
+const LATE_CREATE_WINDOW_MS = 3_000;
 
 /**
  * After an interrupted container run: a worker killed while the engine was creating its lab

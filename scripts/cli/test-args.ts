@@ -33,7 +33,7 @@ export interface ParseContext {
 
 export const processContext = (): ParseContext => ({ pid: process.pid, cwd: process.cwd(), env: process.env });
 
-export type Parsed = { readonly help: true } | { readonly help: false; readonly config: RunConfig };
+type Parsed = { readonly help: true } | { readonly help: false; readonly config: RunConfig };
 
 const GRADE_OPTIONS = {
   netns: { type: 'string' },
@@ -68,7 +68,7 @@ const OPTIONS = {
 
 const NO_SELECTION = 'a run that selects no test is never green; choose tests with --grep';
 /** vitest options people reach for, and why this harness refuses each. */
-export const REFUSED: Refusals = {
+const REFUSED: Refusals = {
   '--watch': 'the suite builds namespaces and runs runc as root; run npm test again instead of watching',
   '-w': 'watch mode is not supported; run npm test again',
   '--ui': 'the interfaces are the console and reports/junit.xml',
@@ -130,7 +130,7 @@ const NPM_SWALLOWED = [
 ] as const;
 
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
-export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 
 /**
  * `--runtime runc|crun|NAME|PATH`. A bare name is the runtime installed on the machine (sandbox

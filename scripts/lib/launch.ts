@@ -21,7 +21,7 @@ import { fail, runInteractive } from './process.js';
 /** How long a Ctrl-C may take to reach vitest on its own before the launcher passes it on. */
 const RELAY_AFTER_MS = 1_000;
 
-export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
+const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
   const missing = (await checkPrerequisites(withRuntime(providerFor(config.target).prerequisites, config.runtime), TRUSTED_PATH)).filter(
@@ -135,7 +135,7 @@ function selectionText(config: RunConfig): string {
 }
 
 /** The exit code and, when it is not a plain verdict, the one `error:` line that explains it. */
-export interface Outcome {
+interface Outcome {
   readonly code: number;
   readonly error?: string;
   readonly next?: string;
@@ -195,7 +195,7 @@ export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | 
   return { code: EXIT.passed };
 }
 
-export interface LaunchOptions {
+interface LaunchOptions {
   /** Selftest only: a vitest configuration that adds its breakage seam to the product's. */
   readonly vitestConfig?: string;
 }
