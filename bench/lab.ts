@@ -11,7 +11,7 @@ import { SandboxTarget } from '../helpers/targets/sandbox.js';
 
 let seq = 0;
 
-export interface LabOutcome {
+interface LabOutcome {
   readonly ok: boolean;
   readonly netnsInode: string;
   readonly error: string;

@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { DYNAMIC_BUSYBOX, fileLinkage } from './oci/busybox.js';
-import type { RunConfig } from './run-config.js';
+import { DOCKER_CLIENT } from './targets/docker.js';
 
 export interface Prerequisite {
   readonly name: string;
@@ -78,23 +78,21 @@ export const SANDBOX_PREREQUISITES: readonly Prerequisite[] = [
 
 /** The container target needs only Docker here; the tools live in the lab image. */
 export const CONTAINER_PREREQUISITES: readonly Prerequisite[] = [
-  { name: 'docker (docker.io)', why: 'lab containers', pkg: 'docker.io', check: onPath('docker') },
+  { name: 'docker (docker.io)', why: 'lab containers', pkg: 'docker.io', check: onPath(DOCKER_CLIENT) },
 ];
 
 /** Grading reads the student's lab with the same tools the lesson used, and pings from its probe with the machine's busybox. */
 export const GRADE_PREREQUISITES: readonly Prerequisite[] = [RUNC, IP, PING, UTIL_LINUX, BUSYBOX_STATIC];
 
-export function prerequisitesFor(config: Pick<RunConfig, 'mode' | 'target' | 'runtime'>): readonly Prerequisite[] {
-  const list = config.mode === 'grade' ? GRADE_PREREQUISITES : config.target === 'container' ? CONTAINER_PREREQUISITES : SANDBOX_PREREQUISITES;
+/** A target's prerequisites (helpers/targets/providers.ts) for the runtime under test. */
+export function withRuntime(list: readonly Prerequisite[], runtime: string): readonly Prerequisite[] {
   // Under --runtime PATH the runtime under test is that file; runc on PATH is not used at all.
-  if (config.runtime.includes('/')) return list.filter((p) => p !== RUNC);
+  if (runtime.includes('/')) return list.filter((p) => p !== RUNC);
   // A runtime by name (crun) is the one Debian package of that name.
-  return config.runtime === 'runc'
-    ? list
-    : list.map((p) => (p === RUNC ? { ...RUNC, name: config.runtime, pkg: config.runtime, check: onPath(config.runtime) } : p));
+  return runtime === 'runc' ? list : list.map((p) => (p === RUNC ? { ...RUNC, name: runtime, pkg: runtime, check: onPath(runtime) } : p));
 }
 
-export interface PrereqStatus {
+interface PrereqStatus {
   readonly prereq: Prerequisite;
   readonly ok: boolean;
 }

@@ -8,7 +8,10 @@ import { TRUSTED_PATH, trustedEnv } from './toolchain.js';
  * to workers with provide/inject and to reporters by constructor. It crosses a process boundary
  * only here: `configToEnv` for the launcher → vitest hop, `configFromEnv` on the other side.
  */
-export const TARGET_KINDS = ['sandbox', 'container', 'host'] as const;
+/** What `npm test -- --target` accepts (the lesson suite's targets; a shard record names one of them too). */
+export const SUITE_TARGETS = ['sandbox', 'container'] as const;
+/** Every target: the suite's, and grading's read-only host (helpers/targets/providers.ts has one provider for each). */
+const TARGET_KINDS = [...SUITE_TARGETS, 'host'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export const DISTROS = ['bookworm', 'trixie', 'sid'] as const;
@@ -115,7 +118,7 @@ export interface RunConfig {
   readonly invoker: Invoker | undefined;
 }
 
-export const CONFIG_ENV = 'LESSON06_CONFIG';
+const CONFIG_ENV = 'LESSON06_CONFIG';
 
 /** Where shard i of n keeps its blob, its record and its partial JUnit report. */
 export const shardDirOf = (reportsDir: string, shard: { readonly index: number; readonly count: number }): string =>

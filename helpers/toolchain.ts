@@ -8,7 +8,7 @@ import { join } from 'node:path';
  */
 
 /** The only directories a root run looks tools up in, in this order. */
-export const TRUSTED_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+const TRUSTED_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 export const TRUSTED_PATH = TRUSTED_DIRS.join(':');
 
 /**
@@ -34,7 +34,7 @@ export const KEPT_VARIABLES = [
 ] as const;
 
 /** Variables of the caller that are never passed on, named so doctor and the selftest can show them. */
-export const STEERING_VARIABLES =
+const STEERING_VARIABLES =
   /^(PATH|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_\w+|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|PERL5?OPT|PERL5LIB|PYTHON\w+|RUBYOPT|GCONV_PATH|HOSTALIASES|TMPDIR|npm_config_\w+)$/;
 
 /**
@@ -69,7 +69,7 @@ export function notRootOnly(st: Pick<Stats, 'uid' | 'mode'>, what: string): stri
   return undefined;
 }
 
-export type ToolLookup =
+type ToolLookup =
   | { readonly ok: true; readonly name: string; readonly path: string; readonly real: string }
   | { readonly ok: false; readonly name: string; readonly problem: string };
 

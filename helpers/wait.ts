@@ -1,4 +1,4 @@
-export interface WaitOptions {
+interface WaitOptions {
   readonly timeoutMs: number;
   readonly intervalMs?: number;
   /** Completes the sentence "Timed out after N ms waiting for …". */

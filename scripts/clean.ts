@@ -18,5 +18,5 @@ if (args.help) {
 await ensureRoot('scripts/clean.ts', argv, 'removing cgroups, processes and containers of dead runs');
 const scope = args.all ? ({ all: true } as const) : ({ deadRuns: true } as const);
 const found = args.dryRun ? await findLeftovers(scope) : await sweep(scope);
-for (const f of found) process.stdout.write(`${args.dryRun ? 'would remove' : 'removed'} ${f.kind} ${f.id} (run ${f.run})\n`);
+for (const f of found) process.stdout.write(`${args.dryRun ? 'would remove' : 'removed'} ${f.what} ${f.id} (run ${f.run})\n`);
 process.stdout.write(found.length === 0 ? 'nothing to clean\n' : `${summarize(found)}\n`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chalk } from 'zx';
 import { BadInputError } from '../helpers/errors.js';
 import { DISTROS, type Distro } from '../helpers/run-config.js';
-import { baseImage, debianMirror, engineReachable, imageExists, labImage } from '../helpers/targets/docker.js';
+import { baseImage, buildImage, debianMirror, engineReachable, imageExists, importImage, labImage, pullImage } from '../helpers/targets/docker.js';
 import { strictParse } from './cli/strict.js';
 import { ensureRoot } from './lib/elevate.js';
 import { labImageState, RECIPE_DIR, RECIPE_LABEL, recipeHash } from './lib/image-recipe.js';
@@ -53,7 +53,7 @@ if (state === 'stale') process.stdout.write(`${lab} was built from an older fixt
 
 let base = `debian:${opts.distro}`;
 // Pulling is opt-in (a runner with a registry); otherwise a missing base is built locally.
-if (opts.pull && !(await imageExists(base)) && (await runInteractive(['docker', 'pull', base])) !== 0)
+if (opts.pull && !(await imageExists(base)) && (await pullImage(base)) !== 0)
   fail(`docker pull ${base} failed`, 'drop --pull-base to build the base with debootstrap instead');
 if (!(await imageExists(base))) {
   base = baseImage(opts.distro);
@@ -67,13 +67,11 @@ if (!(await imageExists(base))) {
         fail('debootstrap failed', 'apt-get install debootstrap; check that the Debian mirror is reachable');
       const tar = join(dir, 'root.tar');
       if ((await runInteractive(['tar', '-C', root, '-cf', tar, '.'])) !== 0) fail('tar of the rootfs failed', 'check free disk space');
-      if ((await runInteractive(['docker', 'import', tar, base])) !== 0) fail('docker import failed', 'check dockerd logs');
+      if ((await importImage(tar, base)) !== 0) fail('docker import failed', 'check dockerd logs');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 }
 process.stdout.write(chalk.bold(`docker build ${lab} FROM ${base}\n`));
-process.exit(
-  await runInteractive(['docker', 'build', '--build-arg', `BASE=${base}`, '--label', `${RECIPE_LABEL}=${recipeHash()}`, '-t', lab, RECIPE_DIR]),
-);
+process.exit(await buildImage({ dir: RECIPE_DIR, tag: lab, buildArgs: { BASE: base }, labels: { [RECIPE_LABEL]: recipeHash() } }));

@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BLOB_FILE, findShards, shardSetProblems } from '../helpers/report/shards.js';
-import { configToEnv, defaultRunConfig, DISTROS, type Distro } from '../helpers/run-config.js';
+import { configToEnv, defaultRunConfig, DISTROS, SUITE_TARGETS, type Distro } from '../helpers/run-config.js';
 import { parseMergeArgs } from './cli/merge-args.js';
 import { MERGE_USAGE } from './cli/usage.js';
 import { exitCodeFor, privateWorkDir, readSummary } from './lib/launch.js';
@@ -36,7 +36,7 @@ if (!first) fail('no shard record', 'run npm test -- --shard 1/2 and --shard 2/2
 
 const config = defaultRunConfig({
   workDir: privateWorkDir(String(process.pid)),
-  target: first.target === 'container' ? 'container' : 'sandbox',
+  target: SUITE_TARGETS.find((t) => t === first.target) ?? 'sandbox',
   distro: (DISTROS as readonly string[]).includes(first.distro) ? (first.distro as Distro) : 'bookworm',
   grep: first.grep ?? undefined,
   tagsFilter: first.tagsFilter ?? undefined,

@@ -125,3 +125,72 @@ describe('configuration flows one way', () => {
     expect(readers.map((f) => relative('.', f))).toEqual([]);
   });
 });
+
+/**
+ * What a target does lives in its provider (helpers/targets/providers.ts); everything else asks
+ * `providerFor(config.target)`. A comparison of a target kind (`target === 'container'`,
+ * `t.kind !== 'host'`, `case 'sandbox':`) or a `switch` on a target anywhere else is a branch the
+ * next target would have to find. The `--target` parser (scripts/cli/test-args.ts) names kinds
+ * only in its choices (`SUITE_TARGETS`) and compares only the raw flag text (`targetText`), which
+ * is parsing, not behaviour: those forms are not matched here.
+ */
+const PROVIDER_MODULES = ['helpers/targets/providers.ts'];
+/** This file plants violations in strings to prove the rules can fail. */
+const SELF = 'selftest/architecture.test.ts';
+const KIND = `['"\`](?:sandbox|container|host)['"\`]`;
+const KIND_BRANCHES = [
+  new RegExp(`(?:\\btarget|\\bkind)\\s*[!=]==?\\s*${KIND}`),
+  new RegExp(`${KIND}\\s*[!=]==?\\s*[\\w.?]*\\b(?:target|kind)\\b(?!Text)`),
+  new RegExp(`\\bcase\\s+${KIND}\\s*:`),
+  // A switch on any other `.kind` (a channel's answers, a mark) is not one on a target; its cases would be.
+  /\bswitch\s*\([^)]*\btarget(?:\.kind)?\s*\)/,
+  /Record<TargetKind\b/,
+];
+const kindBranches = (file: string, text: string): string[] =>
+  PROVIDER_MODULES.includes(file) || file === SELF
+    ? []
+    : text.split('\n').flatMap((line, i) => (KIND_BRANCHES.some((re) => re.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+
+/**
+ * The Docker engine is reached through helpers/targets/docker.ts alone: no other module names the
+ * `docker` client as a program (a quoted "docker" word is the argv[0] of every way to run it) or
+ * imports testcontainers, which only the lab container module may load (lazily, for the container
+ * target).
+ */
+const DOCKER_SEAM = 'helpers/targets/docker.ts';
+const TESTCONTAINERS_MODULE = 'helpers/targets/lab-container.ts';
+function engineBypasses(file: string, text: string): string[] {
+  const found: string[] = [];
+  if (file === SELF) return found;
+  if (file !== DOCKER_SEAM && /(['"`])docker\1/.test(text)) found.push(`${file}: runs the docker client itself`);
+  if (file !== TESTCONTAINERS_MODULE && /(?:from\s+|import\s*\(\s*)['"]testcontainers['"]/.test(text)) found.push(`${file}: imports testcontainers`);
+  return found;
+}
+
+describe('one provider per target, one seam to the Docker engine', () => {
+  test('no module but the providers compares a target kind', () => {
+    expect(sources.flatMap((f) => kindBranches(f, readFileSync(f, 'utf8')))).toEqual([]);
+  });
+  test('the kind rule can fail: each planted branch is found, the parser parsing its flag is not', () => {
+    const planted = [
+      "if (config.target === 'container') return use(undefined);",
+      "const x = t.kind !== 'host' ? a : b;",
+      "    case 'sandbox':",
+      'switch (config.target) {',
+      "if ('sandbox' === cx.target.kind) {}",
+      'const m: Record<TargetKind, string> = {};',
+    ];
+    expect(planted.map((line) => kindBranches('fixtures/index.ts', line).length)).toEqual(planted.map(() => 1));
+    expect(kindBranches('helpers/targets/providers.ts', planted[0] ?? '')).toEqual([]);
+    expect(kindBranches('scripts/cli/test-args.ts', "if (targetText === 'host') throw new BadInputError('…');")).toEqual([]);
+  });
+  test('only docker.ts runs the docker client, only lab-container.ts imports testcontainers', () => {
+    expect(sources.flatMap((f) => engineBypasses(f, readFileSync(f, 'utf8')))).toEqual([]);
+  });
+  test('the Docker rule can fail: a planted docker argv and testcontainers import are found', () => {
+    expect(engineBypasses('scripts/lib/launch.ts', "runArgv(['docker', 'run', image])")).toHaveLength(1);
+    expect(engineBypasses('helpers/targets/container.ts', "import type { StartedTestContainer } from 'testcontainers';")).toHaveLength(1);
+    expect(engineBypasses('helpers/targets/container.ts', "const { GenericContainer } = await import('testcontainers');")).toHaveLength(1);
+    expect(engineBypasses(DOCKER_SEAM, "runArgv(['docker', 'ps'])")).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
-import { docker, engineReachable, imageExists, labImage } from '../helpers/targets/docker.js';
+import { containerIds, engineReachable, execCount, imageExists, labImage, removeContainer } from '../helpers/targets/docker.js';
 import { runArgv, type ExecResult } from '../helpers/targets/exec.js';
 import { LabContainer } from '../helpers/targets/container.js';
 import { detectPrivilegeMode } from '../helpers/targets/lab-container.js';
@@ -29,8 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await lab?.stop();
   // Whatever a failed assertion left: only containers labelled with this selftest's own run.
-  const left = await docker(['ps', '-aq', '--filter', `label=lesson06.run=${RUN}`]);
-  for (const id of left.stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]);
+  for (const id of await containerIds([`lesson06.run=${RUN}`])) await removeContainer(id).catch(() => undefined);
 }, 60_000);
 
 function requireLab(ctx: TestContext): LabContainer {
@@ -105,7 +104,7 @@ describe('container target: one container, many sandboxes, one channel', () => {
 
   test('a hundred commands from two sandboxes reach the container through one engine exec', async (ctx) => {
     const l = requireLab(ctx);
-    const before = Number((await docker(['inspect', '--format', '{{len .ExecIDs}}', l.id])).stdout.trim());
+    const before = await execCount(l.id);
     const ts = await Promise.all([SandboxTarget.start({}, l), SandboxTarget.start({}, l)]);
     try {
       const results = await Promise.all(ts.flatMap((t) => Array.from({ length: 50 }, (_, i) => t.exec(['echo', String(i)]))));
@@ -113,7 +112,7 @@ describe('container target: one container, many sandboxes, one channel', () => {
     } finally {
       await Promise.all(ts.map((t) => t.dispose()));
     }
-    const after = Number((await docker(['inspect', '--format', '{{len .ExecIDs}}', l.id])).stdout.trim());
+    const after = await execCount(l.id);
     // The channel itself is the one exec, opened when the container started.
     expect({ before, after }).toEqual({ before: 1, after: 1 });
   });
@@ -136,8 +135,7 @@ function startRun(args: readonly string[]): ResultPromise & { id: string } {
 
 /** A worker's lab container (the privilege probe's container carries the run label too, not the worker label). */
 async function untilLabContainer(run: string): Promise<void> {
-  const labContainers = async (): Promise<string[]> =>
-    (await docker(['ps', '-q', '--filter', `label=lesson06.run=${run}`, '--filter', 'label=lesson06.worker'])).stdout.split('\n').filter(Boolean);
+  const labContainers = async (): Promise<string[]> => containerIds([`lesson06.run=${run}`, 'lesson06.worker'], { all: false });
   await waitFor(async () => (await labContainers()).length > 0, {
     timeoutMs: 90_000,
     intervalMs: 250,
@@ -165,7 +163,7 @@ describe('container target: interrupted runs leave nothing', () => {
     process.kill(-run.pid!, 'SIGKILL');
     await run;
     expect(
-      (await findLeftovers({ run: run.id })).some((l) => l.kind === 'container'),
+      (await findLeftovers({ run: run.id })).some((l) => l.what === 'container'),
       'kill -9 leaves the lab container behind',
     ).toBe(true);
     const clean = await runArgv([process.execPath, '--import', 'tsx', 'scripts/clean.ts'], { timeoutMs: 60_000 });

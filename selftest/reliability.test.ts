@@ -31,7 +31,7 @@ const leftoversOf = (run: string): Promise<Leftover[]> => findLeftovers({ run })
 /** The held container's own process (its idle `sleep 600`), not a short-lived one such as the runtime probe's. */
 const holdsIdleContainer = (leftovers: readonly Leftover[]): boolean =>
   leftovers.some((l) => {
-    if (l.kind !== 'process') return false;
+    if (l.what !== 'process') return false;
     try {
       return readFileSync(`/proc/${l.id}/cmdline`, 'utf8').split('\0').join(' ').trim() === IDLE_ARGS.join(' ');
     } catch {

@@ -8,9 +8,9 @@ import type { TargetExecOptions } from '../targets/types.js';
  * the check that was running says which command it was. What the checks may use; the rest of the
  * minute is for vitest starting, the teardown and the report.
  */
-export const CHECK_BUDGET_MS = 45_000;
+const CHECK_BUDGET_MS = 45_000;
 /** Per stream and command: far above what a lab's `ip -j` prints, far below a flood. */
-export const GRADE_OUTPUT_BYTES = 1024 * 1024;
+const GRADE_OUTPUT_BYTES = 1024 * 1024;
 /** Below this, a command cannot be given a useful timeout any more. */
 const MIN_SLICE_MS = 200;
 /** Teardown runs outside the checks' budget, in the time reserved for it. */

@@ -2,7 +2,7 @@ import { visible } from '../report/sanitize.js';
 import { cutNote, type ExecResult } from '../targets/exec.js';
 
 /** What one command may put into the grader's report, per stream. */
-export const REPORT_OUTPUT_BYTES = 64 * 1024;
+const REPORT_OUTPUT_BYTES = 64 * 1024;
 
 /** The first `max` bytes of a text and a note of how many were cut. */
 export function clipOutput(text: string, max = REPORT_OUTPUT_BYTES): string {

@@ -5,7 +5,7 @@ import { validateIfName, validateNetnsName } from '../net/names.js';
 import { validatePlan, type LabPlan } from '../lesson/plan.js';
 
 /** The student's names and addresses as typed; every one defaults to the lesson's value. */
-export interface GradeValues {
+interface GradeValues {
   readonly netns?: string;
   readonly hostVeth?: string;
   readonly nsVeth?: string;

@@ -32,12 +32,12 @@ export function trustedBusybox(): string {
 }
 
 /** ICMP counters where the probe pings from (the graded namespace) and where it pings to (this machine's own, where the host address is). */
-export interface PingCounters {
+interface PingCounters {
   readonly container: IcmpCounters | undefined;
   readonly host: IcmpCounters | undefined;
 }
 
-export interface PingDelta {
+interface PingDelta {
   /** In the graded namespace: echo requests sent, echo replies received. */
   readonly requestsSent: number;
   readonly repliesReceived: number;
@@ -68,7 +68,7 @@ export function formatPingDelta(d: PingDelta | undefined): string {
   return `in the namespace: echo requests sent +${d.requestsSent}, replies received +${d.repliesReceived}, replies sent +${d.answeredInside}; on this machine: requests received +${d.requestsAnswered}, replies sent +${d.repliesSent}`;
 }
 
-export interface PingProbeResult {
+interface PingProbeResult {
   /** runc created the container (it wrote the init's pid): the process was started, whatever it printed. */
   readonly started: boolean;
   /** runc's own error when it did not start it (from its log), else ''. */

@@ -17,9 +17,9 @@ import { NET_RAW } from '../lesson/claims.js';
 export const PROBE_FORBIDDEN_CAPS = ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_MODULE', 'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO', 'CAP_DAC_READ_SEARCH'];
 
 /** The probe's rootfs inside its own bundle (an overlay mount whose lower layer is the student's). */
-export const PROBE_ROOTFS = 'rootfs';
+const PROBE_ROOTFS = 'rootfs';
 
-export interface ProbeValues {
+interface ProbeValues {
   /** The student's network namespace path, after validateNetnsPath. */
   readonly netnsPath: string;
   /** The grader's own process: it is created, never started. */
@@ -118,7 +118,7 @@ function realOrSelf(path: string): string {
 /** Where the trusted busybox appears inside the ping probe. */
 export const PING_PROBE_BUSYBOX = '/bin/busybox';
 /** The capability sets runc knows; anything else in the student's file is not a set. */
-export const CAPABILITY_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
+const CAPABILITY_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
 /** The sets a root process's ping needs CAP_NET_RAW in (erratum E-ping-needs-net-raw's fix). */
 export const NET_RAW_SETS = ['bounding', 'effective', 'permitted'] as const;
 
@@ -159,7 +159,7 @@ export function netRawMissing(student: OciConfig): string[] {
   });
 }
 
-export interface ProbeUser {
+interface ProbeUser {
   readonly uid: number;
   readonly gid: number;
   readonly additionalGids?: number[];
@@ -189,7 +189,7 @@ export interface PingProbeValues {
 }
 
 /** The process the ping probe runs: one echo request, two seconds for the reply. */
-export const pingProbeArgs = (hostIp: string): string[] => [PING_PROBE_BUSYBOX, 'ping', '-c', '1', '-W', '2', hostIp];
+const pingProbeArgs = (hostIp: string): string[] => [PING_PROBE_BUSYBOX, 'ping', '-c', '1', '-W', '2', hostIp];
 
 /**
  * The ping probe's config.json: `runc spec`'s, with an empty read-only rootfs (the grader's), the

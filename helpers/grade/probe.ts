@@ -5,7 +5,7 @@ import { Runc } from '../oci/runtime.js';
 import { generateProbeConfig } from './probe-config.js';
 import type { GradeSession } from './session.js';
 
-export interface ProbeResult {
+interface ProbeResult {
   /** runc created the container: its init process stands in every namespace, ready to exec. */
   readonly created: boolean;
   /** runc's own error when it did not (from its log), or how the command ended. */
@@ -18,7 +18,7 @@ export interface ProbeResult {
   readonly insideText: string;
 }
 
-export interface ProbeInput {
+interface ProbeInput {
   /** The student's rootfs, validated (a real directory, safe as an overlay lowerdir). */
   readonly rootfs: string;
   /** The student's program as found by the static analysis (a path inside the rootfs). */

@@ -23,7 +23,7 @@ export type FaultKind =
   | 'bad-format'
   | 'wrong-machine';
 
-export interface ProcessFault {
+interface ProcessFault {
   readonly kind: FaultKind;
   /** The real cause, in the container's paths. */
   readonly cause: string;
@@ -43,7 +43,7 @@ export interface StudentProcess {
   readonly cwd: string;
 }
 
-export interface AnalysisContext {
+interface AnalysisContext {
   /** The rootfs on this machine: a real directory. */
   readonly rootfs: string;
   /** The rootfs as the student names it (for fixes), e.g. /home/alice/oci-netns-test/rootfs. */

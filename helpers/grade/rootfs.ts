@@ -8,7 +8,7 @@ import { lstatSync, readlinkSync, type Stats } from 'node:fs';
  */
 
 /** Linux gives up after 40 links in one lookup (ELOOP); so does this. */
-export const MAX_LINKS = 40;
+const MAX_LINKS = 40;
 
 export interface Resolved {
   readonly ok: true;
@@ -21,7 +21,7 @@ export interface Resolved {
   readonly links: readonly string[];
 }
 
-export interface Unresolved {
+interface Unresolved {
   readonly ok: false;
   /** The path that does not exist (or is not a directory) inside the rootfs. */
   readonly inside: string;

@@ -12,7 +12,7 @@ import type { ProcessAnalysis } from './process-check.js';
 import type { StudentIds } from './student-reader.js';
 import type { RootfsCheck } from './probe-config.js';
 
-export type CheckOutcome = 'pass' | 'fail' | 'not checked';
+type CheckOutcome = 'pass' | 'fail' | 'not checked';
 
 /**
  * One graded lab: the student's machine behind the read-only guard and the time budget, the

@@ -11,7 +11,7 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 
 export const CONFIG_MAX_BYTES = 1024 * 1024;
 
-export function kindOf(st: Stats): string {
+function kindOf(st: Stats): string {
   if (st.isFile()) return 'a regular file';
   if (st.isDirectory()) return 'a directory';
   if (st.isSymbolicLink()) return 'a symbolic link';
@@ -25,17 +25,17 @@ export function kindOf(st: Stats): string {
 const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'EIO';
 
 /** An open regular file: its size and a bounded reader; close it when done. */
-export interface OpenFile {
+interface OpenFile {
   readonly size: number;
   readonly mode: number;
   readAt(offset: number, length: number): Uint8Array;
   close(): void;
 }
 
-export type Opened = { readonly ok: true; readonly file: OpenFile } | { readonly ok: false; readonly problem: string };
+type Opened = { readonly ok: true; readonly file: OpenFile } | { readonly ok: false; readonly problem: string };
 
 /** The file a check looked at: device and inode (from lstat). */
-export interface FileIdentity {
+interface FileIdentity {
   readonly dev: number;
   readonly ino: number;
 }
@@ -89,7 +89,7 @@ export function openRegular(path: string, expect?: string | FileIdentity): Opene
   };
 }
 
-export type TextRead = { readonly ok: true; readonly text: string; readonly size: number } | { readonly ok: false; readonly problem: string };
+type TextRead = { readonly ok: true; readonly text: string; readonly size: number } | { readonly ok: false; readonly problem: string };
 
 /** A whole small text file, refused when larger than `maxBytes` (read only after its size is known). */
 export function readSmallText(path: string, maxBytes: number, expect?: string | FileIdentity): TextRead {
@@ -105,7 +105,7 @@ export function readSmallText(path: string, maxBytes: number, expect?: string | 
   }
 }
 
-export type DirCheck = { readonly ok: true; readonly real: string } | { readonly ok: false; readonly problem: string };
+type DirCheck = { readonly ok: true; readonly real: string } | { readonly ok: false; readonly problem: string };
 
 /**
  * The bundle directory as the grader may read it: a directory that is not itself a symbolic

@@ -12,7 +12,7 @@ export type StudentRequest =
   | { readonly kind: 'process'; readonly rootfs: string; readonly shown: string; readonly process: StudentProcess };
 
 /** A fault's symptom travels as its source; the parent rebuilds the RegExp. */
-export type WireAnalysis = ProcessAnalysis extends infer A
+type WireAnalysis = ProcessAnalysis extends infer A
   ? A extends { ok: false; fault: infer F }
     ? Omit<A, 'fault'> & { fault: Omit<F, 'symptom'> & { symptom: string } }
     : A
@@ -34,7 +34,7 @@ export function answer(req: StudentRequest): StudentAnswer {
 export const fromWire = (a: WireAnalysis): ProcessAnalysis => (a.ok ? a : { ...a, fault: { ...a.fault, symptom: new RegExp(a.fault.symptom) } });
 
 /** The child's entry point, next to this file. */
-export const STUDENT_CHILD = new URL('./student-child.ts', import.meta.url).pathname;
+const STUDENT_CHILD = new URL('./student-child.ts', import.meta.url).pathname;
 
 /** Whose rights the child has: the user who ran sudo, or the bundle's owner when root grades directly. */
 export interface StudentIds {

@@ -15,7 +15,7 @@ export function bridgeConf(name = 'lesson06', subnet = '10.22.0.0/16'): Record<s
   };
 }
 
-export interface CniCall {
+interface CniCall {
   readonly command: 'ADD' | 'CHECK' | 'DEL';
   readonly containerId: string;
   readonly netnsPath: string;

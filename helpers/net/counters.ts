@@ -40,7 +40,7 @@ export async function readCounters(t: Target, path: PingPath): Promise<TrafficCo
   };
 }
 
-export interface TrafficDelta {
+interface TrafficDelta {
   /** Echo requests the container's namespace sent, and the replies it received. */
   readonly requestsSent: number;
   readonly repliesReceived: number;

@@ -39,7 +39,7 @@ export const MAX_INTERFACES = 1024;
 const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
 /** Any `ip -j` output as JSON: bounded (not cut by the output cap, at most `maxItems` entries), never a crash. */
-export function parseIpJsonArray(stdout: string, what = 'ip -j', maxItems = MAX_INTERFACES): unknown[] {
+function parseIpJsonArray(stdout: string, what = 'ip -j', maxItems = MAX_INTERFACES): unknown[] {
   const text = stdout.trim();
   if (text === '') return [];
   const cut = /\n… (\d+) bytes cut$/.exec(text);

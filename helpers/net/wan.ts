@@ -7,7 +7,7 @@ import type { Target } from '../targets/types.js';
  * Common Error 4's "external network", simulated: a WAN namespace on TEST-NET-3 (203.0.113.0/24)
  * reached through an `eth0` on the lab host. Everything lives inside the test's own sandbox.
  */
-export interface WanPlan {
+interface WanPlan {
   readonly netns: string;
   /** The lab host's outbound interface, named as in the lesson's MASQUERADE rule. */
   readonly uplink: string;
@@ -25,7 +25,7 @@ export const WAN: WanPlan = {
   remoteCidr: parseCidr('203.0.113.8/24'),
 };
 
-export function wanCommands(w: WanPlan = WAN): string[][] {
+function wanCommands(w: WanPlan = WAN): string[][] {
   return [
     ['ip', 'netns', 'add', w.netns],
     ['ip', 'link', 'add', w.uplink, 'type', 'veth', 'peer', 'name', w.wanIf],
@@ -44,7 +44,7 @@ export async function buildWan(t: Target, w: WanPlan = WAN): Promise<void> {
 
 /** Common Error 4's three fixes, in the lesson's order, with the lab's names. */
 export const NAT_FIXES = ['ip_forward', 'masquerade', 'default-route'] as const;
-export type NatFix = (typeof NAT_FIXES)[number];
+type NatFix = (typeof NAT_FIXES)[number];
 
 export async function applyNatFix(t: Target, p: LabPlan, fix: NatFix, w: WanPlan = WAN): Promise<void> {
   switch (fix) {

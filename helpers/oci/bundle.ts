@@ -7,9 +7,9 @@ import type { Target } from '../targets/types.js';
 
 /** The directories the lesson's `mkdir -p rootfs/{…}` creates. */
 export const ROOTFS_DIRS = ['bin', 'proc', 'sys', 'dev/pts', 'dev/shm', 'dev/mqueue', 'etc', 'root', 'run', 'tmp'];
-export const BUSYBOX = '/bin/busybox';
+const BUSYBOX = '/bin/busybox';
 
-export interface BundleOptions {
+interface BundleOptions {
   /**
    * The lesson copies only the busybox binary; then `sh`, `ip` and `ping` may not exist in the
    * rootfs. `true` also installs busybox's applet links so the lesson's commands can run.

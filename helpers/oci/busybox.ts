@@ -14,9 +14,9 @@ export const DYNAMIC_BUSYBOX_DIR = '/var/cache/lesson06/busybox-dynamic';
 export const DYNAMIC_BUSYBOX = `${DYNAMIC_BUSYBOX_DIR}/bin/busybox`;
 
 /** How many leading bytes to read: program headers and the interpreter path sit near the start. */
-export const ELF_HEAD_BYTES = 8192;
+const ELF_HEAD_BYTES = 8192;
 
-export type ElfLinkage =
+type ElfLinkage =
   { readonly kind: 'static' } | { readonly kind: 'dynamic'; readonly interpreter: string } | { readonly kind: 'not-elf'; readonly why: string };
 
 /** An ELF file's PT_INTERP, read from its first bytes with the grader's ELF reader. */

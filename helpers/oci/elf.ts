@@ -7,7 +7,7 @@
  */
 
 /** Reads `length` bytes at `offset`; returns fewer at the end of the file. */
-export type ReadAt = (offset: number, length: number) => Uint8Array;
+type ReadAt = (offset: number, length: number) => Uint8Array;
 
 export interface ElfInfo {
   readonly bits: 32 | 64;
@@ -22,7 +22,7 @@ export interface ElfInfo {
   readonly rpath: readonly string[];
 }
 
-export type ElfResult = { readonly ok: true; readonly elf: ElfInfo } | { readonly ok: false; readonly error: string };
+type ElfResult = { readonly ok: true; readonly elf: ElfInfo } | { readonly ok: false; readonly error: string };
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -38,9 +38,9 @@ const MAX_PHNUM = 4096;
 const MAX_DYNAMIC = 8192;
 const MAX_STRING = 4096;
 
-export const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
-export const MACHINES: Readonly<Record<number, string>> = {
+const MACHINES: Readonly<Record<number, string>> = {
   3: 'x86 (i386)',
   8: 'MIPS',
   20: 'PowerPC',

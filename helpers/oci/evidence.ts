@@ -2,7 +2,7 @@ import { parseIpJson, type Iface } from '../net/ip.js';
 import type { Target } from '../targets/types.js';
 
 /** Inodes of namespace files (links followed), by path; a path that cannot be read is absent. */
-export async function nsInodes(t: Target, paths: readonly string[]): Promise<Map<string, string>> {
+async function nsInodes(t: Target, paths: readonly string[]): Promise<Map<string, string>> {
   const r = await t.exec(['stat', '-L', '-c', '%i %n', ...paths]);
   const out = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
@@ -13,7 +13,7 @@ export async function nsInodes(t: Target, paths: readonly string[]): Promise<Map
 }
 
 /** The namespace of whatever runs commands on the target (the sandbox's own, on the sandbox target). */
-export const OWN_NETNS = '/proc/self/ns/net';
+const OWN_NETNS = '/proc/self/ns/net';
 
 /**
  * What the kernel says about a process a runtime called its container: whether the process sits

@@ -6,7 +6,7 @@ import { Bundle } from './bundle.js';
 import { withArgs, withNamespaces, type Patch } from './config.js';
 import type { Runc } from './runtime.js';
 
-export interface LessonBundleOptions {
+interface LessonBundleOptions {
   readonly cgroupsPath: string;
   /**
    * None: exactly what the lesson's commands make (busybox binary only, runc spec's terminal and

@@ -65,7 +65,7 @@ export interface RunResult extends ExecResult {
  * Each runtime's words for a refusal (runc 1.1–1.3, crun 1.x) and the lesson's, by class. They
  * choose among the facts that hold (and name the erratum); they never decide a class alone.
  */
-export const REFUSAL_WORDING: ReadonlyArray<readonly [RunBlocker, RegExp]> = [
+const REFUSAL_WORDING: ReadonlyArray<readonly [RunBlocker, RegExp]> = [
   ['spec-missing', /config\.json[^\n]*(not found|no such file)/i],
   ['permission', /permission denied|operation not permitted|rootless container requires user namespaces|create directory `\/run\/crun`/i],
   // runc 1.1: "namespace path: lstat …: no such file"; the lesson: "… does not exist"; crun: "open `/var/run/netns/x`: No such file or directory".

@@ -19,7 +19,7 @@ export interface RuntimeProfile {
   readonly needs: ReadonlyMap<RuntimeNeed, string>;
 }
 
-export type ProbeOutcome = { readonly ok: true; readonly profile: RuntimeProfile } | { readonly ok: false; readonly failure: Diagnosis };
+type ProbeOutcome = { readonly ok: true; readonly profile: RuntimeProfile } | { readonly ok: false; readonly failure: Diagnosis };
 
 /** The failure that each adjustment answers. */
 const ANSWERS: Readonly<Partial<Record<RunSymptom, RuntimeNeed>>> = {

@@ -4,7 +4,7 @@ import { waitFor } from '../wait.js';
 import type { RunResult } from './outcome.js';
 import { witnessedRun } from './witness.js';
 
-export interface ContainerState {
+interface ContainerState {
   readonly id: string;
   readonly pid: number;
   readonly status: string;

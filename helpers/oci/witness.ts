@@ -54,7 +54,7 @@ export async function witnessedRun(t: Target, dir: string, exec: () => Promise<E
  * What in the bundle or the run could have stopped a runtime before it started the container, each
  * checked on the target, in the order runtimes meet them. Asked only after a refusal.
  */
-export async function blockersOf(t: Target, dir: string, config: OciConfig, who: TargetExecOptions): Promise<RunBlocker[]> {
+async function blockersOf(t: Target, dir: string, config: OciConfig, who: TargetExecOptions): Promise<RunBlocker[]> {
   const out: RunBlocker[] = [];
   if (who.uid !== undefined && who.uid !== 0) out.push('permission');
   const path = networkNamespace(config)?.path;

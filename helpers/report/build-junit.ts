@@ -29,7 +29,7 @@ function sectionOrder(order: readonly string[]): (a: string, b: string) => numbe
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** An erratum in one line: its id and what really happened (the full text is in system-out). */
-export const erratumLine = (e: Erratum): string => oneLine(`${e.id}: ${e.observed}`);
+const erratumLine = (e: Erratum): string => oneLine(`${e.id}: ${e.observed}`);
 
 /** Seconds with millisecond precision, as every JUnit consumer parses them. */
 export const seconds = (ms: number): string => (Math.max(0, Math.round(ms)) / 1000).toFixed(3);
@@ -53,7 +53,7 @@ function environmentProperties(env: RunEnvironment): Array<[string, string]> {
 }
 
 /** One test's own facts: "key: value" lines, a blank line, then each erratum in full. */
-export function caseOutput(c: CaseModel): string {
+function caseOutput(c: CaseModel): string {
   const head = [
     `full name: ${c.fullName}`,
     `file: ${c.file}`,
@@ -126,7 +126,7 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
 }
 
 /** Where the errata were seen: the release and the versions of the tools that showed them. */
-export function formatSeenOn(env: RunEnvironment): string {
+function formatSeenOn(env: RunEnvironment): string {
   return `${env.distro} (${env.target} target): ${env.runtimeName} ${env.runtimeVersion}, cgroup ${env.cgroup}, iproute2 ${env.iproute2}, ${env.busybox}, kernel ${env.kernel}`;
 }
 

@@ -17,9 +17,9 @@ const oneLine = (s: string | undefined, max = 160): string => {
 };
 
 /** The lesson's verdict (a LessonCheckError) is a failure; anything else is the harness breaking. */
-export const isLessonCheck = (e: ReportedError): boolean => e.name === 'LessonCheckError';
+const isLessonCheck = (e: ReportedError): boolean => e.name === 'LessonCheckError';
 
-export function headlineOf(e: ReportedError): string {
+function headlineOf(e: ReportedError): string {
   if (isLessonCheck(e) && e.diagnosis) return `expected ${oneLine(e.diagnosis.expected)}; seen ${oneLine(e.diagnosis.seen) || '(nothing)'}`;
   return oneLine(`${e.name ?? 'Error'}: ${firstLine(e.message)}`);
 }
@@ -39,7 +39,7 @@ export function sectionOf(tc: TestCase): string {
 }
 
 /** The describe blocks and the name, outermost first: how the console heads a test's transcript. */
-export function fullNameOf(t: TestCase | TestSuite): string {
+function fullNameOf(t: TestCase | TestSuite): string {
   const parts = [t.name];
   for (let p = t.parent; p.type === 'suite'; p = p.parent) parts.unshift(p.name);
   return parts.join(' › ');

@@ -1,13 +1,13 @@
 import { cgroupModeText, parseRuntimeVersion } from '../oci/runtime-info.js';
 import type { RunConfig } from '../run-config.js';
 import { hostCgroupLayout } from '../targets/cgroup.js';
-import { labImage } from '../targets/docker.js';
-import { runArgv } from '../targets/exec.js';
+import type { ExecResult } from '../targets/exec.js';
+import { providerFor } from '../targets/providers.js';
 import type { RunEnvironment } from './model.js';
 
-async function firstMatch(argv: string[], pattern: RegExp): Promise<string> {
-  const r = await runArgv(argv, { timeoutMs: 30_000 });
-  return pattern.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? 'not found';
+async function firstMatch(r: Promise<ExecResult>, pattern: RegExp): Promise<string> {
+  const { stdout, stderr } = await r;
+  return pattern.exec(`${stdout}\n${stderr}`)?.[1] ?? 'not found';
 }
 
 /** Parsers for the tools' own version output; exported for their unit tests. */
@@ -26,17 +26,17 @@ export const VERSION_PATTERNS = {
  */
 export async function collectEnvironment(config: RunConfig): Promise<RunEnvironment> {
   if (config.environment !== undefined) return config.environment;
-  const inTarget = config.target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', labImage(config.distro)] : [];
+  const inTarget = (argv: readonly string[]): Promise<ExecResult> => providerFor(config.target).probe(config, argv, 30_000);
   const asked = async (): Promise<{ name: string; version: string }> => {
-    const r = await runArgv([...inTarget, config.runtime, '--version'], { timeoutMs: 30_000 });
+    const r = await inTarget([config.runtime, '--version']);
     return parseRuntimeVersion(`${r.stdout}\n${r.stderr}`) ?? { name: config.runtime, version: 'not found' };
   };
   const [reported, busybox, iproute2, distro, kernel] = await Promise.all([
     config.runtimeInfo ?? asked(),
-    firstMatch([...inTarget, '/bin/busybox'], VERSION_PATTERNS.busybox),
-    firstMatch([...inTarget, 'ip', '-V'], VERSION_PATTERNS.iproute2),
-    firstMatch([...inTarget, 'cat', '/etc/os-release'], VERSION_PATTERNS.distro),
-    firstMatch([...inTarget, 'uname', '-r'], VERSION_PATTERNS.kernel),
+    firstMatch(inTarget(['/bin/busybox']), VERSION_PATTERNS.busybox),
+    firstMatch(inTarget(['ip', '-V']), VERSION_PATTERNS.iproute2),
+    firstMatch(inTarget(['cat', '/etc/os-release']), VERSION_PATTERNS.distro),
+    firstMatch(inTarget(['uname', '-r']), VERSION_PATTERNS.kernel),
   ]);
   const cgroup = cgroupModeText(hostCgroupLayout(), config.cgroup);
   return {

@@ -24,7 +24,7 @@ const summaryLine = (r: GradeRecord): string =>
     ? `${r.student}: ungradable (${r.ungradable ?? ''}); this is the grader's fault, not the lab's`
     : `${r.student}: ${formatPoints(r.score)}/${formatPoints(r.max)} points (weights from ${r.pointsFile})`;
 
-export interface GradescopeTest {
+interface GradescopeTest {
   readonly name: string;
   readonly score: number;
   readonly max_score: number;
@@ -33,7 +33,7 @@ export interface GradescopeTest {
   readonly visibility: 'visible';
 }
 
-export interface GradescopeResults {
+interface GradescopeResults {
   readonly score: number;
   readonly execution_time: number;
   readonly output: string;

@@ -5,7 +5,7 @@ import type { CheckState } from '../grade/points.js';
 import { recordFromProperties, type GradeRecord } from './grade-record.js';
 
 /** One check as the report's <testcase> shows it: the verdict and, when it did not pass, the diagnosis line. */
-export interface ReportedCheck {
+interface ReportedCheck {
   readonly id: string;
   readonly name: string;
   readonly state: CheckState | 'error';

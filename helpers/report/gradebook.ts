@@ -21,7 +21,7 @@ export interface GradebookRow {
   readonly notes: readonly string[];
 }
 
-export interface CheckSummary {
+interface CheckSummary {
   readonly id: string;
   readonly weight: number;
   /** Gradable reports in which the check did not pass (failed or not checked), of `graded`. */
@@ -63,7 +63,7 @@ export function refusal(r: ReadReport, points: PointsTable): string | undefined 
 }
 
 /** Contradictions inside one report: each one means it was edited after grading, or the grader is broken. */
-export function inconsistencies(r: ReadReport): string[] {
+function inconsistencies(r: ReadReport): string[] {
   const rec = r.record;
   const out: string[] = [];
   if (recordDigest(rec) !== r.digest) out.push('its grade.digest does not match what it says (edited after grading?)');

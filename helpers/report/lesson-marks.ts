@@ -39,7 +39,7 @@ export interface ItemMark {
   readonly executed: boolean;
 }
 
-export interface Coverage {
+interface Coverage {
   readonly commands: number;
   readonly executed: number;
   readonly adjustedOnly: number;

@@ -61,7 +61,7 @@ export interface RunFacts {
   readonly properties?: ReadonlyArray<readonly [string, string]>;
 }
 
-export interface Annotation {
+interface Annotation {
   readonly type: string;
   readonly message: string;
 }

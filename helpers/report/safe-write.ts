@@ -70,7 +70,7 @@ const at = (dirFd: number, name: string): string => `/proc/self/fd/${dirFd}/${na
  * The directory `abs` opened component by component, none of them through a symbolic link; missing
  * ones are created (0755). The caller closes the descriptor.
  */
-export function openDirNoFollow(abs: string, create: boolean): number {
+function openDirNoFollow(abs: string, create: boolean): number {
   let fd = openSync('/', DIR_FLAGS);
   let done = '';
   try {
@@ -106,7 +106,7 @@ export function openDirNoFollow(abs: string, create: boolean): number {
 }
 
 /** Writes `content` at `abs` through no link at all: a new file under an unguessable name in the opened directory, then rename. */
-export function writeNoFollow(abs: string, content: string): void {
+function writeNoFollow(abs: string, content: string): void {
   const dir = openDirNoFollow(dirname(abs), true);
   const tmp = `.${basename(abs)}.${randomBytes(8).toString('hex')}.tmp`;
   try {

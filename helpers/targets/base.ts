@@ -13,6 +13,8 @@ export class CommandError extends Error {
 export abstract class BaseTarget implements Target {
   abstract readonly kind: TargetKind;
   abstract readonly home: string;
+  abstract readonly ownNetns: string;
+  abstract readonly readsLateReplies: boolean;
   readonly transcript = new Transcript();
 
   protected abstract rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult>;

@@ -68,13 +68,8 @@ export class ExecChannel {
     return this.#proc.pid;
   }
 
-  /** Opens the channel into a container and waits for the agent's first answer (its pid there). */
-  static open(containerId: string, timeoutMs = 30_000): Promise<ExecChannel> {
-    return ExecChannel.through(['docker', 'exec', '-i', containerId], { timeoutMs });
-  }
-
   /**
-   * The agent started through `prefix` (`docker exec -i <id>`; `setpriv … unshare …`: a sandbox's
+   * The agent started through `prefix` (`docker exec -i <id>`, from docker.ts; `setpriv … unshare …`: a sandbox's
    * holder; empty: on this machine, for selftest).
    */
   static async through(prefix: readonly string[], opts: { timeoutMs?: number; label?: string; cwd?: string } = {}): Promise<ExecChannel> {

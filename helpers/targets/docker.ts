@@ -1,6 +1,17 @@
+import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import type { Distro } from '../run-config.js';
+import { ExecChannel } from './channel.js';
 import { runArgv, type ExecResult } from './exec.js';
+
+/*
+ * The one seam to the Docker engine: every `docker` command the harness runs is built here, behind
+ * a function that says what it does (selftest/architecture.test.ts holds every other module to
+ * that). testcontainers, which speaks the Engine API, is loaded by lab-container.ts alone.
+ */
+
+/** The client's name, for the prerequisite check (the container target needs it on PATH). */
+export const DOCKER_CLIENT = 'docker';
 
 /** The lab image for a Debian release, and the debootstrap-built base it is made FROM. */
 export const labImage = (distro: Distro): string => `lesson06-lab:${distro}`;
@@ -11,9 +22,17 @@ export const RUN_LABEL = 'lesson06.run';
 /** The vitest worker a lab container belongs to (one container per worker). */
 export const WORKER_LABEL = 'lesson06.worker';
 
-export function docker(args: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
-  return runArgv(['docker', ...args], { timeoutMs });
+function docker(args: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
+  return runArgv([DOCKER_CLIENT, ...args], { timeoutMs });
 }
+
+/** `docker …` with the terminal attached (image builds show their progress); resolves with its exit code. */
+async function dockerInteractive(args: readonly string[]): Promise<number> {
+  const r = await execa(DOCKER_CLIENT, args, { stdio: 'inherit', reject: false });
+  return r.exitCode ?? 1;
+}
+
+const lines = (text: string): string[] => text.split('\n').filter(Boolean);
 
 export async function engineReachable(): Promise<{ ok: boolean; why: string }> {
   const r = await docker(['version', '--format', '{{.Server.Version}}'], 10_000);
@@ -57,6 +76,61 @@ export async function containersCreated(label: string, sinceMs: number, windowMs
 
 export async function imageExists(ref: string): Promise<boolean> {
   return (await docker(['image', 'inspect', '--format', '{{.Id}}', ref], 15_000)).exitCode === 0;
+}
+
+/** An image's label value (empty when it has none), or undefined when there is no such image. */
+export async function imageLabel(ref: string, label: string): Promise<string | undefined> {
+  const r = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${label}" }}`, ref], 15_000);
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** `docker pull`, `docker import` and `docker build` for npm run image, each with the terminal attached; exit codes. */
+export const pullImage = (ref: string): Promise<number> => dockerInteractive(['pull', ref]);
+export const importImage = (tar: string, ref: string): Promise<number> => dockerInteractive(['import', tar, ref]);
+export function buildImage(opts: { dir: string; tag: string; buildArgs: Record<string, string>; labels: Record<string, string> }): Promise<number> {
+  const buildArgs = Object.entries(opts.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+  const labels = Object.entries(opts.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  return dockerInteractive(['build', ...buildArgs, ...labels, '-t', opts.tag, opts.dir]);
+}
+
+/**
+ * Ids of the containers carrying every one of `labels` (`key` or `key=value`): running ones, or
+ * with `all` stopped ones too; `full` gives untruncated ids.
+ */
+export async function containerIds(labels: readonly string[], opts: { all?: boolean; full?: boolean } = {}): Promise<string[]> {
+  const flags = `-${opts.all === false ? '' : 'a'}q`;
+  const r = await docker(['ps', flags, ...(opts.full ? ['--no-trunc'] : []), ...labels.flatMap((l) => ['--filter', `label=${l}`])]);
+  return lines(r.stdout);
+}
+
+/** Every container (running or not) with `label`, and its value of `valueOf`. */
+export async function labelledContainers(label: string, valueOf: string): Promise<Array<{ id: string; value: string }>> {
+  const r = await docker(['ps', '-a', '--filter', `label=${label}`, '--format', `{{.ID}} {{.Label "${valueOf}"}}`]);
+  return lines(r.stdout).map((line) => {
+    const [id = '', value = ''] = line.split(' ');
+    return { id, value };
+  });
+}
+
+/** How many Engine API execs a container has had (selftest: the channel is the only one). */
+export async function execCount(id: string): Promise<number> {
+  return Number((await docker(['inspect', '--format', '{{len .ExecIDs}}', id])).stdout.trim());
+}
+
+/** argv run once in a throwaway container of `image` with no network (the runtime probe, the environment report). */
+export function runInImage(image: string, argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+  return docker(['run', '--rm', '--network', 'none', image, ...argv], timeoutMs);
+}
+
+/** `true` in a throwaway `--privileged` container sharing the host's cgroup namespace: whether the engine allows it. */
+export function runPrivileged(image: string, labels: Record<string, string>): Promise<ExecResult> {
+  const flags = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  return docker(['run', '--rm', '--network', 'none', '--cgroupns', 'host', '--privileged', ...flags, image, 'true']);
+}
+
+/** The command channel into a running container: its agent, started by one `docker exec -i`. */
+export function openExecChannel(containerId: string, timeoutMs = 30_000): Promise<ExecChannel> {
+  return ExecChannel.through([DOCKER_CLIENT, 'exec', '-i', containerId], { timeoutMs });
 }
 
 /** The Debian mirror this machine's apt already uses, for debootstrap. */

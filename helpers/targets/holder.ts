@@ -3,6 +3,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { waitFor } from '../wait.js';
 import { ExecChannel, type ChannelExecOptions } from './channel.js';
 import type { ExecResult } from './exec.js';
+import type { TargetExecOptions } from './types.js';
 
 export type NamespaceKind = 'mount' | 'net' | 'pid' | 'uts' | 'ipc' | 'cgroup';
 const PROC_NAME: Record<NamespaceKind, string> = { mount: 'mnt', net: 'net', pid: 'pid', uts: 'uts', ipc: 'ipc', cgroup: 'cgroup' };
@@ -17,36 +18,65 @@ function holdPrefix(kinds: readonly NamespaceKind[]): string[] {
   return ['setpriv', '--pdeathsig', 'KILL', '--', 'unshare', ...kinds.map((k) => `--${k}`), ...fork, '--propagation', 'private', '--'];
 }
 
+/** Reads namespace links (`/proc/<pid>/ns/<name>`): undefined while they cannot be read. */
+type LinkReader = (paths: readonly string[]) => Promise<readonly string[] | undefined>;
+
+/** On this machine. */
+const localLinks: LinkReader = (paths) => {
+  try {
+    return Promise.resolve(paths.map((p) => readlinkSync(p)));
+  } catch {
+    return Promise.resolve(undefined);
+  }
+};
+
+/**
+ * Waits until the process `locate` finds is in its own `kinds` namespaces, on the kernel's word
+ * (its namespace links against the reader's own): mounting before it has left the namespaces it
+ * was started from would cover that machine's (or lab container's) own directories.
+ */
+async function untilSeparated(
+  locate: () => number,
+  kinds: readonly NamespaceKind[],
+  read: LinkReader,
+  what: string,
+  intervalMs?: number,
+): Promise<number> {
+  const names = kinds.map((k) => PROC_NAME[k]);
+  let pid = 0;
+  await waitFor(
+    async () => {
+      pid = locate();
+      if (pid <= 0) return false;
+      const links = await read([...names.map((n) => `/proc/${pid}/ns/${n}`), ...names.map((n) => `/proc/self/ns/${n}`)]);
+      return links !== undefined && names.every((_, i) => links[i] !== links[i + names.length]);
+    },
+    { timeoutMs: 5_000, intervalMs, what },
+  );
+  return pid;
+}
+
 /**
  * The pid whose namespaces commands use, once it is in all of them: `top` itself, or with a pid
  * namespace unshare's child once it runs `comm` (until then unshare may still be mounting its
- * /proc, and /proc/1 would be the machine's). Mounting before the process has left our
- * namespaces would cover the machine's own directories, so this waits on the kernel's word.
+ * /proc, and /proc/1 would be the machine's).
  */
 async function heldPid(top: number, kinds: readonly NamespaceKind[], comm: string): Promise<number> {
-  let pid = 0;
-  const locate = (): boolean => {
-    if (!kinds.includes('pid')) {
-      pid = top;
-      return true;
-    }
+  const locate = (): number => {
+    if (!kinds.includes('pid')) return top;
     try {
-      pid = Number(readFileSync(`/proc/${top}/task/${top}/children`, 'utf8').trim().split(' ')[0]) || 0;
-      return pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
+      const pid = Number(readFileSync(`/proc/${top}/task/${top}/children`, 'utf8').trim().split(' ')[0]) || 0;
+      return pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm ? pid : 0;
     } catch {
-      pid = 0;
-      return false;
+      return 0;
     }
   };
-  const separated = (): boolean => {
-    try {
-      return kinds.every((k) => readlinkSync(`/proc/${pid}/ns/${PROC_NAME[k]}`) !== readlinkSync(`/proc/self/ns/${PROC_NAME[k]}`));
-    } catch {
-      return false;
-    }
-  };
-  await waitFor(() => locate() && separated(), { timeoutMs: 5_000, what: `process ${top} to enter its own ${kinds.join(', ')} namespaces` });
-  return pid;
+  return untilSeparated(locate, kinds, localLinks, `process ${top} to enter its own ${kinds.join(', ')} namespaces`);
+}
+
+/** argv that runs `argv` in the namespaces `pid` holds; `who` is nsenter's --setuid/--setgid. */
+function enterArgv(pid: number, kinds: readonly NamespaceKind[], argv: readonly string[], who: readonly string[] = []): string[] {
+  return ['nsenter', '-t', String(pid), ...kinds.map((k) => `--${k}`), ...who, '--', ...argv];
 }
 
 /**
@@ -79,9 +109,8 @@ export class NamespaceHolder {
   }
 
   /** argv that runs `argv` inside the held namespaces. */
-  enter(argv: readonly string[], who: readonly string[] = []): string[] {
-    const flags = this.kinds.map((k) => `--${k}`);
-    return ['nsenter', '-t', String(this.pid), ...flags, ...who, '--', ...argv];
+  enter(argv: readonly string[]): string[] {
+    return enterArgv(this.pid, this.kinds, argv);
   }
 
   async stop(): Promise<void> {
@@ -124,5 +153,47 @@ export class AgentHolder {
   async stop(): Promise<void> {
     this.channel.close();
     await this.channel.closed(5_000);
+  }
+}
+
+/**
+ * A namespace holder inside a lab container: the same held `sleep infinity` as NamespaceHolder,
+ * started by the container's agent (so it dies with the agent), ended by its pid. Pids are the
+ * container's own; nsenter runs inside the container too.
+ */
+export class ChannelHolder {
+  private constructor(
+    private readonly channel: ExecChannel,
+    readonly pid: number,
+    readonly kinds: readonly NamespaceKind[],
+  ) {}
+
+  static async start(channel: ExecChannel, kinds: readonly NamespaceKind[]): Promise<ChannelHolder> {
+    // A pid namespace needs unshare --fork and the child's pid: only grading's hostile labs use one, never on this target.
+    if (kinds.includes('pid')) throw new Error('lab container sandboxes hold mount, net, uts and ipc namespaces, not pid');
+    const pid = await channel.start([...holdPrefix(kinds), 'sleep', 'infinity']);
+    const links: LinkReader = async (paths) => {
+      const r = await channel.run(['readlink', ...paths], { timeoutMs: 5_000 });
+      return r.exitCode === 0 ? r.stdout.trim().split('\n') : undefined;
+    };
+    await untilSeparated(() => pid, kinds, links, `process ${pid} in the lab container to enter its own ${kinds.join(', ')} namespaces`, 5);
+    return new ChannelHolder(channel, pid, kinds);
+  }
+
+  /** nsenter through the container's channel: the sandbox's pids and namespaces are the container's. */
+  async run(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
+    const who: string[] = [];
+    if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
+    if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
+    const { uid: _u, gid: _g, ...rest } = opts;
+    const r = await this.channel.run(enterArgv(this.pid, this.kinds, argv, who), rest);
+    // nsenter reports a program it cannot execute as exit 127 and one line; the sandbox target's
+    // agent, like execa, as a spawn error: the same outcome on both targets.
+    const m = r.exitCode === 127 ? /^nsenter: failed to execute (.*): ([^\n]*)\n?$/.exec(r.stderr) : null;
+    return m ? { ...r, argv: [...argv], exitCode: undefined, stderr: '', spawnError: `${m[2]}: ${m[1]}` } : { ...r, argv: [...argv] };
+  }
+
+  stop(): Promise<void> {
+    return this.channel.kill(this.pid);
   }
 }

@@ -6,7 +6,7 @@ import type { TargetExecOptions } from './types.js';
 /** Says why argv must not run on the student's machine, or undefined when it may. */
 export type CommandGuard = (argv: readonly string[]) => string | undefined;
 
-export class ReadOnlyViolation extends Error {
+class ReadOnlyViolation extends Error {
   override name = 'ReadOnlyViolation';
 }
 
@@ -17,6 +17,9 @@ export class ReadOnlyViolation extends Error {
  */
 export class HostTarget extends BaseTarget {
   readonly kind = 'host' as const;
+  readonly ownNetns = "the target's own namespace";
+  /** The student's machine: its counters are not the harness's to interpret. */
+  readonly readsLateReplies = false;
   #mounts: NamespaceHolder | undefined;
 
   constructor(

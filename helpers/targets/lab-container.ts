@@ -1,6 +1,16 @@
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer } from 'testcontainers';
 import type { Distro, PrivilegeMode } from '../run-config.js';
-import { docker, HARNESS_LABEL, labImage, missingCapabilities, ownBoundingSet, RUN_LABEL, WORKER_LABEL } from './docker.js';
+import {
+  containerIds,
+  HARNESS_LABEL,
+  labImage,
+  missingCapabilities,
+  ownBoundingSet,
+  removeContainer,
+  runPrivileged,
+  RUN_LABEL,
+  WORKER_LABEL,
+} from './docker.js';
 
 const ATTEMPT_LABEL = 'lesson06.attempt';
 
@@ -71,18 +81,16 @@ function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer
  */
 export async function detectPrivilegeMode(spec: LabContainerSpec): Promise<PrivilegeMode> {
   const attempt = `${process.pid}-${Date.now()}`;
-  const labels = ['--label', `${HARNESS_LABEL}=1`, '--label', `${RUN_LABEL}=${spec.runId}`, '--label', `${ATTEMPT_LABEL}=${attempt}`];
-  const probe = await docker(['run', '--rm', '--network', 'none', '--cgroupns', 'host', '--privileged', ...labels, labImage(spec.distro), 'true']);
+  const probe = await runPrivileged(labImage(spec.distro), { [HARNESS_LABEL]: '1', [RUN_LABEL]: spec.runId, [ATTEMPT_LABEL]: attempt });
   if (probe.exitCode === 0) return 'privileged';
   // A container that was created but refused to start is still ours to remove.
-  const ids = await docker(['ps', '-aq', '--filter', `label=${ATTEMPT_LABEL}=${attempt}`]);
-  for (const id of ids.stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]);
+  for (const id of await containerIds([`${ATTEMPT_LABEL}=${attempt}`])) await removeContainer(id).catch(() => undefined);
   if (!/apply caps|operation not permitted|privileged/i.test(probe.stderr))
     throw new Error(`lab container probe failed: ${probe.stderr.trim() || `exit code ${probe.exitCode ?? '?'}`}`);
   return 'capabilities';
 }
 
-/** Starts one lab container in the given privilege mode. */
-export function startLabContainer(spec: LabContainerSpec, mode: PrivilegeMode): Promise<StartedTestContainer> {
-  return labContainer(spec, mode).start();
+/** Starts one lab container in the given privilege mode; resolves with its id (docker.ts's removeContainer ends it). */
+export async function startLabContainer(spec: LabContainerSpec, mode: PrivilegeMode): Promise<string> {
+  return (await labContainer(spec, mode).start()).getId();
 }

@@ -29,17 +29,20 @@ export interface SandboxHost {
   readonly kind: TargetKind;
   /** What the lesson's `~` means there. */
   readonly home: string;
+  /** How a verdict names a sandbox's own network namespace there. */
+  readonly ownNetns: string;
   hold(kinds: readonly NamespaceKind[]): Promise<Holder>;
 }
 
 /** This machine: the holder is a command agent started in the new namespaces (one per sandbox). */
-export const LOCAL_HOST: SandboxHost = {
+const LOCAL_HOST: SandboxHost = {
   kind: 'sandbox',
   home: sandboxHome(),
+  ownNetns: "the sandbox's own namespace",
   hold: (kinds) => AgentHolder.start(kinds),
 };
 
-export interface SandboxOptions {
+interface SandboxOptions {
   /**
    * Defaults to /run, /tmp and the lesson's home. A sandbox that must still see the real /tmp
    * and home (a grader process started inside it) keeps only /run private.
@@ -70,6 +73,8 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 export class SandboxTarget extends BaseTarget {
   readonly kind: TargetKind;
   readonly home: string;
+  readonly ownNetns: string;
+  readonly readsLateReplies = true;
 
   private constructor(
     private readonly holder: Holder,
@@ -78,6 +83,7 @@ export class SandboxTarget extends BaseTarget {
     super();
     this.kind = host.kind;
     this.home = host.home;
+    this.ownNetns = host.ownNetns;
   }
 
   get pid(): number {

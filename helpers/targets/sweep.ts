@@ -1,18 +1,18 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containersCreated, docker, engineReachable, HARNESS_LABEL, removeContainer, RUN_LABEL } from './docker.js';
+import { containerIds, containersCreated, engineReachable, HARNESS_LABEL, labelledContainers, removeContainer, RUN_LABEL } from './docker.js';
 import { CGROUP_PATTERN, runAlive, TMP_PATTERN } from './run-id.js';
 import { waitFor } from '../wait.js';
 
 export interface Leftover {
-  readonly kind: 'cgroup' | 'process' | 'container' | 'tmp';
+  readonly what: 'cgroup' | 'process' | 'container' | 'tmp';
   readonly id: string;
   readonly run: string;
 }
 
 /** Which runs to sweep: one run's own leftovers (after it ends), or every dead run's. */
-export type SweepScope = { readonly run: string } | { readonly deadRuns: true } | { readonly all: true };
+type SweepScope = { readonly run: string } | { readonly deadRuns: true } | { readonly all: true };
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -52,19 +52,16 @@ function pidsIn(cgroup: string): number[] {
 export async function findLeftovers(scope: SweepScope): Promise<Leftover[]> {
   const found: Leftover[] = [];
   for (const cg of harnessCgroups().filter((c) => inScope(c.run, scope))) {
-    found.push({ kind: 'cgroup', id: cg.path, run: cg.run });
-    for (const pid of pidsIn(cg.path)) found.push({ kind: 'process', id: String(pid), run: cg.run });
+    found.push({ what: 'cgroup', id: cg.path, run: cg.run });
+    for (const pid of pidsIn(cg.path)) found.push({ what: 'process', id: String(pid), run: cg.run });
   }
   for (const n of existsSync(tmpdir()) ? readdirSync(tmpdir()) : []) {
     const run = TMP_PATTERN.exec(n)?.[1];
-    if (run && inScope(run, scope)) found.push({ kind: 'tmp', id: join(tmpdir(), n), run });
+    if (run && inScope(run, scope)) found.push({ what: 'tmp', id: join(tmpdir(), n), run });
   }
   if ((await engineReachable()).ok) {
-    const r = await docker(['ps', '-a', '--filter', `label=${HARNESS_LABEL}=1`, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`]);
-    for (const line of r.stdout.split('\n').filter(Boolean)) {
-      const [id = '', run = ''] = line.split(' ');
-      if (inScope(run, scope)) found.push({ kind: 'container', id, run });
-    }
+    for (const { id, value: run } of await labelledContainers(`${HARNESS_LABEL}=1`, RUN_LABEL))
+      if (inScope(run, scope)) found.push({ what: 'container', id, run });
   }
   return found;
 }
@@ -76,8 +73,8 @@ export async function findLeftovers(scope: SweepScope): Promise<Leftover[]> {
  */
 export async function sweep(scope: SweepScope): Promise<Leftover[]> {
   const found = await findLeftovers(scope);
-  for (const c of found.filter((l) => l.kind === 'container')) await removeContainer(c.id);
-  const procs = found.filter((l) => l.kind === 'process').map((l) => Number(l.id));
+  for (const c of found.filter((l) => l.what === 'container')) await removeContainer(c.id);
+  const procs = found.filter((l) => l.what === 'process').map((l) => Number(l.id));
   for (const pid of new Set(procs)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -85,7 +82,7 @@ export async function sweep(scope: SweepScope): Promise<Leftover[]> {
       // already gone
     }
   }
-  const cgroups = found.filter((l) => l.kind === 'cgroup').map((l) => l.id);
+  const cgroups = found.filter((l) => l.what === 'cgroup').map((l) => l.id);
   await waitFor(() => cgroups.every((cg) => pidsIn(cg).length === 0), {
     timeoutMs: 10_000,
     what: 'killed container processes to leave their cgroups',
@@ -98,12 +95,12 @@ export async function sweep(scope: SweepScope): Promise<Leftover[]> {
       // gone already, or removed with its hierarchy
     }
   }
-  for (const t of found.filter((l) => l.kind === 'tmp')) rmSync(t.id, { recursive: true, force: true });
+  for (const t of found.filter((l) => l.what === 'tmp')) rmSync(t.id, { recursive: true, force: true });
   return found;
 }
 
 /** How long an interrupted run watches for lab containers its killed workers had asked the engine for. */
-export const LATE_CREATE_WINDOW_MS = 3_000;
+const LATE_CREATE_WINDOW_MS = 3_000;
 
 /**
  * After an interrupted container run: a worker killed while the engine was creating its lab
@@ -113,13 +110,13 @@ export const LATE_CREATE_WINDOW_MS = 3_000;
  */
 export async function sweepLateContainers(run: string, sinceMs: number): Promise<Leftover[]> {
   const ids = await containersCreated(`${RUN_LABEL}=${run}`, sinceMs, LATE_CREATE_WINDOW_MS);
-  const alive = new Set((await docker(['ps', '-aq', '--no-trunc', '--filter', `label=${RUN_LABEL}=${run}`])).stdout.split('\n').filter(Boolean));
+  const alive = new Set(await containerIds([`${RUN_LABEL}=${run}`], { full: true }));
   const late = ids.filter((id) => alive.has(id));
   for (const id of late) await removeContainer(id);
-  return late.map((id) => ({ kind: 'container', id: id.slice(0, 12), run }));
+  return late.map((id) => ({ what: 'container', id: id.slice(0, 12), run }));
 }
 
 export function summarize(found: readonly Leftover[]): string {
-  const count = (k: Leftover['kind']): number => found.filter((f) => f.kind === k).length;
+  const count = (k: Leftover['what']): number => found.filter((f) => f.what === k).length;
   return `${count('container')} lab container(s), ${count('process')} process(es), ${count('cgroup')} cgroup dir(s), ${count('tmp')} temporary dir(s)`;
 }

@@ -15,6 +15,13 @@ export interface Target {
   readonly kind: TargetKind;
   /** What the lesson's `~` means inside the target. */
   readonly home: string;
+  /** How a verdict names the network namespace the target's commands start in. */
+  readonly ownNetns: string;
+  /**
+   * Whether a failed ping with a deadline is checked for late replies in the namespaces' ICMP
+   * counters (the harness's own sandboxes); grading's host keeps the plain verdict.
+   */
+  readonly readsLateReplies: boolean;
   readonly transcript: Transcript;
   /** Runs argv; resolves with the outcome whatever the exit code. */
   exec(argv: readonly string[], opts?: TargetExecOptions): Promise<ExecResult>;

@@ -1,6 +1,6 @@
 import { strictParse } from './strict.js';
 
-export type CleanArgs = { readonly help: true } | { readonly help: false; readonly dryRun: boolean; readonly all: boolean };
+type CleanArgs = { readonly help: true } | { readonly help: false; readonly dryRun: boolean; readonly all: boolean };
 
 export function parseCleanArgs(argv: readonly string[]): CleanArgs {
   const v = strictParse('npm run clean', argv, {

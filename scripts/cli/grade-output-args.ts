@@ -15,7 +15,7 @@ export const GRADE_OUTPUT_OPTIONS = {
   results: { type: 'string' },
 } as const;
 
-export interface GradeOutputValues {
+interface GradeOutputValues {
   readonly student?: string;
   readonly points?: string;
   readonly format?: string;
@@ -24,7 +24,7 @@ export interface GradeOutputValues {
   readonly junit?: string;
 }
 
-export interface GradeOutputContext {
+interface GradeOutputContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly runId: string;

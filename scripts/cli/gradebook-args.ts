@@ -23,7 +23,7 @@ function parse(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: 
   }
 }
 
-export type GradebookArgs =
+type GradebookArgs =
   | { readonly help: true }
   | {
       readonly help: false;

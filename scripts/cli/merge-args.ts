@@ -4,7 +4,7 @@ import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import { isFile, sharedLesson } from './test-args.js';
 import { reporterNames, single, strictParse } from './strict.js';
 
-export type MergeArgs =
+type MergeArgs =
   | { readonly help: true }
   | {
       readonly help: false;

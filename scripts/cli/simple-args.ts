@@ -7,7 +7,7 @@ export function parseHelpOnly(command: string, argv: readonly string[]): { reado
   return { help: v.help === true };
 }
 
-export type BenchArgs = { readonly help: true } | { readonly help: false; readonly labs: number | undefined; readonly saturate: boolean };
+type BenchArgs = { readonly help: true } | { readonly help: false; readonly labs: number | undefined; readonly saturate: boolean };
 
 /** `npm run bench -- [--labs N | --saturate]`. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {

@@ -5,7 +5,18 @@ import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
-import { CGROUP_CHOICES, DISTROS, defaultRunConfig, shardDirOf, type Distro, type Invoker, type RunConfig } from '../../helpers/run-config.js';
+import {
+  CGROUP_CHOICES,
+  DISTROS,
+  defaultRunConfig,
+  shardDirOf,
+  SUITE_TARGETS,
+  type Distro,
+  type Invoker,
+  type RunConfig,
+  type TargetKind,
+} from '../../helpers/run-config.js';
+import { providerFor } from '../../helpers/targets/providers.js';
 import { GRADE_OUTPUT_OPTIONS, parseGradeOutput } from './grade-output-args.js';
 import { reporterNames, single, strictParse, wholeNumber, type Refusals } from './strict.js';
 
@@ -22,7 +33,7 @@ export interface ParseContext {
 
 export const processContext = (): ParseContext => ({ pid: process.pid, cwd: process.cwd(), env: process.env });
 
-export type Parsed = { readonly help: true } | { readonly help: false; readonly config: RunConfig };
+type Parsed = { readonly help: true } | { readonly help: false; readonly config: RunConfig };
 
 const GRADE_OPTIONS = {
   netns: { type: 'string' },
@@ -57,7 +68,7 @@ const OPTIONS = {
 
 const NO_SELECTION = 'a run that selects no test is never green; choose tests with --grep';
 /** vitest options people reach for, and why this harness refuses each. */
-export const REFUSED: Refusals = {
+const REFUSED: Refusals = {
   '--watch': 'the suite builds namespaces and runs runc as root; run npm test again instead of watching',
   '-w': 'watch mode is not supported; run npm test again',
   '--ui': 'the interfaces are the console and reports/junit.xml',
@@ -119,17 +130,18 @@ const NPM_SWALLOWED = [
 ] as const;
 
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
-export const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+const TRUSTED_BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 
 /**
  * `--runtime runc|crun|NAME|PATH`. A bare name is the runtime installed on the machine (sandbox
  * target, looked up in the fixed root directories) or in the lab image (container target); a path
  * is a file on this machine, so it goes with the sandbox target only.
  */
-function parseRuntime(given: string | undefined, target: string): string {
+function parseRuntime(given: string | undefined, target: TargetKind): string {
   if (given === undefined) return 'runc';
+  const byPath = providerFor(target).runtimeChosenByPath;
   if (given.includes('/')) {
-    if (target !== 'sandbox')
+    if (!byPath)
       throw new BadInputError(
         `--runtime "${given}" is a file on this machine; with --target container name a runtime installed in the lab image (runc or crun)`,
       );
@@ -141,7 +153,7 @@ function parseRuntime(given: string | undefined, target: string): string {
   }
   if (!/^[a-z][a-z0-9._-]*$/.test(given))
     throw new BadInputError(`--runtime "${given}" is neither a runtime's name (runc, crun) nor an absolute path`);
-  if (target === 'sandbox' && given !== 'runc' && !TRUSTED_BIN_DIRS.some((d) => executableFile(`${d}/${given}`)))
+  if (byPath && given !== 'runc' && !TRUSTED_BIN_DIRS.some((d) => executableFile(`${d}/${given}`)))
     throw new BadInputError(
       `--runtime ${given}: no executable "${given}" in ${TRUSTED_BIN_DIRS.join(':')} (install it: apt-get install ${given}), or give its absolute path`,
     );
@@ -199,10 +211,10 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   }
   const targetText = single(v.target, '--target');
   if (targetText === 'host') throw new BadInputError('--target host is the read-only grading target: run npm run grade');
-  const target = grading ? 'host' : oneOf(targetText, ['sandbox', 'container'] as const, '--target', 'sandbox');
+  const target: TargetKind = grading ? 'host' : oneOf(targetText, SUITE_TARGETS, '--target', 'sandbox');
   if (grading && targetText !== undefined) throw new BadInputError('grading always runs on this machine (the host target); drop --target');
   const distro: Distro = oneOf(single(v.distro, '--distro'), DISTROS, '--distro', 'bookworm');
-  if (single(v.distro, '--distro') !== undefined && target !== 'container')
+  if (single(v.distro, '--distro') !== undefined && !providerFor(target).hasDistro)
     throw new BadInputError('--distro chooses the lab image of --target container; add --target container');
 
   const runtime = parseRuntime(single(v.runtime, '--runtime'), target);

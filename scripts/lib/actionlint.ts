@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-export interface LintProblem {
+interface LintProblem {
   readonly message: string;
   readonly line: number;
   readonly column: number;

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { KEPT_VARIABLES, safeValue, TRUSTED_PATH, trustedTool } from '../../helpers/toolchain.js';
 import { fail, isRoot, passwordlessSudo, runInteractive } from './process.js';
 
-export interface SudoHop {
+interface SudoHop {
   readonly sudo: string;
   readonly env: string;
   readonly node: string;

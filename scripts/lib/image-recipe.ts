@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { docker } from '../../helpers/targets/docker.js';
+import { imageLabel } from '../../helpers/targets/docker.js';
 
 /**
  * The lab image records which recipe (fixtures/image/Dockerfile) built it, so an image built
@@ -18,7 +18,7 @@ export function recipeHash(dir = RECIPE_DIR): string {
 
 /** 'current', 'stale' (built from another recipe) or 'missing'. */
 export async function labImageState(ref: string): Promise<'current' | 'stale' | 'missing'> {
-  const r = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${RECIPE_LABEL}" }}`, ref], 15_000);
-  if (r.exitCode !== 0) return 'missing';
-  return r.stdout.trim() === recipeHash() ? 'current' : 'stale';
+  const recipe = await imageLabel(ref, RECIPE_LABEL);
+  if (recipe === undefined) return 'missing';
+  return recipe === recipeHash() ? 'current' : 'stale';
 }

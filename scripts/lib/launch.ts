@@ -4,16 +4,16 @@ import { callerWriteProblem, handBackTree } from '../../helpers/report/safe-writ
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chalk } from 'zx';
-import { checkPrerequisites, installCommand, prerequisitesFor } from '../../helpers/prereqs.js';
+import { checkPrerequisites, installCommand, withRuntime } from '../../helpers/prereqs.js';
 import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
 import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { cgroupModeText, parseRuntimeVersion, runtimeInfo as describeRuntimeInfo } from '../../helpers/oci/runtime-info.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
-import { runArgv } from '../../helpers/targets/exec.js';
 import { ROOT_TOOLS, TRUSTED_PATH, trustedDirProblems, trustedEnv, trustedTool } from '../../helpers/toolchain.js';
-import { engineReachable, labImage } from '../../helpers/targets/docker.js';
-import { sweep, sweepLateContainers, summarize } from '../../helpers/targets/sweep.js';
+import { labImage } from '../../helpers/targets/docker.js';
+import { providerFor, type PrepareIo } from '../../helpers/targets/providers.js';
+import { sweep, summarize } from '../../helpers/targets/sweep.js';
 import { labImageState } from './image-recipe.js';
 import { fail, runInteractive } from './process.js';
 
@@ -21,10 +21,12 @@ import { fail, runInteractive } from './process.js';
 /** How long a Ctrl-C may take to reach vitest on its own before the launcher passes it on. */
 const RELAY_AFTER_MS = 1_000;
 
-export const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
+const EXIT = { passed: 0, failed: 1, refused: 2, harness: 3, interrupted: 130 } as const;
 
 async function requirePrerequisites(config: RunConfig): Promise<void> {
-  const missing = (await checkPrerequisites(prerequisitesFor(config), TRUSTED_PATH)).filter((s) => !s.ok);
+  const missing = (await checkPrerequisites(withRuntime(providerFor(config.target).prerequisites, config.runtime), TRUSTED_PATH)).filter(
+    (s) => !s.ok,
+  );
   if (missing.length > 0)
     fail(
       `missing prerequisite${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `${m.prereq.name} (for ${m.prereq.why})`).join('; ')}`,
@@ -50,13 +52,13 @@ async function requirePrerequisites(config: RunConfig): Promise<void> {
  * started at all is refused here; one that names no version is reported by its file name.
  */
 async function describeRuntime(config: RunConfig): Promise<RunConfig> {
-  const inTarget = config.target === 'container' ? ['docker', 'run', '--rm', '--network', 'none', labImage(config.distro)] : [];
-  const r = await runArgv([...inTarget, config.runtime, '--version'], { timeoutMs: 60_000 });
-  const where = config.target === 'container' ? ` in ${labImage(config.distro)}` : '';
-  if (r.spawnError !== undefined || (config.target === 'container' && r.exitCode === 127))
+  const provider = providerFor(config.target);
+  const r = await provider.probe(config, [config.runtime, '--version'], 60_000);
+  const where = provider.where(config);
+  if (provider.cannotStart(r))
     fail(
       `the runtime under test (${config.runtime}${where}) cannot be started: ${(r.spawnError ?? r.stderr).trim().split('\n')[0] ?? ''}`,
-      config.target === 'container' ? `npm run image -- --distro ${config.distro} --rebuild` : 'npm run doctor',
+      provider.runtimeFix(config),
     );
   // A runtime that does not say what it is still gets its verdicts; the reports call it by its file name.
   const reported = parseRuntimeVersion(`${r.stdout}\n${r.stderr}`) ?? { name: basename(config.runtime), version: 'unknown (--version named none)' };
@@ -76,35 +78,18 @@ async function describeRuntime(config: RunConfig): Promise<RunConfig> {
 /** The tools this run executes as root, by name (runc only when it is the runtime under test; busybox when grading binds it into its ping probe). */
 const toolsOf = (config: RunConfig): string[] => [
   ...ROOT_TOOLS.filter((t) => t !== 'node'),
-  ...(config.target !== 'container' && !config.runtime.includes('/') ? [config.runtime] : []),
+  ...(providerFor(config.target).runtimeOnThisMachine && !config.runtime.includes('/') ? [config.runtime] : []),
   ...(config.mode === 'grade' ? ['busybox'] : []),
 ];
 
-/** The container target needs an engine, the lab image and a privilege mode, decided once here. */
-async function prepareContainers(config: RunConfig): Promise<RunConfig> {
-  const engine = await engineReachable();
-  if (!engine.ok)
-    fail(
-      `--target container needs a Docker engine, and none answered: ${engine.why}`,
-      'apt-get install docker.io && dockerd &   (or use the default sandbox target: npm test)',
-    );
-  const image = labImage(config.distro);
-  // Built once and reused; a missing image, or one built from an older recipe, is built here, never pulled blindly.
-  if (
-    (await labImageState(image)) !== 'current' &&
-    (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', config.distro])) !== 0
-  )
-    fail(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
-  // Loaded here, not at the top: testcontainers costs about a CPU-second to import, and only this target needs it.
-  const { detectPrivilegeMode } = await import('../../helpers/targets/lab-container.js');
-  const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
-  process.stdout.write(
-    chalk.dim(
-      `lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}\n`,
-    ),
-  );
-  return { ...config, privilege };
-}
+/** What a target's prepare may do from the launcher: say a line, refuse the run, build the lab image (npm run image) when the current recipe did not build it. */
+const PREPARE_IO: PrepareIo = {
+  say: (line) => process.stdout.write(chalk.dim(`${line}\n`)),
+  refuse: (what, next) => fail(what, next),
+  ensureImage: async (distro) =>
+    (await labImageState(labImage(distro))) === 'current' ||
+    (await runInteractive([process.execPath, '--import', 'tsx', 'scripts/image.ts', '--distro', distro])) === 0,
+};
 
 /** The direct children of a process (vitest's workers), from each process's parent in /proc/<pid>/stat. */
 function childrenOf(parent: number): number[] {
@@ -150,7 +135,7 @@ function selectionText(config: RunConfig): string {
 }
 
 /** The exit code and, when it is not a plain verdict, the one `error:` line that explains it. */
-export interface Outcome {
+interface Outcome {
   readonly code: number;
   readonly error?: string;
   readonly next?: string;
@@ -210,7 +195,7 @@ export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | 
   return { code: EXIT.passed };
 }
 
-export interface LaunchOptions {
+interface LaunchOptions {
   /** Selftest only: a vitest configuration that adds its breakage seam to the product's. */
   readonly vitestConfig?: string;
 }
@@ -250,7 +235,7 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   // The report is created with the invoking user's rights: say so now, not after the run.
   const denied = callerWriteProblem(initial.junit, initial.invoker);
   if (denied) fail(`--junit: ${denied}`, 'choose a report path you can write yourself (the default is reports/ in this clone)');
-  const prepared = await describeRuntime(initial.target === 'container' ? await prepareContainers(initial) : initial);
+  const prepared = await describeRuntime(await providerFor(initial.target).prepare(initial, PREPARE_IO));
   if (interrupted) {
     const mine = await sweep({ run: prepared.runId });
     process.stderr.write(
@@ -284,7 +269,7 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
     // Interrupted: a killed worker's lab container may still be coming into existence.
-    if (config.target === 'container' && summary === undefined) mine.push(...(await sweepLateContainers(config.runId, startedAt)));
+    if (summary === undefined) mine.push(...(await providerFor(config.target).sweepLate(config.runId, startedAt)));
     if (mine.length > 0) process.stdout.write(chalk.yellow(`removed what this run left behind: ${summarize(mine)}\n`));
     handBack(config);
   }
