@@ -202,7 +202,8 @@ export type FakeRuntime =
   | 'list-hiding-runc'
   | 'delete-missing-failing-runc'
   | 'ghost-state-runc'
-  | 'hook-state-late-runc';
+  | 'hook-status-running-runc'
+  | 'poststop-ignoring-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -299,7 +300,7 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: { allBut: ['common-error-3 runc run as an unprivileged user is refused; as root (sudo) it works'] },
     why: '`state` reports a stopped container for any id it does not have: only the test that asks the runtime whether a refused container exists fails',
   },
-  'hook-state-late-runc': {
+  'hook-status-running-runc': {
     passes: {
       allBut: [
         ...COMPARES_WITH_STATE,
@@ -307,6 +308,10 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
       ],
     },
     why: 'hands every hook a state whose status says "running" where runc says "creating" or "created": exactly the tests that read the status a hook was given fail',
+  },
+  'poststop-ignoring-runc': {
+    passes: { allBut: ['exercise-5 a poststop hook receives the state (no pid) and removes the host end'] },
+    why: 'drops the poststop hooks and runs every other one: only the test whose config has poststop hooks fails',
   },
   'prestart-ignoring-runc': {
     passes: { allBut: NEEDS_PRESTART },
@@ -961,11 +966,13 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.cleanTwice, check: 'every second-run failure only says the thing is gone', diagnosis: 'next', says: 'should be safe to repeat' },
   ],
   'ghost-state-runc': [{ test: T.ce3runc, check: 'no container exists after the refusal', diagnosis: 'next', says: 'delete it' }],
-  'hook-state-late-runc': [
+  'hook-status-running-runc': [
     { test: T.e5prestartState, check: 'a status before "running"', diagnosis: 'next', says: 'wrong point of the lifecycle' },
     { test: T.e5createRuntimeState, check: 'a status before "running"', diagnosis: 'next', says: 'wrong point of the lifecycle' },
     { test: T.e5both, check: 'before the process started', diagnosis: 'next', says: "check config.json's hooks entries" },
+    { test: T.e5poststop, check: 'status "stopped" and no pid', diagnosis: 'next', says: 'does not describe a stopped container' },
   ],
+  'poststop-ignoring-runc': [{ test: T.e5poststop, check: 'the poststop hook ran and wrote the state', diagnosis: 'next', says: 'hooks.poststop' }],
   // The probe catches them before any of these tests reads a printed word: the witness never ran.
   'canned-runc': neverStarted(),
   'nsenter-runc': neverStarted(),
