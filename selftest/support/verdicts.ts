@@ -393,6 +393,7 @@ const T = {
   nCniRunc: 'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
   nCniCheck: 'notes CNI CHECK with the previous result succeeds',
   nCniDel: 'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
+  e2s2: 'exercise-2 step 2: runc spec writes a network namespace with no path',
   e2s3: "exercise-2 step 3: the lesson's jq edit points the network namespace at /var/run/netns/container-net",
   e2s4: "exercise-2 step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1",
   e2asWritten: "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
@@ -922,6 +923,7 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.ce6noPath, check: 'with the path: veth-container, not veth-host', diagnosis: CE6, says: '"path"' },
   ],
   'spec-deviating-runc': [
+    { test: T.e2s2, check: 'linux.namespaces has {"type":"network"} with no path', diagnosis: 'next', says: 'does not write the default spec' },
     { test: T.e2terminal, check: 'runc spec writes "terminal": true', diagnosis: 'next', says: 'does not write the default spec' },
     { test: T.e4only, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
     { test: T.e4noAddress, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
