@@ -181,39 +181,39 @@ const table: string[] = [];
 describe('grade --check: hint ladders of typical student mistakes', { concurrent: true }, () => {
   for (const m of MISTAKES)
     test(`${m.name}: --check ${m.check} fails naming it, and the level-3 commands as printed make it pass`, { timeout: 300_000 }, async () => {
-    const s = await studentLab();
-    try {
-      await m.build(s);
-      const broken = await grade(s, m.check);
-      expect(broken.exitCode, broken.stdout + broken.stderr).toBe(1);
-      const lines = broken.stdout.split('\n').filter((l) => l.startsWith('✗ ') || l.startsWith('✓ '));
-      expect(lines, broken.stdout).toHaveLength(1);
-      const line = lines[0] ?? '';
-      expect(line.startsWith(`✗ ${m.check} `), line).toBe(true);
-      for (const re of m.says) expect(line).toMatch(re);
-      // Level 1 only by default: no hint lines under it.
-      expect(broken.stdout).not.toMatch(/hint [23]:/);
+      const s = await studentLab();
+      try {
+        await m.build(s);
+        const broken = await grade(s, m.check);
+        expect(broken.exitCode, broken.stdout + broken.stderr).toBe(1);
+        const lines = broken.stdout.split('\n').filter((l) => l.startsWith('✗ ') || l.startsWith('✓ '));
+        expect(lines, broken.stdout).toHaveLength(1);
+        const line = lines[0] ?? '';
+        expect(line.startsWith(`✗ ${m.check} `), line).toBe(true);
+        for (const re of m.says) expect(line).toMatch(re);
+        // Level 1 only by default: no hint lines under it.
+        expect(broken.stdout).not.toMatch(/hint [23]:/);
 
-      const laddered = await grade(s, m.check, ['--hints', '3']);
-      expect(laddered.exitCode).toBe(1);
-      expect(laddered.stdout).toMatch(/^ {4}hint 2: .*(Exercise \d, Step|Common Error)/m);
-      const commands = laddered.stdout
-        .split('\n')
-        .map((l) => HINT3.exec(l)?.[1])
-        .filter((c): c is string => c !== undefined);
-      expect(commands.length, laddered.stdout).toBeGreaterThan(0);
-      for (const c of commands) {
-        const r = await s.t.exec(words(c));
-        expect(r.exitCode, `${c}: ${r.stderr}`).toBe(0);
+        const laddered = await grade(s, m.check, ['--hints', '3']);
+        expect(laddered.exitCode).toBe(1);
+        expect(laddered.stdout).toMatch(/^ {4}hint 2: .*(Exercise \d, Step|Common Error)/m);
+        const commands = laddered.stdout
+          .split('\n')
+          .map((l) => HINT3.exec(l)?.[1])
+          .filter((c): c is string => c !== undefined);
+        expect(commands.length, laddered.stdout).toBeGreaterThan(0);
+        for (const c of commands) {
+          const r = await s.t.exec(words(c));
+          expect(r.exitCode, `${c}: ${r.stderr}`).toBe(0);
+        }
+        const fixed = await grade(s, m.check);
+        expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
+        expect(fixed.stdout).toMatch(new RegExp(`^✓ ${m.check} `, 'm'));
+        table.push(`| ${m.name} | \`${m.check}\` | ${line.replace(/^✗ \S+ [^—]*— /, '')} | ${commands.map((c) => `\`${c}\``).join('<br>')} |`);
+      } finally {
+        await s.box.dispose();
       }
-      const fixed = await grade(s, m.check);
-      expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
-      expect(fixed.stdout).toMatch(new RegExp(`^✓ ${m.check} `, 'm'));
-      table.push(`| ${m.name} | \`${m.check}\` | ${line.replace(/^✗ \S+ [^—]*— /, '')} | ${commands.map((c) => `\`${c}\``).join('<br>')} |`);
-    } finally {
-      await s.box.dispose();
-    }
-  });
+    });
 
   // The closing note's table, from these runs (GRADE_HINTS_TABLE=FILE).
   afterAll(async () => {

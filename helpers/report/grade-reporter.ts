@@ -27,7 +27,7 @@ export function hintText(message: string, level: 1 | 2 | 3): string[] {
     .map((l) => l.replace(HINT_LINE, ''));
 }
 
-interface Graded {
+export interface Graded {
   readonly id: string;
   readonly state: 'pass' | 'fail' | 'not checked';
   readonly message: string;
