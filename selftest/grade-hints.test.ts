@@ -8,6 +8,8 @@ import { withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 import { lessonBundle } from '../helpers/oci/lesson-bundle.js';
 import { Runc } from '../helpers/oci/runtime.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
+import { LAB_STEPS } from '../helpers/grade/catalog.js';
+import { snapshotDiff, snapshotSandbox } from './support/hostile-snapshot.js';
 import { LAB_DIR, lessonLab, lessonLabWithoutNetRaw, runGrader, studentLab, type StudentLab } from './support/grade-lab.js';
 
 /**
@@ -214,6 +216,49 @@ describe('grade --check: hint ladders of typical student mistakes', { concurrent
         await s.box.dispose();
       }
     });
+
+  test('a good lab: --check of every step exits 0 with one ✓ line each; nothing changed in the sandbox', { timeout: 300_000 }, async () => {
+    const s = await studentLab();
+    try {
+      await lessonLab(s);
+      const steps = LAB_STEPS.map((x) => x.id);
+      const before = await snapshotSandbox(s.box, { trees: [LAB_DIR] });
+      const r = await runGrader(s, ['--bundle', s.plan.bundleDir, '--junit', '/tmp/check.xml', ...steps.flatMap((id) => ['--check', id])]);
+      await s.t.must(['rm', '-f', '/tmp/check.xml']);
+      const after = await snapshotSandbox(s.box, { trees: [LAB_DIR] });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => /^[✓✗] /.test(l))).toEqual(LAB_STEPS.map((x) => `✓ ${x.id} ${x.title}`));
+      expect(snapshotDiff(before, after)).toEqual([]);
+    } finally {
+      await s.box.dispose();
+    }
+  });
+
+  test(
+    'a step whose needs fail is "not yet" (exit 1, one line naming the step first needed); a full grade prints levels up to --hints',
+    { timeout: 300_000 },
+    async () => {
+      const s = await studentLab();
+      try {
+        await s.lab.through(1);
+        await bundleOnly(s);
+        const r = await grade(s, 'exercise-1/step-4');
+        expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+        const lines = r.stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(
+          /^✗ exercise-1\/step-4 .* — not yet: exercise-1\/step-2 \(host-veth-exists\) comes first: there is no interface veth-host/,
+        );
+        const full = await runGrader(s, ['--bundle', s.plan.bundleDir, '--junit', JUNIT, '--hints', '2']);
+        expect(full.exitCode).toBe(1);
+        expect(full.stdout).toMatch(/^ +hint 1: +there is no interface veth-host/m);
+        expect(full.stdout).toMatch(/^ +hint 2: +Exercise 1, Step 2/m);
+        expect(full.stdout).not.toMatch(/hint 3:/);
+      } finally {
+        await s.box.dispose();
+      }
+    },
+  );
 
   // The closing note's table, from these runs (GRADE_HINTS_TABLE=FILE).
   afterAll(async () => {
