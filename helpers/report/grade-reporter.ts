@@ -14,9 +14,14 @@ const notes = (tc: TestCase): string =>
     .map((a) => `\n        note: ${visible(a.message)}`)
     .join('');
 
-/** A diagnosis's lines without the hint levels above `hints` (a hint line's level is in its prefix). */
+/**
+ * A diagnosis's lines for the console, without the hint levels above `hints` (a hint line's level
+ * is in its prefix). Where there is a ladder it replaces the diagnosis/fix/next lines on the
+ * console, which would tell the answer at once; the JUnit report keeps them all.
+ */
 export function upToLevel(lines: readonly string[], hints: 1 | 2 | 3): string[] {
-  return lines.filter((l) => Number(HINT_LINE.exec(l)?.[1] ?? 0) <= hints);
+  const laddered = lines.some((l) => HINT_LINE.test(l));
+  return lines.filter((l) => Number(HINT_LINE.exec(l)?.[1] ?? 0) <= hints && !(laddered && /^ {2}(diagnosis|fix|next): /.test(l)));
 }
 
 /** The text of one level of a diagnosis's hint ladder (level 3 may be several lines). */

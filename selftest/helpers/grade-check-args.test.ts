@@ -92,6 +92,14 @@ describe('npm run grade --check / --list-checks / --hints', () => {
     );
     expect(hintText(down, 2)[0]).toMatch(/^Exercise 1, Step 5/);
     expect(upToLevel(down.split('\n'), 1)).toHaveLength(1);
+    const diagnosis = [
+      '  expected: x',
+      '  seen:     y',
+      '  diagnosis: Common Error 2',
+      '  fix:      sudo ip link set veth-host up',
+      ...down.split('\n'),
+    ];
+    expect(upToLevel(diagnosis, 2).map((l) => l.slice(0, 10))).toEqual(['  expected', '  seen:   ', '  hint 1: ', '  hint 2: ']);
   });
 
   test('a jq edit is one command a shell splits into sh -c and the lesson’s jq-then-mv script', () => {
