@@ -1,3 +1,4 @@
+import type { CheckSelection } from './grade/catalog.js';
 import type { PointsTable } from './grade/points.js';
 import type { LabPlan } from './lesson/plan.js';
 import type { RunEnvironment } from './report/model.js';
@@ -62,6 +63,10 @@ export interface GradeOutput {
   readonly latest: string | undefined;
   /** Where --format gradescope/prairielearn writes results.json; undefined for junit. */
   readonly results: string | undefined;
+  /** The highest hint level printed under a failing check (--hints; 3 by default, 1 with --check). */
+  readonly hints?: 1 | 2 | 3;
+  /** `--check`: the named checks (one line each) and the grade checks that run for them; undefined: every check, a scored grade. */
+  readonly only?: CheckSelection;
 }
 
 export interface RunConfig {

@@ -23,7 +23,7 @@ export type FaultKind =
   | 'bad-format'
   | 'wrong-machine';
 
-interface ProcessFault {
+export interface ProcessFault {
   readonly kind: FaultKind;
   /** The real cause, in the container's paths. */
   readonly cause: string;

@@ -7,12 +7,29 @@ import { commonErrorTitle, formatRef, type CommonErrorHint, type LessonRef } fro
  */
 export type Remedy = { readonly commonError: CommonErrorHint; readonly next?: string } | { readonly commonError?: undefined; readonly next: string };
 
+/**
+ * What a student is told, one level at a time (npm run grade --hints 1|2|3): the symptom in their
+ * terms, the concept (the lesson section by name, what the kernel shows), then the exact commands.
+ */
+export interface HintLadder {
+  readonly symptom: string;
+  readonly concept: string;
+  /** Command lines in the student's own names and paths, `sudo` where the lesson uses it; each runs as printed. */
+  readonly commands: readonly string[];
+  /** When no command fits (the grader cannot know what the student meant): what to do, in words. */
+  readonly todo?: string;
+}
+
 interface Observation {
   /** What the lesson step should have produced. */
   readonly expected: string;
   /** What was seen, quoted verbatim where it is command output. */
   readonly seen: string;
+  readonly hints?: HintLadder;
 }
+
+/** The prefix of each hint line in a diagnosis: `hint 1:`, `hint 2:`, `hint 3:` (the grade reporter chooses by it). */
+export const HINT_LINE = /^ {2}hint ([123]): {3}/;
 
 export type Diagnosis = Observation & { readonly ref: LessonRef; readonly id?: string } & Remedy;
 
@@ -39,7 +56,14 @@ export function formatDiagnosis(d: Diagnosis): string {
     lines.push(`  fix:      ${visible(d.commonError.fix)}`);
   }
   if (d.next) lines.push(`  next:     ${visible(d.next)}`);
+  if (d.hints) lines.push(...formatHints(d.hints));
   return lines.join('\n');
+}
+
+/** The ladder as diagnosis lines, each level on lines of its own (a command per line, `$ ` first). */
+export function formatHints(h: HintLadder): string[] {
+  const third = [...h.commands.map((c) => `$ ${visible(c)}`), ...(h.todo ? [visible(h.todo)] : [])];
+  return [`  hint 1:   ${visible(h.symptom)}`, `  hint 2:   ${visible(h.concept)}`, ...third.map((t) => `  hint 3:   ${t}`)];
 }
 
 export class LessonCheckError extends Error {

@@ -35,6 +35,14 @@ export const fixes = {
       fix: `${wrong.length > 0 ? `${name} has ${wrong.join(', ')} instead of ${want}: remove it ("${wrong.map((a) => ip('del', a)).join('"; "')}"), then ` : ''}give ${name} ${want}: "${ip('add', want)}"`,
     };
   },
+  /** Common Error 2's "assign IPs" as commands: each wrong address removed, then the right one added. */
+  addressCommands: (p: LabPlan, name: string, inNamespace: boolean, has: readonly string[]): string[] => {
+    const want = formatCidr(inNamespace ? p.nsCidr : p.hostCidr);
+    const ip = (...args: string[]): string => `sudo ${inNamespace ? `ip netns exec ${p.netns} ` : ''}ip addr ${args.join(' ')} dev ${name}`;
+    return [...has.filter((a) => a !== want).map((a) => ip('del', a)), ...(has.includes(want) ? [] : [ip('add', want)])];
+  },
+  /** Exercise 1 Step 1 / Common Error 1's "If not, create it". */
+  addNetns: (p: LabPlan): string => `sudo ip netns add ${p.netns}`,
   permission: (): CommonErrorHint => ({ id: 3, fix: 'run ip netns and runc as root (sudo)' }),
   noExternal: (p: LabPlan): CommonErrorHint => ({
     id: 4,

@@ -14,8 +14,9 @@ const stateOf = (c: CaseModel): CheckState => (c.state === 'passed' ? 'pass' : c
 
 /** How the run chose its tests: "all", or the options that left tests out (a partial report). */
 export function selectionOf(config: RunConfig): string {
+  const only = config.grade?.only;
   const parts = [
-    config.grep !== undefined ? `--grep ${config.grep}` : '',
+    only !== undefined ? `--check ${only.named.map((n) => n.id).join(' ')}` : config.grep !== undefined ? `--grep ${config.grep}` : '',
     config.tagsFilter !== undefined ? `--tagsFilter ${config.tagsFilter}` : '',
   ].filter(Boolean);
   const shard = config.vitestArgs.indexOf('--shard');
@@ -34,7 +35,8 @@ export async function gradeRecordOf(
   run: Pick<RunFacts, 'startedAt' | 'durationMs' | 'stopped'>,
 ): Promise<GradeRecord | undefined> {
   const { grade, plan } = config;
-  if (config.mode !== 'grade' || grade === undefined || plan === undefined) return undefined;
+  // A --check run looks at a few steps for a lab platform: it gives no score, so it has no record.
+  if (config.mode !== 'grade' || grade === undefined || plan === undefined || grade.only !== undefined) return undefined;
   const fault = cases.find((c) => c.state === 'error');
   const harnessFault = fault
     ? `harness error in "${fault.fullName}": ${fault.headline ?? 'unknown error'}`

@@ -68,5 +68,5 @@ export function parseGradeOutput(
   }
   if (results !== undefined && (results === junit || results === history?.latest))
     throw new BadInputError(`--results ${results} is the JUnit report's own path; give another file`);
-  return { grade: { student, points, format, latest: history?.latest, results }, junit };
+  return { grade: { student, points, format, latest: history?.latest, results, hints: 3, only: undefined }, junit };
 }

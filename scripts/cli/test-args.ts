@@ -1,8 +1,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createTagsFilter } from '@vitest/runner/utils';
 import { BadInputError } from '../../helpers/errors.js';
 import { gradePlan, invokingHome } from '../../helpers/grade/options.js';
+import { LAB_STEPS, selectChecks, type CheckSelection } from '../../helpers/grade/catalog.js';
 import { SECTION_IDS } from '../../helpers/lesson/sections.js';
 import { reportPathProblem } from '../../helpers/report/safe-write.js';
 import {
@@ -12,6 +13,7 @@ import {
   shardDirOf,
   SUITE_TARGETS,
   type Distro,
+  type GradeOutput,
   type Invoker,
   type RunConfig,
   type TargetKind,
@@ -33,7 +35,8 @@ export interface ParseContext {
 
 export const processContext = (): ParseContext => ({ pid: process.pid, cwd: process.cwd(), env: process.env });
 
-type Parsed = { readonly help: true } | { readonly help: false; readonly config: RunConfig };
+/** `listChecks`: `npm run grade -- --list-checks`, which prints the check ids (helpers/grade/catalog.ts) instead of the usage. */
+export type Parsed = { readonly help: true; readonly listChecks?: true } | { readonly help: false; readonly config: RunConfig };
 
 const GRADE_OPTIONS = {
   netns: { type: 'string' },
@@ -42,6 +45,9 @@ const GRADE_OPTIONS = {
   'host-ip': { type: 'string' },
   'ns-ip': { type: 'string' },
   bundle: { type: 'string' },
+  check: { type: 'string', multiple: true },
+  'list-checks': { type: 'boolean' },
+  hints: { type: 'string' },
   ...GRADE_OUTPUT_OPTIONS,
 } as const;
 
@@ -127,6 +133,9 @@ const NPM_SWALLOWED = [
   'ns-veth',
   'host-ip',
   'ns-ip',
+  'check',
+  'hints',
+  'list-checks',
 ] as const;
 
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
@@ -169,6 +178,21 @@ export function sharedLesson(repoRoot: string): string | undefined {
   return isFile(path) ? path : undefined;
 }
 
+/** `--check ID…` and `--hints N` of npm run grade: which checks run, and how much of each hint ladder is printed. */
+function checkOptions(ids: readonly string[] | undefined, hintsText: string | undefined, format: string): Pick<GradeOutput, 'hints' | 'only'> {
+  const only = ids === undefined ? undefined : selectChecks(ids);
+  if (only && format !== 'junit') throw new BadInputError(`--format ${format} writes a score, and --check scores nothing; drop one of them`);
+  if (hintsText !== undefined && !/^[123]$/.test(hintsText))
+    throw new BadInputError(
+      `--hints "${hintsText}" must be 1, 2 or 3 (1: what is wrong, 2: which lesson section and what the kernel shows, 3: the commands that fix it)`,
+    );
+  const hints = hintsText === undefined ? (only ? 1 : 3) : (Number(hintsText) as 1 | 2 | 3);
+  return { hints, only };
+}
+
+/** The vitest name filter of a --check run: exactly the grade checks it runs ("<id>: <title>"). */
+const onlyPattern = (only: CheckSelection): string => `(?:^| )(?:${only.run.join('|')}): `;
+
 /** `npm test -- …` (and `npm run grade -- …`, which is `--lab existing`). */
 export function parseTestArgs(argv: readonly string[], ctx: ParseContext, command = 'npm test'): Parsed {
   // `npm test --grep x` (no --): npm keeps the option as its own config (npm_config_grep) and the
@@ -184,6 +208,10 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       `npm took --${swallowed} as its own option, so the harness never saw it: put -- before the harness's options: ${command} -- --${swallowed} ${value}`,
     );
   }
+  // parseArgs would say "argument missing" with its own spelling; a lab platform's script needs the way out.
+  const bareCheck = argv.findIndex((a, i) => a === '--check' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')));
+  if (bareCheck >= 0)
+    throw new BadInputError(`--check needs a check id, e.g. --check ${LAB_STEPS[3]!.id}; npm run grade -- --list-checks lists them`);
   const v = strictParse(command, argv, OPTIONS, REFUSED);
   if (v.help) return { help: true };
   const lab = oneOf(single(v.lab, '--lab'), ['build', 'existing'] as const, '--lab', 'build');
@@ -193,6 +221,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   const givenGrade = Object.keys(GRADE_OPTIONS).filter((k) => v[k as keyof typeof GRADE_OPTIONS] !== undefined);
   if (!grading && givenGrade.length > 0)
     throw new BadInputError(`--${givenGrade[0]} describes a student's lab; it goes with npm run grade (or --lab existing)`);
+  if (v['list-checks']) return { help: true, listChecks: true };
 
   const grep = single(v.grep, '--grep');
   // The checks depend on each other and README promises exit 0 only when all of them pass: a
@@ -249,7 +278,13 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
         plan.bundleDir,
       ])
     : undefined;
-  const junit = graded?.junit ?? resolve(ctx.cwd, junitText ?? (shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
+  const gradeOut = graded && { ...graded, grade: { ...graded.grade, ...checkOptions(v.check, v.hints, graded.grade.format) } };
+  // A --check run scores nothing: its report replaces the student's one check.xml, never their history or latest.xml.
+  const checked =
+    gradeOut?.grade.only && junitText === undefined
+      ? { ...gradeOut, junit: `${dirname(gradeOut.grade.latest ?? gradeOut.junit)}/check.xml`, grade: { ...gradeOut.grade, latest: undefined } }
+      : gradeOut;
+  const junit = checked?.junit ?? resolve(ctx.cwd, junitText ?? (shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
   const problem = reportPathProblem(junit, plan ? [plan.bundleDir] : []);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
 
@@ -296,7 +331,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       cgroup,
       runId,
       junit,
-      grep,
+      grep: checked?.grade.only ? onlyPattern(checked.grade.only) : grep,
       tagsFilter,
       lesson,
       reporters: grading ? reporters : reporters.length > 0 ? reporters : ['default'],
@@ -305,7 +340,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       shard,
       shardDir,
       plan,
-      grade: graded?.grade,
+      grade: checked?.grade,
       ci: ctx.env.CI === 'true' || ctx.env.CI === '1',
       invoker: invokerOf(ctx.env),
     }),

@@ -75,10 +75,19 @@ Options (each defaults to the lesson's value):
   --format FORMAT         junit (default), gradescope or prairielearn: also writes that
                           platform's results.json (the JUnit report is always written)
   --results FILE          where --format writes results.json (beside the report)
+  --check ID              check only this lesson step (e.g. exercise-1/step-4) or grade check,
+                          and what it needs; repeatable. One line per ID (✓, or ✗ with the
+                          first hint); no score; the report goes to check.xml beside the
+                          student's reports (lab platforms: Killercoda, Instruqt, iximiuz)
+  --list-checks           every ID --check accepts, with its title
+  --hints 1|2|3           how much of each failing check's hint to print: 1 what is wrong,
+                          2 also which lesson section and what the kernel shows, 3 also the
+                          commands that fix it (default 3; 1 with --check)
   -h, --help              this text
 
-Exit: 0 every check passed; 1 a check failed; 2 refused; 3 the grader itself broke (the
-report then says ungradable, never a score of 0).
+Exit: 0 every check passed; 1 a check failed (with --check: a named check failed or is not
+yet checkable); 2 refused (an unknown --check ID names the nearest valid one); 3 the grader
+itself broke (the report then says ungradable, never a score of 0).
 `;
 
 export const GRADEBOOK_USAGE = `Usage: npm run gradebook -- REPORTS… [options]
