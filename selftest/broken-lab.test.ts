@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runSuite } from './support/run-suite.js';
 import { FAULTS } from './support/faults.js';
-import { FAULT_SCENARIOS, judge, scenarioConfig } from './support/scenarios.js';
+import { FAULT_SCENARIOS, judge, scenarioConfig, scenarioGrep } from './support/scenarios.js';
 import { limit } from './support/limit.js';
 
 /** Child suites at once: each is mostly waiting on ip and runc, and CI has two cores. */
@@ -50,7 +50,8 @@ describe.concurrent('broken labs: the failing check and its diagnosis', () => {
   for (const s of FAULT_SCENARIOS) {
     const title = s.fails.map((f) => `"${f.test}" at "${f.check}" (${f.diagnosis})`).join('; ');
     test(`${s.name} → ${title}`, async () => {
-      const run = await pool(() => runSuite(s.grep, scenarioConfig(s)));
+      const grep = await scenarioGrep(s);
+      const run = await pool(() => runSuite(grep, scenarioConfig(s)));
       expect(judge(run, s)).toEqual([]);
     });
   }
