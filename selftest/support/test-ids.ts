@@ -60,6 +60,9 @@ export function grepFor(sel: Selection, listed: readonly ListedTest[]): string {
   return parts.join('|');
 }
 
+/** The --grep of a child run of exactly these tests (ids) or sections, in this tree. */
+export const grepOf = async (...sel: string[]): Promise<string> => grepFor(sel, await listedTests());
+
 /** The report's `test-id` of a testcase (undefined when it has none). */
 export const testIdOf = (c: ReportedCase): string | undefined => c.properties.find((p) => p.name === TEST_ID_PROPERTY)?.value;
 
