@@ -18,6 +18,10 @@ async function jqEdit(t: Target, dir: string, filter: string): Promise<void> {
   await t.must(inDir(dir, ['mv', 'config.json.tmp', 'config.json']));
 }
 
+/** The filters here are the harness's own copy of the lesson's, so a wrong result is jq's, not the student's. */
+const JQ_NEXT =
+  'jq on this machine did not apply the lesson\'s filter as the lesson shows (the harness typed the filter itself): check which jq runs ("command -v jq", "jq --version")';
+
 const nsTypes = (list: ReadonlyArray<{ type: string }>): string => list.map((n) => n.type).join(', ');
 const withoutLinux = (c: object): string => JSON.stringify({ ...c, linux: undefined });
 
@@ -72,7 +76,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'exercise-2/network-entry-path',
         expected: `network entry with "path": "${plan.netnsPath}"`,
         seen: JSON.stringify(edited.linux.namespaces),
-        next: "compare the jq filter with the lesson's Step 3",
+      next: JQ_NEXT,
       });
       // The lesson rewrites the whole array; the typed patch changes only the network entry.
       const patched = withNetnsPath(plan.netnsPath)(before).linux.namespaces;
@@ -94,7 +98,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'exercise-2/jq-edit-leaves-everything',
         expected: 'the jq edit leaves everything outside linux as runc spec wrote it',
         seen: withoutLinux(edited),
-        next: "compare the jq filter with the lesson's Step 3",
+      next: JQ_NEXT,
       });
     },
   );
@@ -112,14 +116,14 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'exercise-2/jq-edit-sets-args',
         expected: JSON.stringify(args),
         seen: JSON.stringify(edited.process.args),
-        next: "compare the jq filter with the lesson's Step 4",
+      next: JQ_NEXT,
       });
       const typed = withArgs(...args)(await bundle.config());
       check(lesson, JSON.stringify(typed) === JSON.stringify(edited), {
         id: 'exercise-2/jq-edit-changes-process',
         expected: "the jq edit changes process.args and nothing else (the harness's typed patch gives the same file)",
         seen: JSON.stringify(edited.process),
-        next: "compare the jq filter with the lesson's Step 4",
+      next: JQ_NEXT,
       });
     },
   );

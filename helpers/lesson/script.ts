@@ -14,8 +14,11 @@ export const SHIM_DIR = '/tmp/lesson06-shims';
 
 const SUDO_SHIM = '#!/bin/sh\n# lesson06 harness: the run is root already; sudo runs its arguments as they are.\nexec "$@"\n';
 
+/** Root's usual directories. */
+const WITHOUT_SHIMS = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** PATH for a script the lesson runs: the shims first, then root's usual directories. */
-const SCRIPT_PATH = `${SHIM_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+const SCRIPT_PATH = `${SHIM_DIR}:${WITHOUT_SHIMS}`;
 
 /**
  * Puts the shims in place and returns what the test declares about them. `runtime` is the
@@ -28,7 +31,9 @@ export async function installShims(t: Target, runtime: string): Promise<string> 
   if (runcShim)
     await t.writeFile(
       `${SHIM_DIR}/runc`,
-      `#!/bin/sh\n# lesson06 harness: the lesson's runc is the runtime under test.\nexec ${quoteArg(runtime)} "$@"\n`,
+      // The shim leaves PATH without itself: a runtime that is a wrapper calling `runc` (a user's
+      // script, selftest's fakes) reaches the real runc, not this shim again in a loop.
+      `#!/bin/sh\n# lesson06 harness: the lesson's runc is the runtime under test.\nPATH=${WITHOUT_SHIMS} exec ${quoteArg(runtime)} "$@"\n`,
       '755',
     );
   return `the lesson's script runs with PATH=${SCRIPT_PATH}, where sudo is a shim that runs its arguments (the run is root already)${runcShim ? ` and runc one that runs ${runtime}` : ''}, HOME set to the lesson's ~`;

@@ -1,6 +1,7 @@
 import type { Breakage } from '../../helpers/lesson/breakage.js';
 import { formatCidr, networkOf } from '../../helpers/net/cidr.js';
 import { CNI_PATH } from '../../helpers/net/cni.js';
+import { DYNAMIC_BUSYBOX_DIR } from '../../helpers/oci/busybox.js';
 import { WAN } from '../../helpers/net/wan.js';
 import { inNetns } from '../../helpers/net/ops.js';
 import { lessonPlan, type LabPlan } from '../../helpers/lesson/plan.js';
@@ -26,6 +27,30 @@ const after = (name: string, step: LabStep, commands: (p: LabPlan) => string[][]
 const replace = (name: string, step: LabStep, commands: (p: LabPlan) => string[][]): Breakage => ({ name, lab: { replace: { [step]: commands } } });
 
 const OTHER_NETNS = 'other-net';
+
+/**
+ * Puts a jq in front of the real one inside the sandbox (a bind mount, so only this sandbox sees
+ * it): a filter with an assignment (` = `) runs `assigning` (sh, with the real jq as $REAL and the
+ * last argument, the file, as $last), any other filter runs the real jq.
+ */
+async function shadowJq(t: Target, assigning: string): Promise<void> {
+  await t.must(['cp', '/usr/bin/jq', '/run/jq-real']);
+  await t.writeFile(
+    '/run/jq-shadow',
+    [
+      '#!/bin/sh',
+      'REAL=/run/jq-real',
+      'for last in "$@"; do :; done',
+      'case "$*" in',
+      `  *' = '*) ${assigning} ;;`,
+      '  *) exec "$REAL" "$@" ;;',
+      'esac',
+      '',
+    ].join('\n'),
+    '755',
+  );
+  await t.must(['mount', '--bind', '/run/jq-shadow', '/usr/bin/jq']);
+}
 
 export const FAULTS = {
   // Exercise 1: each step skipped.
@@ -130,6 +155,37 @@ export const FAULTS = {
   'cni-plugins-hidden': {
     name: 'cni-plugins-hidden',
     machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', CNI_PATH])),
+  },
+  // jq on this machine does not do what the lesson's filters mean: assignments are dropped (the
+  // input comes back unchanged), or an assignment also adds a field of its own. Reads stay real.
+  'jq-ignores-assignments': { name: 'jq-ignores-assignments', machine: (t) => shadowJq(t, 'exec "$REAL" . "$last"') },
+  'jq-adds-a-field': { name: 'jq-adds-a-field', machine: (t) => shadowJq(t, `"$REAL" "$@" | "$REAL" '. + {"x-added": true}'`) },
+  // iproute2 words a missing device neither as the lesson nor as iproute2 does ("ip link show X" still fails).
+  'ip-error-reworded': {
+    name: 'ip-error-reworded',
+    machine: async (t) => {
+      await t.must(['cp', '/usr/sbin/ip', '/run/ip-real']);
+      await t.writeFile(
+        '/run/ip-reworded',
+        [
+          '#!/bin/sh',
+          'err=$(mktemp)',
+          '/run/ip-real "$@" 2>"$err"',
+          'rc=$?',
+          'if grep -q "does not exist\\|Cannot find device" "$err"; then echo "Error: no such link." >&2; else cat "$err" >&2; fi',
+          'rm -f "$err"',
+          'exit $rc',
+          '',
+        ].join('\n'),
+        '755',
+      );
+      for (const path of ['/usr/sbin/ip', '/usr/bin/ip']) await t.must(['mount', '--bind', '/run/ip-reworded', path]);
+    },
+  },
+  // Debian's dynamic busybox (Exercise 2's counter-example) was never unpacked on this machine.
+  'dynamic-busybox-missing': {
+    name: 'dynamic-busybox-missing',
+    machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', DYNAMIC_BUSYBOX_DIR])),
   },
   'host-ignores-echo': { name: 'host-ignores-echo', machine: (t) => t.writeFile('/proc/sys/net/ipv4/icmp_echo_ignore_all', '1\n') },
   // The harness's adjustments, each left out although the runtime needs it.

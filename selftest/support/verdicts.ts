@@ -186,7 +186,10 @@ export type FakeRuntime =
   | 'interface-adding-runc'
   | 'first-hook-only-runc'
   | 'hook-failure-leaking-runc'
-  | 'nsenter-runc';
+  | 'nsenter-runc'
+  | 'list-hiding-runc'
+  | 'delete-missing-failing-runc'
+  | 'ghost-state-runc';
 
 /** Every test passes except these. */
 export interface AllBut {
@@ -268,6 +271,18 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     passes: { allBut: ['exercise-5/failing-prestart-leaves-nothing'] },
     why: 'refuses a run whose prestart hook fails, as runc does, but leaves the half-made container (and its cgroup) behind: only the test that looks for leftovers of a failed hook fails',
   },
+  'list-hiding-runc': {
+    passes: { allBut: ['cleanup/nothing-remains'] },
+    why: "`list` never shows a container, while each runs and is deleted as runc's are: only Clean Up's before-and-after reading of the runtime's list fails (the harness deletes the ids each test started, listed or not)",
+  },
+  'delete-missing-failing-runc': {
+    passes: { allBut: ['cleanup/second-clean-up-harmless'] },
+    why: '`delete --force` of a container it does not have fails with words that do not say it is gone: only the second clean-up, which repeats the deletes, fails',
+  },
+  'ghost-state-runc': {
+    passes: { allBut: ['common-error-3/runc-run-unprivileged'] },
+    why: '`state` reports a stopped container for any id it does not have: only the test that asks the runtime whether a refused container exists fails',
+  },
   'prestart-ignoring-runc': {
     passes: { allBut: NEEDS_PRESTART },
     why: 'drops the deprecated prestart hooks and runs every other one: exactly the tests that need a prestart hook fail',
@@ -319,6 +334,10 @@ const T = {
   e1s6ns: 'exercise-1/step-6-netns-pings-host',
   e1asWritten: 'exercise-1/as-written',
   ce2fix: 'common-error-2/fix-as-written',
+  ce6noPath: 'common-error-6/no-path',
+  ce6addresses: 'common-error-6/addresses-are-the-namespaces',
+  ce6jq: 'common-error-6/jq-query-shows-path',
+  ce3runc: 'common-error-3/runc-run-unprivileged',
   ce3ipNetns: 'common-error-3/ip-netns-add-unprivileged',
   ce3owner: 'common-error-3/netns-file-owned-by-root',
   e4only: 'exercise-4/only-loopback',
@@ -335,12 +354,16 @@ const T = {
   ce4fixed: 'common-error-4/three-fixes-reach-through-nat',
   cleanAll: 'cleanup/nothing-remains',
   cleanPeer: 'cleanup/peer-goes-with-veth-host',
+  cleanTwice: 'cleanup/second-clean-up-harmless',
   cleanVerify: 'cleanup/verify-cleanup-reports-ok',
   nBridge: 'notes/docker-bridge',
   nCniAdd: 'notes/cni-add',
   nCniRunc: 'notes/cni-runc',
   nCniCheck: 'notes/cni-check',
   nCniDel: 'notes/cni-del',
+  e2s3: 'exercise-2/step-3-jq-sets-path',
+  e2s4: 'exercise-2/step-4-jq-sets-process',
+  e2asWritten: 'exercise-2/as-written',
   e2applets: 'exercise-2/step-1-busybox-applets',
   e2terminal: 'exercise-2/step-4-terminal',
   e2dynamic: 'exercise-2/step-1-dynamic-busybox',
@@ -369,6 +392,7 @@ export const selecting = (...tests: string[]): Selection => tests;
 const E1_THROUGH = (n: 1 | 2 | 3 | 4 | 5): string[] => [T.e1s1, T.e1s2, T.e1s3, T.e1s3in, T.e1s4, T.e1s5].slice(0, [0, 1, 2, 3, 5, 6][n]);
 const E2_ALL: Selection = ['exercise-2'];
 const CE1 = 'Common Error 1';
+const JQ = "jq on this machine did not apply the lesson's filter";
 const CE2 = 'Common Error 2';
 const CE6 = 'Common Error 6';
 const PAIR = 'ip link add veth-host type veth peer name veth-container';
@@ -712,8 +736,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'edit-path-missing',
-    select: selecting(T.e3sees, T.v5, T.m5),
+    select: selecting(T.e3sees, T.v5, T.m5, T.ce6jq),
     fails: [
+      {
+        test: T.ce6jq,
+        check: '{"type":"network","path":"/var/run/netns/container-net"}',
+        diagnosis: CE6,
+        says: '"path": "/var/run/netns/container-net"',
+      },
       { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
       { test: T.v5, check: 'PASS: config.json configured correctly', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
       { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
@@ -773,6 +803,41 @@ export const FAULT_CASES: readonly FaultCase[] = [
     ],
   },
   {
+    fault: 'jq-ignores-assignments',
+    select: E2_ALL,
+    fails: [
+      { test: T.e2s3, check: 'network entry with "path": "/var/run/netns/container-net"', diagnosis: 'next', says: JQ },
+      { test: T.e2s4, check: 'ping -c 3 10.0.0.1', diagnosis: 'next', says: JQ },
+      {
+        test: T.e2asWritten,
+        check: 'config.json joins /var/run/netns/container-net and runs',
+        diagnosis: 'next',
+        says: "compare each command with the lesson's Steps 1–4",
+      },
+    ],
+  },
+  {
+    fault: 'jq-adds-a-field',
+    select: E2_ALL,
+    fails: [
+      { test: T.e2s3, check: 'the jq edit leaves everything outside linux as runc spec wrote it', diagnosis: 'next', says: JQ },
+      { test: T.e2s4, check: 'the jq edit changes process.args and nothing else', diagnosis: 'next', says: JQ },
+    ],
+  },
+  {
+    fault: 'ip-error-reworded',
+    select: selecting(T.e1s3, T.ce5wrong),
+    fails: [
+      { test: T.e1s3, check: 'fails saying the device does not exist', diagnosis: 'next', says: 'words it otherwise' },
+      { test: T.ce5wrong, check: 'fails saying veth-container does not exist', diagnosis: 'next', says: 'words it otherwise' },
+    ],
+  },
+  {
+    fault: 'dynamic-busybox-missing',
+    select: selecting(T.e2dynamic),
+    fails: [{ test: T.e2dynamic, check: "Debian's dynamic busybox unpacked at", diagnosis: 'next', says: 'npm run setup' }],
+  },
+  {
     fault: 'no-applets',
     select: E2_ALL,
     fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }],
@@ -807,6 +872,9 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+    // Left in the namespace it was started from, the container prints the host's interfaces.
+    { test: T.ce6noPath, check: 'the container lists only lo', diagnosis: CE6, says: '"path"' },
+    { test: T.ce6addresses, check: 'the container does not list veth-host', diagnosis: CE6, says: '"path"' },
   ],
   'no-path-runc': [
     { test: T.e3asWritten, check: VIEW, diagnosis: CE6, says: '"path"' },
@@ -818,6 +886,8 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e3exec, check: VIEW, diagnosis: CE6, says: '"path"' },
     { test: T.v5any, check: 'runc refuses to start', diagnosis: CE6, says: 'did not use the path' },
     { test: T.m5, check: 'the container lists veth-container with 10.0.0.2/24', diagnosis: CE6, says: '"path"' },
+    // Without a path it is right; once the path is added, it still makes a fresh namespace.
+    { test: T.ce6noPath, check: 'with the path: veth-container, not veth-host', diagnosis: CE6, says: '"path"' },
   ],
   'spec-deviating-runc': [
     { test: T.e2terminal, check: 'runc spec writes "terminal": true', diagnosis: 'next', says: 'does not write the default spec' },
@@ -850,6 +920,21 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
       says: "never ran config.json's prestart hooks",
     },
   ],
+  'delete-hiding-runc': [
+    {
+      test: T.cleanAll,
+      check: 'after the clean-up commands the kernel holds nothing of either container',
+      diagnosis: 'next',
+      says: 'leaves containers behind',
+    },
+  ],
+  'list-hiding-runc': [
+    { test: T.cleanAll, check: 'before clean-up: containers: ', diagnosis: 'next', says: 'does not show the containers it started' },
+  ],
+  'delete-missing-failing-runc': [
+    { test: T.cleanTwice, check: 'every second-run failure only says the thing is gone', diagnosis: 'next', says: 'should be safe to repeat' },
+  ],
+  'ghost-state-runc': [{ test: T.ce3runc, check: 'no container exists after the refusal', diagnosis: 'next', says: 'delete it' }],
   // The probe catches them before any of these tests reads a printed word: the witness never ran.
   'canned-runc': neverStarted(),
   'nsenter-runc': neverStarted(),
