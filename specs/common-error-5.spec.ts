@@ -19,10 +19,10 @@ describe('common-error-5', { tags: ['common-error-5'] }, () => {
         id: 'common-error-5/fails-saying-does-exist',
         expected: `fails saying ${plan.nsVeth} does not exist`,
         seen: formatResult(r),
-      next:
-        r.exitCode === 0
-          ? `${plan.nsVeth} is still on the host: move it with "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`
-          : REWORDED,
+        next:
+          r.exitCode === 0
+            ? `${plan.nsVeth} is still on the host: move it with "ip link set ${plan.nsVeth} netns ${plan.netns}" (Exercise 1 Step 3)`
+            : REWORDED,
       });
     },
   );

@@ -80,10 +80,10 @@ describe('exercise-1', { tags: ['exercise-1'] }, () => {
         id: 'exercise-1/ip-link-show-fails',
         expected: `"ip link show ${plan.nsVeth}" fails saying the device does not exist`,
         seen: formatResult(show),
-      next:
-        show.exitCode === 0
-          ? `the host should not know ${plan.nsVeth} after Step 3; see Common Error 5`
-          : 'the command fails, but its error does not say the device does not exist: read it in the transcript (the "ip" on this machine words it otherwise, or failed for another reason)',
+        next:
+          show.exitCode === 0
+            ? `the host should not know ${plan.nsVeth} after Step 3; see Common Error 5`
+            : 'the command fails, but its error does not say the device does not exist: read it in the transcript (the "ip" on this machine words it otherwise, or failed for another reason)',
       });
       if (!lessonWording) {
         await lesson.erratum({

@@ -76,7 +76,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'exercise-2/network-entry-path',
         expected: `network entry with "path": "${plan.netnsPath}"`,
         seen: JSON.stringify(edited.linux.namespaces),
-      next: JQ_NEXT,
+        next: JQ_NEXT,
       });
       // The lesson rewrites the whole array; the typed patch changes only the network entry.
       const patched = withNetnsPath(plan.netnsPath)(before).linux.namespaces;
@@ -98,7 +98,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'exercise-2/jq-edit-leaves-everything',
         expected: 'the jq edit leaves everything outside linux as runc spec wrote it',
         seen: withoutLinux(edited),
-      next: JQ_NEXT,
+        next: JQ_NEXT,
       });
     },
   );
@@ -116,14 +116,14 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         id: 'exercise-2/jq-edit-sets-args',
         expected: JSON.stringify(args),
         seen: JSON.stringify(edited.process.args),
-      next: JQ_NEXT,
+        next: JQ_NEXT,
       });
       const typed = withArgs(...args)(await bundle.config());
       check(lesson, JSON.stringify(typed) === JSON.stringify(edited), {
         id: 'exercise-2/jq-edit-changes-process',
         expected: "the jq edit changes process.args and nothing else (the harness's typed patch gives the same file)",
         seen: JSON.stringify(edited.process),
-      next: JQ_NEXT,
+        next: JQ_NEXT,
       });
     },
   );
