@@ -6,13 +6,14 @@ import { readLesson } from '../helpers/lesson/document.js';
 import { NO_LESSON_HINT } from '../helpers/report/lesson-reporter.js';
 import { visit } from './support/browser.js';
 import { runSuite } from './support/run-suite.js';
+import { grepOf } from './support/test-ids.js';
 
 /** A lesson of this repository's own writing: the annotator's mechanics need no course document (that run is npm run test:self:lesson). */
 const MINI = resolve('selftest/support/mini-lesson.md');
 
 describe('the annotated lesson, from real suite runs', () => {
   test("the annotator's mechanics on a small lesson of our own: every command line gets a mark, the coverage line counts them, and Chromium renders the page", async () => {
-    const run = await runSuite('^exercise-1 step 1:', { lesson: MINI });
+    const run = await runSuite(await grepOf('exercise-1/step-1'), { lesson: MINI });
     expect(run.exec.exitCode, run.exec.stdout.slice(-2000)).toBe(0);
     const md = run.lessonMd ?? '';
     const doc = readLesson(MINI);
@@ -37,7 +38,7 @@ describe('the annotated lesson, from real suite runs', () => {
   });
 
   test('without a lesson document the run passes and says in one line how to get the annotated lesson', async () => {
-    const run = await runSuite('exercise-1 step 1:', { lesson: undefined });
+    const run = await runSuite(await grepOf('exercise-1/step-1'), { lesson: undefined });
     expect(run.exec.exitCode).toBe(0);
     expect(run.exec.stdout).toContain(NO_LESSON_HINT);
     expect(run.lessonMd).toBeUndefined();

@@ -194,3 +194,19 @@ describe('one provider per target, one seam to the Docker engine', () => {
     expect(engineBypasses(DOCKER_SEAM, "runArgv(['docker', 'ps'])")).toEqual([]);
   });
 });
+
+describe('every lesson test names itself', () => {
+  /** Each `test(` call of a spec with what follows its title: `testId(` when the id is declared beside it. */
+  const declarations = (text: string): string[] =>
+    [...text.matchAll(/(?<![.\w])test\(\s*(['"`])(?:\\.|(?!\1)[\s\S])*\1\s*,\s*(\w+\(?)/g)].map((m) => m[2] ?? '');
+  test("every test(…) of the lesson specs has testId('<section>/<slug>') as its options (test-ids.test.ts checks them unique)", () => {
+    const specs = files('specs').filter((f) => f.endsWith('.spec.ts') && !f.endsWith('grade.spec.ts'));
+    const found = specs.flatMap((f) => declarations(readFileSync(f, 'utf8')).map((next) => `${f}: ${next}`));
+    expect(found.length).toBeGreaterThan(70);
+    expect(found.filter((d) => !d.endsWith(': testId('))).toEqual([]);
+    expect(specs.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/(?<![.\w])test\(/g)]).length).toBe(found.length);
+  });
+  test('the check sees a test without one', () => {
+    expect(declarations("test('a', testId('s/a'), async () => {});\ntest(`b ${x}`, async () => {});")).toEqual(['testId(', 'async']);
+  });
+});

@@ -1,15 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { runSuite } from './support/run-suite.js';
 import { FAULTS } from './support/faults.js';
-import { FAULT_SCENARIOS, judge, scenarioConfig } from './support/scenarios.js';
+import { FAULT_SCENARIOS, judge, scenarioConfig, scenarioGrep } from './support/scenarios.js';
 import { limit } from './support/limit.js';
+import { grepOf } from './support/test-ids.js';
 
 /** Child suites at once: each is mostly waiting on ip and runc, and CI has two cores. */
 const pool = limit(4);
 
 describe('a broken lab is caught', () => {
   test('veth-host DOWN: exercise-1 step 6 (host pings namespace) fails as Common Error 2, with the transcript', async () => {
-    const grep = 'exercise-1 step 6: the host pings';
+    const grep = await grepOf('exercise-1/step-6-host-pings-netns');
     const [healthy, broken] = await Promise.all([pool(() => runSuite(grep)), pool(() => runSuite(grep, { fault: 'veth-host-down' }))]);
     expect(healthy.exec.exitCode).toBe(0);
     expect(healthy.cases.map((c) => c.state)).toEqual(['passed']);
@@ -27,7 +28,8 @@ describe('a broken lab is caught', () => {
   });
 
   test('veth-host DOWN: the whole verify script passes its first two checks, stops at the ping, and says Common Error 2', async () => {
-    const broken = await pool(() => runSuite('verify the whole script', { fault: 'veth-host-down' }));
+    const grep = await grepOf('verify/whole-script');
+    const broken = await pool(() => runSuite(grep, { fault: 'veth-host-down' }));
     expect(broken.exec.exitCode).toBe(1);
     const [c] = broken.cases;
     expect(c?.message).toContain('seen PASS: Network namespace exists; PASS: veth-host interface exists; FAIL at "ping -c 1 -W 1 10.0.0.2"');
@@ -50,7 +52,8 @@ describe.concurrent('broken labs: the failing check and its diagnosis', () => {
   for (const s of FAULT_SCENARIOS) {
     const title = s.fails.map((f) => `"${f.test}" at "${f.check}" (${f.diagnosis})`).join('; ');
     test(`${s.name} → ${title}`, async () => {
-      const run = await pool(() => runSuite(s.grep, scenarioConfig(s)));
+      const grep = await scenarioGrep(s);
+      const run = await pool(() => runSuite(grep, scenarioConfig(s)));
       expect(judge(run, s)).toEqual([]);
     });
   }

@@ -1,5 +1,5 @@
 import { findCgroupDirsArgv } from '../helpers/oci/evidence.js';
-import { check, describe, test } from '../fixtures/index.js';
+import { check, describe, test, testId } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
 import { checkPrintedView, checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
@@ -101,168 +101,177 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
   });
 }
 
+/** The ids of the two hook-state tests below, one per stage. */
+const STATE_TEST_IDS = { prestart: 'exercise-5/prestart-state', createRuntime: 'exercise-5/create-runtime-state' } as const;
+
 for (const stage of ['prestart', 'createRuntime'] as const) {
   describe('exercise-5', { tags: ['exercise-5'] }, () => {
-    test(`a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`, async ({
-      target,
-      plan,
-      makeBundle,
-      runc,
-      lesson,
-    }) => {
-      await lesson.step(`config.json with hooks (${stage})`);
-      await lesson.checks('exercise-5/cfg1');
-      const cx = { lesson, target, runc, plan };
-      const bundle = await makeBundle(plan.newBundleDir);
-      const file = `/tmp/${stage}-state.json`;
-      await bundle.patch(withArgs(...IDLE_ARGS), withHook(stage, await stateRecorder(target, file)));
-      await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hook received can be compared with the running container's`);
-      const c = await startContainer(cx, plan.newContainerId, bundle);
-      const state = await recordedState(target, file);
-      check(lesson, state !== undefined, {
-        id: 'exercise-5/hook-ran-wrote-state',
-        expected: `the ${stage} hook ran and wrote the state it received to ${file}`,
-        seen: 'no file: the hook never ran',
-        next: `check config.json's hooks.${stage} entry (Exercise 5)`,
-      });
-      const live = await runc.state(plan.newContainerId);
-      check(lesson, state.id === plan.newContainerId && state.pid === c.pid && live?.pid === c.pid && state.bundle === bundle.dir, {
-        id: 'exercise-5/id-pid-container-process',
-        expected: `id "${plan.newContainerId}", pid ${c.pid} (the container's process, as runc state says), bundle "${bundle.dir}"`,
-        seen: `hook: ${JSON.stringify(state)}; runc state pid ${live?.pid ?? '?'}`,
-        next: 'the runtime passed hooks a state that does not describe the container',
-      });
-      check(lesson, typeof state.ociVersion === 'string' && state.ociVersion !== '' && ['creating', 'created'].includes(state.status ?? ''), {
-        id: 'exercise-5/non-empty-ociversion-status',
-        expected: 'a non-empty ociVersion and a status before "running" ("creating" or "created": the user process has not started)',
-        seen: JSON.stringify(state),
-        next: 'the runtime ran the hook at the wrong point of the lifecycle',
-      });
-    });
+    test(
+      `a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`,
+      testId(STATE_TEST_IDS[stage]),
+      async ({ target, plan, makeBundle, runc, lesson }) => {
+        await lesson.step(`config.json with hooks (${stage})`);
+        await lesson.checks('exercise-5/cfg1');
+        const cx = { lesson, target, runc, plan };
+        const bundle = await makeBundle(plan.newBundleDir);
+        const file = `/tmp/${stage}-state.json`;
+        await bundle.patch(withArgs(...IDLE_ARGS), withHook(stage, await stateRecorder(target, file)));
+        await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hook received can be compared with the running container's`);
+        const c = await startContainer(cx, plan.newContainerId, bundle);
+        const state = await recordedState(target, file);
+        check(lesson, state !== undefined, {
+          id: 'exercise-5/hook-ran-wrote-state',
+          expected: `the ${stage} hook ran and wrote the state it received to ${file}`,
+          seen: 'no file: the hook never ran',
+          next: `check config.json's hooks.${stage} entry (Exercise 5)`,
+        });
+        const live = await runc.state(plan.newContainerId);
+        check(lesson, state.id === plan.newContainerId && state.pid === c.pid && live?.pid === c.pid && state.bundle === bundle.dir, {
+          id: 'exercise-5/id-pid-container-process',
+          expected: `id "${plan.newContainerId}", pid ${c.pid} (the container's process, as runc state says), bundle "${bundle.dir}"`,
+          seen: `hook: ${JSON.stringify(state)}; runc state pid ${live?.pid ?? '?'}`,
+          next: 'the runtime passed hooks a state that does not describe the container',
+        });
+        check(lesson, typeof state.ociVersion === 'string' && state.ociVersion !== '' && ['creating', 'created'].includes(state.status ?? ''), {
+          id: 'exercise-5/non-empty-ociversion-status',
+          expected: 'a non-empty ociVersion and a status before "running" ("creating" or "created": the user process has not started)',
+          seen: JSON.stringify(state),
+          next: 'the runtime ran the hook at the wrong point of the lifecycle',
+        });
+      },
+    );
   });
 }
 
 describe('exercise-5', { tags: ['exercise-5'] }, () => {
-  test('a prestart hook wires the network: the container in a new netns gets veth-container and pings the host', async ({
-    target,
-    plan,
-    makeBundle,
-    runc,
-    lesson,
-  }) => {
-    await lesson.step('hook sets up networking');
-    await lesson.checks('exercise-5/cfg1');
-    await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'prestart');
-  });
+  test(
+    'a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+    testId('exercise-5/prestart-wires-network'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('hook sets up networking');
+      await lesson.checks('exercise-5/cfg1');
+      await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'prestart');
+    },
+  );
 
-  test('a poststop hook receives the state (no pid) and removes the host end', async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
-    await lesson.step('config.json with hooks (poststop)');
-    await lesson.checks('exercise-5/cfg1');
-    // A pre-made netns outlives the container, so only the hook can make veth-host disappear.
-    await lab.through(5);
-    const cx = { lesson, target, runc, plan };
-    const file = '/tmp/poststop-state.json';
-    const cleanup = await installHook(target, 'cleanup-network.sh', [plan.hostVeth]);
-    await lessonBundle.patch(
-      withNetnsPath(plan.netnsPath),
-      withArgs('true'),
-      withHook('poststop', await stateRecorder(target, file)),
-      withHook('poststop', cleanup),
-    );
-    const before = await linkExists(target, plan.hostVeth);
-    // Before the run: a hook that deletes a missing link fails, and the run with it.
-    check(lesson, before, {
-      id: 'exercise-5/host-end-exists-before',
-      expected: `${plan.hostVeth} exists before the run`,
-      seen: 'absent',
-      next: `build the lab first (Exercise 1 Steps 2–5): ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}`,
-    });
-    const r = await runc.run(plan.containerId, lessonBundle.dir);
-    await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "true" and exits 0' });
-    const state = await recordedState(target, file);
-    check(lesson, state !== undefined, {
-      id: 'exercise-5/poststop-hook-ran-wrote',
-      expected: `the poststop hook ran and wrote the state to ${file}`,
-      seen: 'no file: the hook never ran',
-      next: "check config.json's hooks.poststop entry (Exercise 5)",
-    });
-    check(lesson, state.id === plan.containerId && state.status === 'stopped' && !state.pid, {
-      id: 'exercise-5/state-id-status-stopped',
-      expected: `state with id "${plan.containerId}", status "stopped" and no pid`,
-      seen: JSON.stringify(state),
-      next: 'the runtime ran the poststop hook with a state that does not describe a stopped container',
-    });
-    const after = await linkExists(target, plan.hostVeth);
-    check(lesson, !after, {
-      id: 'exercise-5/exists-before-run-gone',
-      expected: `${plan.hostVeth}, there before the run, is gone after the poststop hook`,
-      seen: `after: ${after ? 'present' : 'absent'}`,
-      next: 'the cleanup hook did not run or failed: read its output in the transcript',
-    });
-  });
+  test(
+    'a poststop hook receives the state (no pid) and removes the host end',
+    testId('exercise-5/poststop-removes-host-end'),
+    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+      await lesson.step('config.json with hooks (poststop)');
+      await lesson.checks('exercise-5/cfg1');
+      // A pre-made netns outlives the container, so only the hook can make veth-host disappear.
+      await lab.through(5);
+      const cx = { lesson, target, runc, plan };
+      const file = '/tmp/poststop-state.json';
+      const cleanup = await installHook(target, 'cleanup-network.sh', [plan.hostVeth]);
+      await lessonBundle.patch(
+        withNetnsPath(plan.netnsPath),
+        withArgs('true'),
+        withHook('poststop', await stateRecorder(target, file)),
+        withHook('poststop', cleanup),
+      );
+      const before = await linkExists(target, plan.hostVeth);
+      // Before the run: a hook that deletes a missing link fails, and the run with it.
+      check(lesson, before, {
+        id: 'exercise-5/host-end-exists-before',
+        expected: `${plan.hostVeth} exists before the run`,
+        seen: 'absent',
+        next: `build the lab first (Exercise 1 Steps 2–5): ip link add ${plan.hostVeth} type veth peer name ${plan.nsVeth}`,
+      });
+      const r = await runc.run(plan.containerId, lessonBundle.dir);
+      await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "true" and exits 0' });
+      const state = await recordedState(target, file);
+      check(lesson, state !== undefined, {
+        id: 'exercise-5/poststop-hook-ran-wrote',
+        expected: `the poststop hook ran and wrote the state to ${file}`,
+        seen: 'no file: the hook never ran',
+        next: "check config.json's hooks.poststop entry (Exercise 5)",
+      });
+      check(lesson, state.id === plan.containerId && state.status === 'stopped' && !state.pid, {
+        id: 'exercise-5/state-id-status-stopped',
+        expected: `state with id "${plan.containerId}", status "stopped" and no pid`,
+        seen: JSON.stringify(state),
+        next: 'the runtime ran the poststop hook with a state that does not describe a stopped container',
+      });
+      const after = await linkExists(target, plan.hostVeth);
+      check(lesson, !after, {
+        id: 'exercise-5/exists-before-run-gone',
+        expected: `${plan.hostVeth}, there before the run, is gone after the poststop hook`,
+        seen: `after: ${after ? 'present' : 'absent'}`,
+        next: 'the cleanup hook did not run or failed: read its output in the transcript',
+      });
+    },
+  );
 
-  test('a failing prestart hook stops the container from starting and leaves nothing behind', async ({ target, plan, makeBundle, runc, lesson }) => {
-    await lesson.step('config.json with hooks (prestart fails)');
-    const cx = { lesson, target, runc, plan };
-    const bundle = await makeBundle(plan.newBundleDir);
-    const falseBin = (await target.must(['which', 'false'])).stdout.trim();
-    const config = await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', { path: falseBin, args: ['false'] }));
-    const r = await runc.run(plan.newContainerId, bundle.dir);
-    await checkRunOutcome(cx, bundle, r, {
-      symptoms: ['hook-failed'],
-      expected: 'runc run fails and names the failing hook',
-      whenRan: { next: 'the runtime started the container although its prestart hook failed' },
-    });
-    const containers = (await runc.list()) ?? [`("${runc.binary} list" failed)`];
-    const cgroups = await target.exec(findCgroupDirsArgv(config.linux.cgroupsPath ?? '/none'));
-    check(lesson, containers.length === 0 && cgroups.stdout.trim() === '', {
-      id: 'exercise-5/container-runc-list-cgroup',
-      expected: 'no container in runc list and no cgroup left for it',
-      seen: `containers [${containers.join(', ')}]; cgroups ${cgroups.stdout.trim() || 'none'}`,
-      next: 'the runtime left a half-created container behind: delete it with "runc delete -f"',
-    });
-  });
+  test(
+    'a failing prestart hook stops the container from starting and leaves nothing behind',
+    testId('exercise-5/failing-prestart-leaves-nothing'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('config.json with hooks (prestart fails)');
+      const cx = { lesson, target, runc, plan };
+      const bundle = await makeBundle(plan.newBundleDir);
+      const falseBin = (await target.must(['which', 'false'])).stdout.trim();
+      const config = await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', { path: falseBin, args: ['false'] }));
+      const r = await runc.run(plan.newContainerId, bundle.dir);
+      await checkRunOutcome(cx, bundle, r, {
+        symptoms: ['hook-failed'],
+        expected: 'runc run fails and names the failing hook',
+        whenRan: { next: 'the runtime started the container although its prestart hook failed' },
+      });
+      const containers = (await runc.list()) ?? [`("${runc.binary} list" failed)`];
+      const cgroups = await target.exec(findCgroupDirsArgv(config.linux.cgroupsPath ?? '/none'));
+      check(lesson, containers.length === 0 && cgroups.stdout.trim() === '', {
+        id: 'exercise-5/container-runc-list-cgroup',
+        expected: 'no container in runc list and no cgroup left for it',
+        seen: `containers [${containers.join(', ')}]; cgroups ${cgroups.stdout.trim() || 'none'}`,
+        next: 'the runtime left a half-created container behind: delete it with "runc delete -f"',
+      });
+    },
+  );
 
-  test('prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated', async ({
-    target,
-    plan,
-    makeBundle,
-    runc,
-    lesson,
-  }) => {
-    await lesson.step('config.json with hooks (prestart and createRuntime)');
-    await lesson.checks('exercise-5/cfg1');
-    const cx = { lesson, target, runc, plan };
-    const bundle = await makeBundle(plan.newBundleDir);
-    const files = { prestart: '/tmp/both-prestart.json', createRuntime: '/tmp/both-createRuntime.json' };
-    await bundle.patch(
-      withArgs(...IDLE_ARGS),
-      withHook('prestart', await stateRecorder(target, files.prestart)),
-      withHook('createRuntime', await stateRecorder(target, files.createRuntime)),
-    );
-    await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hooks received can be compared with the running container's`);
-    const c = await startContainer(cx, plan.newContainerId, bundle);
-    const states = { prestart: await recordedState(target, files.prestart), createRuntime: await recordedState(target, files.createRuntime) };
-    const same = (s: HookState | undefined): boolean =>
-      s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
-    check(lesson, same(states.prestart) && same(states.createRuntime), {
-      id: 'exercise-5/both-hooks-received-state',
-      expected: `both hooks received the state of "${plan.newContainerId}" with pid ${c.pid} (the container's process) before the process started`,
-      seen: `prestart: ${JSON.stringify(states.prestart) ?? 'never ran'}\ncreateRuntime: ${JSON.stringify(states.createRuntime) ?? 'never ran'}`,
-      next: "check config.json's hooks entries (Exercise 5); a hook that never ran wrote no file",
-    });
-    await lesson.erratum({
-      id: 'E-prestart-deprecated',
-      where: 'Exercise 5 (config.json with hooks)',
-      claim: 'pre-start hooks ("prestart") are where a runtime hook sets up networking',
-      observed: `${runc.label} still runs prestart, but the OCI runtime spec marks it DEPRECATED (config.md, POSIX-platform Hooks: createRuntime, createContainer and startContainer replace it); a createRuntime hook ran at the same point with the same state`,
-      evidence: `ociVersion ${states.prestart?.ociVersion ?? '?'}\nprestart hook stdin:      ${JSON.stringify(states.prestart)}\ncreateRuntime hook stdin: ${JSON.stringify(states.createRuntime)}`,
-    });
-  });
+  test(
+    'prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
+    testId('exercise-5/prestart-and-create-runtime'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('config.json with hooks (prestart and createRuntime)');
+      await lesson.checks('exercise-5/cfg1');
+      const cx = { lesson, target, runc, plan };
+      const bundle = await makeBundle(plan.newBundleDir);
+      const files = { prestart: '/tmp/both-prestart.json', createRuntime: '/tmp/both-createRuntime.json' };
+      await bundle.patch(
+        withArgs(...IDLE_ARGS),
+        withHook('prestart', await stateRecorder(target, files.prestart)),
+        withHook('createRuntime', await stateRecorder(target, files.createRuntime)),
+      );
+      await lesson.adjustment(`process: "${IDLE_ARGS.join(' ')}", so the pid the hooks received can be compared with the running container's`);
+      const c = await startContainer(cx, plan.newContainerId, bundle);
+      const states = { prestart: await recordedState(target, files.prestart), createRuntime: await recordedState(target, files.createRuntime) };
+      const same = (s: HookState | undefined): boolean =>
+        s?.id === plan.newContainerId && s.pid === c.pid && ['creating', 'created'].includes(s.status ?? '');
+      check(lesson, same(states.prestart) && same(states.createRuntime), {
+        id: 'exercise-5/both-hooks-received-state',
+        expected: `both hooks received the state of "${plan.newContainerId}" with pid ${c.pid} (the container's process) before the process started`,
+        seen: `prestart: ${JSON.stringify(states.prestart) ?? 'never ran'}\ncreateRuntime: ${JSON.stringify(states.createRuntime) ?? 'never ran'}`,
+        next: "check config.json's hooks entries (Exercise 5); a hook that never ran wrote no file",
+      });
+      await lesson.erratum({
+        id: 'E-prestart-deprecated',
+        where: 'Exercise 5 (config.json with hooks)',
+        claim: 'pre-start hooks ("prestart") are where a runtime hook sets up networking',
+        observed: `${runc.label} still runs prestart, but the OCI runtime spec marks it DEPRECATED (config.md, POSIX-platform Hooks: createRuntime, createContainer and startContainer replace it); a createRuntime hook ran at the same point with the same state`,
+        evidence: `ociVersion ${states.prestart?.ociVersion ?? '?'}\nprestart hook stdin:      ${JSON.stringify(states.prestart)}\ncreateRuntime hook stdin: ${JSON.stringify(states.createRuntime)}`,
+      });
+    },
+  );
 
-  test('a createRuntime hook, the replacement for prestart, wires the network the same way', async ({ target, plan, makeBundle, runc, lesson }) => {
-    await lesson.step('hook sets up networking (createRuntime)');
-    await lesson.checks('exercise-5/cfg1');
-    await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'createRuntime');
-  });
+  test(
+    'a createRuntime hook, the replacement for prestart, wires the network the same way',
+    testId('exercise-5/create-runtime-wires-network'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('hook sets up networking (createRuntime)');
+      await lesson.checks('exercise-5/cfg1');
+      await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'createRuntime');
+    },
+  );
 });

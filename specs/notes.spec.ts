@@ -1,4 +1,4 @@
-import { check, describe, test } from '../fixtures/index.js';
+import { check, describe, test, testId } from '../fixtures/index.js';
 import {
   checkJoined,
   checkPrintedView,
@@ -23,47 +23,45 @@ const POD_NET = '/var/run/netns/shared-pod-net';
 const C1_TO_C2 = { from: '/var/run/netns/c1', via: 'eth0', to: '/var/run/netns/c2' };
 
 describe('notes', { tags: ['notes'] }, () => {
-  test('sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost', async ({
-    target,
-    plan,
-    makeBundle,
-    runc,
-    lesson,
-  }) => {
-    await lesson.step('Sharing Network Namespaces');
-    await lesson.checks('notes/cfg3');
-    const cx = { lesson, target, runc, plan };
-    await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
-    await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
-    const a = await makeBundle(`${target.home}/pod-a`);
-    const b = await makeBundle(`${target.home}/pod-b`);
-    await a.patch(withNetnsPath(POD_NET), withArgs('nc', '-l', '-p', '8080', '-e', 'echo', 'hello-from-pod-a'));
-    await b.patch(withNetnsPath(POD_NET));
-    const ca = await startContainer(cx, 'pod-a', a, [POD_NET]);
-    const cb = await startIdle(cx, 'pod-b', b, [POD_NET]);
-    checkJoined(cx, ca, POD_NET);
-    checkJoined(cx, cb, POD_NET);
-    const viewA = await interfaces(target, 'shared-pod-net');
-    const inB = await runc.exec('pod-b', ['ip', 'addr']);
-    checkPrintedView(cx, parseIpAddrText(inB.stdout), viewA, 'shared-pod-net (as pod-b sees it through runc exec)');
-    const listening = async (): Promise<boolean> =>
-      (await target.exec(inNetns('shared-pod-net', ['ss', '-Hltn', 'sport = :8080']))).stdout.includes('8080');
-    let up = false;
-    await waitFor(async () => (up = await listening()), { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' }).catch(() => undefined);
-    check(lesson, up, {
-      id: 'notes/pod-nc-listens-port',
-      expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s",
-      seen: 'no listener',
-      next: "read pod-a's process in the transcript",
-    });
-    const reply = await runc.exec('pod-b', ['nc', '-w', '2', '127.0.0.1', '8080']);
-    check(lesson, reply.stdout.includes('hello-from-pod-a'), {
-      id: 'notes/pod-b-reads-pod',
-      expected: "pod-b reads pod-a's listener on 127.0.0.1:8080",
-      seen: formatResult(reply),
-      commonError: fixes.wrongInterfaces(plan),
-    });
-  });
+  test(
+    'sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost',
+    testId('notes/shared-netns-pod'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('Sharing Network Namespaces');
+      await lesson.checks('notes/cfg3');
+      const cx = { lesson, target, runc, plan };
+      await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
+      await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
+      const a = await makeBundle(`${target.home}/pod-a`);
+      const b = await makeBundle(`${target.home}/pod-b`);
+      await a.patch(withNetnsPath(POD_NET), withArgs('nc', '-l', '-p', '8080', '-e', 'echo', 'hello-from-pod-a'));
+      await b.patch(withNetnsPath(POD_NET));
+      const ca = await startContainer(cx, 'pod-a', a, [POD_NET]);
+      const cb = await startIdle(cx, 'pod-b', b, [POD_NET]);
+      checkJoined(cx, ca, POD_NET);
+      checkJoined(cx, cb, POD_NET);
+      const viewA = await interfaces(target, 'shared-pod-net');
+      const inB = await runc.exec('pod-b', ['ip', 'addr']);
+      checkPrintedView(cx, parseIpAddrText(inB.stdout), viewA, 'shared-pod-net (as pod-b sees it through runc exec)');
+      const listening = async (): Promise<boolean> =>
+        (await target.exec(inNetns('shared-pod-net', ['ss', '-Hltn', 'sport = :8080']))).stdout.includes('8080');
+      let up = false;
+      await waitFor(async () => (up = await listening()), { timeoutMs: 5_000, what: 'pod-a to listen on port 8080' }).catch(() => undefined);
+      check(lesson, up, {
+        id: 'notes/pod-nc-listens-port',
+        expected: "pod-a's nc listens on port 8080 in shared-pod-net within 5 s",
+        seen: 'no listener',
+        next: "read pod-a's process in the transcript",
+      });
+      const reply = await runc.exec('pod-b', ['nc', '-w', '2', '127.0.0.1', '8080']);
+      check(lesson, reply.stdout.includes('hello-from-pod-a'), {
+        id: 'notes/pod-b-reads-pod',
+        expected: "pod-b reads pod-a's listener on 127.0.0.1:8080",
+        seen: formatResult(reply),
+        commonError: fixes.wrongInterfaces(plan),
+      });
+    },
+  );
 });
 
 /** docker0-style bridge with two namespaces plugged in, as Docker's default network does. */
@@ -87,75 +85,75 @@ async function dockerStyleBridge(t: Target): Promise<void> {
 }
 
 describe('notes', { tags: ['notes'] }, () => {
-  test('Docker-style bridge: two namespaces on docker0 reach each other and the bridge address', async ({ target, lesson }) => {
-    await lesson.step('How This Relates to Docker');
-    await dockerStyleBridge(target);
-    const peer = await ping(target, '172.17.0.3', { netns: 'c1', count: 1 });
-    const gateway = await ping(target, '172.17.0.1', { netns: 'c1', count: 1 });
-    check(lesson, peer.ok && gateway.ok, {
-      id: 'notes/c1-c2-172-17',
-      expected: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
-      seen: `peer: ${formatResult(peer.result)}\nbridge: ${formatResult(gateway.result)}`,
-      next: 'check the bridge: "ip link show master docker0" should list veth-c1 and veth-c2, both UP',
-    });
-  });
+  test(
+    'Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
+    testId('notes/docker-bridge'),
+    async ({ target, lesson }) => {
+      await lesson.step('How This Relates to Docker');
+      await dockerStyleBridge(target);
+      const peer = await ping(target, '172.17.0.3', { netns: 'c1', count: 1 });
+      const gateway = await ping(target, '172.17.0.1', { netns: 'c1', count: 1 });
+      check(lesson, peer.ok && gateway.ok, {
+        id: 'notes/c1-c2-172-17',
+        expected: 'c1 → c2 (172.17.0.3) and c1 → docker0 (172.17.0.1) both answer',
+        seen: `peer: ${formatResult(peer.result)}\nbridge: ${formatResult(gateway.result)}`,
+        next: 'check the bridge: "ip link show master docker0" should list veth-c1 and veth-c2, both UP',
+      });
+    },
+  );
 
-  test('Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge', async ({
-    target,
-    plan,
-    makeBundle,
-    runc,
-    lesson,
-  }) => {
-    await lesson.step('How This Relates to Docker');
-    await dockerStyleBridge(target);
-    const cx = { lesson, target, runc, plan };
-    const b = await makeBundle(`${target.home}/bridge-test`);
-    await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('sh', '-c', 'ip addr && ping -c 1 -W 1 172.17.0.3'));
-    const before = await countersOf(cx, C1_TO_C2);
-    const r = await runc.run('bridge-test', b.dir);
-    checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, 'c1'), 'c1');
-    await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: 'the container pings c2 (172.17.0.3): 1 reply' });
-    await checkRepliesCrossed(cx, before, r, C1_TO_C2);
-  });
+  test(
+    'Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge',
+    testId('notes/docker-bridge-runc'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('How This Relates to Docker');
+      await dockerStyleBridge(target);
+      const cx = { lesson, target, runc, plan };
+      const b = await makeBundle(`${target.home}/bridge-test`);
+      await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('sh', '-c', 'ip addr && ping -c 1 -W 1 172.17.0.3'));
+      const before = await countersOf(cx, C1_TO_C2);
+      const r = await runc.run('bridge-test', b.dir);
+      checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, 'c1'), 'c1');
+      await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: 'the container pings c2 (172.17.0.3): 1 reply' });
+      await checkRepliesCrossed(cx, before, r, C1_TO_C2);
+    },
+  );
 
-  test('docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address', async ({
-    target,
-    plan,
-    makeBundle,
-    runc,
-    lesson,
-  }) => {
-    await lesson.step('How This Relates to Docker (docker run, by hand)');
-    await lesson.runs('notes/b1/L2', {
-      adjustment: 'docker-by-hand',
-      as: [
-        ['ip', 'link', 'add', 'docker0', 'type', 'bridge'],
-        ['runc', 'run'],
-      ],
-    });
-    await dockerStyleBridge(target);
-    const cx = { lesson, target, runc, plan };
-    const b = await makeBundle(`${target.home}/docker-run-test`);
-    await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
-    const r = await runc.run('docker-run-test', b.dir);
-    const seen = await checkRanAndPrinted(cx, b, r, await interfaces(target, 'c1'), 'c1');
-    const eth0 = findIface(seen, 'eth0');
-    check(
-      lesson,
-      eth0?.inet.includes('172.17.0.2/16') === true &&
-        seen
-          .map((i) => i.ifname)
-          .sort()
-          .join(',') === 'eth0,lo',
-      {
-        id: 'notes/ip-addr-container-lists',
-        expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
-        seen: formatResult(r),
-        commonError: fixes.wrongInterfaces(plan),
-      },
-    );
-  });
+  test(
+    'docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address',
+    testId('notes/docker-run-by-hand'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('How This Relates to Docker (docker run, by hand)');
+      await lesson.runs('notes/b1/L2', {
+        adjustment: 'docker-by-hand',
+        as: [
+          ['ip', 'link', 'add', 'docker0', 'type', 'bridge'],
+          ['runc', 'run'],
+        ],
+      });
+      await dockerStyleBridge(target);
+      const cx = { lesson, target, runc, plan };
+      const b = await makeBundle(`${target.home}/docker-run-test`);
+      await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
+      const r = await runc.run('docker-run-test', b.dir);
+      const seen = await checkRanAndPrinted(cx, b, r, await interfaces(target, 'c1'), 'c1');
+      const eth0 = findIface(seen, 'eth0');
+      check(
+        lesson,
+        eth0?.inet.includes('172.17.0.2/16') === true &&
+          seen
+            .map((i) => i.ifname)
+            .sort()
+            .join(',') === 'eth0,lo',
+        {
+          id: 'notes/ip-addr-container-lists',
+          expected: 'ip addr in the container lists lo and eth0 with 172.17.0.2/16 (the end Docker moved in from docker0)',
+          seen: formatResult(r),
+          commonError: fixes.wrongInterfaces(plan),
+        },
+      );
+    },
+  );
 });
 
 const CNI_NETNS = 'cni-test';
@@ -176,55 +174,57 @@ async function cniAdd(t: Target): Promise<{ r: ExecResult; result: CniResult }> 
 }
 
 describe('notes', { tags: ['notes'] }, () => {
-  test('CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns', async ({ target, lesson }) => {
-    await lesson.step('The CNI Standard');
-    await lesson.checks('notes/cfg2');
-    const { r, result } = await cniAdd(target);
-    const ip = result.ips?.[0]?.address ?? '';
-    const eth0 = findIface(await interfaces(target, CNI_NETNS), 'eth0');
-    check(lesson, r.exitCode === 0 && ip.startsWith('10.22.') && eth0?.inet.includes(ip) === true, {
-      id: 'notes/add-exits-0-eth0',
-      expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
-      seen: `${formatResult(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
-      next: "read the plugin's error above; the plugins live in /usr/lib/cni (containernetworking-plugins)",
-    });
-  });
+  test(
+    'CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
+    testId('notes/cni-add'),
+    async ({ target, lesson }) => {
+      await lesson.step('The CNI Standard');
+      await lesson.checks('notes/cfg2');
+      const { r, result } = await cniAdd(target);
+      const ip = result.ips?.[0]?.address ?? '';
+      const eth0 = findIface(await interfaces(target, CNI_NETNS), 'eth0');
+      check(lesson, r.exitCode === 0 && ip.startsWith('10.22.') && eth0?.inet.includes(ip) === true, {
+        id: 'notes/add-exits-0-eth0',
+        expected: 'ADD exits 0 and eth0 in the netns carries the address from the result',
+        seen: `${formatResult(r)}\neth0: ${eth0?.inet.join(', ') ?? 'missing'}`,
+        next: "read the plugin's error above; the plugins live in /usr/lib/cni (containernetworking-plugins)",
+      });
+    },
+  );
 
-  test('CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway', async ({
-    target,
-    plan,
-    makeBundle,
-    runc,
-    lesson,
-  }) => {
-    await lesson.step('The CNI Standard (runtime starts with the CNI netns path)');
-    const cx = { lesson, target, runc, plan };
-    const { r: add, result } = await cniAdd(target);
-    const ip = result.ips?.[0]?.address;
-    const gw = result.ips?.[0]?.gateway;
-    check(lesson, add.exitCode === 0 && ip !== undefined && gw !== undefined, {
-      id: 'notes/cni-add-gives-address',
-      expected: 'CNI ADD gives an address and a gateway',
-      seen: formatResult(add),
-      next: "read the plugin's error above",
-    });
-    const b = await makeBundle(`${target.home}/cni-test`);
-    await b.patch(withNetnsPath(CNI_NETNS_PATH), withArgs('sh', '-c', `ip addr && ping -c 1 -W 1 ${gw}`));
-    const before = await countersOf(cx, CNI_TO_GATEWAY);
-    const r = await runc.run('cni-ctr', b.dir);
-    const printed = ipOutputOf(r.stdout);
-    checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
-    check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, {
-      id: 'notes/container-sees-eth0',
-      expected: `the container sees eth0 with ${ip}`,
-      seen: formatResult(r),
-      commonError: fixes.wrongInterfaces(plan),
-    });
-    await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
-    await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
-  });
+  test(
+    'CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
+    testId('notes/cni-runc'),
+    async ({ target, plan, makeBundle, runc, lesson }) => {
+      await lesson.step('The CNI Standard (runtime starts with the CNI netns path)');
+      const cx = { lesson, target, runc, plan };
+      const { r: add, result } = await cniAdd(target);
+      const ip = result.ips?.[0]?.address;
+      const gw = result.ips?.[0]?.gateway;
+      check(lesson, add.exitCode === 0 && ip !== undefined && gw !== undefined, {
+        id: 'notes/cni-add-gives-address',
+        expected: 'CNI ADD gives an address and a gateway',
+        seen: formatResult(add),
+        next: "read the plugin's error above",
+      });
+      const b = await makeBundle(`${target.home}/cni-test`);
+      await b.patch(withNetnsPath(CNI_NETNS_PATH), withArgs('sh', '-c', `ip addr && ping -c 1 -W 1 ${gw}`));
+      const before = await countersOf(cx, CNI_TO_GATEWAY);
+      const r = await runc.run('cni-ctr', b.dir);
+      const printed = ipOutputOf(r.stdout);
+      checkPrintedView(cx, printed, await interfaces(target, CNI_NETNS), CNI_NETNS);
+      check(lesson, findIface(printed, 'eth0')?.inet.includes(ip) === true, {
+        id: 'notes/container-sees-eth0',
+        expected: `the container sees eth0 with ${ip}`,
+        seen: formatResult(r),
+        commonError: fixes.wrongInterfaces(plan),
+      });
+      await checkRunOutcome(cx, b, r, { symptoms: ['ok'], expected: `the container pings the gateway ${gw}: 1 reply` });
+      await checkRepliesCrossed(cx, before, r, CNI_TO_GATEWAY);
+    },
+  );
 
-  test('CNI CHECK with the previous result succeeds', async ({ target, lesson }) => {
+  test('CNI CHECK with the previous result succeeds', testId('notes/cni-check'), async ({ target, lesson }) => {
     await lesson.step('The CNI Standard (CHECK)');
     const { result } = await cniAdd(target);
     const r = await invokeCni(target, {
@@ -242,7 +242,7 @@ describe('notes', { tags: ['notes'] }, () => {
     });
   });
 
-  test('CNI DEL removes the veth and releases the address; a second DEL succeeds', async ({ target, lesson }) => {
+  test('CNI DEL removes the veth and releases the address; a second DEL succeeds', testId('notes/cni-del'), async ({ target, lesson }) => {
     await lesson.step('The CNI Standard (cleanup on exit)');
     const { result } = await cniAdd(target);
     const hostVeth = result.interfaces?.find((i) => i.sandbox === undefined && i.name !== 'cni0')?.name ?? '(none)';

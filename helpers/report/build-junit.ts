@@ -1,6 +1,7 @@
 import { formatErratum, uniqueErrata, type Erratum } from '../lesson/errata.js';
 import { skippedWithMessage, withHostname, xmlSafe, type JUnitSuite } from './junit-extensions.js';
 import type { CaseModel, RunEnvironment, RunFacts } from './model.js';
+import { TEST_ID_PROPERTY } from './test-id.js';
 import junitImport, { type Builder } from 'junit-report-builder';
 import { create } from 'xmlbuilder';
 
@@ -12,8 +13,8 @@ const junit: Builder = junitModule.default ?? (junitImport as unknown as Builder
  * The graders' report, built with junit-report-builder (suites, cases, properties, escaping) and
  * valid against the Jenkins xUnit plugin's junit-10.xsd (selftest/support/junit-10.xsd), the
  * schema strict JUnit consumers check files against. That schema has no <properties> and no
- * `file` inside a <testcase>: what belongs to one test (its lesson step, errata, adjustments,
- * file) is in that test's <system-out>, one "key: value" line each, and the errata of a section
+ * `file` inside a <testcase>: what belongs to one test (its stable id, lesson step, errata,
+ * adjustments, file) is in that test's <system-out>, one "key: value" line each, and the errata of a section
  * are also <property name="erratum"> of its testsuite.
  */
 
@@ -55,6 +56,7 @@ function environmentProperties(env: RunEnvironment): Array<[string, string]> {
 /** One test's own facts: "key: value" lines, a blank line, then each erratum in full. */
 function caseOutput(c: CaseModel): string {
   const head = [
+    ...(c.testId !== undefined ? [`${TEST_ID_PROPERTY}: ${c.testId}`] : []),
     `full name: ${c.fullName}`,
     `file: ${c.file}`,
     ...c.steps.map((s) => `lesson.step: ${oneLine(s)}`),

@@ -70,6 +70,7 @@ export function toCaseModel(tc: TestCase, root: string, notFinished: string): Ca
   return {
     section: sectionOf(tc),
     name: tc.name,
+    ...(tc.meta().testId !== undefined ? { testId: tc.meta().testId } : {}),
     fullName: fullNameOf(tc),
     file: relative(root, tc.module.moduleId),
     ...(d ? { startTime: d.startTime } : {}),

@@ -5,6 +5,8 @@ import { decodeErratum, type Erratum } from '../lesson/errata.js';
 export interface CaseModel {
   readonly section: string;
   readonly name: string;
+  /** The test's stable id (helpers/report/test-id.ts): the `test-id` line graders and the selftest key on. */
+  readonly testId?: string;
   /** Every describe block and the test's name, as the console heads its transcript: "exercise-1 › step 6: …". */
   readonly fullName: string;
   readonly file: string;

@@ -24,26 +24,31 @@ const PROOFS = `export async function proof(cx) {
   check(cx.lesson, false, { id: 'proofs/shared', expected: 'shared proof', seen: '', next: 'n' });
 }
 `;
-const LISTED = ['first: one', 'looped a test', 'looped b test', 'other'].map((t) => ({ name: `demo > ${t}`, file: '/repo/specs/demo.spec.ts' }));
+const LISTED = [
+  ['first: one', 'demo/first'],
+  ['looped a test', 'demo/looped-a'],
+  ['looped b test', 'demo/looped-b'],
+  ['other', 'demo/other'],
+].map(([t, id]) => ({ name: `demo > ${t}`, file: '/repo/specs/demo.spec.ts', id }));
 const read = (f: string): string => (f === 'specs/demo.spec.ts' ? SPEC : PROOFS);
 
 describe('the mutation run finds every check with the tests that reach it', () => {
   const sites = findSites(['specs/demo.spec.ts', 'fixtures/proofs.ts'], LISTED, read);
   const byId = new Map(sites.map((s) => [s.id, s] as const));
 
-  test('a check in a test belongs to that test; its condition is exactly the second argument', () => {
+  test('a check in a test belongs to that test (named by its id); its condition is exactly the second argument', () => {
     const s = byId.get('demo/direct');
-    expect(s?.tests).toEqual(['demo first: one']);
+    expect(s?.tests).toEqual(['demo/first']);
     expect(s?.condition).toBe(`f(1, [2, 3]) && "(" !== ')'`);
     expect(SPEC.slice(s?.start, s?.end)).toBe(s?.condition);
     expect(s?.line).toBe(7);
   });
 
   test('a check in a helper belongs to the tests that call it; a templated title matches each test it makes', () => {
-    expect(byId.get('demo/in-helper')?.tests).toEqual(['demo first: one']);
+    expect(byId.get('demo/in-helper')?.tests).toEqual(['demo/first']);
     expect(byId.get('demo/in-helper')?.expected).toEqual([', really']); // parts under 6 characters aim at nothing
-    expect(byId.get('demo/looped')?.tests).toEqual(['demo looped a test', 'demo looped b test']);
-    expect(byId.get('proofs/shared')?.tests).toEqual(['demo other']);
+    expect(byId.get('demo/looped')?.tests).toEqual(['demo/looped-a', 'demo/looped-b']);
+    expect(byId.get('proofs/shared')?.tests).toEqual(['demo/other']);
   });
 
   test('a check without an id, or an id used twice, stops the run', () => {
@@ -56,10 +61,10 @@ describe('the mutation run finds every check with the tests that reach it', () =
       const text = readFileSync(file, 'utf8');
       const section = /describe\('([\w-]+)'/.exec(text)?.[1] ?? '';
       // Titles as written stand for the listed names here; templated ones become their pattern's text.
-      return [...text.matchAll(/\btest\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => ({
-        name: `${section} > ${(m[2] ?? '').replace(/\$\{[^}]*\}/g, 'X')}`,
-        file,
-      }));
+      return [...text.matchAll(/\btest\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => {
+        const name = `${section} > ${(m[2] ?? '').replace(/\$\{[^}]*\}/g, 'X')}`;
+        return { name, file, id: name };
+      });
     });
     const real = findSites(mutableFiles(), list);
     expect(real.length).toBeGreaterThan(100);

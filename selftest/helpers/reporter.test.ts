@@ -29,6 +29,7 @@ const cases: CaseModel[] = [
     ...base,
     section: 'exercise-3',
     name: 'pings',
+    testId: 'exercise-3/pings',
     fullName: 'exercise-3 › pings',
     startTime: run.startedAt + 1000,
     durationMs: 1500.4,
@@ -104,9 +105,10 @@ describe('JUnit report (built from a model)', () => {
     ]);
     expect(xml, 'a property with a body instead of a value').not.toMatch(/<property\b[^>]*[^/]>/);
   });
-  test("a test's step, errata and adjustments are key: value lines of its system-out, the erratum's full text after them", () => {
+  test("a test's id, step, errata and adjustments are key: value lines of its system-out, the erratum's full text after them", () => {
     const out = String(failed['system-out']);
     expect(outputProperties(out)).toEqual([
+      { name: 'test-id', value: 'exercise-3/pings' },
       { name: 'full name', value: 'exercise-3 › pings' },
       { name: 'file', value: 'specs/x.spec.ts' },
       { name: 'lesson.step', value: 'Exercise 3, Step 1' },

@@ -7,6 +7,7 @@ import { runArgv } from '../../helpers/targets/exec.js';
 import { sharedLesson, SHARED_LESSON } from '../../scripts/cli/test-args.js';
 import { visit } from '../support/browser.js';
 import { runSuite } from '../support/run-suite.js';
+import { grepOf } from '../support/test-ids.js';
 
 const lessonPath = sharedLesson(process.cwd());
 const lesson = (): string => {
@@ -49,7 +50,7 @@ describe('the annotated lesson of the course document, from real suite runs', ()
   });
 
   test('a broken lab marks the lines its failing test ran as failed, and the transcript names the lesson line of each command', async () => {
-    const run = await runSuite('exercise-1 as written', { fault: 'veth-host-down', lesson: lesson() });
+    const run = await runSuite(await grepOf('exercise-1/as-written'), { fault: 'veth-host-down', lesson: lesson() });
     expect(run.exec.exitCode).toBe(1);
     const [c] = run.cases;
     expect(c?.state).toBe('failed');

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { sharedLesson, SHARED_LESSON } from '../../scripts/cli/test-args.js';
 import { runSuite } from '../support/run-suite.js';
+import { grepOf } from '../support/test-ids.js';
 
 const lessonPath = sharedLesson(process.cwd());
 const lesson = (): string => {
@@ -8,11 +9,11 @@ const lesson = (): string => {
   return lessonPath;
 };
 
-const WHOLE = 'verify the whole script';
+const WHOLE = 'verify/whole-script';
 
 describe("the Verify script as written: the document's block in a file, run by bash in the sandbox", () => {
   test('on a healthy lab it prints its PASS lines, and the annotated lesson marks every line of the script, chmod and the run as written', async () => {
-    const run = await runSuite(WHOLE, { lesson: lesson() });
+    const run = await runSuite(await grepOf(WHOLE), { lesson: lesson() });
     expect(run.exec.exitCode, run.exec.stdout).toBe(0);
     const [c] = run.cases;
     expect(c?.state).toBe('passed');
@@ -26,7 +27,7 @@ describe("the Verify script as written: the document's block in a file, run by b
   });
 
   test('on a lab whose veth-host is down the script stops at its third check: the test fails with its FAIL line and the Common Error 2 fix, the transcript shows the file run', async () => {
-    const run = await runSuite(WHOLE, { lesson: lesson(), fault: 'veth-host-down' });
+    const run = await runSuite(await grepOf(WHOLE), { lesson: lesson(), fault: 'veth-host-down' });
     expect(run.exec.exitCode).toBe(1);
     const [c] = run.cases;
     expect(c?.state).toBe('failed');
@@ -39,7 +40,7 @@ describe("the Verify script as written: the document's block in a file, run by b
   });
 
   test('Clean Up as written: its block in one bash (runc being the runtime under test) removes both containers, the lab and the bundles, prints only the OK lines, and every line is marked as written', async () => {
-    const run = await runSuite('cleanup after the clean-up commands', { lesson: lesson() });
+    const run = await runSuite(await grepOf('cleanup/nothing-remains'), { lesson: lesson() });
     expect(run.exec.exitCode, run.exec.stdout).toBe(0);
     expect(run.cases.map((c) => c.state)).toEqual(['passed']);
     for (const id of ['cleanup/b1/L2', 'cleanup/b1/L3', 'cleanup/b1/L6', 'cleanup/b1/L9', 'cleanup/b1/L12', 'cleanup/b1/L13', 'cleanup/b1/L16'])

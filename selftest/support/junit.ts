@@ -18,7 +18,7 @@ export interface ReportedCase {
   /** The body of <failure>/<error>: diagnosis, fix and transcript. */
   readonly body: string;
   /**
-   * The test's own facts (lesson.step, erratum, harness.adjustment, file, full name): the schema
+   * The test's own facts (test-id, lesson.step, erratum, harness.adjustment, file, full name): the schema
    * allows no <properties> in a testcase, so the report writes them as the first "key: value"
    * lines of its <system-out>.
    */
@@ -58,7 +58,7 @@ export function outputProperties(systemOut: string): Property[] {
   const head = systemOut.split('\n\n')[0] ?? '';
   return head
     .split('\n')
-    .map((l) => /^([a-z][\w. ]*): (.*)$/.exec(l))
+    .map((l) => /^([a-z][\w. -]*): (.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ name: m[1] ?? '', value: m[2] ?? '' }));
 }

@@ -16,14 +16,15 @@ export interface Site {
   readonly condition: string;
   /** The literal parts of the check's `expected:` text (template holes cut out), to find the scenarios aimed at it. */
   readonly expected: readonly string[];
-  /** Full test names ("section title", as --grep sees them) that can reach this check. */
+  /** The ids of the tests that can reach this check. */
   readonly tests: readonly string[];
 }
 
-/** A test as vitest lists it: "section > title" and its file. */
+/** A test as vitest lists it: "section > title", its file and its stable id. */
 export interface ListedTest {
   readonly name: string;
   readonly file: string;
+  readonly id?: string;
 }
 
 /** The lesson specs (grading has its own project and selftest) and the proofs they share. */
@@ -138,8 +139,13 @@ export function findSites(
   }
   const testsOf = (file: string, pattern: string): string[] => {
     const re = titlePattern(pattern);
-    const names = listed.filter((t) => t.file.endsWith(`/${file}`) || t.file === file).map((t) => t.name.replace(' > ', ' '));
-    return names.filter((n) => re.test(n.slice(n.indexOf(' ') + 1)));
+    const mine = listed.filter((t) => t.file.endsWith(`/${file}`) || t.file === file);
+    return mine
+      .filter((t) => re.test(t.name.slice(t.name.indexOf(' > ') + 3)))
+      .map((t) => {
+        if (t.id === undefined) throw new Error(`${file}: "${t.name}" has no test id`);
+        return t.id;
+      });
   };
   // Which tests reach each function: a fixed point over "this unit's body names that function".
   const reach = new Map<string, Set<string>>();

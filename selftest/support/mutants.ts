@@ -8,7 +8,8 @@
  *
  *   npm run mutants -- [--sample N] [--seed S] [--shard I/N] [--only REGEX] [--jobs N] [--list]
  *
- * Checks are named by their stable ids (`id:` of each check), never by test titles; --sample
+ * Checks are named by their stable ids (`id:` of each check), tests by theirs (`testId`), never
+ * by titles (selftest/support/test-ids.ts asks vitest for the names a --grep needs); --sample
  * draws N of them by the seed, so CI can run a fixed small sample. Prints `mutants: K killed of
  * N` with every survivor's id and file:line; exits 1 when a survivor is not in KEPT_SURVIVORS
  * (each kept one with the reason it cannot be killed), 2 when the run itself could not judge.
@@ -17,26 +18,25 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runArgv } from '../../helpers/targets/exec.js';
 import { limit } from './limit.js';
 import { KEPT_SURVIVORS } from './mutant-keep.js';
-import { findSites, mutableFiles, sample, shard, type ListedTest, type Site } from './mutant-sites.js';
+import { findSites, mutableFiles, sample, shard, type Site } from './mutant-sites.js';
 import { runSuite } from './run-suite.js';
 import { FAKE_SCENARIOS, FAULT_SCENARIOS, judge, passSet, scenarioConfig, type Scenario } from './scenarios.js';
-import { selecting } from './verdicts.js';
+import { grepFor, listTests, selects, testIdProblems, type ListedTest } from './test-ids.js';
 
 const USAGE = 'usage: npm run mutants -- [--sample N] [--seed S] [--shard I/N] [--only REGEX] [--jobs N] [--list]';
 
 /** Mutant copies live in the clone, not under /tmp: every lab sandbox hides /tmp, and the hooks must stay visible. */
 const WORK = resolve('.mutants');
 
-/** The tests of `s`'s selection that must fail under it: only there can a weakened check change a verdict. */
+/** The tests (ids) of `s`'s selection that must fail under it: only there can a weakened check change a verdict. */
 function mustFail(s: Scenario, tests: readonly string[]): string[] {
-  const inGrep = s.grep === undefined ? [...tests] : tests.filter((t) => new RegExp(s.grep as string).test(t));
+  const selected = tests.filter((t) => selects(s.select, t));
   if (s.passes === 'all') return [];
-  if (s.passes === 'all but the failures') return inGrep.filter((t) => s.fails.some((f) => f.test === t));
-  const passes = passSet(s.passes, new Set(inGrep));
-  return inGrep.filter((t) => !passes.has(t));
+  if (s.passes === 'all but the failures') return selected.filter((t) => s.fails.some((f) => f.test === t));
+  const passes = passSet(s.passes, new Set(selected));
+  return selected.filter((t) => !passes.has(t));
 }
 
 /** Scenarios that aim at one of the site's tests, those naming the failing check first. */
@@ -68,14 +68,15 @@ const certain = (p: string): boolean => /: passed, but must fail|: expected to f
 
 type Verdict = { readonly killed: true; readonly by: string } | { readonly killed: false; readonly noisy: readonly string[] };
 
-async function judgeSite(site: Site): Promise<Verdict> {
+async function judgeSite(site: Site, listed: readonly ListedTest[]): Promise<Verdict> {
   const dir = mutatedCopy(site);
   const noisy: string[] = [];
   try {
     for (const { s, tests } of scenariosFor(site)) {
       // Scenario files (fakes, faults) come from the original tree; only the specs are mutated.
       const config = { ...scenarioConfig(s), ...(s.runtime ? { runtime: resolve('selftest/fakes', s.runtime) } : {}) };
-      const run = await runSuite(selecting(...tests), config, { cwd: dir });
+      const grep = grepFor(tests, listed);
+      const run = await runSuite(grep, config, { cwd: dir });
       if (run.cases.length !== tests.length)
         throw new Error(`${site.id}: ${s.name} ran ${run.cases.length} of ${tests.length} selected tests: ${run.exec.stderr.slice(-400)}`);
       const problems = mutationProblems(judge(run, s));
@@ -83,7 +84,7 @@ async function judgeSite(site: Site): Promise<Verdict> {
       const first = problems.find(certain) ?? problems[0] ?? '';
       // A failure at another check could be the machine's noise: it counts once the unmutated tree is clean there.
       if (!problems.some(certain)) {
-        const clean = judge(await runSuite(selecting(...tests), scenarioConfig(s)), s);
+        const clean = judge(await runSuite(grep, scenarioConfig(s)), s);
         if (clean.length > 0) {
           noisy.push(`${s.name} (unmutated too: ${clean[0]?.split('\n')[0]})`);
           continue;
@@ -94,21 +95,6 @@ async function judgeSite(site: Site): Promise<Verdict> {
     return { killed: false, noisy };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The tests vitest collects, by name and file (no test runs). */
-async function listTests(): Promise<ListedTest[]> {
-  mkdirSync(WORK, { recursive: true });
-  const out = join(WORK, `list-${process.pid}.json`);
-  try {
-    const r = await runArgv(['node_modules/.bin/vitest', 'list', '--config', 'selftest/vitest.suite.config.ts', `--json=${out}`], {
-      timeoutMs: 120_000,
-    });
-    if (r.exitCode !== 0) throw new Error(`vitest list failed: ${r.stderr.slice(-400)}`);
-    return JSON.parse(readFileSync(out, 'utf8')) as ListedTest[];
-  } finally {
-    rmSync(out, { force: true });
   }
 }
 
@@ -132,7 +118,10 @@ async function main(): Promise<number> {
     return Number(v);
   };
   const jobs = int(values.jobs, 'jobs', 1);
-  let todo = findSites(mutableFiles(), await listTests());
+  const listed = await listTests();
+  const unnamed = testIdProblems(listed);
+  if (unnamed.length > 0) throw new Error(`the lesson tests' ids are not sound:\n${unnamed.join('\n')}`);
+  let todo = findSites(mutableFiles(), listed);
   const orphan = todo.find((s) => s.tests.length === 0);
   if (orphan) throw new Error(`${orphan.id} (${orphan.file}:${orphan.line}): no test reaches this check`);
   if (values.only !== undefined) todo = todo.filter((s) => new RegExp(values.only as string).test(s.id));
@@ -152,7 +141,7 @@ async function main(): Promise<number> {
   const results = await Promise.all(
     todo.map((site) =>
       pool(async () => {
-        const v = await judgeSite(site);
+        const v = await judgeSite(site, listed);
         const where = `${site.file}:${site.line}`;
         process.stdout.write(
           v.killed

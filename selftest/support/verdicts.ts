@@ -1,52 +1,54 @@
 import type { FaultName } from './faults.js';
+import type { Selection } from './test-ids.js';
 
 /**
  * What each selftest scenario must produce, written down from what each test claims, not copied
- * from a run. A test is named "section name", as --grep sees it.
+ * from a run. A test is named by its stable id (`testId(…)` beside it in its spec), never its
+ * title: selftest/support/test-ids.ts turns ids into the names a child run's --grep needs.
  */
 
 /** Tests that never call the runtime: the lab, the lesson's own pings, CNI, Common Errors 3–5 without runc. */
 export const NEVER_CALLS_THE_RUNTIME = [
-  'exercise-1 step 1: ip netns add lists container-net and creates its file under /var/run/netns',
-  'exercise-1 step 2: both veth ends exist on the host before the move',
-  'exercise-1 step 3: after the move veth-container is gone from the host view',
-  'exercise-1 step 3: veth-container is inside the namespace and DOWN',
-  'exercise-1 step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24',
-  'exercise-1 step 5: veth-host, veth-container and the namespace loopback are up',
-  'exercise-1 step 6: the host pings the namespace at 10.0.0.2',
-  'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
-  'verify script check 1: container-net is in ip netns list',
-  'verify script check 2: ip link show veth-host succeeds',
-  'verify script check 3: ping -c 1 -W 1 10.0.0.2 from the host succeeds',
-  'verify script check 4: ip netns exec container-net ping -c 1 -W 1 10.0.0.1 succeeds',
-  'verify manual 1–2: the namespace exists and veth-host is configured (UP, 10.0.0.1/24)',
-  'verify manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24',
-  'verify manual 4: ping works in both directions',
-  'cleanup deleting veth-host removes its peer veth-container from the namespace too',
-  "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
-  'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
-  'common-error-3 the namespace file under /var/run/netns is owned by root',
-  'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
-  'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
-  'common-error-5 right: ip netns exec container-net ip link show veth-container works',
-  'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
-  'notes CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
-  'notes CNI CHECK with the previous result succeeds',
-  'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
-  'exercise-1 as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states',
-  'common-error-1 fix as written: ls -la finds no file; ip netns add creates it; ls -la and ip netns list then show it',
-  'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
+  'exercise-1/step-1',
+  'exercise-1/step-2',
+  'exercise-1/step-3-gone-from-host',
+  'exercise-1/step-3-inside-netns-down',
+  'exercise-1/step-4',
+  'exercise-1/step-5',
+  'exercise-1/step-6-host-pings-netns',
+  'exercise-1/step-6-netns-pings-host',
+  'verify/script-check-1',
+  'verify/script-check-2',
+  'verify/script-check-3',
+  'verify/script-check-4',
+  'verify/manual-1-2',
+  'verify/manual-3',
+  'verify/manual-4',
+  'cleanup/peer-goes-with-veth-host',
+  'cleanup/verify-cleanup-reports-ok',
+  'common-error-3/ip-netns-add-unprivileged',
+  'common-error-3/netns-file-owned-by-root',
+  'common-error-4/no-single-fix-enough',
+  'common-error-5/wrong-from-host',
+  'common-error-5/right-inside-netns',
+  'notes/docker-bridge',
+  'notes/cni-add',
+  'notes/cni-check',
+  'notes/cni-del',
+  'exercise-1/as-written',
+  'common-error-1/fix-as-written',
+  'common-error-2/fix-as-written',
 ] as const;
 
 /** Tests whose only runtime call is `runc spec`: they read the config it writes and never run a container. */
 export const ONLY_RUNC_SPEC = [
-  'exercise-2 step 2: runc spec writes a network namespace with no path',
-  "exercise-2 step 3: the lesson's jq edit points the network namespace at /var/run/netns/container-net",
-  "exercise-2 step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1",
-  'verify script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json',
-  "common-error-6 the lesson's jq query shows the network entry with its path",
-  "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
-  'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
+  'exercise-2/step-2-spec-network-no-path',
+  'exercise-2/step-3-jq-sets-path',
+  'exercise-2/step-4-jq-sets-process',
+  'verify/script-check-5',
+  'common-error-6/jq-query-shows-path',
+  'exercise-2/as-written',
+  'verify/whole-script',
 ] as const;
 
 /** Tests that never start a container: what may pass under any runtime that starts none (or that no verdict can trust). */
@@ -54,25 +56,25 @@ export const STARTS_NO_CONTAINER = [...NEVER_CALLS_THE_RUNTIME, ...ONLY_RUNC_SPE
 
 /** Tests that run containers but claim nothing about their network namespace: hooks, the lifecycle, Clean Up. */
 export const NO_NETWORK_CLAIM = [
-  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
-  'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
-  'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
-  'cleanup a second clean-up is harmless: it only reports what is already gone',
-  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
-  'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
+  'exercise-5/prestart-state',
+  'exercise-5/create-runtime-state',
+  'exercise-5/poststop-removes-host-end',
+  'exercise-5/failing-prestart-leaves-nothing',
+  'cleanup/nothing-remains',
+  'cleanup/second-clean-up-harmless',
+  'exercise-5/prestart-and-create-runtime',
+  'exercise-2/step-1-dynamic-busybox',
 ] as const;
 
 /** Tests whose bundles have no namespace path at all: a runtime that drops paths is right for them. */
 export const NO_PATH_GIVEN = [
-  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
-  'exercise-4 step 3: no address is assigned except loopback ones',
-  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
-  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
-  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
-  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
-  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
+  'exercise-4/only-loopback',
+  'exercise-4/no-address',
+  'exercise-4/unreachable',
+  'exercise-4/new-netns',
+  'exercise-5/prestart-wires-network',
+  'exercise-5/create-runtime-wires-network',
+  'exercise-4/as-written',
 ] as const;
 
 /**
@@ -81,27 +83,24 @@ export const NO_PATH_GIVEN = [
  * outlive a foreground run, so whatever the runtime's delete leaves behind is theirs.
  */
 export const STARTS_DETACHED = [
-  "exercise-3 proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
-  'exercise-3 step 2: ip netns pids container-net lists the running container',
-  'exercise-3 step 2: ip netns exec container-net ip addr matches what the container sees',
-  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
-  'exercise-4 step 3: no address is assigned except loopback ones',
-  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
-  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
-  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
-  'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
-  'cleanup a second clean-up is harmless: it only reports what is already gone',
-  'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
-  'notes sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost',
+  'exercise-3/joins-netns',
+  'exercise-3/step-2-netns-pids',
+  'exercise-3/step-2-netns-exec',
+  'exercise-4/only-loopback',
+  'exercise-4/no-address',
+  'exercise-4/new-netns',
+  'exercise-4/as-written',
+  'exercise-5/prestart-state',
+  'exercise-5/create-runtime-state',
+  'exercise-5/prestart-and-create-runtime',
+  'cleanup/nothing-remains',
+  'cleanup/second-clean-up-harmless',
+  'common-error-6/no-path',
+  'notes/shared-netns-pod',
 ] as const;
 
 /** Tests whose runs give a path naming no namespace file: a runtime that refuses such a path is right for them, whatever it does with good ones. */
-export const REFUSES_A_BAD_PATH = [
-  'verify script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it',
-  'common-error-6 wrong path: runc fails to start, naming the missing path',
-] as const;
+export const REFUSES_A_BAD_PATH = ['verify/script-check-5-any-path', 'common-error-6/wrong-path'] as const;
 
 /**
  * Tests whose verdict needs what the runtime or the container writes to stderr: the refusals that
@@ -110,71 +109,60 @@ export const REFUSES_A_BAD_PATH = [
  * the harness cannot adjust the bundle and the pings fail).
  */
 export const NEEDS_STDERR = [
-  'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
-  'exercise-3 step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
-  "exercise-3 step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
-  "exercise-3 as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
-  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
-  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
-  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
-  'common-error-1 namespace path does not exist: runc refuses to start; ip netns add fixes it',
-  'common-error-1 a typo in the name: runc refuses; the name from ip netns list fixes it',
-  'common-error-2 interfaces not brought up: the container cannot ping the host; ip link set … up fixes it',
-  'common-error-2 IP addresses not assigned: the ping fails; ip addr add fixes it',
-  'common-error-2 different subnets (10.0.0.1/24 and 10.0.1.2/24): the ping fails; the same /24 fixes it',
-  'common-error-4 the container reaches the host (10.0.0.1) but not the external address: Network is unreachable',
-  "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
-  'common-error-6 wrong path: runc fails to start, naming the missing path',
-  'notes Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge',
-  'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
+  'exercise-2/step-1-dynamic-busybox',
+  'exercise-3/pings-host',
+  'exercise-3/ping-capabilities',
+  'exercise-3/as-written',
+  'exercise-4/unreachable',
+  'exercise-5/prestart-wires-network',
+  'exercise-5/create-runtime-wires-network',
+  'common-error-1/path-does-not-exist',
+  'common-error-1/typo-in-name',
+  'common-error-2/interfaces-down',
+  'common-error-2/addresses-missing',
+  'common-error-2/different-subnets',
+  'common-error-4/external-unreachable',
+  'common-error-4/three-fixes-reach-through-nat',
+  'common-error-6/wrong-path',
+  'notes/docker-bridge-runc',
+  'notes/cni-runc',
 ] as const;
 
 /** Tests that compare a hook's state with what `runc state` says: a runtime whose state lies fails them. */
-export const COMPARES_WITH_STATE = [
-  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-] as const;
+export const COMPARES_WITH_STATE = ['exercise-5/prestart-state', 'exercise-5/create-runtime-state'] as const;
 
 /** Tests whose bundle takes its network entry from runc spec's default: a runtime whose spec drops it fails them. */
 export const USES_SPEC_NETWORK_DEFAULT = [
-  'exercise-2 step 2: runc spec writes a network namespace with no path',
-  "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
-  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
-  'exercise-4 step 3: no address is assigned except loopback ones',
-  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
-  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
-  'exercise-4 step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
-  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
-  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
+  'exercise-2/step-2-spec-network-no-path',
+  'exercise-2/as-written',
+  'exercise-4/only-loopback',
+  'exercise-4/no-address',
+  'exercise-4/new-netns',
+  'exercise-4/as-written',
+  'exercise-4/unreachable',
+  'exercise-5/create-runtime-wires-network',
+  'exercise-5/prestart-wires-network',
 ] as const;
 
 /** Tests that read the addresses of a namespace the runtime creates: a runtime that addresses its lo fails them. */
-export const READS_NEW_NETNS_ADDRESSES = [
-  'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
-  'exercise-4 step 3: no address is assigned except loopback ones',
-] as const;
+export const READS_NEW_NETNS_ADDRESSES = ['exercise-4/only-loopback', 'exercise-4/no-address'] as const;
 
 /** Tests that list the interfaces of a namespace the runtime creates: a runtime that adds one fails them. */
-export const LISTS_NEW_NETNS = [
-  ...READS_NEW_NETNS_ADDRESSES,
-  "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
-  "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
-  'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
-] as const;
+export const LISTS_NEW_NETNS = [...READS_NEW_NETNS_ADDRESSES, 'exercise-4/new-netns', 'exercise-4/as-written', 'common-error-6/no-path'] as const;
 
 /** Tests whose config lists two hooks in one stage: a runtime that runs only the first fails them. */
 export const TWO_HOOKS_IN_A_STAGE = [
-  'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
-  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
-  'exercise-5 a createRuntime hook, the replacement for prestart, wires the network the same way',
+  'exercise-5/poststop-removes-host-end',
+  'exercise-5/prestart-wires-network',
+  'exercise-5/create-runtime-wires-network',
 ] as const;
 
 /** Tests that need a prestart hook to run: a runtime that drops that deprecated stage fails them. */
 export const NEEDS_PRESTART = [
-  'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
-  'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
-  'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
+  'exercise-5/prestart-state',
+  'exercise-5/prestart-and-create-runtime',
+  'exercise-5/prestart-wires-network',
+  'exercise-5/failing-prestart-leaves-nothing',
 ] as const;
 
 export type FakeRuntime =
@@ -261,10 +249,7 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
   },
   'spec-deviating-runc': {
     passes: {
-      allBut: [
-        ...USES_SPEC_NETWORK_DEFAULT,
-        "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
-      ],
+      allBut: [...USES_SPEC_NETWORK_DEFAULT, 'exercise-2/step-4-terminal'],
     },
     why: 'runc spec writes no network namespace and "terminal": false: every test that takes the lesson\'s default spec (a new netns, terminal true) fails on the spec itself or on kernel evidence of the shared namespace',
   },
@@ -285,33 +270,27 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
     why: "runs only the first hook of each stage: exactly the tests whose config lists two hooks in one stage fail, on the second hook's missing work",
   },
   'hook-failure-leaking-runc': {
-    passes: { allBut: ['exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind'] },
+    passes: { allBut: ['exercise-5/failing-prestart-leaves-nothing'] },
     why: 'refuses a run whose prestart hook fails, as runc does, but leaves the half-made container (and its cgroup) behind: only the test that looks for leftovers of a failed hook fails',
   },
   'list-hiding-runc': {
-    passes: { allBut: ['cleanup after the clean-up commands no container, veth, namespace or bundle remains'] },
+    passes: { allBut: ['cleanup/nothing-remains'] },
     why: "`list` never shows a container, while each runs and is deleted as runc's are: only Clean Up's before-and-after reading of the runtime's list fails (the harness deletes the ids each test started, listed or not)",
   },
   'delete-missing-failing-runc': {
-    passes: { allBut: ['cleanup a second clean-up is harmless: it only reports what is already gone'] },
+    passes: { allBut: ['cleanup/second-clean-up-harmless'] },
     why: '`delete --force` of a container it does not have fails with words that do not say it is gone: only the second clean-up, which repeats the deletes, fails',
   },
   'ghost-state-runc': {
-    passes: { allBut: ['common-error-3 runc run as an unprivileged user is refused; as root (sudo) it works'] },
+    passes: { allBut: ['common-error-3/runc-run-unprivileged'] },
     why: '`state` reports a stopped container for any id it does not have: only the test that asks the runtime whether a refused container exists fails',
   },
   'hook-status-running-runc': {
-    passes: {
-      allBut: [
-        ...COMPARES_WITH_STATE,
-        'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
-        'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
-      ],
-    },
+    passes: { allBut: [...COMPARES_WITH_STATE, 'exercise-5/prestart-and-create-runtime', 'exercise-5/poststop-removes-host-end'] },
     why: 'hands every hook a state whose status says "running", whatever the container\'s real status: exactly the tests that read the status a hook was given fail',
   },
   'poststop-ignoring-runc': {
-    passes: { allBut: ['exercise-5 a poststop hook receives the state (no pid) and removes the host end'] },
+    passes: { allBut: ['exercise-5/poststop-removes-host-end'] },
     why: 'drops the poststop hooks and runs every other one: only the test whose config has poststop hooks fails',
   },
   'prestart-ignoring-runc': {
@@ -330,6 +309,7 @@ export const NON_RUNTIME_ERRATA = [
 
 /** One test that must fail, at the check whose expectation contains `check`, with this diagnosis. */
 export interface ExpectedFailure {
+  /** The test's id. */
   readonly test: string;
   readonly check: string;
   /** "Common Error N", or "next" for a next step without a Common Error. */
@@ -348,82 +328,82 @@ export interface FaultCase {
   readonly fault: FaultName;
   /** A fake runtime instead of runc, for faults only a lesson-faithful runtime reaches. */
   readonly runtime?: FakeRuntime;
-  readonly grep: string;
+  /** The tests (ids) or sections the child run selects. */
+  readonly select: Selection;
   readonly fails: readonly ExpectedFailure[];
 }
 
 const T = {
-  e1s1: 'exercise-1 step 1: ip netns add lists container-net and creates its file under /var/run/netns',
-  e1s2: 'exercise-1 step 2: both veth ends exist on the host before the move',
-  e1s3: 'exercise-1 step 3: after the move veth-container is gone from the host view',
-  e1s4: 'exercise-1 step 4: veth-host has 10.0.0.1/24 and veth-container has 10.0.0.2/24',
-  e1s5: 'exercise-1 step 5: veth-host, veth-container and the namespace loopback are up',
-  e1s3in: 'exercise-1 step 3: veth-container is inside the namespace and DOWN',
-  e1s6host: 'exercise-1 step 6: the host pings the namespace at 10.0.0.2',
-  e1s6ns: 'exercise-1 step 6: the namespace pings the host at 10.0.0.1',
-  e1asWritten: 'exercise-1 as written: Steps 1–6 in order, each command exactly as the lesson types it (minus sudo), with the output it states',
-  ce2fix: 'common-error-2 fix as written: ip link show says DOWN; ip link set … up; ip addr show then gives UP ends on one /24',
-  ce6noPath: 'common-error-6 no path: the container gets a new namespace with only loopback; adding the path fixes it',
-  ce6addresses: "common-error-6 the container's addresses equal the namespace's, never the host's",
-  ce6jq: "common-error-6 the lesson's jq query shows the network entry with its path",
-  ce3runc: 'common-error-3 runc run as an unprivileged user is refused; as root (sudo) it works',
-  ce3ipNetns: 'common-error-3 ip netns add as an unprivileged user is refused; as root it works',
-  ce3owner: 'common-error-3 the namespace file under /var/run/netns is owned by root',
-  e4only: 'exercise-4 step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
-  e4noAddress: 'exercise-4 step 3: no address is assigned except loopback ones',
-  e5prestartState: 'exercise-5 a prestart hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  e5createRuntimeState: 'exercise-5 a createRuntime hook receives the container state on stdin (ociVersion, id, pid, bundle, status)',
-  e5both: 'exercise-5 prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
-  e5prestartWires: 'exercise-5 a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
-  e4asWritten:
-    "exercise-4 as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
-  e5poststop: 'exercise-5 a poststop hook receives the state (no pid) and removes the host end',
-  e5failingHook: 'exercise-5 a failing prestart hook stops the container from starting and leaves nothing behind',
-  e4inode: "exercise-4 step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
-  ce4single: 'common-error-4 no single fix is enough: route only, then route + ip_forward without MASQUERADE, still no reply',
-  ce5wrong: 'common-error-5 wrong: from the host, ip link show veth-container fails after the move',
-  ce5right: 'common-error-5 right: ip netns exec container-net ip link show veth-container works',
-  ce4fixed: "common-error-4 after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
-  cleanAll: 'cleanup after the clean-up commands no container, veth, namespace or bundle remains',
-  cleanPeer: 'cleanup deleting veth-host removes its peer veth-container from the namespace too',
-  cleanTwice: 'cleanup a second clean-up is harmless: it only reports what is already gone',
-  cleanVerify: "cleanup after ip link del and ip netns del the lesson's verify-cleanup lines report OK for both",
-  nBridge: 'notes Docker-style bridge: two namespaces on docker0 reach each other and the bridge address',
-  nCniAdd: 'notes CNI ADD: the bridge plugin with host-local IPAM puts eth0 with a 10.22.0.0/16 address into the netns',
-  nCniRunc: 'notes CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
-  nCniCheck: 'notes CNI CHECK with the previous result succeeds',
-  nCniDel: 'notes CNI DEL removes the veth and releases the address; a second DEL succeeds',
-  e2s2: 'exercise-2 step 2: runc spec writes a network namespace with no path',
-  e2s3: "exercise-2 step 3: the lesson's jq edit points the network namespace at /var/run/netns/container-net",
-  e2s4: "exercise-2 step 4: the lesson's jq edit sets the process to ip addr && ping -c 3 10.0.0.1",
-  e2asWritten: "exercise-2 as written: Steps 1–4 build the bundle with the lesson's own commands (mkdir, cd, runc spec, cp, jq … > tmp && mv)",
-  e2applets: 'exercise-2 step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
-  e2terminal: "exercise-2 step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
-  e2dynamic: 'exercise-2 step 1: a dynamically linked busybox copied alone into the rootfs cannot start: its ELF interpreter is not there',
-  e3sees: 'exercise-3 step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host',
-  e3pings: 'exercise-3 step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
-  e3netRaw: "exercise-3 step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
-  e3joined: "exercise-3 proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
-  e3pids: 'exercise-3 step 2: ip netns pids container-net lists the running container',
-  e3exec: 'exercise-3 step 2: ip netns exec container-net ip addr matches what the container sees',
-  e3asWritten: "exercise-3 as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
-  vWhole: 'verify the whole script: its five checks in order on one lab, stopping at the first FAIL as set -e and exit 1 do',
-  v1: 'verify script check 1: container-net is in ip netns list',
-  v2: 'verify script check 2: ip link show veth-host succeeds',
-  v3: 'verify script check 3: ping -c 1 -W 1 10.0.0.2 from the host succeeds',
-  v4: 'verify script check 4: ip netns exec container-net ping -c 1 -W 1 10.0.0.1 succeeds',
-  v5: 'verify script check 5: jq -e finds the network namespace path in ~/oci-netns-test/config.json',
-  v5any: 'verify script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it',
-  m12: 'verify manual 1–2: the namespace exists and veth-host is configured (UP, 10.0.0.1/24)',
-  m3: 'verify manual 3: ip netns exec container-net ip addr shows veth-container with 10.0.0.2/24',
-  m4: 'verify manual 4: ping works in both directions',
-  m5: 'verify manual 5: a container run with ip addr sees veth-container and its address',
+  e1s1: 'exercise-1/step-1',
+  e1s2: 'exercise-1/step-2',
+  e1s3: 'exercise-1/step-3-gone-from-host',
+  e1s4: 'exercise-1/step-4',
+  e1s5: 'exercise-1/step-5',
+  e1s3in: 'exercise-1/step-3-inside-netns-down',
+  e1s6host: 'exercise-1/step-6-host-pings-netns',
+  e1s6ns: 'exercise-1/step-6-netns-pings-host',
+  e1asWritten: 'exercise-1/as-written',
+  ce2fix: 'common-error-2/fix-as-written',
+  ce6noPath: 'common-error-6/no-path',
+  ce6addresses: 'common-error-6/addresses-are-the-namespaces',
+  ce6jq: 'common-error-6/jq-query-shows-path',
+  ce3runc: 'common-error-3/runc-run-unprivileged',
+  ce3ipNetns: 'common-error-3/ip-netns-add-unprivileged',
+  ce3owner: 'common-error-3/netns-file-owned-by-root',
+  e4only: 'exercise-4/only-loopback',
+  e4noAddress: 'exercise-4/no-address',
+  e5prestartState: 'exercise-5/prestart-state',
+  e5prestartWires: 'exercise-5/prestart-wires-network',
+  e4asWritten: 'exercise-4/as-written',
+  e5poststop: 'exercise-5/poststop-removes-host-end',
+  e5createRuntimeState: 'exercise-5/create-runtime-state',
+  e5both: 'exercise-5/prestart-and-create-runtime',
+  e5failingHook: 'exercise-5/failing-prestart-leaves-nothing',
+  e4inode: 'exercise-4/new-netns',
+  ce4single: 'common-error-4/no-single-fix-enough',
+  ce5wrong: 'common-error-5/wrong-from-host',
+  ce5right: 'common-error-5/right-inside-netns',
+  ce4fixed: 'common-error-4/three-fixes-reach-through-nat',
+  cleanAll: 'cleanup/nothing-remains',
+  cleanPeer: 'cleanup/peer-goes-with-veth-host',
+  cleanTwice: 'cleanup/second-clean-up-harmless',
+  cleanVerify: 'cleanup/verify-cleanup-reports-ok',
+  nBridge: 'notes/docker-bridge',
+  nCniAdd: 'notes/cni-add',
+  nCniRunc: 'notes/cni-runc',
+  nCniCheck: 'notes/cni-check',
+  nCniDel: 'notes/cni-del',
+  e2s2: 'exercise-2/step-2-spec-network-no-path',
+  e2s3: 'exercise-2/step-3-jq-sets-path',
+  e2s4: 'exercise-2/step-4-jq-sets-process',
+  e2asWritten: 'exercise-2/as-written',
+  e2applets: 'exercise-2/step-1-busybox-applets',
+  e2terminal: 'exercise-2/step-4-terminal',
+  e2dynamic: 'exercise-2/step-1-dynamic-busybox',
+  e3sees: 'exercise-3/sees-veth-container',
+  e3pings: 'exercise-3/pings-host',
+  e3netRaw: 'exercise-3/ping-capabilities',
+  e3joined: 'exercise-3/joins-netns',
+  e3pids: 'exercise-3/step-2-netns-pids',
+  e3exec: 'exercise-3/step-2-netns-exec',
+  e3asWritten: 'exercise-3/as-written',
+  vWhole: 'verify/whole-script',
+  v1: 'verify/script-check-1',
+  v2: 'verify/script-check-2',
+  v3: 'verify/script-check-3',
+  v4: 'verify/script-check-4',
+  v5: 'verify/script-check-5',
+  v5any: 'verify/script-check-5-any-path',
+  m12: 'verify/manual-1-2',
+  m3: 'verify/manual-3',
+  m4: 'verify/manual-4',
+  m5: 'verify/manual-5',
 } as const;
 
-/** The regular expression that selects exactly these tests (names are matched as --grep does). */
-export const selecting = (...tests: string[]): string => tests.map((t) => `^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).join('|');
+/** A child run of exactly these tests (ids). */
+export const selecting = (...tests: string[]): Selection => tests;
 const E1_THROUGH = (n: 1 | 2 | 3 | 4 | 5): string[] => [T.e1s1, T.e1s2, T.e1s3, T.e1s3in, T.e1s4, T.e1s5].slice(0, [0, 1, 2, 3, 5, 6][n]);
-const E2_ALL = '^exercise-2 ';
+const E2_ALL: Selection = ['exercise-2'];
 const CE1 = 'Common Error 1';
 const JQ = "jq on this machine did not apply the lesson's filter";
 const CE2 = 'Common Error 2';
@@ -442,7 +422,7 @@ const PLUGIN = "read the plugin's error above";
 export const FAULT_CASES: readonly FaultCase[] = [
   {
     fault: 'skip-step-1',
-    grep: selecting(...E1_THROUGH(1), T.ce3owner, T.e4inode),
+    select: selecting(...E1_THROUGH(1), T.ce3owner, T.e4inode),
     fails: [
       { test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.ce3owner, check: '"ls -la /var/run/netns/" lists container-net', diagnosis: CE1, says: 'ip netns add container-net' },
@@ -451,12 +431,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-name-typo',
-    grep: selecting(...E1_THROUGH(1)),
+    select: selecting(...E1_THROUGH(1)),
     fails: [{ test: T.e1s1, check: '"ip netns list" shows container-net', diagnosis: CE1, says: 'for typos' }],
   },
   {
     fault: 'skip-step-2',
-    grep: selecting(...E1_THROUGH(2), T.e1asWritten),
+    select: selecting(...E1_THROUGH(2), T.e1asWritten),
     fails: [
       { test: T.e1s2, check: 'finds veth-host on the host', diagnosis: 'next', says: PAIR },
       { test: T.e1asWritten, check: 'before the move "ip link show" finds veth-host and veth-container', diagnosis: 'next', says: PAIR },
@@ -464,12 +444,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'veth-peer-misnamed',
-    grep: selecting(...E1_THROUGH(2)),
+    select: selecting(...E1_THROUGH(2)),
     fails: [{ test: T.e1s2, check: 'finds veth-container on the host', diagnosis: 'next', says: PAIR }],
   },
   {
     fault: 'skip-step-3',
-    grep: selecting(...E1_THROUGH(2), T.e1s3, T.e1asWritten, T.ce5wrong, T.ce5right),
+    select: selecting(...E1_THROUGH(2), T.e1s3, T.e1asWritten, T.ce5wrong, T.ce5right),
     fails: [
       { test: T.e1s3, check: 'veth-container is no longer listed on the host', diagnosis: 'next', says: MOVE },
       { test: T.e1asWritten, check: 'after the move "ip link show veth-container" no longer finds it on the host', diagnosis: 'next', says: MOVE },
@@ -484,12 +464,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'wrong-end-moved',
-    grep: selecting(...E1_THROUGH(2), T.e1s3),
+    select: selecting(...E1_THROUGH(2), T.e1s3),
     fails: [{ test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'move veth-container, not veth-host' }],
   },
   {
     fault: 'ns-veth-deleted',
-    grep: selecting(...E1_THROUGH(2), T.e1s3, T.e1s3in, T.e1asWritten),
+    select: selecting(...E1_THROUGH(2), T.e1s3, T.e1s3in, T.e1asWritten),
     fails: [
       { test: T.e1s3, check: 'veth-host stays on the host', diagnosis: 'next', says: 'the pair no longer exists' },
       { test: T.e1s3in, check: '"ip netns exec container-net ip link show veth-container" finds it', diagnosis: 'next', says: MOVE },
@@ -503,12 +483,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-deleted-after-move',
-    grep: selecting(T.e1s3in),
+    select: selecting(T.e1s3in),
     fails: [{ test: T.e1s3in, check: '"ip netns exec container-net ip link show" runs', diagnosis: CE1, says: 'ip netns add container-net' }],
   },
   {
     fault: 'ns-veth-up-early',
-    grep: selecting(T.e1s3in, T.e1asWritten, T.ce2fix),
+    select: selecting(T.e1s3in, T.e1asWritten, T.ce2fix),
     fails: [
       { test: T.e1s3in, check: 'veth-container is DOWN right after the move', diagnosis: 'next', says: IN_ORDER },
       { test: T.e1asWritten, check: 'inside container-net "ip link show veth-container" shows it in DOWN state', diagnosis: 'next', says: IN_ORDER },
@@ -517,7 +497,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-wrong-name',
-    grep: selecting(T.e1asWritten, T.ce3owner),
+    select: selecting(T.e1asWritten, T.ce3owner),
     fails: [
       {
         test: T.e1asWritten,
@@ -530,7 +510,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-file-forged',
-    grep: selecting(T.e1s1, T.ce3owner),
+    select: selecting(T.e1s1, T.ce3owner),
     fails: [
       { test: T.e1s1, check: 'is a bind mount of a namespace file', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.ce3owner, check: 'owner root', diagnosis: 'next', says: '"ip netns add" should run as root' },
@@ -538,7 +518,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'nat-already-there',
-    grep: selecting(T.ce4single),
+    select: selecting(T.ce4single),
     fails: [
       {
         test: T.ce4single,
@@ -550,7 +530,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'nat-already-there-no-forward',
-    grep: selecting(T.ce4single),
+    select: selecting(T.ce4single),
     fails: [
       {
         test: T.ce4single,
@@ -562,34 +542,34 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'snat-before-masquerade',
-    grep: selecting(T.ce4fixed),
+    select: selecting(T.ce4fixed),
     fails: [{ test: T.ce4fixed, check: 'the MASQUERADE rule counted packets', diagnosis: 'next', says: 'iptables -t nat -L POSTROUTING' }],
   },
   {
     fault: 'netns-pinned',
-    grep: selecting(T.cleanAll),
+    select: selecting(T.cleanAll),
     fails: [{ test: T.cleanAll, check: 'nothing left', diagnosis: 'next', says: 'run the Clean Up commands again' }],
   },
   {
     fault: 'veth-ends-not-a-pair',
-    grep: selecting(T.cleanPeer),
+    select: selecting(T.cleanPeer),
     fails: [
       { test: T.cleanPeer, check: 'is in container-net before, and gone after', diagnosis: 'next', says: 'the two ends are not one veth pair' },
     ],
   },
   {
     fault: 'similar-netns-left',
-    grep: selecting(T.cleanVerify),
+    select: selecting(T.cleanVerify),
     fails: [{ test: T.cleanVerify, check: '"OK: namespace deleted"', diagnosis: 'next', says: 'ip netns del container-net' }],
   },
   {
     fault: 'netns-name-taken',
-    grep: selecting(T.ce3ipNetns),
+    select: selecting(T.ce3ipNetns),
     fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }],
   },
   {
     fault: 'ip-setuid-root',
-    grep: selecting(T.ce3ipNetns),
+    select: selecting(T.ce3ipNetns),
     fails: [
       {
         test: T.ce3ipNetns,
@@ -601,7 +581,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'cni-plugins-hidden',
-    grep: selecting(T.nCniAdd, T.nCniRunc, T.nCniCheck, T.nCniDel),
+    select: selecting(T.nCniAdd, T.nCniRunc, T.nCniCheck, T.nCniDel),
     fails: [
       { test: T.nCniAdd, check: 'ADD exits 0', diagnosis: 'next', says: '/usr/lib/cni' },
       { test: T.nCniRunc, check: 'CNI ADD gives an address and a gateway', diagnosis: 'next', says: PLUGIN },
@@ -611,7 +591,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'host-ignores-echo',
-    grep: selecting(T.nBridge),
+    select: selecting(T.nBridge),
     fails: [
       {
         test: T.nBridge,
@@ -623,7 +603,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'skip-step-4',
-    grep: selecting(...E1_THROUGH(4)),
+    select: selecting(...E1_THROUGH(4)),
     fails: [
       {
         test: T.e1s4,
@@ -635,7 +615,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'host-address-wrong',
-    grep: selecting(...E1_THROUGH(4), T.v4),
+    select: selecting(...E1_THROUGH(4), T.v4),
     fails: [
       {
         test: T.e1s4,
@@ -648,7 +628,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'wrong-subnet',
-    grep: selecting(...E1_THROUGH(4), T.e1s6ns),
+    select: selecting(...E1_THROUGH(4), T.e1s6ns),
     fails: [
       {
         test: T.e1s4,
@@ -661,7 +641,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'ns-address-missing',
-    grep: selecting(...E1_THROUGH(4), T.ce2fix),
+    select: selecting(...E1_THROUGH(4), T.ce2fix),
     fails: [
       {
         test: T.e1s4,
@@ -674,12 +654,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'skip-step-5',
-    grep: selecting(...E1_THROUGH(5)),
+    select: selecting(...E1_THROUGH(5)),
     fails: [{ test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' }],
   },
   {
     fault: 'veth-host-down',
-    grep: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten, T.e1s6host, T.e1asWritten),
+    select: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten, T.e1s6host, T.e1asWritten),
     fails: [
       { test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' },
       { test: T.e1s6host, check: '2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
@@ -692,12 +672,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   {
     fault: 'veth-host-down',
     runtime: 'faithful-runc',
-    grep: selecting(T.e3netRaw),
+    select: selecting(T.e3netRaw),
     fails: [{ test: T.e3netRaw, check: 'three replies (CAP_NET_RAW is in the bounding set)', diagnosis: CE2, says: 'ip link set veth-host up' }],
   },
   {
     fault: 'veth-container-down',
-    grep: selecting(...E1_THROUGH(5), T.v3, T.m3, T.m4, T.e3sees, T.e3asWritten),
+    select: selecting(...E1_THROUGH(5), T.v3, T.m3, T.m4, T.e3sees, T.e3asWritten),
     fails: [
       { test: T.e3asWritten, check: 'ip addr lists exactly lo (UP, 127.0.0.1/8) and veth-container (UP, 10.0.0.2/24)', diagnosis: CE2, says: SUBNET },
       {
@@ -714,7 +694,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'ns-lo-down',
-    grep: selecting(...E1_THROUGH(5), T.e3sees),
+    select: selecting(...E1_THROUGH(5), T.e3sees),
     fails: [
       { test: T.e1s5, check: 'lo (container-net) has the UP flag', diagnosis: CE2, says: 'ip netns exec container-net ip link set lo up' },
       { test: T.e3sees, check: 'lo is present, UP, with 127.0.0.1/8', diagnosis: CE2, says: 'ip netns exec container-net ip link set lo up' },
@@ -722,7 +702,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-missing',
-    grep: selecting(...E1_THROUGH(5), T.v1, T.m12, T.m3, T.vWhole),
+    select: selecting(...E1_THROUGH(5), T.v1, T.m12, T.m3, T.vWhole),
     fails: [
       { test: T.vWhole, check: 'five PASS lines', diagnosis: CE1, says: 'ip netns add container-net' },
       { test: T.e1s5, check: 'container-net can be entered', diagnosis: CE1, says: 'ip netns add container-net' },
@@ -733,7 +713,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'veth-pair-deleted',
-    grep: selecting(...E1_THROUGH(5), T.v2, T.e5poststop),
+    select: selecting(...E1_THROUGH(5), T.v2, T.e5poststop),
     fails: [
       { test: T.e1s5, check: 'veth-host exists (host)', diagnosis: 'next', says: PAIR },
       { test: T.v2, check: 'PASS: veth-host interface exists', diagnosis: 'next', says: PAIR },
@@ -742,7 +722,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'ns-veth-moved-away',
-    grep: selecting(...E1_THROUGH(5), T.m3),
+    select: selecting(...E1_THROUGH(5), T.m3),
     fails: [
       { test: T.e1s5, check: 'veth-container exists (container-net)', diagnosis: 'next', says: 'ip link set veth-container netns container-net' },
       {
@@ -755,7 +735,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'host-ip-inside-netns',
-    grep: selecting(T.e3pings, T.e3netRaw),
+    select: selecting(T.e3pings, T.e3netRaw),
     fails: [
       { test: T.e3pings, check: CROSSED, diagnosis: 'next', says: INSIDE },
       { test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE },
@@ -764,12 +744,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   {
     fault: 'host-ip-inside-netns',
     runtime: 'faithful-runc',
-    grep: selecting(T.e3netRaw),
+    select: selecting(T.e3netRaw),
     fails: [{ test: T.e3netRaw, check: CROSSED, diagnosis: 'next', says: INSIDE }],
   },
   {
     fault: 'edit-path-missing',
-    grep: selecting(T.e3sees, T.v5, T.m5, T.ce6jq),
+    select: selecting(T.e3sees, T.v5, T.m5, T.ce6jq),
     fails: [
       {
         test: T.ce6jq,
@@ -784,12 +764,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'edit-network-dropped',
-    grep: selecting(T.e3sees),
+    select: selecting(T.e3sees),
     fails: [{ test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' }],
   },
   {
     fault: 'edit-path-other-netns',
-    grep: selecting(T.e3sees, T.v5),
+    select: selecting(T.e3sees, T.v5),
     fails: [
       { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
       { test: T.v5, check: 'the path it finds is', diagnosis: CE6, says: '"path": "/var/run/netns/container-net"' },
@@ -797,7 +777,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'edit-path-typo',
-    grep: selecting(T.e3sees, T.v5),
+    select: selecting(T.e3sees, T.v5),
     fails: [
       { test: T.e3sees, check: "config.json's network entry is", diagnosis: CE1, says: 'for typos' },
       { test: T.v5, check: 'the path it finds is', diagnosis: CE1, says: 'for typos' },
@@ -805,17 +785,17 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'edit-args-missing',
-    grep: selecting(T.e3sees),
+    select: selecting(T.e3sees),
     fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }],
   },
   {
     fault: 'edit-args-wrong-address',
-    grep: selecting(T.e3sees),
+    select: selecting(T.e3sees),
     fails: [{ test: T.e3sees, check: "config.json's process.args are", diagnosis: 'next', says: 'Exercise 2 Step 4' }],
   },
   {
     fault: 'rootfs-no-busybox',
-    grep: selecting(T.e3sees, T.e3joined, T.m5),
+    select: selecting(T.e3sees, T.e3joined, T.m5),
     fails: [
       { test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'cp /bin/busybox rootfs/bin/' },
       { test: T.e3joined, check: 'starts the container and writes its pid', diagnosis: 'next', says: 'cp /bin/busybox rootfs/bin/' },
@@ -824,12 +804,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'spec-missing',
-    grep: selecting(T.e3sees),
+    select: selecting(T.e3sees),
     fails: [{ test: T.e3sees, check: 'the container runs the lesson', diagnosis: 'next', says: 'run "runc spec"' }],
   },
   {
     fault: 'no-terminal-fix',
-    grep: E2_ALL,
+    select: E2_ALL,
     fails: [
       { test: T.e2applets, check: 'the container runs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
       { test: T.e2dynamic, check: 'is static and runs alone in the rootfs', diagnosis: 'next', says: 'E-terminal-needs-tty' },
@@ -837,7 +817,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'jq-ignores-assignments',
-    grep: E2_ALL,
+    select: E2_ALL,
     fails: [
       { test: T.e2s3, check: 'network entry with "path": "/var/run/netns/container-net"', diagnosis: 'next', says: JQ },
       { test: T.e2s4, check: 'ping -c 3 10.0.0.1', diagnosis: 'next', says: JQ },
@@ -851,7 +831,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'jq-adds-a-field',
-    grep: E2_ALL,
+    select: E2_ALL,
     fails: [
       { test: T.e2s3, check: 'the jq edit leaves everything outside linux as runc spec wrote it', diagnosis: 'next', says: JQ },
       { test: T.e2s4, check: 'the jq edit changes process.args and nothing else', diagnosis: 'next', says: JQ },
@@ -859,7 +839,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'ip-error-reworded',
-    grep: selecting(T.e1s3, T.ce5wrong),
+    select: selecting(T.e1s3, T.ce5wrong),
     fails: [
       { test: T.e1s3, check: 'fails saying the device does not exist', diagnosis: 'next', says: 'words it otherwise' },
       { test: T.ce5wrong, check: 'fails saying veth-container does not exist', diagnosis: 'next', says: 'words it otherwise' },
@@ -867,17 +847,17 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'dynamic-busybox-missing',
-    grep: selecting(T.e2dynamic),
+    select: selecting(T.e2dynamic),
     fails: [{ test: T.e2dynamic, check: "Debian's dynamic busybox unpacked at", diagnosis: 'next', says: 'npm run setup' }],
   },
   {
     fault: 'no-applets',
-    grep: E2_ALL,
+    select: E2_ALL,
     fails: [{ test: T.e2terminal, check: 'the container runs', diagnosis: 'next', says: 'E-rootfs-needs-applets' }],
   },
   {
     fault: 'no-net-raw',
-    grep: selecting(T.e3sees, T.e3pings),
+    select: selecting(T.e3sees, T.e3pings),
     fails: [{ test: T.e3pings, check: '3 packets received', diagnosis: 'next', says: 'E-ping-needs-net-raw' }],
   },
 ];
