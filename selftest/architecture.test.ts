@@ -210,3 +210,15 @@ describe('every lesson test names itself', () => {
     expect(declarations("test('a', testId('s/a'), async () => {});\ntest(`b ${x}`, async () => {});")).toEqual(['testId(', 'async']);
   });
 });
+
+describe('the kernel proofs take the cx fixture', () => {
+  /** A spec that builds `{ lesson, target, runc, plan }` by hand for a proof duplicates the fixture (fixtures/index.ts `cx`). */
+  const handBuilt = (text: string): boolean => /\{\s*lesson,\s*target,\s*runc,\s*plan\s*\}(?!\s*=)/.test(text);
+  test('no spec builds the proof context by hand', () => {
+    expect(files('specs').filter((f) => handBuilt(readFileSync(f, 'utf8')))).toEqual([]);
+  });
+  test('the rule can fail: a hand-built context is found, destructuring the fixture is not', () => {
+    expect(handBuilt('const cx = { lesson, target, runc, plan };')).toBe(true);
+    expect(handBuilt('const { lesson, target, runc, plan } = cx;')).toBe(false);
+  });
+});

@@ -54,7 +54,7 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
   test(
     'after the clean-up commands no container, veth, namespace or bundle remains',
     testId('cleanup/nothing-remains'),
-    async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson, cx }) => {
       await lesson.step('clean-up commands');
       const block = lesson.block('cleanup/b1');
       const file = `${SCRIPT_DIR}/cleanup-b1.sh`;
@@ -65,7 +65,6 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
         await lesson.runs('cleanup/b1/L9', { adjustment: 'ignore-failure', as: [['ip', 'netns', 'del', plan.netns]] });
       } else await lesson.runsScript('cleanup/b1', file);
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const containers = await wholeLesson(cx, lessonBundle, makeBundle);
       const pids = containers.map((c) => c.pid);
       const before = await leftovers(target, plan, runc, pids);
@@ -166,10 +165,10 @@ describe('cleanup', { tags: ['cleanup'] }, () => {
   test(
     'a second clean-up is harmless: it only reports what is already gone',
     testId('cleanup/second-clean-up-harmless'),
-    async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, makeBundle, runc, lesson, cx }) => {
       await lesson.step('clean-up commands, run twice');
       await lab.through(5);
-      await wholeLesson({ lesson, target, runc, plan }, lessonBundle, makeBundle);
+      await wholeLesson(cx, lessonBundle, makeBundle);
       await runCleanup(target, plan, runc.binary);
       const hostBefore = (await target.must(['ip', '-j', 'addr', 'show'])).stdout;
       const again = await runCleanup(target, plan, runc.binary);

@@ -15,10 +15,9 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test(
     'namespace path does not exist: runc refuses to start; ip netns add fixes it',
     testId('common-error-1/path-does-not-exist'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('symptom and fix');
       await lesson.checks('common-error-1/out1');
-      const cx = { lesson, target, runc, plan };
       await lessonBundle.patch(withArgs('ip', 'addr'));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       await checkRunOutcome(cx, lessonBundle, r, {
@@ -51,10 +50,9 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test(
     'a typo in the name: runc refuses; the name from ip netns list fixes it',
     testId('common-error-1/typo-in-name'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('symptom and fix (typo)');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const typo = plan.netnsPath.replace(/(.)(.)$/, '$2$1');
       await lessonBundle.patch(withArgs('ip', 'addr'), withNetnsPath(typo));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
@@ -79,10 +77,9 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
   test(
     'a path that is not a network namespace file: runc refuses to join it',
     testId('common-error-1/not-a-namespace-file'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('symptom (not a namespace file)');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await lessonBundle.patch(withArgs('ip', 'addr'), withNetnsPath(lessonBundle.configPath));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       await checkRunOutcome(cx, lessonBundle, r, {

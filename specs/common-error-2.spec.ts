@@ -35,10 +35,9 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
   test(
     'interfaces not brought up: the container cannot ping the host; ip link set … up fixes it',
     testId('common-error-2/interfaces-down'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ lab, lessonBundle, lesson, cx }) => {
       await lesson.step('cause: interfaces not brought up');
       await lab.through(4);
-      const cx = { lesson, target, runc, plan };
       await brokenRun(cx, lessonBundle, 'with both ends DOWN');
       await lab.through(5);
       await fixedRun(cx, lessonBundle);
@@ -48,10 +47,9 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
   test(
     'IP addresses not assigned: the ping fails; ip addr add fixes it',
     testId('common-error-2/addresses-missing'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, lesson, cx }) => {
       await lesson.step('cause: IP addresses not assigned');
       await lab.through(5, { skip: [4] });
-      const cx = { lesson, target, runc, plan };
       await brokenRun(cx, lessonBundle, 'without addresses');
       for (const argv of labStepCommands(plan, 4)) await target.must(argv);
       await fixedRun(cx, lessonBundle);
@@ -61,10 +59,9 @@ describe('common-error-2', { tags: ['common-error-2'] }, () => {
   test(
     'different subnets (10.0.0.1/24 and 10.0.1.2/24): the ping fails; the same /24 fixes it',
     testId('common-error-2/different-subnets'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, lesson, cx }) => {
       await lesson.step('cause: wrong IP addresses or subnets');
       await lab.through(3);
-      const cx = { lesson, target, runc, plan };
       await target.must(['ip', 'addr', 'add', formatCidr(plan.hostCidr), 'dev', plan.hostVeth]);
       await target.must(inNetns(plan.netns, ['ip', 'addr', 'add', '10.0.1.2/24', 'dev', plan.nsVeth]));
       await lab.through(5, { skip: [4] });

@@ -33,7 +33,7 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
   test(
     'runc run as an unprivileged user is refused; as root (sudo) it works',
     testId('common-error-3/runc-run-unprivileged'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('cause: running runc without root');
       await lesson.runs('common-error-3/b1/L2', {
         adjustment: 'bundle-flag',
@@ -41,7 +41,6 @@ describe('common-error-3', { tags: ['common-error-3'] }, () => {
       });
       await lesson.checks('common-error-3/out1');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await lessonBundle.patch(withArgs('ip', 'addr'));
       const r = await runc.runArgv(
         COMMON_ERROR_3_CONTAINER,

@@ -15,11 +15,10 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
   test(
     'the container reaches the host (10.0.0.1) but not the external address: Network is unreachable',
     testId('common-error-4/external-unreachable'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('symptom');
       await lab.through(5);
       await buildWan(target);
-      const cx = { lesson, target, runc, plan };
       const before = await countersOf(cx, labPath(plan));
       const host = await runc.run(plan.containerId, lessonBundle.dir);
       checkPrintedView(cx, ipOutputOf(host.stdout), await interfaces(target, plan.netns), plan.netns);
@@ -78,12 +77,11 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
   test(
     "after the lesson's three fixes the container reaches 203.0.113.8, and only through NAT",
     testId('common-error-4/three-fixes-reach-through-nat'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('fix: ip_forward, MASQUERADE, default route');
       await lesson.runs('common-error-4/b1/L2', { adjustment: 'file-write', as: [['dd', 'of=/proc/sys/net/ipv4/ip_forward']] });
       await lab.through(5);
       await buildWan(target);
-      const cx = { lesson, target, runc, plan };
       const hostForwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
       for (const fix of NAT_FIXES) await applyNatFix(target, plan, fix);
       await lessonBundle.patch(withArgs('sh', '-c', `ip addr && ping -c 1 -W 2 ${WAN.remoteCidr.address}`));

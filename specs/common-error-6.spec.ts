@@ -20,10 +20,9 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
   test(
     'no path: the container gets a new namespace with only loopback; adding the path fixes it',
     testId('common-error-6/no-path'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('cause: path missing');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await lessonBundle.patch(withoutNetnsPath, withArgs('ip', 'addr'));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'without a path the container still runs "ip addr"' });
@@ -54,13 +53,13 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
   test(
     'wrong path: runc fails to start, naming the missing path',
     testId('common-error-6/wrong-path'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('cause: path wrong');
       await lab.through(5);
       const wrong = '/var/run/netns/no-such-net';
       await lessonBundle.patch(withNetnsPath(wrong), withArgs('ip', 'addr'));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
-      await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, r, {
+      await checkRunOutcome(cx, lessonBundle, r, {
         symptoms: ['netns-missing'],
         expected: `runc fails before the process starts: namespace path ${wrong} does not exist`,
         whenRan: {
@@ -98,10 +97,9 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
   test(
     "the container's addresses equal the namespace's, never the host's",
     testId('common-error-6/addresses-are-the-namespaces'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('symptom: host interfaces instead of namespace interfaces');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await lessonBundle.patch(withArgs('ip', 'addr'));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr"' });

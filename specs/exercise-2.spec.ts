@@ -131,13 +131,12 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
   test(
     'step 1: a rootfs holding only the busybox binary runs sh, or (erratum) needs busybox applet links',
     testId('exercise-2/step-1-busybox-applets'),
-    async ({ target, runc, plan, lab, makeBundle, lesson }) => {
+    async ({ target, runc, plan, lab, makeBundle, lesson, cx }) => {
       await lesson.step('Step 1');
       await lab.through(5);
       const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['applets'] } });
       await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs('sh', '-c', 'ip addr'));
       const bare = await runc.run(plan.containerId, bundle.dir);
-      const cx = { lesson, target, runc, plan };
       const symptom = await checkRunOutcome(cx, bundle, bare, {
         symptoms: ['ok', 'exec-not-found'],
         expected: 'the container runs "sh -c \'ip addr\'" (the lesson), or runc cannot find "sh" in a rootfs holding only /bin/busybox (erratum)',
@@ -161,7 +160,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
   test(
     "step 4: runc spec's default terminal: true runs without a TTY, or (erratum) needs terminal: false",
     testId('exercise-2/step-4-terminal'),
-    async ({ target, runc, plan, lab, makeBundle, lesson }) => {
+    async ({ target, runc, plan, lab, makeBundle, lesson, cx }) => {
       await lesson.step('Step 4');
       await lesson.checks('exercise-2/s4/cfg1');
       await lab.through(5);
@@ -174,7 +173,6 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
         next: 'the runtime under test does not write the default spec the lesson describes: check "runc --version"',
       });
       const tty = await runc.run(plan.containerId, bundle.dir);
-      const cx = { lesson, target, runc, plan };
       const symptom = await checkRunOutcome(cx, bundle, tty, {
         symptoms: ['ok', 'no-tty'],
         expected: 'the container runs with terminal: true (the lesson), or runc fails for want of a terminal (erratum)',

@@ -27,11 +27,10 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     'step 1: the container sees veth-container with 10.0.0.2/24 and lo up, not veth-host',
     testId('exercise-3/sees-veth-container'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('Step 1');
       await lesson.checks('exercise-3/s1/proves/1', 'exercise-3/s1/proves/2', 'exercise-3/s1/proves/4');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await checkLessonEdits(cx, lessonBundle);
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       const seen = ipOutputOf(r.stdout);
@@ -69,11 +68,10 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     'step 1: the container pings the host at 10.0.0.1 (3 sent, 3 received) and the replies cross veth-container',
     testId('exercise-3/pings-host'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('Step 1');
       await lesson.checks('exercise-3/s1/proves/3');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await checkLessonEdits(cx, lessonBundle);
       const before = await countersOf(cx, labPath(plan));
       const r = await runc.run(plan.containerId, lessonBundle.dir);
@@ -94,10 +92,9 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     "step 1: the container's ping works with runc spec's capabilities, or (erratum) needs CAP_NET_RAW",
     testId('exercise-3/ping-capabilities'),
-    async ({ target, plan, lab, makeBundle, runc, lesson }) => {
+    async ({ target, plan, lab, makeBundle, runc, lesson, cx }) => {
       await lesson.step('Step 1');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['net-raw'] } });
       const config = await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs(...exercise2Args(plan)));
       const caps = config.process.capabilities?.bounding ?? [];
@@ -142,7 +139,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     "proof of joining: the container's /proc/<pid>/ns/net is /var/run/netns/container-net (same inode)",
     testId('exercise-3/joins-netns'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ plan, lab, lessonBundle, lesson, cx }) => {
       await lesson.step('Step 1 (what this proves)');
       await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
       await lesson.checks(
@@ -151,7 +148,6 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
         'the-config-json-namespaces-section/cfg1',
       );
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const c = await startIdle(cx, plan.containerId, lessonBundle);
       checkJoined(cx, c, plan.netnsPath);
     },
@@ -160,11 +156,11 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     'step 2: ip netns pids container-net lists the running container',
     testId('exercise-3/step-2-netns-pids'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, lesson, cx }) => {
       await lesson.step('Step 2');
       await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
       await lab.through(5);
-      const c = await startIdle({ lesson, target, runc, plan }, plan.containerId, lessonBundle);
+      const c = await startIdle(cx, plan.containerId, lessonBundle);
       const pids = await target.exec(['ip', 'netns', 'pids', plan.netns]);
       check(lesson, pids.stdout.split('\n').includes(String(c.pid)), {
         id: 'exercise-3/ip-netns-pids-lists',
@@ -178,13 +174,12 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     'step 2: ip netns exec container-net ip addr matches what the container sees',
     testId('exercise-3/step-2-netns-exec'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('Step 2');
       await lesson.runs('exercise-3/s1/b1/L2', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.containerId]] });
       await lesson.runs('exercise-3/s2/b1/L5', { adjustment: 'json-output', as: [['ip', 'netns', 'exec', plan.netns, 'ip', '-j', 'addr', 'show']] });
       await lesson.checks('exercise-3/s2/b1/L6');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const c = await startIdle(cx, plan.containerId, lessonBundle);
       const inside = await runc.exec(plan.containerId, ['ip', 'addr']);
       const fromNetns = await interfacesAsTheLessonAsks(target, plan.netns);
@@ -196,7 +191,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
   test(
     "as written: cd ~/oci-netns-test; runc run netns-test prints the lesson's expected output",
     testId('exercise-3/as-written'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('Step 1, as written');
       await lesson.runs('exercise-3/s1/b1/L1', { adjustment: 'cwd', as: [['env', '-C', lessonBundle.dir]] });
       await lesson.runs(
@@ -207,7 +202,6 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
       );
       await lesson.checks('exercise-3/s1/out1');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       await checkLessonEdits(cx, lessonBundle);
       const before = await countersOf(cx, labPath(plan));
       const r = await runc.runArgv(plan.containerId, lessonBundle.dir, inDir(lessonBundle.dir, [runc.binary, 'run', plan.containerId]));

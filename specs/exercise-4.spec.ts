@@ -48,7 +48,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test(
     'step 3: with no path the container has only a loopback interface, DOWN (or, erratum, UP with 127.0.0.1/8)',
     testId('exercise-4/only-loopback'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ plan, makeBundle, runc, lesson, cx }) => {
       await lesson.step('Step 3');
       await lesson.checks(
         'exercise-4/s3/out1',
@@ -56,7 +56,6 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
         'exercise-4/s3/observes/2',
         'background-how-container-runtimes-handle-networking/cfg1',
       );
-      const cx = { lesson, target, runc, plan };
       const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
       const names = [...new Set(printed.map((i) => i.ifname))];
       check(lesson, names.length === 1 && names[0] === 'lo', {
@@ -87,10 +86,9 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
     },
   );
 
-  test('step 3: no address is assigned except loopback ones', testId('exercise-4/no-address'), async ({ target, plan, makeBundle, runc, lesson }) => {
+  test('step 3: no address is assigned except loopback ones', testId('exercise-4/no-address'), async ({ plan, makeBundle, runc, lesson, cx }) => {
     await lesson.step('Step 3');
     await lesson.checks('exercise-4/s3/observes/3');
-    const cx = { lesson, target, runc, plan };
     const printed = await runExercise4(cx, runc, await makeBundle(plan.newBundleDir), plan.newContainerId);
     const inet = printed.flatMap((i) => i.inet);
     const foreign = inet.filter((a) => !a.startsWith('127.'));
@@ -106,11 +104,10 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test(
     'step 3: the container cannot reach 10.0.0.1 even while the lab exists: Network is unreachable',
     testId('exercise-4/unreachable'),
-    async ({ target, plan, lab, makeBundle, runc, lesson }) => {
+    async ({ plan, lab, makeBundle, runc, lesson, cx }) => {
       await lesson.step('Step 3');
       await lesson.checks('exercise-4/s3/observes/4');
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const bundle = await makeBundle(plan.newBundleDir);
       await bundle.patch(withArgs('ping', '-c', '1', '-W', '1', plan.hostCidr.address));
       const r = await runc.run(plan.newContainerId, bundle.dir);
@@ -128,12 +125,11 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test(
     "step 3: runc created a new netns: the container's inode differs from the host's and from container-net",
     testId('exercise-4/new-netns'),
-    async ({ target, plan, lab, makeBundle, runc, lesson }) => {
+    async ({ plan, lab, makeBundle, lesson, cx }) => {
       await lesson.step('Step 3');
       await lesson.checks('background-how-container-runtimes-handle-networking/cfg1');
       await lesson.runs('exercise-4/s3/b1/L1', { adjustment: 'idle-process', as: [['runc', 'run', '--detach', plan.newContainerId]] });
       await lab.through(1);
-      const cx = { lesson, target, runc, plan };
       const c = await startIdle(cx, plan.newContainerId, await makeBundle(plan.newBundleDir));
       check(lesson, c.others.has(plan.netnsPath), {
         id: 'exercise-4/exists-compare',
@@ -148,7 +144,7 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
   test(
     "as written: Steps 1–3 with the lesson's commands: the container lists lo and nothing else, once for ip link and once for ip addr",
     testId('exercise-4/as-written'),
-    async ({ target, plan, runc, config, runtimeProfile, lesson }) => {
+    async ({ target, plan, runc, config, runtimeProfile, lesson, cx }) => {
       await lesson.step('Steps 1–3, as written');
       const dir = plan.newBundleDir;
       const argsFilter = `.process.args = ${JSON.stringify(EXERCISE_4_ARGS)}`;
@@ -186,7 +182,6 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
             : 'the run failed: read its error in the transcript',
       });
       // The namespace such a bundle gets: a container of it kept running, asked of the kernel.
-      const cx = { lesson, target, runc, plan };
       const c = await startIdle(cx, plan.newContainerId, bundle);
       checkNewNetns(cx, c);
       checkPrintedView(cx, printed.slice(1), c.view ?? [], 'the new namespace of a container made from the same bundle');

@@ -109,10 +109,9 @@ for (const stage of ['prestart', 'createRuntime'] as const) {
     test(
       `a ${stage} hook receives the container state on stdin (ociVersion, id, pid, bundle, status)`,
       testId(STATE_TEST_IDS[stage]),
-      async ({ target, plan, makeBundle, runc, lesson }) => {
+      async ({ target, plan, makeBundle, runc, lesson, cx }) => {
         await lesson.step(`config.json with hooks (${stage})`);
         await lesson.checks('exercise-5/cfg1');
-        const cx = { lesson, target, runc, plan };
         const bundle = await makeBundle(plan.newBundleDir);
         const file = `/tmp/${stage}-state.json`;
         await bundle.patch(withArgs(...IDLE_ARGS), withHook(stage, await stateRecorder(target, file)));
@@ -147,22 +146,21 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
   test(
     'a prestart hook wires the network: the container in a new netns gets veth-container and pings the host',
     testId('exercise-5/prestart-wires-network'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ plan, makeBundle, lesson, cx }) => {
       await lesson.step('hook sets up networking');
       await lesson.checks('exercise-5/cfg1');
-      await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'prestart');
+      await wiresTheNetwork(cx, await makeBundle(plan.newBundleDir), 'prestart');
     },
   );
 
   test(
     'a poststop hook receives the state (no pid) and removes the host end',
     testId('exercise-5/poststop-removes-host-end'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('config.json with hooks (poststop)');
       await lesson.checks('exercise-5/cfg1');
       // A pre-made netns outlives the container, so only the hook can make veth-host disappear.
       await lab.through(5);
-      const cx = { lesson, target, runc, plan };
       const file = '/tmp/poststop-state.json';
       const cleanup = await installHook(target, 'cleanup-network.sh', [plan.hostVeth]);
       await lessonBundle.patch(
@@ -207,9 +205,8 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
   test(
     'a failing prestart hook stops the container from starting and leaves nothing behind',
     testId('exercise-5/failing-prestart-leaves-nothing'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ target, plan, makeBundle, runc, lesson, cx }) => {
       await lesson.step('config.json with hooks (prestart fails)');
-      const cx = { lesson, target, runc, plan };
       const bundle = await makeBundle(plan.newBundleDir);
       const falseBin = (await target.must(['which', 'false'])).stdout.trim();
       const config = await bundle.patch(withArgs(...IDLE_ARGS), withHook('prestart', { path: falseBin, args: ['false'] }));
@@ -233,10 +230,9 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
   test(
     'prestart and createRuntime hooks in one config both run, at the same point; prestart is deprecated',
     testId('exercise-5/prestart-and-create-runtime'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ target, plan, makeBundle, runc, lesson, cx }) => {
       await lesson.step('config.json with hooks (prestart and createRuntime)');
       await lesson.checks('exercise-5/cfg1');
-      const cx = { lesson, target, runc, plan };
       const bundle = await makeBundle(plan.newBundleDir);
       const files = { prestart: '/tmp/both-prestart.json', createRuntime: '/tmp/both-createRuntime.json' };
       await bundle.patch(
@@ -268,10 +264,10 @@ describe('exercise-5', { tags: ['exercise-5'] }, () => {
   test(
     'a createRuntime hook, the replacement for prestart, wires the network the same way',
     testId('exercise-5/create-runtime-wires-network'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ plan, makeBundle, lesson, cx }) => {
       await lesson.step('hook sets up networking (createRuntime)');
       await lesson.checks('exercise-5/cfg1');
-      await wiresTheNetwork({ lesson, target, runc, plan }, await makeBundle(plan.newBundleDir), 'createRuntime');
+      await wiresTheNetwork(cx, await makeBundle(plan.newBundleDir), 'createRuntime');
     },
   );
 });

@@ -26,10 +26,9 @@ describe('notes', { tags: ['notes'] }, () => {
   test(
     'sharing a netns (pod pattern): two containers with the same path share inode, interfaces and localhost',
     testId('notes/shared-netns-pod'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ target, plan, makeBundle, runc, lesson, cx }) => {
       await lesson.step('Sharing Network Namespaces');
       await lesson.checks('notes/cfg3');
-      const cx = { lesson, target, runc, plan };
       await target.must(['ip', 'netns', 'add', 'shared-pod-net']);
       await target.must(inNetns('shared-pod-net', ['ip', 'link', 'set', 'lo', 'up']));
       const a = await makeBundle(`${target.home}/pod-a`);
@@ -105,10 +104,9 @@ describe('notes', { tags: ['notes'] }, () => {
   test(
     'Docker-style bridge: a runc container joining c1 by path reaches c2 through the bridge',
     testId('notes/docker-bridge-runc'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ target, makeBundle, runc, lesson, cx }) => {
       await lesson.step('How This Relates to Docker');
       await dockerStyleBridge(target);
-      const cx = { lesson, target, runc, plan };
       const b = await makeBundle(`${target.home}/bridge-test`);
       await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('sh', '-c', 'ip addr && ping -c 1 -W 1 172.17.0.3'));
       const before = await countersOf(cx, C1_TO_C2);
@@ -122,7 +120,7 @@ describe('notes', { tags: ['notes'] }, () => {
   test(
     'docker run --network bridge alpine ip addr, by hand: the container started with the netns path sees eth0 with its 172.17 address',
     testId('notes/docker-run-by-hand'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ target, plan, makeBundle, runc, lesson, cx }) => {
       await lesson.step('How This Relates to Docker (docker run, by hand)');
       await lesson.runs('notes/b1/L2', {
         adjustment: 'docker-by-hand',
@@ -132,7 +130,6 @@ describe('notes', { tags: ['notes'] }, () => {
         ],
       });
       await dockerStyleBridge(target);
-      const cx = { lesson, target, runc, plan };
       const b = await makeBundle(`${target.home}/docker-run-test`);
       await b.patch(withNetnsPath('/var/run/netns/c1'), withArgs('ip', 'addr'));
       const r = await runc.run('docker-run-test', b.dir);
@@ -195,9 +192,8 @@ describe('notes', { tags: ['notes'] }, () => {
   test(
     'CNI + runc: the container joins the CNI netns, has the CNI address and reaches the gateway',
     testId('notes/cni-runc'),
-    async ({ target, plan, makeBundle, runc, lesson }) => {
+    async ({ target, plan, makeBundle, runc, lesson, cx }) => {
       await lesson.step('The CNI Standard (runtime starts with the CNI netns path)');
-      const cx = { lesson, target, runc, plan };
       const { r: add, result } = await cniAdd(target);
       const ip = result.ips?.[0]?.address;
       const gw = result.ips?.[0]?.gateway;

@@ -106,7 +106,7 @@ describe('verify', { tags: ['verify'] }, () => {
   test(
     'script check 5 with a path naming no namespace: the jq check passes (erratum); runc refuses it',
     testId('verify/script-check-5-any-path'),
-    async ({ target, plan, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('automated script, check 5 (config.json configured)');
       const typo = `${plan.netnsPath}-typo`;
       await lessonBundle.patch(withNetnsPath(typo), withArgs('ip', 'addr'));
@@ -114,7 +114,7 @@ describe('verify', { tags: ['verify'] }, () => {
       // jq -e exits 0 or 1 for a query it could run; anything else is jq itself failing, not the lesson.
       if (script.exitCode !== 0 && script.exitCode !== 1) throw new CommandError(script);
       const run = await runc.run(plan.containerId, lessonBundle.dir);
-      await checkRunOutcome({ lesson, target, runc, plan }, lessonBundle, run, {
+      await checkRunOutcome(cx, lessonBundle, run, {
         symptoms: ['netns-missing'],
         expected: `runc refuses to start: the namespace path ${typo} does not exist`,
         whenRan: {
@@ -203,11 +203,10 @@ describe('verify', { tags: ['verify'] }, () => {
   test(
     'manual 5: a container run with ip addr sees veth-container and its address',
     testId('verify/manual-5'),
-    async ({ target, plan, lab, lessonBundle, runc, lesson }) => {
+    async ({ target, plan, lab, lessonBundle, runc, lesson, cx }) => {
       await lesson.step('manual checklist, item 5');
       await lab.through(5);
       await lessonBundle.patch(withArgs('ip', 'addr'));
-      const cx = { lesson, target, runc, plan };
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       await checkRunOutcome(cx, lessonBundle, r, { symptoms: ['ok'], expected: 'the container runs "ip addr" and exits 0' });
       const printed = ipOutputOf(r.stdout);
