@@ -5,7 +5,7 @@
  * something is a mechanical transformation of the line's text (transforms.ts): with the lesson
  * document, the text through it must give exactly `as`, or the line changed in the lesson.
  */
-export interface Adjustment {
+interface Adjustment {
   /** Why the line cannot run exactly as the lesson types it, in one sentence. */
   readonly reason: string;
 }

@@ -17,7 +17,7 @@ import { simpleArgv, splitCommands } from './shell.js';
  * Only the annotated-lesson report reads the document; specs never need it.
  */
 
-export type ItemKind = 'command' | 'output' | 'claim' | 'config';
+type ItemKind = 'command' | 'output' | 'claim' | 'config';
 
 export interface LessonItem {
   readonly id: string;
@@ -54,7 +54,7 @@ const slug = (text: string): string =>
     .replace(/^-|-$/g, '');
 
 /** Plain text of an inline token: what a reader sees, without markup. */
-export function inlineText(t: Token | undefined): string {
+function inlineText(t: Token | undefined): string {
   return (t?.children ?? [])
     .filter((c) => c.type === 'text' || c.type === 'code_inline')
     .map((c) => c.content)

@@ -10,7 +10,7 @@ import { splitCommands, type ShellCommand } from './shell.js';
  */
 
 /** Where the shims live inside a sandbox (its /tmp is private). */
-export const SHIM_DIR = '/tmp/lesson06-shims';
+const SHIM_DIR = '/tmp/lesson06-shims';
 
 const SUDO_SHIM = '#!/bin/sh\n# lesson06 harness: the run is root already; sudo runs its arguments as they are.\nexec "$@"\n';
 

@@ -6,7 +6,7 @@
 
 export type ShellToken = { readonly kind: 'word'; readonly value: string } | { readonly kind: 'op'; readonly value: string };
 
-export interface Tokenized {
+interface Tokenized {
   readonly tokens: readonly ShellToken[];
   /** A quote is still open at the end of the text: the command goes on on the next line. */
   readonly openQuote: boolean;
@@ -127,7 +127,7 @@ export interface ShellCommand {
 }
 
 /** One comment line of a bash block (1-based line within the block). */
-export interface ShellComment {
+interface ShellComment {
   readonly line: number;
   readonly text: string;
 }

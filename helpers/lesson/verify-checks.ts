@@ -83,7 +83,7 @@ const NETNS_PATH_SAYS: Record<NetnsPathVerdict, string> = {
 };
 
 /** One line for a report: the path, what it is, and the inodes compared. */
-export function describeNetnsPath(f: NetnsPathFacts, v: NetnsPathVerdict): string {
+function describeNetnsPath(f: NetnsPathFacts, v: NetnsPathVerdict): string {
   const path = f.entry?.path ? `"${f.entry.path}" ` : '';
   const file = f.file.exists ? `; ${f.file.nsfs ? 'nsfs' : 'not nsfs'}, inode ${f.file.inode || '?'}` : f.file.error ? `; ${f.file.error}` : '';
   const ref = f.reference === undefined ? '' : ` (the namespace's inode: ${f.reference})`;
@@ -95,7 +95,7 @@ export function describeNetnsPath(f: NetnsPathFacts, v: NetnsPathVerdict): strin
  * after `--`, to stat and realpath, which open nothing; `as` (the grader's) runs those three with
  * the student's rights, so a root-only path shows the grader no more than the student could see.
  */
-export async function netnsPathFacts(
+async function netnsPathFacts(
   t: Target,
   p: LabPlan,
   entry: OciNamespace | undefined,
@@ -124,7 +124,7 @@ export async function netnsPathFacts(
   };
 }
 
-export interface NetnsPathJudgement {
+interface NetnsPathJudgement {
   verdict: NetnsPathVerdict;
   ok: boolean;
   facts: NetnsPathFacts;
@@ -149,7 +149,7 @@ export async function judgeNetnsPath(
 }
 
 /** Verify checks 3 and 4: which end pings which address, as the lesson's script does (`-c 1 -W 1`). */
-export type VerifyPingDirection = 'host-to-ns' | 'ns-to-host';
+type VerifyPingDirection = 'host-to-ns' | 'ns-to-host';
 
 /** The script's ping argv for a direction (what check 3 or 4 runs), without the `sudo ip netns exec` prefix's sudo. */
 export function verifyPingArgv(p: LabPlan, dir: VerifyPingDirection): string[] {
@@ -170,7 +170,7 @@ export function verifyPing(t: Target, p: LabPlan, dir: VerifyPingDirection, opts
  * Manual checklist items 2 and 3 (the grader's host-veth-up/-address, ns-veth-up/-address): one
  * end of the pair in the interfaces the kernel lists, whether it is UP and has its address.
  */
-export interface VethEnd {
+interface VethEnd {
   readonly iface: Iface | undefined;
   readonly up: boolean;
   readonly addressed: boolean;
