@@ -26,7 +26,7 @@ export async function buildAndVerifyLab(runId: string): Promise<LabOutcome> {
     await new LabBuilder(t, plan).through(5);
     const there = await ping(t, plan.nsCidr.address, { count: 1 });
     const back = await ping(t, plan.hostCidr.address, { count: 1, netns: plan.netns });
-    const b = await lessonBundle(t, runc, plan, { cgroupsPath: harnessCgroupPath(runId), adjustments: NEED_ORDER });
+    const b = await lessonBundle(t, runc, plan, { cgroupsPath: harnessCgroupPath(runId), needs: NEED_ORDER });
     await b.patch(withArgs(...IDLE_ARGS));
     const { pid, log } = await runc.runDetached(plan.containerId, b.dir);
     const netnsInode = await nsInode(t, plan.netnsPath);

@@ -32,7 +32,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     async ({ runc, plan, makeBundle, lesson }) => {
       await lesson.step('Step 2');
       await lesson.checks('exercise-2/s2/out1');
-      const config = await (await makeBundle(plan.bundleDir, { adjust: 'none' })).config();
+      const config = await (await makeBundle(plan.bundleDir, { needs: 'none' })).config();
       const net = networkNamespace(config);
       check(lesson, net !== undefined && net.path === undefined, {
         id: 'exercise-2/linux-namespaces-has-type',
@@ -68,7 +68,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     async ({ target, plan, makeBundle, lesson }) => {
       await lesson.step('Step 3');
       await lesson.checks('exercise-2/s3/cfg1');
-      const bundle = await makeBundle(plan.bundleDir, { adjust: 'none' });
+      const bundle = await makeBundle(plan.bundleDir, { needs: 'none' });
       const before = await bundle.config();
       const filter = `.linux.namespaces = ${JSON.stringify(exercise2Namespaces(plan.netnsPath))}`;
       const edited = parseConfig((await target.must(['jq', filter, bundle.configPath])).stdout);
@@ -109,7 +109,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     async ({ target, plan, makeBundle, lesson }) => {
       await lesson.step('Step 4');
       await lesson.checks('exercise-2/s4/cfg1');
-      const bundle = await makeBundle(plan.bundleDir, { adjust: 'none' });
+      const bundle = await makeBundle(plan.bundleDir, { needs: 'none' });
       const args = exercise2Args(plan);
       const edited = parseConfig((await target.must(['jq', `.process.args = ${JSON.stringify(args)}`, bundle.configPath])).stdout);
       check(lesson, JSON.stringify(edited.process.args) === JSON.stringify(args), {
@@ -134,7 +134,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     async ({ target, runc, plan, lab, makeBundle, lesson, cx }) => {
       await lesson.step('Step 1');
       await lab.through(5);
-      const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['applets'] } });
+      const bundle = await makeBundle(plan.bundleDir, { needs: { except: ['applets'] } });
       await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs('sh', '-c', 'ip addr'));
       const bare = await runc.run(plan.containerId, bundle.dir);
       const symptom = await checkRunOutcome(cx, bundle, bare, {
@@ -164,7 +164,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
       await lesson.step('Step 4');
       await lesson.checks('exercise-2/s4/cfg1');
       await lab.through(5);
-      const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['terminal'] } });
+      const bundle = await makeBundle(plan.bundleDir, { needs: { except: ['terminal'] } });
       const config = await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs('ip', 'addr'));
       check(lesson, config.process.terminal === true, {
         id: 'exercise-2/runc-spec-writes-terminal',
@@ -260,7 +260,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
     testId('exercise-2/step-1-dynamic-busybox'),
     async ({ target, plan, makeBundle, runc, lesson }) => {
       await lesson.step('Step 1');
-      const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['applets'] } });
+      const bundle = await makeBundle(plan.bundleDir, { needs: { except: ['applets'] } });
       await bundle.patch(withArgs('/bin/busybox', 'true'));
       const linkage = async (path: string) => elfLinkage(parseOdHex((await target.must(odHexArgv(path))).stdout));
       const copied = await linkage(`${bundle.rootfs}/bin/busybox`);

@@ -95,7 +95,7 @@ describe('exercise-3', { tags: ['exercise-3'] }, () => {
     async ({ target, plan, lab, makeBundle, runc, lesson, cx }) => {
       await lesson.step('Step 1');
       await lab.through(5);
-      const bundle = await makeBundle(plan.bundleDir, { adjust: { except: ['net-raw'] } });
+      const bundle = await makeBundle(plan.bundleDir, { needs: { except: ['net-raw'] } });
       const config = await bundle.patch(withNamespaces(exercise2Namespaces(plan.netnsPath)), withArgs(...exercise2Args(plan)));
       const caps = config.process.capabilities?.bounding ?? [];
       const before = await countersOf(cx, labPath(plan));

@@ -8,7 +8,7 @@ import type { LabPlan } from './plan.js';
  * Where selftest installs a deliberate breakage (its catalogue lives in selftest/support/faults.ts,
  * installed by selftest's setup file); a normal run never does. A breakage may break the lab
  * (Exercise 1), the lesson's bundle (Exercise 2's edits and rootfs), the machine a test runs on
- * (its sandbox), or leave out an adjustment the harness makes when the runtime needs it.
+ * (its sandbox), or leave out a runtime need the harness meets when the runtime has it.
  */
 export interface Breakage {
   readonly name: string;
@@ -23,7 +23,7 @@ export interface Breakage {
    */
   readonly machine?: (t: Target) => Promise<void>;
   /** Adjustments the harness "forgets" although the runtime needs them. */
-  readonly dropAdjustments?: readonly RuntimeNeed[];
+  readonly dropNeeds?: readonly RuntimeNeed[];
 }
 
 let installed: Breakage | undefined;

@@ -19,8 +19,7 @@ export interface TransformContext {
   readonly bundleDir: string;
 }
 
-type TransformResult =
-  { readonly ok: true; readonly runs: ReadonlyArray<readonly string[]> } | { readonly ok: false; readonly reason: string };
+type TransformResult = { readonly ok: true; readonly runs: ReadonlyArray<readonly string[]> } | { readonly ok: false; readonly reason: string };
 
 type Transform = (text: string, ctx: TransformContext) => TransformResult;
 

@@ -188,10 +188,10 @@ export const FAULTS = {
     machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', DYNAMIC_BUSYBOX_DIR])),
   },
   'host-ignores-echo': { name: 'host-ignores-echo', machine: (t) => t.writeFile('/proc/sys/net/ipv4/icmp_echo_ignore_all', '1\n') },
-  // The harness's adjustments, each left out although the runtime needs it.
-  'no-applets': { name: 'no-applets', dropAdjustments: ['applets'] },
-  'no-terminal-fix': { name: 'no-terminal-fix', dropAdjustments: ['terminal'] },
-  'no-net-raw': { name: 'no-net-raw', dropAdjustments: ['net-raw'] },
+  // The runtime needs the harness meets, each left out although the runtime has it.
+  'no-applets': { name: 'no-applets', dropNeeds: ['applets'] },
+  'no-terminal-fix': { name: 'no-terminal-fix', dropNeeds: ['terminal'] },
+  'no-net-raw': { name: 'no-net-raw', dropNeeds: ['net-raw'] },
 } as const satisfies Record<string, Breakage>;
 
 export type FaultName = keyof typeof FAULTS;
