@@ -262,7 +262,9 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
       env: { ...trustedEnv(process.env), ...configToEnv(config) },
     });
     const r = await vitest;
-    vitestExit = r.exitCode;
+    // The signal this launcher relayed (sudo, no terminal) can end vitest before its own handler
+    // turns it into exit 130: that run was interrupted, not broken.
+    vitestExit = r.exitCode ?? (interrupted && (r.signal === 'SIGINT' || r.signal === 'SIGTERM') ? EXIT.interrupted : undefined);
     summary = readSummary(config);
     lesson = readJson<LessonSummary>(lessonSummaryPath(config));
   } finally {
