@@ -1,5 +1,5 @@
 import { formatErratum, uniqueErrata, type Erratum } from '../lesson/errata.js';
-import { skippedWithMessage, withHostname, xmlSafe, type JUnitSuite } from './junit-extensions.js';
+import { skippedWithMessage, withHostname, withTime, xmlSafe, type JUnitSuite } from './junit-extensions.js';
 import type { CaseModel, RunEnvironment, RunFacts } from './model.js';
 import { TEST_ID_PROPERTY } from './test-id.js';
 import junitImport, { type Builder } from 'junit-report-builder';
@@ -69,11 +69,7 @@ function caseOutput(c: CaseModel): string {
 }
 
 function addTestcase(suite: JUnitSuite, c: CaseModel): void {
-  const tc = suite
-    .testCase()
-    .className(`lesson06.${c.section}`)
-    .name(c.name)
-    .time(Number(seconds(c.durationMs)));
+  const tc = withTime(suite.testCase().className(`lesson06.${c.section}`).name(c.name), seconds(c.durationMs));
   if (c.state === 'skipped') skippedWithMessage(tc, oneLine(c.skipNote ?? 'skipped'));
   else if (c.state === 'failed' || c.state === 'error') {
     const body = [...c.failures, '--- transcript ---', c.transcript ?? '(no commands were run)'].join('\n\n');
@@ -107,11 +103,13 @@ export function buildJUnit(cases: readonly CaseModel[], env: RunEnvironment, ord
     const mine = cases.filter((x) => x.section === section);
     const { start, ms } = span(mine, run.startedAt);
     const suite = withHostname(
-      factory
-        .testSuite()
-        .name(run.suiteName?.(section) ?? section)
-        .timestamp(isoSeconds(start))
-        .time(Number(seconds(ms))),
+      withTime(
+        factory
+          .testSuite()
+          .name(run.suiteName?.(section) ?? section)
+          .timestamp(isoSeconds(start)),
+        seconds(ms),
+      ),
       run.hostname,
     );
     const props = [
