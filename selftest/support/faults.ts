@@ -29,28 +29,24 @@ const replace = (name: string, step: LabStep, commands: (p: LabPlan) => string[]
 const OTHER_NETNS = 'other-net';
 
 /**
- * Puts a jq in front of the real one inside the sandbox (a bind mount, so only this sandbox sees
- * it): a filter with an assignment (` = `) runs `assigning` (sh, with the real jq as $REAL and the
- * last argument, the file, as $last), any other filter runs the real jq.
+ * Puts a wrapper script in front of a real program inside the sandbox only (a copy of the real one
+ * under /run, the script bind-mounted over each of `paths`): the script runs with $REAL set to the copy.
  */
-async function shadowJq(t: Target, assigning: string): Promise<void> {
-  await t.must(['cp', '/usr/bin/jq', '/run/jq-real']);
-  await t.writeFile(
-    '/run/jq-shadow',
-    [
-      '#!/bin/sh',
-      'REAL=/run/jq-real',
-      'for last in "$@"; do :; done',
-      'case "$*" in',
-      `  *' = '*) ${assigning} ;;`,
-      '  *) exec "$REAL" "$@" ;;',
-      'esac',
-      '',
-    ].join('\n'),
-    '755',
-  );
-  await t.must(['mount', '--bind', '/run/jq-shadow', '/usr/bin/jq']);
+async function shadowProgram(t: Target, real: string, paths: readonly string[], body: readonly string[]): Promise<void> {
+  const name = real.split('/').pop() ?? 'program';
+  await t.must(['cp', real, `/run/${name}-real`]);
+  await t.writeFile(`/run/${name}-shadow`, ['#!/bin/sh', `REAL=/run/${name}-real`, ...body, ''].join('\n'), '755');
+  for (const path of paths) await t.must(['mount', '--bind', `/run/${name}-shadow`, path]);
 }
+
+/** A jq whose filters with an assignment (` = `) run `assigning` ($last is the file); other filters run the real jq. */
+const shadowJq = (t: Target, assigning: string): Promise<void> =>
+  shadowProgram(
+    t,
+    '/usr/bin/jq',
+    ['/usr/bin/jq'],
+    ['for last in "$@"; do :; done', 'case "$*" in', `  *' = '*) ${assigning} ;;`, '  *) exec "$REAL" "$@" ;;', 'esac'],
+  );
 
 export const FAULTS = {
   // Exercise 1: each step skipped.
@@ -163,24 +159,20 @@ export const FAULTS = {
   // iproute2 words a missing device neither as the lesson nor as iproute2 does ("ip link show X" still fails).
   'ip-error-reworded': {
     name: 'ip-error-reworded',
-    machine: async (t) => {
-      await t.must(['cp', '/usr/sbin/ip', '/run/ip-real']);
-      await t.writeFile(
-        '/run/ip-reworded',
+    machine: (t) =>
+      shadowProgram(
+        t,
+        '/usr/sbin/ip',
+        ['/usr/sbin/ip', '/usr/bin/ip'],
         [
-          '#!/bin/sh',
           'err=$(mktemp)',
-          '/run/ip-real "$@" 2>"$err"',
+          '"$REAL" "$@" 2>"$err"',
           'rc=$?',
           'if grep -q "does not exist\\|Cannot find device" "$err"; then echo "Error: no such link." >&2; else cat "$err" >&2; fi',
           'rm -f "$err"',
           'exit $rc',
-          '',
-        ].join('\n'),
-        '755',
-      );
-      for (const path of ['/usr/sbin/ip', '/usr/bin/ip']) await t.must(['mount', '--bind', '/run/ip-reworded', path]);
-    },
+        ],
+      ),
   },
   // Debian's dynamic busybox (Exercise 2's counter-example) was never unpacked on this machine.
   'dynamic-busybox-missing': {
