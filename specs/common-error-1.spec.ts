@@ -100,20 +100,27 @@ describe('common-error-1', { tags: ['common-error-1'] }, () => {
     async ({ target, plan, lesson }) => {
       await lesson.step('fix, as written');
       const before = await target.exec(['ls', '-la', plan.netnsPath]);
-      await target.must(['ip', 'netns', 'add', plan.netns]);
+      // Not a must: "ip netns add creates it" is the lesson's claim here, judged with the rest.
+      const add = await target.exec(['ip', 'netns', 'add', plan.netns]);
       const after = await target.exec(['ls', '-la', plan.netnsPath]);
       const list = await target.must(['ip', 'netns', 'list']);
       check(
         lesson,
         before.exitCode !== 0 &&
           /no such file/i.test(before.stderr) &&
+          add.exitCode === 0 &&
           after.exitCode === 0 &&
           list.stdout.split('\n').some((l) => l.split(' ')[0] === plan.netns),
         {
           id: 'common-error-1/before-ls-fails-such',
           expected: `before: ls fails (No such file or directory); after ip netns add: ls shows ${plan.netnsPath} and ip netns list shows ${plan.netns}`,
-          seen: `before: ${formatResult(before)}\nafter: ${formatResult(after)}\nlist: ${list.stdout}`,
-          commonError: fixes.missingNetns(plan),
+          seen: `before: ${formatResult(before)}\nip netns add: ${formatResult(add)}\nafter: ${formatResult(after)}\nlist: ${list.stdout}`,
+          // A file already there is no Common Error 1: the fix was run on a machine that has a leftover.
+          ...(before.exitCode === 0
+            ? {
+                next: `${plan.netnsPath} already existed before "ip netns add": a leftover of an earlier attempt; remove it (sudo ip netns delete ${plan.netns}, or sudo rm ${plan.netnsPath} if it is no namespace) and run the fix again`,
+              }
+            : { commonError: fixes.missingNetns(plan) }),
         },
       );
     },

@@ -7,9 +7,18 @@ import { readIcmp } from '../helpers/net/counters.js';
 import { formatResult } from '../helpers/targets/exec.js';
 import { inNetns, interfaces, ping } from '../helpers/net/ops.js';
 import { withArgs } from '../helpers/oci/config.js';
-import { applyNatFix, buildWan, masqueradePackets, NAT_FIXES, WAN } from '../helpers/net/wan.js';
+import type { CommonErrorHint } from '../helpers/lesson/sections.js';
+import type { LabPlan } from '../helpers/lesson/plan.js';
+import type { Target } from '../helpers/targets/types.js';
+import { applyNatFix, buildWan, forwardDropNext, forwardPolicyDrops, masqueradePackets, NAT_FIXES, WAN } from '../helpers/net/wan.js';
 
 const WAN_PATH = `/var/run/netns/${WAN.netns}`;
+
+/** Common Error 4 when the lab's forwarding fails, unless the host's firewall dropped the packets: that is said instead. */
+async function natDiagnosis(target: Target, plan: LabPlan, ok: boolean): Promise<{ next: string } | { commonError: CommonErrorHint }> {
+  const dropped = ok ? undefined : await forwardPolicyDrops(target);
+  return dropped !== undefined && dropped > 0 ? { next: forwardDropNext(plan, dropped) } : { commonError: fixes.noExternal(plan) };
+}
 
 describe('common-error-4', { tags: ['common-error-4'] }, () => {
   test(
@@ -55,21 +64,23 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
       const w0 = await wanEchos();
       const routeOnly = await probe();
       const w1 = await wanEchos();
-      check(lesson, noReply(routeOnly) && (forwarding ? w1 - w0 >= 1 : w1 - w0 === 0), {
+      const routeOnlyOk = noReply(routeOnly) && (forwarding ? w1 - w0 >= 1 : w1 - w0 === 0);
+      check(lesson, routeOnlyOk, {
         id: 'common-error-4/default-route-1-packet',
         expected: `with the default route only: 1 packet transmitted, 0 received; ${forwarding ? 'the lab host already forwards (ip_forward is 1 here), so the request reaches the WAN and no reply finds its way back' : 'nothing reaches the WAN (ip_forward is 0: the lab host does not forward)'}`,
         seen: `ping: ${formatResult(routeOnly.result)}\nWAN echo requests received +${w1 - w0}`,
-        commonError: fixes.noExternal(plan),
+        ...(await natDiagnosis(target, plan, routeOnlyOk)),
       });
       await applyNatFix(target, plan, 'ip_forward');
       const noMasq = await probe();
       const w2 = await wanEchos();
       const routeBack = await target.exec(inNetns(WAN.netns, ['ip', 'route', 'get', plan.nsCidr.address]));
-      check(lesson, noReply(noMasq) && w2 - w1 >= 1 && routeBack.exitCode !== 0, {
+      const noMasqOk = noReply(noMasq) && w2 - w1 >= 1 && routeBack.exitCode !== 0;
+      check(lesson, noMasqOk, {
         id: 'common-error-4/route-ip-forward-echo',
         expected: 'with route + ip_forward: the echo request reaches the WAN, no reply comes back, and the WAN has no route to the lab subnet',
         seen: `ping: ${formatResult(noMasq.result)}\nWAN echo requests received +${w2 - w1}\nWAN route to ${plan.nsCidr.address}: ${formatResult(routeBack)}`,
-        commonError: fixes.noExternal(plan),
+        ...(await natDiagnosis(target, plan, noMasqOk)),
       });
     },
   );
@@ -89,11 +100,12 @@ describe('common-error-4', { tags: ['common-error-4'] }, () => {
       const before = await countersOf(cx, toWan);
       const r = await runc.run(plan.containerId, lessonBundle.dir);
       checkPrintedView(cx, ipOutputOf(r.stdout), await interfaces(target, plan.netns), plan.netns);
-      check(lesson, r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 1, {
+      const pinged = r.exitCode === 0 && parsePingSummary(r.stdout)?.received === 1;
+      check(lesson, pinged, {
         id: 'common-error-4/container-pings',
         expected: `the container pings ${WAN.remoteCidr.address}`,
         seen: formatResult(r),
-        commonError: fixes.noExternal(plan),
+        ...(await natDiagnosis(target, plan, pinged)),
       });
       await checkRepliesCrossed(cx, before, r, toWan);
       const masq = await masqueradePackets(target);

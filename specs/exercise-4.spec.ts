@@ -1,5 +1,5 @@
 import { check, describe, meetNeeds, test, testId } from '../fixtures/index.js';
-import { checkNewNetns, checkPrintedView, checkRunOutcome, startIdle, type ProofContext } from '../fixtures/proofs.js';
+import { checkNewNetns, checkPrintedView, checkRunOutcome, NO_OUTPUT, startIdle, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, isUp, parseIpAddrText, type Iface } from '../helpers/net/ip.js';
 import { EXERCISE_4_ARGS } from '../helpers/lesson/claims.js';
@@ -34,7 +34,7 @@ async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: st
     id: 'exercise-4/prints-an-interface',
     expected: 'ip link and ip addr print at least one interface',
     seen: formatResult(r),
-    next: 'the run exited 0 without printing any interface: the runtime did not run the process',
+    next: NO_OUTPUT,
   });
   const c = await startIdle(cx, id, bundle);
   checkNewNetns(cx, c);
@@ -177,9 +177,13 @@ describe('exercise-4', { tags: ['exercise-4'] }, () => {
         expected: 'exit 0, and "1: lo: …" twice (ip link, then ip addr) with no other interface',
         seen: formatResult(r),
         next:
-          r.exitCode === 0
-            ? `the namespace ${runc.binary} created for a bundle without a path holds more than lo: the runtime under test adds interfaces of its own (the lesson's runc does not)`
-            : 'the run failed: read its error in the transcript',
+          r.exitCode !== 0
+            ? 'the run failed: read its error in the transcript'
+            : printed.some((i) => i.ifname !== 'lo')
+              ? `the namespace ${runc.binary} created for a bundle without a path holds more than lo: the runtime under test adds interfaces of its own (the lesson's runc does not)`
+              : printed.length === 0
+                ? `the run exited 0 and printed nothing: ${runc.binary} started no "ip link && ip addr", or lost what it printed`
+                : `the run printed lo ${printed.length} time(s), not twice: the container's output was cut short`,
       });
       // The namespace such a bundle gets: a container of it kept running, asked of the kernel.
       const c = await startIdle(cx, plan.newContainerId, bundle);

@@ -1,7 +1,7 @@
-import { findCgroupDirsArgv } from '../helpers/oci/evidence.js';
+import { findCgroupDirsArgv, netnsHolders } from '../helpers/oci/evidence.js';
 import { check, describe, test, testId } from '../fixtures/index.js';
 import { installHook, stateRecorder } from '../fixtures/hooks.js';
-import { checkPrintedView, checkRunOutcome, ipOutputOf, startContainer, type ProofContext } from '../fixtures/proofs.js';
+import { checkPrintedView, checkRunOutcome, ipOutputOf, NO_OUTPUT, startContainer, type ProofContext } from '../fixtures/proofs.js';
 import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, parseIpJson, parsePingSummary, type Iface } from '../helpers/net/ip.js';
 import { CLAIMED_PING_COUNT, exercise2Args, IDLE_ARGS } from '../helpers/lesson/claims.js';
@@ -52,7 +52,7 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
     await checkRunOutcome(cx, bundle, r, {
       symptoms: [],
       expected: 'the container runs and prints its interfaces',
-      whenOk: { next: 'the run printed no interface: the runtime did not run the process' },
+      whenOk: { next: NO_OUTPUT },
     });
   // The container's output alone proves nothing (a runtime could print the lesson's text): the
   // hook must have run, in a namespace that is not this one, and the output must be that namespace's.
@@ -93,11 +93,16 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
     intervalMs: 100,
     what: `${plan.hostVeth} to go`,
   }).catch(() => undefined);
+  // The checks above proved the peer lived in the container's own namespace: if the pair stays, something outlived the container in it.
+  const holders = gone ? [] : await netnsHolders(target, inode);
   check(lesson, gone, {
     id: 'exercise-5/disappears-once-container-exits',
     expected: `${plan.hostVeth} disappears once the container exits (its peer lived in the container's namespace, which the kernel destroyed)`,
-    seen: `${plan.hostVeth} still exists 5 s after the run: its peer was not in a namespace of the container's own`,
-    commonError: fixes.wrongInterfaces(plan),
+    seen: `${plan.hostVeth} still exists 5 s after the run; processes in the container's namespace (inode ${inode}): ${holders.join(', ') || 'none'}`,
+    next:
+      holders.length > 0
+        ? `the container's network namespace outlived the container: ${holders.join(', ')} still run in it, left there by the runtime under test (${runc.binary}); the lesson's runc leaves nothing behind`
+        : `the container's network namespace outlived the container, held by no process: a mount of it (or an open file) keeps it; check the runtime under test (${runc.binary})`,
   });
 }
 

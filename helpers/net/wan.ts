@@ -66,3 +66,20 @@ export async function masqueradePackets(t: Target): Promise<number> {
   const line = r.stdout.split('\n').find((l) => /\bMASQUERADE\b/.test(l));
   return line ? Number(line.trim().split(/\s+/)[0]) : 0;
 }
+
+/**
+ * Packets the lab host's FORWARD chain dropped by its policy, when that policy is DROP (Docker
+ * and several firewalls set it); undefined when forwarding is not refused that way. The lesson's
+ * three fixes assume a host that forwards, so a reply lost here is no Common Error 4.
+ */
+export async function forwardPolicyDrops(t: Target): Promise<number | undefined> {
+  const r = await t.exec(['iptables', '-L', 'FORWARD', '-v', '-x', '-n']);
+  const m = /^Chain FORWARD \(policy DROP (\d+) packets/m.exec(r.stdout);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** What to do when the host's FORWARD policy dropped the lab's packets. */
+export const forwardDropNext = (p: LabPlan, dropped: number): string => {
+  const subnet = formatCidr(networkOf(p.hostCidr));
+  return `the lab host's firewall drops forwarded packets (FORWARD policy DROP, ${dropped} packet(s) dropped): the lesson's fixes assume a host that forwards; allow the lab's subnet: sudo iptables -A FORWARD -s ${subnet} -j ACCEPT && sudo iptables -A FORWARD -d ${subnet} -j ACCEPT`;
+};

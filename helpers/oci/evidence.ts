@@ -111,3 +111,14 @@ export const findCgroupDirsArgv = (cgroupsPath: string): string[] => [
   '-path',
   `*${cgroupsPath}`,
 ];
+
+/**
+ * The processes whose network namespace has this inode, as "pid (comm)": what keeps a namespace
+ * alive after its container exited. A namespace held only by a mount (ip netns add's bind mount) lists none.
+ */
+export async function netnsHolders(t: Target, inode: string): Promise<string[]> {
+  // find matches the link text with a glob: the brackets of "net:[…]" must be escaped.
+  const r = await t.exec(['find', '/proc', '-mindepth', '3', '-maxdepth', '3', '-path', '/proc/[0-9]*/ns/net', '-lname', `net:\\[${inode}\\]`]);
+  const pids = r.stdout.split('\n').flatMap((l) => /^\/proc\/(\d+)\/ns\/net$/.exec(l.trim())?.[1] ?? []);
+  return Promise.all(pids.map(async (pid) => `${pid} (${(await t.exec(['cat', `/proc/${pid}/comm`])).stdout.trim() || '?'})`));
+}

@@ -179,6 +179,8 @@ export const FAULTS = {
     name: 'dynamic-busybox-missing',
     machine: async (t) => void (await t.must(['mount', '-t', 'tmpfs', 'lesson06-fault', DYNAMIC_BUSYBOX_DIR])),
   },
+  // The lab host's firewall refuses to forward (Docker sets FORWARD's policy to DROP on the machines it runs on).
+  'forward-policy-drop': { name: 'forward-policy-drop', machine: async (t) => void (await t.must(['iptables', '-P', 'FORWARD', 'DROP'])) },
   'host-ignores-echo': { name: 'host-ignores-echo', machine: (t) => t.writeFile('/proc/sys/net/ipv4/icmp_echo_ignore_all', '1\n') },
   // The runtime needs the harness meets, each left out although the runtime has it.
   'no-applets': { name: 'no-applets', dropNeeds: ['applets'] },

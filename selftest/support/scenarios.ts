@@ -26,6 +26,7 @@ export interface Scenario {
 export const FAKE_SCENARIOS: readonly Scenario[] = (Object.keys(FAKE_RUNTIMES) as FakeRuntime[]).map((fake) => ({
   name: `fake runtime ${fake}`,
   runtime: fake,
+  ...(FAKE_RUNTIMES[fake].select ? { select: FAKE_RUNTIMES[fake].select } : {}),
   passes: FAKE_RUNTIMES[fake].passes,
   fails: FAKE_FIRST_CHECKS[fake] ?? [],
 }));

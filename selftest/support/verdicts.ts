@@ -181,6 +181,9 @@ export type FakeRuntime =
   | 'state-lying-runc'
   | 'exit0-runc'
   | 'spec-deviating-runc'
+  | 'spec-ipc-dropping-runc'
+  | 'stdout-muting-runc'
+  | 'netns-pinning-runc'
   | 'prestart-ignoring-runc'
   | 'lo-addressing-runc'
   | 'interface-adding-runc'
@@ -198,8 +201,13 @@ export interface AllBut {
   readonly allBut: readonly string[];
 }
 
-/** Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test. */
-export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: readonly string[] | 'all' | AllBut; readonly why: string }>> = {
+/**
+ * Each fake runtime (selftest/fakes) and exactly the tests that may pass under it; `all` for every test.
+ * A fake aimed at one claim runs on a `select`ion of tests (ids or sections) only; the rest of the suite is not asserted under it.
+ */
+export const FAKE_RUNTIMES: Readonly<
+  Record<FakeRuntime, { readonly passes: readonly string[] | 'all' | AllBut; readonly why: string; readonly select?: Selection }>
+> = {
   'noop-runc': { passes: NEVER_CALLS_THE_RUNTIME, why: 'does nothing and exits 0: only tests that never call the runtime can pass' },
   'canned-runc': {
     passes: STARTS_NO_CONTAINER,
@@ -252,6 +260,20 @@ export const FAKE_RUNTIMES: Readonly<Record<FakeRuntime, { readonly passes: read
       allBut: [...USES_SPEC_NETWORK_DEFAULT, 'exercise-2/step-4-terminal'],
     },
     why: 'runc spec writes no network namespace and "terminal": false: every test that takes the lesson\'s default spec (a new netns, terminal true) fails on the spec itself or on kernel evidence of the shared namespace',
+  },
+  'spec-ipc-dropping-runc': {
+    passes: { allBut: ['exercise-2/step-2-spec-network-no-path'] },
+    why: "runc spec leaves out the ipc namespace and nothing else: only the test that compares runc spec's namespaces with the lesson's list fails; no other claim is about ipc",
+  },
+  'stdout-muting-runc': {
+    select: ['exercise-4'],
+    passes: ['exercise-4/new-netns', 'exercise-4/unreachable'],
+    why: "a container run in the foreground prints nothing: every Exercise 4 test that reads the container's own listing fails at the output check, saying the output was lost; the two that ask the kernel (inodes) or need no output pass",
+  },
+  'netns-pinning-runc': {
+    select: ['exercise-5'],
+    passes: { allBut: ['exercise-5/prestart-wires-network', 'exercise-5/create-runtime-wires-network'] },
+    why: 'leaves a process of its own in every network namespace it creates: the two tests that wait for such a namespace (and the veth end in it) to go fail, naming the process that holds it',
   },
   'lo-addressing-runc': {
     passes: { allBut: READS_NEW_NETNS_ADDRESSES },
@@ -334,6 +356,7 @@ export interface FaultCase {
 }
 
 const T = {
+  ce1fix: 'common-error-1/fix-as-written',
   e1s1: 'exercise-1/step-1',
   e1s2: 'exercise-1/step-2',
   e1s3: 'exercise-1/step-3-gone-from-host',
@@ -564,8 +587,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'netns-name-taken',
-    select: selecting(T.ce3ipNetns),
-    fails: [{ test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' }],
+    select: selecting(T.ce3ipNetns, T.ce1fix),
+    fails: [
+      { test: T.ce3ipNetns, check: 'as root it works', diagnosis: CE3, says: 'as root (sudo)' },
+      { test: T.ce1fix, check: 'before: ls fails (No such file or directory)', diagnosis: 'next', says: 'a leftover of an earlier attempt' },
+    ],
   },
   {
     fault: 'ip-setuid-root',
@@ -588,6 +614,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
       { test: T.nCniCheck, check: 'CHECK exits 0', diagnosis: 'next', says: PLUGIN },
       { test: T.nCniDel, check: 'DEL', diagnosis: 'next', says: PLUGIN },
     ],
+  },
+  {
+    fault: 'forward-policy-drop',
+    // Only the fixed lab: which of "no single fix is enough"'s probes fails first depends on the machine's own ip_forward.
+    select: selecting(T.ce4fixed),
+    fails: [{ test: T.ce4fixed, check: 'the container pings 203.0.113.8', diagnosis: 'next', says: 'FORWARD policy DROP' }],
   },
   {
     fault: 'host-ignores-echo',
@@ -907,6 +939,31 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
     { test: T.e2terminal, check: 'runc spec writes "terminal": true', diagnosis: 'next', says: 'does not write the default spec' },
     { test: T.e4only, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
     { test: T.e4noAddress, check: 'Step 2 keeps the default network entry, without a path', diagnosis: 'next', says: 'wrote no network namespace' },
+  ],
+  'spec-ipc-dropping-runc': [{ test: T.e2s2, check: "the lesson's namespaces (", diagnosis: 'next', says: 'does not write the default spec' }],
+  'stdout-muting-runc': [
+    {
+      test: T.e4only,
+      check: 'ip link and ip addr print at least one interface',
+      diagnosis: 'next',
+      says: "does not pass the container's stdout through",
+    },
+    {
+      test: T.e4noAddress,
+      check: 'ip link and ip addr print at least one interface',
+      diagnosis: 'next',
+      says: "does not pass the container's stdout through",
+    },
+    { test: T.e4asWritten, check: 'exit 0, and "1: lo: …" twice', diagnosis: 'next', says: 'printed nothing' },
+  ],
+  'netns-pinning-runc': [
+    { test: 'exercise-5/prestart-wires-network', check: 'disappears once the container exits', diagnosis: 'next', says: '(sleep) still run in it' },
+    {
+      test: 'exercise-5/create-runtime-wires-network',
+      check: 'disappears once the container exits',
+      diagnosis: 'next',
+      says: '(sleep) still run in it',
+    },
   ],
   'lo-addressing-runc': [
     { test: T.e4noAddress, check: 'no IPv4 address outside 127.0.0.0/8', diagnosis: 'next', says: 'put an address into the namespace it created' },
