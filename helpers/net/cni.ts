@@ -42,3 +42,7 @@ export interface CniResult {
   readonly interfaces?: Array<{ name: string; sandbox?: string }>;
   readonly ips?: Array<{ address: string; gateway?: string; interface?: number }>;
 }
+
+/** Why an ADD that exited 0 left eth0 without the address its result names. */
+export const resultMismatch = (netns: string, ip: string, eth0: readonly string[] | undefined): string =>
+  `the CNI plugin's ADD result says ${ip || '(no address)'}, but eth0 in ${netns} has ${eth0 ? eth0.join(', ') || 'no address' : 'never been created'}: the plugin's result does not describe what it configured (check the plugin and its IPAM)`;

@@ -181,6 +181,26 @@ export const FAULTS = {
   },
   // The lab host's firewall refuses to forward (Docker sets FORWARD's policy to DROP on the machines it runs on).
   'forward-policy-drop': { name: 'forward-policy-drop', machine: async (t) => void (await t.must(['iptables', '-P', 'FORWARD', 'DROP'])) },
+  // A CNI plugin whose ADD result names another address than the one it gave eth0 (a plugin and
+  // its IPAM out of step): the result is rewritten, the namespace is as the real plugin left it.
+  'cni-result-lies': {
+    name: 'cni-result-lies',
+    machine: (t) =>
+      shadowProgram(
+        t,
+        `${CNI_PATH}/bridge`,
+        [`${CNI_PATH}/bridge`],
+        [
+          '[ "$CNI_COMMAND" = ADD ] || exec "$REAL" "$@"',
+          'out=$(mktemp)',
+          '"$REAL" "$@" >"$out"',
+          'rc=$?',
+          'if [ $rc -eq 0 ]; then jq -c \'.ips[0].address = "10.22.0.99/16"\' "$out"; else cat "$out"; fi',
+          'rm -f "$out"',
+          'exit $rc',
+        ],
+      ),
+  },
   'host-ignores-echo': { name: 'host-ignores-echo', machine: (t) => t.writeFile('/proc/sys/net/ipv4/icmp_echo_ignore_all', '1\n') },
   // The runtime needs the harness meets, each left out although the runtime has it.
   'no-applets': { name: 'no-applets', dropNeeds: ['applets'] },

@@ -184,6 +184,7 @@ export type FakeRuntime =
   | 'spec-ipc-dropping-runc'
   | 'stdout-muting-runc'
   | 'netns-pinning-runc'
+  | 'start-skipping-runc'
   | 'prestart-ignoring-runc'
   | 'lo-addressing-runc'
   | 'interface-adding-runc'
@@ -274,6 +275,11 @@ export const FAKE_RUNTIMES: Readonly<
     select: ['exercise-5'],
     passes: { allBut: ['exercise-5/prestart-wires-network', 'exercise-5/create-runtime-wires-network'] },
     why: 'leaves a process of its own in every network namespace it creates: the two tests that wait for such a namespace (and the veth end in it) to go fail, naming the process that holds it',
+  },
+  'start-skipping-runc': {
+    select: ['notes/shared-netns-pod'],
+    passes: [],
+    why: "`run --detach` only creates the container (runc's init waits in its namespaces and cgroup): the pod test, whose pod-a must serve on port 8080, fails at the listener and names what pod-a runs instead",
   },
   'lo-addressing-runc': {
     passes: { allBut: READS_NEW_NETNS_ADDRESSES },
@@ -622,6 +628,22 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fails: [{ test: T.ce4fixed, check: 'the container pings 203.0.113.8', diagnosis: 'next', says: 'FORWARD policy DROP' }],
   },
   {
+    fault: 'cni-result-lies',
+    select: selecting(T.nCniAdd, T.nCniRunc, T.nCniCheck, T.nCniDel),
+    fails: [
+      {
+        test: T.nCniAdd,
+        check: 'ADD exits 0 and eth0 in the netns carries the address',
+        diagnosis: 'next',
+        says: 'does not describe what it configured',
+      },
+      { test: T.nCniRunc, check: 'the container sees eth0 with', diagnosis: 'next', says: 'does not describe what it configured' },
+      // The plugin's own CHECK refuses the result it was given back: its error says why.
+      { test: T.nCniCheck, check: 'CHECK exits 0', diagnosis: 'next', says: PLUGIN },
+      { test: T.nCniDel, check: 'exist after ADD', diagnosis: 'next', says: 'missing right after ADD' },
+    ],
+  },
+  {
     fault: 'host-ignores-echo',
     select: selecting(T.nBridge),
     fails: [
@@ -964,6 +986,9 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
       diagnosis: 'next',
       says: '(sleep) still run in it',
     },
+  ],
+  'start-skipping-runc': [
+    { test: 'notes/shared-netns-pod', check: "pod-a's nc listens on port 8080", diagnosis: 'next', says: 'never started the program it was given' },
   ],
   'lo-addressing-runc': [
     { test: T.e4noAddress, check: 'no IPv4 address outside 127.0.0.0/8', diagnosis: 'next', says: 'put an address into the namespace it created' },
