@@ -115,7 +115,7 @@ describe('common-error-6', { tags: ['common-error-6'] }, () => {
         id: 'common-error-6/veth-host-still-on-host',
         expected: `${plan.hostVeth} is still on the host`,
         seen: 'missing',
-        next: 'something deleted the host end during the run',
+        next: `${plan.hostVeth} left the host during the run (deleted or moved elsewhere): the runtime under test (${runc.binary}) touched a host interface config.json never gave it`,
       });
     },
   );

@@ -21,9 +21,11 @@ import { parseArgs } from 'node:util';
 import { limit } from './limit.js';
 import { KEPT_SURVIVORS } from './mutant-keep.js';
 import { findSites, mutableFiles, sample, shard, type Site } from './mutant-sites.js';
-import { runSuite } from './run-suite.js';
+import { runSuite, type SuiteRun } from './run-suite.js';
+import { fullName } from './expect-failures.js';
+import { SHARED_LESSON, sharedLesson } from '../../scripts/cli/test-args.js';
 import { FAKE_SCENARIOS, FAULT_SCENARIOS, judge, passSet, scenarioConfig, type Scenario } from './scenarios.js';
-import { grepFor, listTests, selects, testIdProblems, type ListedTest } from './test-ids.js';
+import { grepFor, listTests, selects, testIdOf, testIdProblems, type ListedTest } from './test-ids.js';
 
 const USAGE = 'usage: npm run mutants -- [--sample N] [--seed S] [--shard I/N] [--only REGEX] [--jobs N] [--list]';
 
@@ -68,10 +70,44 @@ const certain = (p: string): boolean => /: passed, but must fail|: expected to f
 
 type Verdict = { readonly killed: true; readonly by: string } | { readonly killed: false; readonly noisy: readonly string[] };
 
+/**
+ * Checks reached only with the lesson document: they judge the lesson's scripts run as written.
+ * The scenarios' expectations are written for runs without it, so these are judged by difference:
+ * killed when a test that failed at this check on the unmutated tree (with the document) fails
+ * elsewhere or passes on the mutant.
+ */
+const NEEDS_THE_DOCUMENT = new Set(['cleanup/script-as-written-says-ok', 'verify/script-as-written-says-all-pass']);
+
+/** Where each test of a run stopped: "passed", or the expectation it failed at. */
+const stops = (run: SuiteRun): Map<string, string> =>
+  new Map(run.cases.map((c) => [testIdOf(c) ?? fullName(c), c.state === 'passed' ? 'passed' : ((c.message ?? c.state).split('; seen ')[0] ?? '')]));
+
+async function judgeWithDocument(site: Site, listed: readonly ListedTest[], dir: string): Promise<Verdict> {
+  const lesson = sharedLesson(process.cwd());
+  if (lesson === undefined) return { killed: false, noisy: [`needs the lesson document (${SHARED_LESSON}) to reach this check`] };
+  for (const { s, tests } of scenariosFor(site)) {
+    const config = { ...scenarioConfig(s), lesson };
+    const grep = grepFor(tests, listed);
+    const before = stops(await runSuite(grep, config));
+    const atSite = tests.filter((t) => site.expected.some((part) => part.length > 0 && (before.get(t) ?? '').includes(part)));
+    if (atSite.length === 0) continue;
+    const fakeRuntime = s.runtime ? { runtime: resolve('selftest/fakes', s.runtime) } : {};
+    const after = stops(await runSuite(grep, { ...config, ...fakeRuntime }, { cwd: dir }));
+    const moved = atSite.find((t) => after.get(t) !== before.get(t));
+    if (moved !== undefined)
+      return {
+        killed: true,
+        by: `${s.name}, with the lesson document: ${moved} stopped at "${before.get(moved)}", on the mutant at "${after.get(moved)}"`,
+      };
+  }
+  return { killed: false, noisy: [] };
+}
+
 async function judgeSite(site: Site, listed: readonly ListedTest[]): Promise<Verdict> {
   const dir = mutatedCopy(site);
   const noisy: string[] = [];
   try {
+    if (NEEDS_THE_DOCUMENT.has(site.id)) return await judgeWithDocument(site, listed, dir);
     for (const { s, tests } of scenariosFor(site)) {
       // Scenario files (fakes, faults) come from the original tree; only the specs are mutated.
       const config = { ...scenarioConfig(s), ...(s.runtime ? { runtime: resolve('selftest/fakes', s.runtime) } : {}) };
@@ -122,6 +158,8 @@ async function main(): Promise<number> {
   const unnamed = testIdProblems(listed);
   if (unnamed.length > 0) throw new Error(`the lesson tests' ids are not sound:\n${unnamed.join('\n')}`);
   let todo = findSites(mutableFiles(), listed);
+  const unknown = [...NEEDS_THE_DOCUMENT].find((id) => !todo.some((s) => s.id === id));
+  if (unknown !== undefined) throw new Error(`NEEDS_THE_DOCUMENT names ${unknown}, which is no check`);
   const orphan = todo.find((s) => s.tests.length === 0);
   if (orphan) throw new Error(`${orphan.id} (${orphan.file}:${orphan.line}): no test reaches this check`);
   if (values.only !== undefined) todo = todo.filter((s) => new RegExp(values.only as string).test(s.id));

@@ -185,6 +185,7 @@ export type FakeRuntime =
   | 'stdout-muting-runc'
   | 'netns-pinning-runc'
   | 'start-skipping-runc'
+  | 'host-veth-moving-runc'
   | 'prestart-ignoring-runc'
   | 'lo-addressing-runc'
   | 'interface-adding-runc'
@@ -280,6 +281,11 @@ export const FAKE_RUNTIMES: Readonly<
     select: ['notes/shared-netns-pod'],
     passes: [],
     why: "`run --detach` only creates the container (runc's init waits in its namespaces and cgroup): the pod test, whose pod-a must serve on port 8080, fails at the listener and names what pod-a runs instead",
+  },
+  'host-veth-moving-runc': {
+    select: ['common-error-6/addresses-are-the-namespaces'],
+    passes: [],
+    why: 'moves the host end of the pair out of the host after a run that joined the namespace: the symptom test, which checks the host end is untouched after the run, fails and names the runtime',
   },
   'lo-addressing-runc': {
     passes: { allBut: READS_NEW_NETNS_ADDRESSES },
@@ -713,9 +719,10 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   {
     fault: 'veth-host-down',
-    select: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten, T.e1s6host, T.e1asWritten),
+    select: selecting(...E1_THROUGH(5), T.m12, T.e3netRaw, T.e3asWritten, T.e1s6host, T.e1asWritten, T.vWhole),
     fails: [
       { test: T.e1s5, check: 'veth-host (host) has the UP flag', diagnosis: CE2, says: 'ip link set veth-host up' },
+      { test: T.vWhole, check: 'five PASS lines, then', diagnosis: CE2, says: SUBNET },
       { test: T.e1s6host, check: '2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
       { test: T.e1asWritten, check: 'both pings: 2 packets transmitted, 2 received', diagnosis: CE2, says: SUBNET },
       { test: T.m12, check: 'veth-host UP with 10.0.0.1/24', diagnosis: CE2, says: 'ip link set veth-host up' },
@@ -989,6 +996,14 @@ export const FAKE_FIRST_CHECKS: Readonly<Partial<Record<FakeRuntime, readonly Ex
   ],
   'start-skipping-runc': [
     { test: 'notes/shared-netns-pod', check: "pod-a's nc listens on port 8080", diagnosis: 'next', says: 'never started the program it was given' },
+  ],
+  'host-veth-moving-runc': [
+    {
+      test: 'common-error-6/addresses-are-the-namespaces',
+      check: 'veth-host is still on the host',
+      diagnosis: 'next',
+      says: 'touched a host interface',
+    },
   ],
   'lo-addressing-runc': [
     { test: T.e4noAddress, check: 'no IPv4 address outside 127.0.0.0/8', diagnosis: 'next', says: 'put an address into the namespace it created' },
