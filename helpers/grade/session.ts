@@ -25,6 +25,8 @@ export class GradeSession {
   studentConfig: OciConfig | undefined;
   /** root.path as the reader of the student's files validated it (with bundle-config's answer). */
   rootfsRead: RootfsCheck | undefined;
+  /** Exercise 4's second bundle's config.json, once new-bundle-config has read it (specs/grade-steps.spec.ts). */
+  newConfig: OciConfig | undefined;
   /** The student's rootfs, once bundle-rootfs has validated root.path. */
   rootfs: Extract<RootfsCheck, { ok: true }> | undefined;
   /** The static analysis of the student's process, once bundle-process ran. */

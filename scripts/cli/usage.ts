@@ -65,6 +65,8 @@ Options (each defaults to the lesson's value):
   --host-ip CIDR          host address (10.0.0.1/24)
   --ns-ip CIDR            namespace address (10.0.0.2/24)
   --bundle DIR            the student's bundle (~/oci-netns-test; ~ is the sudo user's home)
+  --new-bundle DIR        Exercise 4's second bundle, with Exercise 5's hooks (~/oci-newnetns-test;
+                          only the exercise-4, exercise-5 and cleanup steps of --check/--watch read it)
   --student NAME          whose lab this is (default: the invoking user, SUDO_USER under sudo);
                           letters, digits, ".", "_", "-"; it names the report, its suite and
                           its properties
