@@ -138,6 +138,7 @@ const NPM_SWALLOWED = [
   'check',
   'hints',
   'list-checks',
+  'watch',
 ] as const;
 
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
