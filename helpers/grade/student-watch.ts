@@ -48,7 +48,10 @@ export function fingerprint(paths: readonly string[]): string {
 export function watchStudentFiles(req: WatchRequest, write: (line: string) => void): void {
   let last = '';
   let watchers: FSWatcher[] = [];
+  // Its parent (the live checklist) gone, even killed outright: this child ends too instead of watching for nobody.
+  const parent = process.ppid;
   const look = (): void => {
+    if (process.ppid !== parent) process.exit(0);
     const paths = watchedPaths(req);
     const now = fingerprint(paths);
     // Directories come and go (the student makes the bundle, removes it): watch the ones there now.
