@@ -161,9 +161,12 @@ function lesson(): Action[] {
       // The lab is complete: Clean Up is judged now, and no container was left (its first step).
       finishes: ['exercise-5/step-1', 'exercise-5/step-2', 'cleanup/step-1'],
     },
-    { does: 'Clean Up: ip link del', run: () => type(['ip', 'link', 'del', p.hostVeth]), finishes: ['cleanup/step-2'] },
-    { does: 'Clean Up: ip netns del', run: () => type(['ip', 'netns', 'del', p.netns]), finishes: ['cleanup/step-3'] },
-    { does: 'Clean Up: rm -rf the bundles', run: () => type(['rm', '-rf', b, nb]), finishes: ['cleanup/step-4'] },
+    {
+      // The lesson's Clean Up block as a student pastes it (its runc delete lines have nothing to delete: no container was left).
+      does: 'Clean Up: ip link del, ip netns del, rm -rf the bundles',
+      run: () => type(['ip', 'link', 'del', p.hostVeth], ['ip', 'netns', 'del', p.netns], ['rm', '-rf', b, nb]),
+      finishes: ['cleanup/step-2', 'cleanup/step-3', 'cleanup/step-4'],
+    },
   ];
 }
 

@@ -97,7 +97,8 @@ Options (each defaults to the lesson's value):
 
 Exit: 0 every check passed; 1 a check failed (with --check: a named check failed or is not
 yet checkable); 2 refused (an unknown --check ID names the nearest valid one); 3 the grader
-itself broke (the report then says ungradable, never a score of 0).
+itself broke (the report then says ungradable, never a score of 0); 130 --watch ended (Ctrl-C
+or q) after writing the last check's report.
 `;
 
 export const GRADEBOOK_USAGE = `Usage: npm run gradebook -- REPORTS… [options]

@@ -16,8 +16,9 @@ const NOT_WITH_WATCH: Readonly<Record<string, string>> = {
  * cannot honour. `--hints N` is the hint level the view starts at.
  */
 export function watchArgs(argv: readonly string[]): { readonly argv: readonly string[] } | undefined {
-  if (!argv.includes('--watch')) return undefined;
-  const rest = argv.filter((a) => a !== '--watch');
+  // -w too: vitest's spelling, which npm test refuses, means the live checklist here.
+  if (!argv.includes('--watch') && !argv.includes('-w')) return undefined;
+  const rest = argv.filter((a) => a !== '--watch' && a !== '-w');
   for (const arg of rest) {
     const flag = arg.split('=')[0] ?? arg;
     const why = NOT_WITH_WATCH[flag];

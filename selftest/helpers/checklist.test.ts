@@ -75,6 +75,7 @@ describe('the live checklist (npm run grade -- --watch)', () => {
 
   test('--watch adds --check of every step; options it cannot honour are one-line refusals', () => {
     expect(watchArgs(['--bundle', '/x'])).toBeUndefined();
+    expect(watchArgs(['-w'])?.argv).toEqual(CHECKLIST_IDS.flatMap((id) => ['--check', id]));
     expect(watchArgs(['--watch', '--hints', '2'])?.argv).toEqual(['--hints', '2', ...CHECKLIST_IDS.flatMap((id) => ['--check', id])]);
     for (const [flag, says] of [
       ['--check', /--watch cannot be combined with --check: the live checklist shows every step/],
