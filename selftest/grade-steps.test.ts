@@ -85,32 +85,52 @@ interface Mistake {
 /** What a run shows of each mistake: the closing note's table rows. */
 const table: string[] = [];
 
-async function mistake(m: Mistake): Promise<void> {
-  await m.make();
-  // One run with every level: the ✗ line is level 1 (selftest/grade-hints.test.ts holds that --check prints only it by default).
-  const broken = await check([m.check], ['--hints', '3']);
+/**
+ * Mistakes of different steps, made together (fewer grader runs): one --check of their steps with
+ * every hint level fails each with a ✗ line naming its fault; every printed level-3 command is run as
+ * printed; the same --check passes.
+ */
+async function mistakes(...ms: Mistake[]): Promise<void> {
+  for (const m of ms) await m.make();
+  const ids = ms.map((m) => m.check);
+  // Every level at once: the ✗ line is level 1 (selftest/grade-hints.test.ts holds that --check prints only it by default).
+  const broken = await check(ids, ['--hints', '3']);
   expect(broken.exitCode, broken.stdout + broken.stderr).toBe(1);
   const lines = marks(broken);
-  expect(lines, broken.stdout).toHaveLength(1);
-  const line = lines[0] ?? '';
-  expect(line.startsWith(`✗ ${m.check} `), line).toBe(true);
-  for (const re of m.says) expect(line).toMatch(re);
-  expect(broken.stdout).toMatch(/^ {4}hint 2: .*(Exercise \d|Clean Up)/m);
-  const commands = broken.stdout
-    .split('\n')
-    .map((l) => HINT3.exec(l)?.[1])
-    .filter((c): c is string => c !== undefined);
-  expect(commands.length, broken.stdout).toBeGreaterThan(0);
-  for (const c of commands) await type(words(c));
-  const fixed = await check([m.check]);
+  expect(lines, broken.stdout).toHaveLength(ms.length);
+  const out = broken.stdout.split('\n');
+  for (const [i, m] of ms.entries()) {
+    const line = lines[i] ?? '';
+    expect(line.startsWith(`✗ ${m.check} `), line).toBe(true);
+    for (const re of m.says) expect(line).toMatch(re);
+    // This step's hint lines: those under its ✗ line, up to the next step's.
+    const at = out.indexOf(line);
+    const next = out.findIndex((l, j) => j > at && /^[✓✗] /.test(l));
+    const block = out.slice(at + 1, next < 0 ? undefined : next);
+    expect(block.join('\n'), line).toMatch(/^ {4}hint 2: .*(Exercise \d|Clean Up)/m);
+    const commands = block.map((l) => HINT3.exec(l)?.[1]).filter((c): c is string => c !== undefined);
+    expect(commands.length, broken.stdout).toBeGreaterThan(0);
+    for (const c of commands) await type(words(c));
+    table.push(`| ${m.name} | \`${m.check}\` | ${line.replace(/^✗ \S+ [^—]*— /, '')} | ${commands.map((c) => `\`${c}\``).join('<br>')} |`);
+  }
+  const fixed = await check(ids);
   expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
-  expect(marks(fixed)).toEqual([expect.stringMatching(new RegExp(`^✓ ${m.check} `))]);
-  table.push(`| ${m.name} | \`${m.check}\` | ${line.replace(/^✗ \S+ [^—]*— /, '')} | ${commands.map((c) => `\`${c}\``).join('<br>')} |`);
-  await m.after?.();
+  expect(marks(fixed)).toEqual(ids.map((id) => expect.stringMatching(new RegExp(`^✓ ${id} `))));
+  for (const m of ms) await m.after?.();
 }
 
-const EX45 = LAB_STEPS.filter((x) => /^exercise-[45]\//.test(x.id)).map((x) => x.id);
 const CLEANUP = LAB_STEPS.filter(isCleanup).map((x) => x.id);
+
+/** Exercise 5's hooks back in the second bundle (recreated first when it is gone), pointing at the test's scripts. */
+async function secondBundleHooks(): Promise<void> {
+  const dir = s.plan.newBundleDir;
+  if ((await s.t.exec(['test', '-e', `${dir}/config.json`])).exitCode !== 0) {
+    await type(['mkdir', '-p', `${dir}/rootfs/bin`], ['runc', 'spec', '--bundle', dir], ['cp', '/bin/busybox', `${dir}/rootfs/bin/`]);
+  }
+  await type(
+    sh(jqEdit(dir, `.hooks = {"prestart": [{"path": "${HOOKS}/setup-network.sh"}], "poststop": [{"path": "${HOOKS}/cleanup-network.sh"}]}`)),
+  );
+}
 
 describe('grade --check: Exercise 4, Exercise 5 and Clean Up steps in one lab', () => {
   beforeAll(async () => {
@@ -128,54 +148,46 @@ describe('grade --check: Exercise 4, Exercise 5 and Clean Up steps in one lab', 
   });
 
   test(
-    'the whole lab: every Exercise 4 and 5 step is ✓; Clean Up steps 2-4 are ✗ (the lab is still there), and no hook is run',
-    { timeout: 120_000 },
+    'mistakes: each --check fails naming the fault, the printed level-3 commands fix it, and no hook is ever run',
+    { timeout: 400_000 },
     async () => {
-      const r = await check([...EX45, ...CLEANUP]);
-      expect(r.exitCode, r.stdout + r.stderr).toBe(1);
-      const lines = marks(r);
-      expect(lines.slice(0, EX45.length)).toEqual(LAB_STEPS.filter((x) => EX45.includes(x.id)).map((x) => `✓ ${x.id} ${x.title}`));
-      // No container was left running (step 1); the veth pair, the namespace and the bundles are all still there.
-      expect(lines.slice(EX45.length).map((l) => l.slice(0, 2))).toEqual(['✓ ', '✗ ', '✗ ', '✗ ']);
-      expect(r.stdout).toMatch(/✗ cleanup\/step-3 .*container-net is still there/);
-      // The hooks were looked at, never started.
+      const dir = s.plan.newBundleDir;
+      await mistakes(
+        {
+          name: "Exercise 2's jq edit applied to the second bundle too (network path)",
+          make: () => type(sh(jqEdit(dir, '.linux.namespaces |= map(if .type == "network" then .path = "/var/run/netns/container-net" else . end)'))),
+          check: 'exercise-4/step-2',
+          says: [/joins the namespace "\/var\/run\/netns\/container-net"/, /without a path/],
+        },
+        {
+          name: 'hook script not made executable',
+          make: () => type(['chmod', '644', `${HOOKS}/setup-network.sh`]),
+          check: 'exercise-5/step-2',
+          says: [new RegExp(`hook ${HOOKS}/setup-network\\.sh is not executable`)],
+        },
+      );
+      await mistakes({
+        name: 'Exercise 5 never done: no hooks in config.json',
+        make: () => type(sh(jqEdit(dir, 'del(.hooks)'))),
+        check: 'exercise-5/step-1',
+        says: [/has no prestart and no poststop hook/],
+        // The lesson's hook paths are under /usr/local/bin, this machine's: the test's own scripts are put back instead.
+        after: secondBundleHooks,
+      });
+      await mistakes({
+        name: 'Exercise 4 never done: no second bundle',
+        make: () => type(['rm', '-rf', dir]),
+        check: 'exercise-4/step-1',
+        says: [/no second bundle yet/, /oci-newnetns-test\/config\.json does not exist/],
+        after: secondBundleHooks,
+      });
+      // The hooks were looked at (stat, with the student's rights), never started.
       expect((await s.t.exec(['test', '-e', RAN])).exitCode).not.toBe(0);
     },
   );
 
-  test('mistakes: each --check fails naming the fault, and the printed level-3 commands fix it', { timeout: 400_000 }, async () => {
-    const dir = s.plan.newBundleDir;
-    await mistake({
-      name: "Exercise 2's jq edit applied to the second bundle too (network path)",
-      make: () => type(sh(jqEdit(dir, '.linux.namespaces |= map(if .type == "network" then .path = "/var/run/netns/container-net" else . end)'))),
-      check: 'exercise-4/step-2',
-      says: [/joins the namespace "\/var\/run\/netns\/container-net"/, /without a path/],
-    });
-    await mistake({
-      name: 'hook script not made executable',
-      make: () => type(['chmod', '644', `${HOOKS}/setup-network.sh`]),
-      check: 'exercise-5/step-2',
-      says: [new RegExp(`hook ${HOOKS}/setup-network\\.sh is not executable`)],
-    });
-    await mistake({
-      name: 'Exercise 5 never done: no hooks in config.json',
-      make: () => type(sh(jqEdit(dir, 'del(.hooks)'))),
-      check: 'exercise-5/step-1',
-      says: [/has no prestart and no poststop hook/],
-      // The lesson's hook paths are under /usr/local/bin, this machine's: the test's own scripts are put back instead.
-      after: secondBundleHooks,
-    });
-    await mistake({
-      name: 'Exercise 4 never done: no second bundle',
-      make: () => type(['rm', '-rf', dir]),
-      check: 'exercise-4/step-1',
-      says: [/no second bundle yet/, /oci-newnetns-test\/config\.json does not exist/],
-      after: secondBundleHooks,
-    });
-  });
-
   test(
-    'Clean Up: a container left, then the namespace left; the printed commands finish the clean-up, and every Clean Up step is ✓',
+    'Clean Up: a container and the namespace left; the printed commands finish the clean-up, and every Clean Up step is ✓',
     { timeout: 400_000 },
     async () => {
       const dir = s.plan.newBundleDir;
@@ -193,18 +205,20 @@ describe('grade --check: Exercise 4, Exercise 5 and Clean Up steps in one lab', 
       expect(created.exitCode).toBe(0);
       // The lesson's Clean Up without its runc delete and ip netns del lines.
       await type(['ip', 'link', 'del', s.plan.hostVeth], ['rm', '-rf', s.plan.bundleDir, dir]);
-      await mistake({
-        name: 'Clean Up without "runc delete": a container left',
-        make: async () => undefined,
-        check: 'cleanup/step-1',
-        says: [/container newnetns-test is still there/],
-      });
-      await mistake({
-        name: 'Clean Up without "ip netns del": the namespace left',
-        make: async () => undefined,
-        check: 'cleanup/step-3',
-        says: [/network namespace container-net is still there/],
-      });
+      await mistakes(
+        {
+          name: 'Clean Up without "runc delete": a container left',
+          make: async () => undefined,
+          check: 'cleanup/step-1',
+          says: [/container newnetns-test is still there/],
+        },
+        {
+          name: 'Clean Up without "ip netns del": the namespace left',
+          make: async () => undefined,
+          check: 'cleanup/step-3',
+          says: [/network namespace container-net is still there/],
+        },
+      );
       const r = await check(CLEANUP);
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(marks(r)).toEqual(LAB_STEPS.filter(isCleanup).map((x) => `✓ ${x.id} ${x.title}`));
@@ -212,14 +226,3 @@ describe('grade --check: Exercise 4, Exercise 5 and Clean Up steps in one lab', 
     },
   );
 });
-
-/** Exercise 5's hooks back in the second bundle (recreated first when it is gone), pointing at the test's scripts. */
-async function secondBundleHooks(): Promise<void> {
-  const dir = s.plan.newBundleDir;
-  if ((await s.t.exec(['test', '-e', `${dir}/config.json`])).exitCode !== 0) {
-    await type(['mkdir', '-p', `${dir}/rootfs/bin`], ['runc', 'spec', '--bundle', dir], ['cp', '/bin/busybox', `${dir}/rootfs/bin/`]);
-  }
-  await type(
-    sh(jqEdit(dir, `.hooks = {"prestart": [{"path": "${HOOKS}/setup-network.sh"}], "poststop": [{"path": "${HOOKS}/cleanup-network.sh"}]}`)),
-  );
-}

@@ -23,6 +23,7 @@ import { readJUnit } from './support/junit.js';
  */
 const REPORT = `${LAB_DIR}/watch.xml`;
 const HOOKS = `${LAB_DIR}/hooks`;
+const RAN = `${LAB_DIR}/a-hook-ran`;
 /** Far beyond one re-check (a --check run of every step, about 5-10 s here): reaching it means the view never changed. */
 const VIEW_MS = 120_000;
 
@@ -153,7 +154,8 @@ function lesson(): Action[] {
       does: 'hook scripts and config.json hooks',
       run: async () => {
         await type(['mkdir', '-p', HOOKS]);
-        for (const name of ['setup-network.sh', 'cleanup-network.sh']) await s.t.writeFile(`${HOOKS}/${name}`, '#!/bin/sh\nexit 0\n', '0755');
+        // A hook that ran would leave its mark: the watch must never start one.
+        for (const name of ['setup-network.sh', 'cleanup-network.sh']) await s.t.writeFile(`${HOOKS}/${name}`, `#!/bin/sh\ntouch ${RAN}\n`, '0755');
         await type(
           words(jqEdit(nb, `.hooks = {"prestart": [{"path": "${HOOKS}/setup-network.sh"}], "poststop": [{"path": "${HOOKS}/cleanup-network.sh"}]}`)),
         );
@@ -228,6 +230,7 @@ describe('npm run grade -- --watch: the live checklist', () => {
         expect(text()).toMatch(/report of the last check: \/tmp\/lab\/watch\.xml/);
         const cases = readJUnit(s.box.host(REPORT));
         expect(cases.filter((c) => c.name.startsWith('cleanup-')).map((c) => c.state)).toEqual(['passed', 'passed', 'passed', 'passed']);
+        expect((await s.t.exec(['test', '-e', RAN])).exitCode, 'a hook was run').not.toBe(0);
       } finally {
         if (watch.exitCode === null) watch.kill('SIGKILL');
         await watch.catch(() => undefined);

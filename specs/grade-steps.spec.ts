@@ -54,7 +54,9 @@ describe('exercise-4', () => {
   gradeCheck('new-bundle-config', async ({ g, lesson }) => {
     await lesson.step('Step 1');
     // The same reader, with the same rules, as bundle-config's (specs/grade.spec.ts): as data, with the student's rights.
-    const asked = await askAsStudent(g.target, g.student, { kind: 'config', bundleDir: g.plan.newBundleDir }, READ_MS);
+    // The hook paths' facts come in the same answer: one child for both steps of a re-check.
+    const asked = await askAsStudent(g.target, g.student, { kind: 'config', bundleDir: g.plan.newBundleDir, hooks: true }, READ_MS);
+    if (asked.ok) g.newHooks = asked.answer.hooks;
     const config = asked.ok ? asked.answer.config : { ok: false as const, problem: asked.problem, next: '' };
     const rootfs = asked.ok ? asked.answer.rootfs : undefined;
     if (config.ok) g.newConfig = config.config;
@@ -110,11 +112,10 @@ describe('exercise-5', () => {
 
   gradeCheck('hook-scripts', async ({ g, lesson }) => {
     await lesson.step('config.json with hooks');
-    // Looked at, never run: stat with the student's rights of each path runc would start.
-    const hooks = (g.newConfig!.hooks ?? {}) as Record<string, OciHook[]>;
-    const paths = [...new Set(Object.values(hooks).flatMap((list) => list.map((h) => h.path)))];
-    const facts = await factsOf(g, paths);
-    const bad = paths.map((path, i) => ({ path, fact: facts[i] ?? ('unreadable' as const) })).filter((b) => b.fact !== 'executable');
+    // Looked at, never run: stat with the student's rights of each path runc would start (read with the config, new-bundle-config).
+    const seen = g.newHooks ?? [];
+    const paths = seen.map((h) => h.path);
+    const bad = seen.filter((b) => b.fact !== 'executable');
     check(lesson, bad.length === 0, {
       id: 'grade/hook-scripts-executable',
       expected: `every hook's path is an executable regular file (${paths.join(', ')})`,

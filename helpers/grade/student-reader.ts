@@ -9,7 +9,8 @@ import { readStudentConfig, type StudentConfigRead } from './student-config.js';
  * Run that way, a race or a link can show it only what the student could read anyway.
  */
 export type StudentRequest =
-  | { readonly kind: 'config'; readonly bundleDir: string }
+  /** `hooks`: also what the student can see of each hook path the config names (Exercise 5), in the same child. */
+  | { readonly kind: 'config'; readonly bundleDir: string; readonly hooks?: boolean }
   | { readonly kind: 'process'; readonly rootfs: string; readonly shown: string; readonly process: StudentProcess }
   /** What the student can see of a few paths (hook scripts, bundle directories): never their content. */
   | { readonly kind: 'paths'; readonly paths: readonly string[] };
@@ -19,6 +20,13 @@ export type StudentRequest =
  * directory, a file with or without an execute bit, something else, or not visible to them.
  */
 export type PathFact = 'missing' | 'directory' | 'executable' | 'not-executable' | 'not-a-file' | 'unreadable';
+
+/** Every distinct string path the hooks section names, whatever its shape (the grader judges the shape separately). */
+export function hookPaths(hooks: unknown): string[] {
+  if (hooks === null || typeof hooks !== 'object' || Array.isArray(hooks)) return [];
+  const lists = Object.values(hooks as Record<string, unknown>).filter((l): l is unknown[] => Array.isArray(l));
+  return [...new Set(lists.flatMap((l) => l.map((h) => (h as { path?: unknown } | null)?.path).filter((p): p is string => typeof p === 'string')))];
+}
 
 export function pathFact(path: string): PathFact {
   try {
@@ -40,14 +48,21 @@ type WireAnalysis = ProcessAnalysis extends infer A
   : never;
 
 export type StudentAnswer =
-  | { readonly kind: 'config'; readonly config: StudentConfigRead; readonly rootfs: RootfsCheck | undefined }
+  | {
+      readonly kind: 'config';
+      readonly config: StudentConfigRead;
+      readonly rootfs: RootfsCheck | undefined;
+      readonly hooks?: readonly { readonly path: string; readonly fact: PathFact }[];
+    }
   | { readonly kind: 'process'; readonly analysis: WireAnalysis }
   | { readonly kind: 'paths'; readonly facts: readonly PathFact[] };
 
 export function answer(req: StudentRequest): StudentAnswer {
   if (req.kind === 'config') {
     const config = readStudentConfig(req.bundleDir);
-    return { kind: 'config', config, rootfs: config.ok ? validateRootfsPath(config.config.root.path, req.bundleDir) : undefined };
+    const rootfs = config.ok ? validateRootfsPath(config.config.root.path, req.bundleDir) : undefined;
+    if (!req.hooks || !config.ok) return { kind: 'config', config, rootfs };
+    return { kind: 'config', config, rootfs, hooks: hookPaths(config.config.hooks).map((path) => ({ path, fact: pathFact(path) })) };
   }
   if (req.kind === 'paths') return { kind: 'paths', facts: req.paths.map(pathFact) };
   const a = analyseProcess({ rootfs: req.rootfs, shown: req.shown }, req.process);

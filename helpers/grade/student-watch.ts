@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { readStudentConfig } from './student-config.js';
+import { hookPaths } from './student-reader.js';
 
 /**
  * The live checklist's eyes on the student's files (npm run grade -- --watch), run in the same child
@@ -32,9 +33,7 @@ function statOf(path: string): string {
 export function watchedPaths(req: WatchRequest): string[] {
   const inBundles = req.bundles.flatMap((b) => [dirname(b), b, `${b}/config.json`, `${b}/rootfs`, `${b}/rootfs/bin`]);
   const read = readStudentConfig(req.hooksBundle);
-  const hooks = read.ok
-    ? Object.values(read.config.hooks ?? {}).flatMap((list) => (Array.isArray(list) ? list.map((h) => String(h?.path)) : []))
-    : [];
+  const hooks = read.ok ? hookPaths(read.config.hooks) : [];
   return [...new Set([...inBundles, ...hooks.flatMap((h) => [dirname(h), h])])];
 }
 
