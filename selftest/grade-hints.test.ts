@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { afterAll, describe, expect, test } from 'vitest';
 import { tokenize } from '../helpers/lesson/shell.js';
 import { NET_RAW } from '../helpers/lesson/claims.js';
@@ -10,7 +11,7 @@ import { Runc } from '../helpers/oci/runtime.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { LAB_STEPS } from '../helpers/grade/catalog.js';
 import { snapshotDiff, snapshotSandbox } from './support/hostile-snapshot.js';
-import { LAB_DIR, lessonLab, lessonLabWithoutNetRaw, runGrader, studentLab, type StudentLab } from './support/grade-lab.js';
+import { LAB_DIR, TABLE_HEADER, lessonLab, lessonLabWithoutNetRaw, runGrader, studentLab, type StudentLab } from './support/grade-lab.js';
 
 /**
  * Typical student mistakes, each in a lab of its own (the lesson's lab built in an isolated
@@ -263,6 +264,7 @@ describe('grade --check: hint ladders of typical student mistakes', { concurrent
   // The closing note's table, from these runs (GRADE_HINTS_TABLE=FILE).
   afterAll(async () => {
     const file = process.env.GRADE_HINTS_TABLE;
-    if (file) await writeFile(file, `| mistake | --check | level-1 hint | level-3 commands |\n|---|---|---|---|\n${table.sort().join('\n')}\n`);
+    // Appended, header first when the file is new: selftest/grade-steps.test.ts adds its rows to the same table.
+    if (file) await appendFile(file, `${existsSync(file) ? '' : TABLE_HEADER}${table.sort().join('\n')}\n`);
   });
 });
