@@ -59,7 +59,7 @@ export async function watchLab(initial: RunConfig, startLevel: 1 | 2 | 3): Promi
   let studentDigest = '';
   let running: ResultPromise | undefined;
   let busy = false;
-  let again = false;
+  let again: 'changed' | 'forced' | undefined;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -132,14 +132,17 @@ export async function watchLab(initial: RunConfig, startLevel: 1 | 2 | 3): Promi
   const recheck = async (force = false): Promise<void> => {
     if (stopping) return;
     if (busy) {
-      again = true;
+      // Asked while a check runs: one more after it (forced when r asked for it).
+      again = again === 'forced' || force ? 'forced' : 'changed';
       return;
     }
     busy = true;
+    let ran = false;
     try {
       const now = await digest();
       if (now === lastDigest && !force) return;
       lastDigest = now;
+      ran = true;
       draw();
       const run = await checkOnce();
       if (stopping) return;
@@ -154,11 +157,12 @@ export async function watchLab(initial: RunConfig, startLevel: 1 | 2 | 3): Promi
       } else if (!tty) out(`${checkedAt.toISOString().slice(11, 19)} the grader could not check this time: ${run.problem ?? ''}\n`);
     } finally {
       busy = false;
-      draw();
-      if (again && !stopping) {
-        again = false;
-        schedule();
-      }
+      // Redrawn only after a check: a poll that found nothing new leaves the screen as it is.
+      if (ran) draw();
+      const next = again;
+      again = undefined;
+      if (next === 'forced' && !stopping) void recheck(true);
+      else if (next === 'changed' && !stopping) schedule();
     }
   };
 

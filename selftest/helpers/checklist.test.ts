@@ -6,6 +6,7 @@ import { formatHints } from '../../helpers/lesson/diagnosis.js';
 import { lessonPlan } from '../../helpers/lesson/plan.js';
 import type { Graded } from '../../helpers/report/grade-reporter.js';
 import { watchArgs } from '../../scripts/cli/watch-args.js';
+import { readOnlyViolation } from '../../helpers/grade/guard.js';
 
 const p = lessonPlan('/home/alice');
 const CLEANUP = new Set(LAB_STEPS.filter(isCleanup).flatMap((s) => s.checks));
@@ -84,5 +85,13 @@ describe('the live checklist (npm run grade -- --watch)', () => {
       ['--list-checks', /--watch cannot be combined with --list-checks/],
     ] as const)
       expect(() => watchArgs(['--watch', flag, 'x'])).toThrow(says);
+  });
+
+  test("the watch's kernel listeners pass the grader's read-only guard; nothing else of ip monitor's does", () => {
+    const ctx = { scratch: '/tmp/x', ownIdPrefix: 'lesson06-grade-' };
+    expect(readOnlyViolation(['ip', 'monitor', 'link', 'address'], ctx)).toBeUndefined();
+    expect(readOnlyViolation(['ip', '-n', 'container-net', 'monitor', 'link', 'address'], ctx)).toBeUndefined();
+    expect(readOnlyViolation(['ip', 'monitor'], ctx)).toMatch(/not a read-only ip command/);
+    expect(readOnlyViolation(['ip', 'monitor', 'link', 'file', '/tmp/x'], ctx)).toMatch(/not a read-only ip command/);
   });
 });
