@@ -1,4 +1,4 @@
-import { LAB_STEPS, isCleanup, sectionOf, selectChecks, type LabStep } from './catalog.js';
+import { LAB_STEPS, isCleanup, sectionOf, selectChecks, stepOf, type LabStep } from './catalog.js';
 import { hintText, judgeNamed, type Graded } from '../report/grade-reporter.js';
 import { SECTIONS, type SectionId } from '../lesson/sections.js';
 import { visible } from '../report/sanitize.js';
@@ -58,7 +58,8 @@ export function judgeChecklist(results: ReadonlyMap<string, Graded>, seenBefore:
       };
     if (v.pass) return { step, mark: '✓', note: '', more: none };
     if (!isCleanup(step) && complete && seen.has(step.id)) return { step, mark: '✓', note: 'done (cleaned up since)', more: none };
-    if (v.notYet) return { step, mark: '·', note: visible(v.say), more: none };
+    // The step that comes first is named; its own line above already says what is wrong there.
+    if (v.notYet && v.blocker) return { step, mark: '·', note: `not yet: ${stepOf(v.blocker.id).id} (${v.blocker.id}) comes first`, more: none };
     const more = v.blocker
       ? { 2: hintText(v.blocker.message, 2).map((t) => visible(t)), 3: hintText(v.blocker.message, 3).map((t) => visible(t)) }
       : none;

@@ -67,7 +67,7 @@ export async function watchLab(initial: RunConfig, startLevel: 1 | 2 | 3): Promi
     if (!tty || stopping) return;
     const status = busy ? 're-checking…' : checkedAt ? `checked ${checkedAt.toISOString().slice(11, 19)} UTC` : 'first check…';
     const lines = [
-      chalk.bold(`lesson 06, live checklist of ${prepared.grade?.student ?? 'the'} lab`) + chalk.dim(`  (${status})`),
+      chalk.bold(`lesson 06, live checklist of ${prepared.grade?.student ? `${prepared.grade.student}'s` : 'the'} lab`) + chalk.dim(`  (${status})`),
       chalk.dim(`h: next hint level (now ${level} of 3)   r: re-check now   q or Ctrl-C: quit, writing the report`),
       '',
       ...(view ? renderChecklist(view, level) : ['(the first check is running)']),
