@@ -11,10 +11,11 @@ import { Runc } from '../helpers/oci/runtime.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { GRADE_CHECK_INFO, LAB_STEPS } from '../helpers/grade/catalog.js';
 
-/** The steps a graded lab (Exercises 1-3) completes; Exercise 4, 5 and Clean Up are selftest/grade-steps.test.ts's. */
-const GRADED_STEPS = LAB_STEPS.filter((x) => x.checks.every((c) => GRADE_CHECK_INFO.some((g) => g.id === c)));
 import { snapshotDiff, snapshotSandbox } from './support/hostile-snapshot.js';
 import { LAB_DIR, TABLE_HEADER, lessonLab, lessonLabWithoutNetRaw, runGrader, studentLab, type StudentLab } from './support/grade-lab.js';
+
+/** The steps a graded lab (Exercises 1-3) completes; Exercise 4, 5 and Clean Up are selftest/grade-steps.test.ts's. */
+const GRADED_STEPS = LAB_STEPS.filter((x) => x.checks.every((c) => GRADE_CHECK_INFO.some((g) => g.id === c)));
 
 /**
  * Typical student mistakes, each in a lab of its own (the lesson's lab built in an isolated
