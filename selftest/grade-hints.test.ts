@@ -10,7 +10,6 @@ import { lessonBundle } from '../helpers/oci/lesson-bundle.js';
 import { Runc } from '../helpers/oci/runtime.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { GRADE_CHECK_INFO, LAB_STEPS } from '../helpers/grade/catalog.js';
-
 import { snapshotDiff, snapshotSandbox } from './support/hostile-snapshot.js';
 import { LAB_DIR, TABLE_HEADER, lessonLab, lessonLabWithoutNetRaw, runGrader, studentLab, type StudentLab } from './support/grade-lab.js';
 
