@@ -8,6 +8,7 @@ import { commandIndex } from './helpers/lesson/links.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
 import { configFromEnv } from './helpers/run-config.js';
 import { BLOB_FILE } from './helpers/report/shards.js';
+import { GRADE_CHECK_INFO, STEP_CHECK_INFO } from './helpers/grade/catalog.js';
 
 /** The launcher's run configuration (npm test, npm run grade); run directly, the defaults. */
 const run = configFromEnv(process.env);
@@ -20,7 +21,7 @@ const lesson: TestProjectInlineConfiguration = {
   test: {
     name: 'lesson',
     include: ['specs/**/*.spec.ts'],
-    exclude: ['specs/grade.spec.ts'],
+    exclude: ['specs/grade.spec.ts', 'specs/grade-steps.spec.ts'],
     // Specs keep no module state between files; reusing workers saves a Node start and import per file.
     isolate: false,
   },
@@ -31,7 +32,12 @@ const grade: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'grade',
-    include: ['specs/grade.spec.ts'],
+    // The checklist's own steps (Exercise 4, 5, Clean Up) only when --check or --watch asks for one: never scored.
+    // A --check of those alone does not load the Verify checks either: a lab platform's Clean Up check starts sooner.
+    include: [
+      ...(run.grade?.only === undefined || run.grade.only.run.some((id) => GRADE_CHECK_INFO.some((c) => c.id === id)) ? ['specs/grade.spec.ts'] : []),
+      ...(run.grade?.only?.run.some((id) => STEP_CHECK_INFO.some((c) => c.id === id)) ? ['specs/grade-steps.spec.ts'] : []),
+    ],
     fileParallelism: false,
     testTimeout: 60_000,
   },

@@ -5,7 +5,8 @@ import { findIface, isUp, parseIpAddrText, type Iface } from '../helpers/net/ip.
 import { EXERCISE_4_ARGS } from '../helpers/lesson/claims.js';
 import { formatResult } from '../helpers/targets/exec.js';
 import { Bundle, specWritten } from '../helpers/oci/bundle.js';
-import { networkNamespace, withArgs, withCgroupsPath } from '../helpers/oci/config.js';
+import { withArgs, withCgroupsPath } from '../helpers/oci/config.js';
+import { judgeNewNetns } from '../helpers/lesson/verify-checks.js';
 import { RUN_TIMEOUT_MS, type Runc } from '../helpers/oci/runtime.js';
 import { inDir, rootfsDirsArgv } from '../helpers/lesson/as-written.js';
 import { harnessCgroupPath } from '../helpers/targets/run-id.js';
@@ -17,13 +18,13 @@ import { harnessCgroupPath } from '../helpers/targets/run-id.js';
  */
 async function runExercise4(cx: ProofContext, runc: Runc, bundle: Bundle, id: string): Promise<Iface[]> {
   const config = await bundle.patch(withArgs(...EXERCISE_4_ARGS));
-  const network = networkNamespace(config);
-  check(cx.lesson, network !== undefined && network.path === undefined, {
+  const network = judgeNewNetns(config.linux.namespaces);
+  check(cx.lesson, network === 'fresh', {
     id: 'exercise-4/step-2-keeps-default',
     expected: 'Step 2 keeps the default network entry, without a path',
     seen: JSON.stringify(config.linux.namespaces),
     next:
-      network === undefined
+      network === 'no-entry'
         ? `"${runc.binary} spec" wrote no network namespace: add {"type": "network"} (no path) to linux.namespaces, or the container shares the host's network`
         : `remove "path" from the network entry: Exercise 4 wants the fresh namespace runc creates when there is none`,
   });

@@ -48,6 +48,26 @@ export const GRADE_CHECK_INFO: readonly GradeCheckInfo[] = [
   },
 ];
 
+/**
+ * Checks of the lesson's steps beyond what a grade scores (specs/grade-steps.spec.ts): Exercise 4's
+ * bundle, Exercise 5's hooks, and Clean Up. They run only when `--check` (or `--watch`) asks for
+ * them: a full grade scores the lab the Verify section describes, which Clean Up removes.
+ */
+export const STEP_CHECK_INFO: readonly GradeCheckInfo[] = [
+  { id: 'new-bundle-config', title: "the second bundle's config.json is a valid OCI config beside its rootfs", needs: [] },
+  {
+    id: 'new-bundle-no-netns-path',
+    title: "the second bundle's config.json keeps the network namespace without a path",
+    needs: ['new-bundle-config'],
+  },
+  { id: 'hooks-config', title: "the second bundle's config.json has a setup (prestart) hook and a poststop hook", needs: ['new-bundle-config'] },
+  { id: 'hook-scripts', title: 'each hook is an executable file (never run by the grader)', needs: ['hooks-config'] },
+  { id: 'cleanup-containers', title: "no container of the lesson's is left", needs: [] },
+  { id: 'cleanup-veth', title: 'the veth pair is deleted', needs: [] },
+  { id: 'cleanup-netns', title: 'the network namespace is deleted', needs: [] },
+  { id: 'cleanup-bundles', title: 'both bundle directories are removed', needs: [] },
+];
+
 /** A lesson step that leaves state on the machine, as a lab platform checks it: `<section>/step-<n>`. */
 export interface LabStep {
   readonly id: string;
@@ -94,10 +114,48 @@ export const LAB_STEPS: readonly LabStep[] = [
     title: 'the container runs in the namespace and pings the host',
     checks: ['container-joins-netns', 'container-pings-host'],
   },
+  {
+    id: 'exercise-4/step-1',
+    name: 'Exercise 4, Step 1',
+    title: 'the second bundle has a config.json and a rootfs',
+    checks: ['new-bundle-config'],
+  },
+  {
+    id: 'exercise-4/step-2',
+    name: 'Exercise 4, Step 2',
+    title: "the second bundle's network namespace has no path",
+    checks: ['new-bundle-no-netns-path'],
+  },
+  // Exercise 5 numbers no steps; its hooks go into the second bundle, as the suite's own Exercise 5 tests put them.
+  {
+    id: 'exercise-5/step-1',
+    name: 'Exercise 5, config.json with hooks',
+    title: 'config.json has a prestart and a poststop hook',
+    checks: ['hooks-config'],
+  },
+  { id: 'exercise-5/step-2', name: 'Exercise 5, config.json with hooks', title: 'the hook scripts are executable files', checks: ['hook-scripts'] },
+  { id: 'cleanup/step-1', name: 'Clean Up', title: 'the containers are deleted', checks: ['cleanup-containers'] },
+  { id: 'cleanup/step-2', name: 'Clean Up', title: 'the veth pair is deleted', checks: ['cleanup-veth'] },
+  { id: 'cleanup/step-3', name: 'Clean Up', title: 'the network namespace is deleted', checks: ['cleanup-netns'] },
+  { id: 'cleanup/step-4', name: 'Clean Up', title: 'the bundles are removed', checks: ['cleanup-bundles'] },
 ];
 
+/** Every check a --check or --watch run can make: the scored grade checks, then the checklist's own. */
+export const ALL_CHECK_INFO: readonly GradeCheckInfo[] = [...GRADE_CHECK_INFO, ...STEP_CHECK_INFO];
+
+/** The section a step belongs to, as the checklist groups it: "exercise-1", …, "cleanup". */
+export const sectionOf = (step: LabStep): string => step.id.split('/')[0] ?? step.id;
+
+/**
+ * Clean Up undoes Exercise 1 to 4: its steps pass exactly when the earlier ones fail. `--check` of a
+ * cleanup step judges only what is left (a platform checks it after the student cleaned up); the live
+ * checklist (`--watch`) shows Clean Up as "not yet" until it has seen every earlier step pass, and
+ * after that keeps those steps as done rather than turning them red (helpers/grade/checklist.ts).
+ */
+export const isCleanup = (step: LabStep): boolean => sectionOf(step) === 'cleanup';
+
 export function checkInfo(id: string): GradeCheckInfo {
-  const info = GRADE_CHECK_INFO.find((c) => c.id === id);
+  const info = ALL_CHECK_INFO.find((c) => c.id === id);
   if (info === undefined) throw new Error(`no grade check "${id}" in helpers/grade/catalog.ts`);
   return info;
 }
@@ -110,7 +168,7 @@ export function stepOf(checkId: string): LabStep {
 }
 
 /** Every id `--check` accepts: the steps, then the grade checks' own ids. */
-export const CHECK_IDS: readonly string[] = [...LAB_STEPS.map((s) => s.id), ...GRADE_CHECK_INFO.map((c) => c.id)];
+export const CHECK_IDS: readonly string[] = [...LAB_STEPS.map((s) => s.id), ...ALL_CHECK_INFO.map((c) => c.id)];
 
 /** One id as named on the command line, and the grade checks it stands for. */
 export interface NamedCheck {
@@ -150,7 +208,7 @@ export function selectChecks(ids: readonly string[]): CheckSelection {
   const named = ids.map((id): NamedCheck => {
     const step = LAB_STEPS.find((s) => s.id === id);
     if (step) return { id, title: step.title, checks: step.checks };
-    const check = GRADE_CHECK_INFO.find((c) => c.id === id);
+    const check = ALL_CHECK_INFO.find((c) => c.id === id);
     if (check) return { id, title: check.title, checks: [id] };
     throw new BadInputError(`--check "${id}" is no check id; did you mean ${nearestCheckId(id)}? (npm run grade -- --list-checks lists them all)`);
   });
@@ -161,13 +219,13 @@ export function selectChecks(ids: readonly string[]): CheckSelection {
     for (const n of checkInfo(id).needs) add(n);
   };
   for (const n of named) for (const c of n.checks) add(c);
-  return { named, run: GRADE_CHECK_INFO.map((c) => c.id).filter((id) => wanted.has(id)) };
+  return { named, run: ALL_CHECK_INFO.map((c) => c.id).filter((id) => wanted.has(id)) };
 }
 
 /** `--list-checks`: every id with its title, steps first. */
 export function listChecks(): string {
   const width = Math.max(...CHECK_IDS.map((id) => id.length));
   const steps = LAB_STEPS.map((s) => `  ${s.id.padEnd(width)}  ${s.title} (${s.checks.join(', ')})`);
-  const checks = GRADE_CHECK_INFO.map((c) => `  ${c.id.padEnd(width)}  ${c.title}${c.needs.length > 0 ? ` (needs ${c.needs.join(', ')})` : ''}`);
+  const checks = ALL_CHECK_INFO.map((c) => `  ${c.id.padEnd(width)}  ${c.title}${c.needs.length > 0 ? ` (needs ${c.needs.join(', ')})` : ''}`);
   return `Lesson steps (npm run grade -- --check ID checks one, with what it needs):\n${steps.join('\n')}\n\nGrade checks (also accepted by --check):\n${checks.join('\n')}\n`;
 }

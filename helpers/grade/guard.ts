@@ -28,6 +28,8 @@ const READ_ONLY_IP = [
   // Details of one link (a veth's peer index and namespace id) and the namespaces' ids: reads only.
   (a: string[]) => a[0] === '-j' && a[1] === '-d' && a[2] === 'link' && a[3] === 'show',
   (a: string[]) => a[0] === '-j' && a[1] === 'netns' && a[2] === 'list' && a.length === 3,
+  // The live checklist's kernel events (npm run grade -- --watch): it listens, it changes nothing.
+  (a: string[]) => a[0] === 'monitor' && a.length > 1 && a.slice(1).every((x) => x === 'link' || x === 'address'),
 ];
 
 export function readOnlyViolation(argv: readonly string[], ctx: GuardContext): string | undefined {

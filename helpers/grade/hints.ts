@@ -2,7 +2,8 @@ import { formatCidr, networkOf } from '../net/cidr.js';
 import type { HintLadder } from '../lesson/diagnosis.js';
 import { fixes } from '../lesson/fixes.js';
 import type { LabPlan } from '../lesson/plan.js';
-import type { NetnsPathVerdict } from '../lesson/verify-checks.js';
+import type { NetnsPathVerdict, NewNetnsVerdict } from '../lesson/verify-checks.js';
+import type { PathFact } from './student-reader.js';
 import type { ProcessFault } from './process-check.js';
 
 /**
@@ -28,6 +29,9 @@ export function jqEdit(bundleDir: string, filter: string): string {
   const script = `cd ${shellWord(bundleDir)} && jq ${shellWord(filter)} config.json > config.json.tmp && mv config.json.tmp config.json`;
   return `sh -c ${doubleQuoted(script)}`;
 }
+
+/** The PATH the lesson's prestart hook entry gives its hook. */
+const HOOK_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const netnsPathFilter = (p: LabPlan, hasEntry: boolean): string =>
   hasEntry
@@ -164,5 +168,97 @@ export const hints = {
     symptom: `the container cannot ping: its process lacks ${capability}, which ping needs for a raw socket. The lesson's step is incomplete here (runc spec's default capabilities leave it out), not your mistake; this is what works`,
     concept: `Exercise 3, Step 1: the container's process has only the capabilities listed in process.capabilities of config.json; the kernel counted no echo request leaving ${p.netns}`,
     commands: [jqEdit(p.bundleDir, sets.map((set) => `.process.capabilities.${set} += [${JSON.stringify(capability)}]`).join(' | '))],
+  }),
+  newBundle: (p: LabPlan, configProblem: string | undefined, rootfsProblem: string | undefined): HintLadder => {
+    const dir = p.newBundleDir;
+    const noConfig = configProblem !== undefined && / does not exist$/.test(configProblem);
+    const noRootfs = rootfsProblem !== undefined && / does not exist$/.test(rootfsProblem);
+    const commands = [
+      ...(noConfig || noRootfs ? [`mkdir -p ${shellWord(`${dir}/rootfs/bin`)}`] : []),
+      ...(noConfig ? [`runc spec --bundle ${shellWord(dir)}`] : []),
+      ...(noRootfs || (noConfig && rootfsProblem === undefined) ? [`cp /bin/busybox ${shellWord(`${dir}/rootfs/bin/`)}`] : []),
+    ];
+    const fixable = (configProblem === undefined || noConfig) && (rootfsProblem === undefined || noRootfs);
+    return {
+      symptom: noConfig
+        ? `there is no second bundle yet: ${dir}/config.json does not exist`
+        : configProblem !== undefined
+          ? `${dir}/config.json cannot be used: ${configProblem}`
+          : `the second bundle has no usable rootfs: ${rootfsProblem ?? ''}`,
+      concept: `Exercise 4, Step 1 makes a second bundle like the first (runc spec, a rootfs with busybox) so that its container can be compared with Exercise 3's; the grader looks in ${dir} (--new-bundle)`,
+      commands: fixable ? commands : [],
+      ...(fixable ? {} : { todo: `make ${dir} again as Exercise 4, Step 1 does: runc spec there, and a rootfs with busybox in rootfs/bin` }),
+    };
+  },
+  newNetns: (p: LabPlan, verdict: NewNetnsVerdict, path: string | undefined): HintLadder => ({
+    symptom:
+      verdict === 'has-path'
+        ? `the second bundle's config.json joins the namespace "${path ?? ''}": Exercise 4 wants the network entry without a path (the jq edit of Exercise 2 went into this bundle too?)`
+        : `the second bundle's config.json has no "network" entry in linux.namespaces: its container would share the host's network`,
+    concept: `Exercise 4, Step 2 keeps runc spec's default {"type": "network"}: without a path runc creates a new, empty namespace for the container (only lo, DOWN), which is what the exercise compares with Exercise 3`,
+    commands: [
+      jqEdit(
+        p.newBundleDir,
+        verdict === 'has-path'
+          ? '.linux.namespaces |= map(if .type == "network" then del(.path) else . end)'
+          : '.linux.namespaces += [{"type": "network"}]',
+      ),
+    ],
+  }),
+  hooksConfig: (p: LabPlan, missing: readonly ('prestart' | 'poststop')[], malformed: string | undefined): HintLadder => {
+    const hook = (name: string, args: boolean): string =>
+      JSON.stringify({ path: `/usr/local/bin/${name}`, ...(args ? { args: [name, '--container-id'], env: [HOOK_PATH] } : {}) });
+    const add = missing.map(
+      (stage) => `.hooks.${stage} += [${stage === 'prestart' ? hook('setup-network.sh', true) : hook('cleanup-network.sh', false)}]`,
+    );
+    return {
+      symptom:
+        malformed !== undefined
+          ? `the second bundle's config.json has a "hooks" section runc cannot use: ${malformed}`
+          : `the second bundle's config.json has no ${missing.join(' and no ')} hook`,
+      concept: `Exercise 5: runc runs each entry of hooks.prestart (or createRuntime) after it made the container's namespaces and before its process starts, and each of hooks.poststop after the container is deleted; each entry names a program by its absolute "path" (the grader never runs them)`,
+      commands: malformed === undefined ? [jqEdit(p.newBundleDir, add.join(' | '))] : [],
+      ...(malformed === undefined ? {} : { todo: `make "hooks" an object of lists of {"path": "/absolute/path", "args": […]} as Exercise 5 shows` }),
+    };
+  },
+  hookScripts: (bad: readonly { readonly path: string; readonly fact: PathFact }[]): HintLadder => {
+    const said: Record<PathFact, string> = {
+      missing: 'does not exist',
+      directory: 'is a directory',
+      'not-a-file': 'is not a regular file',
+      'not-executable': 'is not executable (no x bit), so runc cannot start it',
+      unreadable: 'cannot be looked at with your rights',
+      executable: '',
+    };
+    const chmod = bad.filter((b) => b.fact === 'not-executable').map((b) => `sudo chmod +x ${shellWord(b.path)}`);
+    const other = bad.filter((b) => b.fact !== 'not-executable');
+    return {
+      symptom: bad.map((b) => `the hook ${b.path} ${said[b.fact]}`).join('; '),
+      concept: `Exercise 5: runc starts each hook's "path" as a program (state JSON on its stdin) and fails the container when it cannot; the file must exist, be a regular file and be executable`,
+      commands: other.length === 0 ? chmod : [],
+      ...(other.length === 0
+        ? {}
+        : { todo: `write ${other.map((b) => b.path).join(' and ')} (a script that reads the container's state on stdin), then "sudo chmod +x" it` }),
+    };
+  },
+  containersLeft: (left: readonly { readonly id: string; readonly runtime: string }[]): HintLadder => ({
+    symptom: `the container${left.length > 1 ? 's' : ''} ${left.map((l) => l.id).join(' and ')} ${left.length > 1 ? 'are' : 'is'} still there (${left.map((l) => `${l.runtime} keeps its state`).join(', ')})`,
+    concept: `Clean Up deletes the containers first: a container that ran detached, or whose run was interrupted, keeps its state (and maybe its process) until "runc delete -f"`,
+    commands: left.map((l) => `sudo ${l.runtime} delete -f ${l.id}`),
+  }),
+  vethLeft: (p: LabPlan, names: readonly string[]): HintLadder => ({
+    symptom: `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} still on the host`,
+    concept: `Clean Up: deleting one end of a veth pair deletes both ("ip link del ${p.hostVeth}"); an end never moved into ${p.netns} is on the host too`,
+    commands: names.map((n) => `sudo ip link del ${n}`),
+  }),
+  netnsLeft: (p: LabPlan): HintLadder => ({
+    symptom: `the network namespace ${p.netns} is still there ("ip netns list" shows it)`,
+    concept: `Clean Up: "ip netns del" removes ${p.netnsPath}; the kernel frees the namespace, and the veth end inside it, once nothing uses it any more`,
+    commands: [`sudo ip netns del ${p.netns}`],
+  }),
+  bundlesLeft: (dirs: readonly string[]): HintLadder => ({
+    symptom: `${dirs.join(' and ')} ${dirs.length > 1 ? 'are' : 'is'} still there`,
+    concept: `Clean Up removes both test bundles last, once no container uses them`,
+    commands: [`rm -rf ${dirs.map(shellWord).join(' ')}`],
   }),
 } as const;

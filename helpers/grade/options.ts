@@ -12,6 +12,8 @@ interface GradeValues {
   readonly hostIp?: string;
   readonly nsIp?: string;
   readonly bundle?: string;
+  /** Exercise 4's second bundle (and Exercise 5's hooks), checked only by --check and --watch. */
+  readonly newBundle?: string;
 }
 
 /** The home `~` means for the person typing: under sudo, the invoking user's, as a shell would expand it. */
@@ -31,11 +33,11 @@ export function expandHome(path: string, home: string): string {
   return path === '~' ? home : path.startsWith('~/') ? `${home}${path.slice(1)}` : path;
 }
 
-function validateBundlePath(path: string): string {
-  if (!path.startsWith('/')) throw new BadInputError(`--bundle "${path}" must be an absolute path (or start with ~/)`);
+function validateBundlePath(path: string, flag = '--bundle'): string {
+  if (!path.startsWith('/')) throw new BadInputError(`${flag} "${path}" must be an absolute path (or start with ~/)`);
   // The path becomes an overlayfs lowerdir option, where "," and ":" are separators.
   if (/[,:\\"\n]/.test(path))
-    throw new BadInputError(`--bundle "${path}" contains "," ":" "\\" '"' or a newline, which the grader cannot mount safely`);
+    throw new BadInputError(`${flag} "${path}" contains "," ":" "\\" '"' or a newline, which the grader cannot mount safely`);
   return path.replace(/\/+$/, '') || '/';
 }
 
@@ -52,7 +54,7 @@ export function gradePlan(v: GradeValues, runId: string, home: string): LabPlan 
     nsCidr: parseCidr(v.nsIp ?? '10.0.0.2/24'),
     bundleDir,
     containerId: `lesson06-grade-${runId}`,
-    newBundleDir: bundleDir,
+    newBundleDir: validateBundlePath(expandHome(v.newBundle ?? '~/oci-newnetns-test', home), '--new-bundle'),
     newContainerId: `lesson06-grade-${runId}-b`,
   });
 }

@@ -9,7 +9,7 @@ import { readOnlyViolation, type GuardContext } from './guard.js';
 import type { Invoker } from '../run-config.js';
 import { studentIds } from './as-student.js';
 import type { ProcessAnalysis } from './process-check.js';
-import type { StudentIds } from './student-reader.js';
+import type { PathFact, StudentIds } from './student-reader.js';
 import type { RootfsCheck } from './probe-config.js';
 
 type CheckOutcome = 'pass' | 'fail' | 'not checked';
@@ -25,6 +25,10 @@ export class GradeSession {
   studentConfig: OciConfig | undefined;
   /** root.path as the reader of the student's files validated it (with bundle-config's answer). */
   rootfsRead: RootfsCheck | undefined;
+  /** Exercise 4's second bundle's config.json, once new-bundle-config has read it (specs/grade-steps.spec.ts). */
+  newConfig: OciConfig | undefined;
+  /** What the student can see of each hook path that config names (read with it). */
+  newHooks: readonly { readonly path: string; readonly fact: PathFact }[] | undefined;
   /** The student's rootfs, once bundle-rootfs has validated root.path. */
   rootfs: Extract<RootfsCheck, { ok: true }> | undefined;
   /** The static analysis of the student's process, once bundle-process ran. */

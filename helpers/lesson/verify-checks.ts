@@ -190,3 +190,18 @@ export function vethEnd(list: readonly Iface[], name: string, cidr: Cidr): VethE
     inet: `inet ${iface?.inet.join(', ') || 'none'}`,
   };
 }
+
+/** Exercise 4, Step 2: what the second bundle's network entry asks of runc. */
+export type NewNetnsVerdict =
+  /** The default entry without a path: runc creates a fresh, empty namespace (the step's point). */
+  | 'fresh'
+  /** No network entry at all: the container shares the runtime's own network. */
+  | 'no-entry'
+  /** A path: runc joins an existing namespace, which is Exercise 2's pattern, not Exercise 4's. */
+  | 'has-path';
+
+/** One judgement for the suite's Exercise 4 (specs/exercise-4.spec.ts) and the grader's checklist step. */
+export function judgeNewNetns(namespaces: readonly OciNamespace[]): NewNetnsVerdict {
+  const entry = namespaces.find((n) => n.type === 'network');
+  return entry === undefined ? 'no-entry' : entry.path === undefined ? 'fresh' : 'has-path';
+}

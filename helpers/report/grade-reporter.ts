@@ -1,5 +1,6 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { checkInfo, stepOf, type CheckSelection } from '../grade/catalog.js';
+import { writeReport } from './safe-write.js';
+import { checkInfo, stepOf, type CheckSelection, type NamedCheck } from '../grade/catalog.js';
 import { FINDING_ANNOTATION } from '../lesson/annotations.js';
 import { HINT_LINE } from '../lesson/diagnosis.js';
 import type { RunConfig } from '../run-config.js';
@@ -74,6 +75,41 @@ function needsOf(id: string): string[] {
   return [...all];
 }
 
+/** Where a --check run leaves its results for a caller that reads them (the live checklist), beside the run's summary. */
+export const checkResultsPath = (c: RunConfig): string => `${c.workDir}/grade-checks.json`;
+
+/** One named id's verdict: passed; failed by one of its own checks; or "not yet", stopped by a check it needs. */
+export interface NamedVerdict {
+  readonly pass: boolean;
+  /** A check it needs (not its own) failed: the step comes later. */
+  readonly notYet: boolean;
+  /** The first hint level of what stops it, or what it still waits for. */
+  readonly say: string;
+  /** The failing check whose hint ladder applies. */
+  readonly blocker: Graded | undefined;
+}
+
+export function judgeNamed(named: NamedCheck, results: ReadonlyMap<string, Graded>): NamedVerdict {
+  const states = named.checks.map((c) => results.get(c));
+  if (states.every((s) => s?.state === 'pass')) return { pass: true, notYet: false, say: '', blocker: undefined };
+  const failed = states.find((s) => s?.state === 'fail');
+  const blocker =
+    failed ??
+    named.checks
+      .flatMap(needsOf)
+      .map((c) => results.get(c))
+      .find((s) => s?.state === 'fail');
+  const first = blocker ? hintText(blocker.message, 1).join(' ') || (blocker.message.split('\n')[1] ?? '').trim() : '';
+  const waiting = states.find((s) => s?.state !== 'pass');
+  const say =
+    failed !== undefined
+      ? first
+      : blocker !== undefined
+        ? `not yet: ${stepOf(blocker.id).id} (${blocker.id}) comes first: ${first}`
+        : `not checked: ${waiting?.message ?? 'no result'}`;
+  return { pass: false, notYet: failed === undefined && blocker !== undefined, say, blocker };
+}
+
 /**
  * A --check run: one line per named id, `✓` when every grade check of it passed, otherwise `✗`
  * with the first level of the hint of the check that stops it (its own, or a failing one it needs:
@@ -82,30 +118,15 @@ function needsOf(id: string): string[] {
 export function checkLines(only: CheckSelection, results: ReadonlyMap<string, Graded>, hints: 1 | 2 | 3): string[] {
   const out: string[] = [];
   for (const named of only.named) {
-    const states = named.checks.map((c) => results.get(c));
-    if (states.every((s) => s?.state === 'pass')) {
+    const v = judgeNamed(named, results);
+    if (v.pass) {
       out.push(`✓ ${named.id} ${named.title}`);
       continue;
     }
-    const failed = states.find((s) => s?.state === 'fail');
-    const blocker =
-      failed ??
-      named.checks
-        .flatMap(needsOf)
-        .map((c) => results.get(c))
-        .find((s) => s?.state === 'fail');
-    const first = blocker ? hintText(blocker.message, 1).join(' ') || (blocker.message.split('\n')[1] ?? '').trim() : '';
-    const waiting = states.find((s) => s?.state !== 'pass');
-    const say =
-      failed !== undefined
-        ? first
-        : blocker !== undefined
-          ? `not yet: ${stepOf(blocker.id).id} (${blocker.id}) comes first: ${first}`
-          : `not checked: ${waiting?.message ?? 'no result'}`;
-    out.push(`✗ ${named.id} ${named.title} — ${visible(say)}`);
-    if (blocker && hints > 1)
+    out.push(`✗ ${named.id} ${named.title} — ${visible(v.say)}`);
+    if (v.blocker && hints > 1)
       for (const level of [2, 3] as const)
-        if (level <= hints) for (const t of hintText(blocker.message, level)) out.push(`    hint ${level}: ${visible(t)}`);
+        if (level <= hints) for (const t of hintText(v.blocker.message, level)) out.push(`    hint ${level}: ${visible(t)}`);
   }
   return out;
 }
@@ -121,6 +142,8 @@ export default class GradeReporter implements Reporter {
     const only = this.config.grade?.only;
     if (only) {
       const results = new Map(tests.map((tc) => graded(tc)).map((g) => [g.id, g]));
+      // The run's private directory (mkdtemp, root-only): the live checklist reads it before the launcher removes it.
+      writeReport(checkResultsPath(this.config), JSON.stringify([...results.values()]));
       process.stdout.write(`${checkLines(only, results, hints).join('\n')}\n`);
       return;
     }

@@ -23,6 +23,8 @@ export interface RunSummary extends Counts {
 }
 
 export const summaryPath = (c: RunConfig): string => `${c.workDir}/summary.json`;
+/** A --check run's JUnit report, copied beside the summary for a caller that reads it back as root (npm run grade -- --watch). */
+export const checkReportCopyPath = (c: RunConfig): string => `${c.workDir}/check.xml`;
 
 /** How the user chose tests, for the line that explains vitest's larger "skipped" count. */
 function selectionText(config: RunConfig): string {
@@ -182,8 +184,10 @@ export default class LessonReporter implements Reporter {
       };
       const graded = await gradeRecordOf(cases, this.config, env, run);
       const xml = buildJUnit(cases, env, SECTION_IDS, { ...run, ...reportFacts(this.config, graded) });
-      writeReport(this.config.junit, xml, this.config.invoker, this.config.plan ? [this.config.plan.bundleDir] : []);
+      writeReport(this.config.junit, xml, this.config.invoker, this.config.plan ? [this.config.plan.bundleDir, this.config.plan.newBundleDir] : []);
       junit = this.config.junit;
+      // A --check run's report, also in the run's private directory (root-only): the live checklist keeps the last whole one.
+      if (this.config.grade?.only) writeReport(checkReportCopyPath(this.config), xml);
       if (graded) process.stdout.write(`${writeGradeOutputs(graded, xml, cases, this.config).join('\n')}\n`);
       if (this.config.mode === 'suite') this.#printSuiteEnd(cases, counts, env, { notSelected, notStarted, stopped });
     }

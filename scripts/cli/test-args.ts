@@ -45,6 +45,7 @@ const GRADE_OPTIONS = {
   'host-ip': { type: 'string' },
   'ns-ip': { type: 'string' },
   bundle: { type: 'string' },
+  'new-bundle': { type: 'string' },
   check: { type: 'string', multiple: true },
   'list-checks': { type: 'boolean' },
   hints: { type: 'string' },
@@ -128,6 +129,7 @@ const NPM_SWALLOWED = [
   'lab',
   'shard',
   'bundle',
+  'new-bundle',
   'netns',
   'host-veth',
   'ns-veth',
@@ -136,6 +138,7 @@ const NPM_SWALLOWED = [
   'check',
   'hints',
   'list-checks',
+  'watch',
 ] as const;
 
 /** Root's fixed tool directories: a bare --runtime name is looked up there, never on a caller's PATH. */
@@ -266,7 +269,15 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
 
   const plan = grading
     ? gradePlan(
-        { netns: v.netns, hostVeth: v['host-veth'], nsVeth: v['ns-veth'], hostIp: v['host-ip'], nsIp: v['ns-ip'], bundle: v.bundle },
+        {
+          netns: v.netns,
+          hostVeth: v['host-veth'],
+          nsVeth: v['ns-veth'],
+          hostIp: v['host-ip'],
+          nsIp: v['ns-ip'],
+          bundle: v.bundle,
+          newBundle: v['new-bundle'],
+        },
         runId,
         invokingHome(ctx.env, ctx.passwd),
       )
@@ -276,6 +287,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
   const graded = plan
     ? parseGradeOutput({ student: v.student, points: v.points, format: v.format, results: v.results, junit: junitText }, { ...ctx, runId }, [
         plan.bundleDir,
+        plan.newBundleDir,
       ])
     : undefined;
   const gradeOut = graded && { ...graded, grade: { ...graded.grade, ...checkOptions(v.check, v.hints, graded.grade.format) } };
@@ -285,7 +297,7 @@ export function parseTestArgs(argv: readonly string[], ctx: ParseContext, comman
       ? { ...gradeOut, junit: `${dirname(gradeOut.grade.latest ?? gradeOut.junit)}/check.xml`, grade: { ...gradeOut.grade, latest: undefined } }
       : gradeOut;
   const junit = checked?.junit ?? resolve(ctx.cwd, junitText ?? (shardDir ? `${shardDir}/junit.xml` : 'reports/junit.xml'));
-  const problem = reportPathProblem(junit, plan ? [plan.bundleDir] : []);
+  const problem = reportPathProblem(junit, plan ? [plan.bundleDir, plan.newBundleDir] : []);
   if (problem) throw new BadInputError(`--junit: ${problem}`);
 
   const lessonText = single(v.lesson, '--lesson');

@@ -65,6 +65,8 @@ Options (each defaults to the lesson's value):
   --host-ip CIDR          host address (10.0.0.1/24)
   --ns-ip CIDR            namespace address (10.0.0.2/24)
   --bundle DIR            the student's bundle (~/oci-netns-test; ~ is the sudo user's home)
+  --new-bundle DIR        Exercise 4's second bundle, with Exercise 5's hooks (~/oci-newnetns-test;
+                          only the exercise-4, exercise-5 and cleanup steps of --check/--watch read it)
   --student NAME          whose lab this is (default: the invoking user, SUDO_USER under sudo);
                           letters, digits, ".", "_", "-"; it names the report, its suite and
                           its properties
@@ -80,14 +82,23 @@ Options (each defaults to the lesson's value):
                           first hint); no score; the report goes to check.xml beside the
                           student's reports (lab platforms: Killercoda, Instruqt, iximiuz)
   --list-checks           every ID --check accepts, with its title
+  --watch                 the live checklist: every lesson step (Exercises 1-5, Clean Up) with
+                          its progress, ✓ / ✗ / · not yet, re-checked read-only whenever the lab
+                          changes (kernel events, the bundles' files, a 5 s poll); the first hint
+                          under each failing step, h shows the next level, r re-checks now,
+                          q or Ctrl-C writes the last check's report (as --check does) and exits
+                          130. Without a terminal: one line per step that changed. Not with
+                          --check, --list-checks, --format, --points or --results
   --hints 1|2|3           how much of each failing check's hint to print: 1 what is wrong,
                           2 also which lesson section and what the kernel shows, 3 also the
-                          commands that fix it (default 3; 1 with --check)
+                          commands that fix it (default 3; 1 with --check; with --watch, the
+                          level it starts at)
   -h, --help              this text
 
 Exit: 0 every check passed; 1 a check failed (with --check: a named check failed or is not
 yet checkable); 2 refused (an unknown --check ID names the nearest valid one); 3 the grader
-itself broke (the report then says ungradable, never a score of 0).
+itself broke (the report then says ungradable, never a score of 0); 130 --watch ended (Ctrl-C
+or q) after writing the last check's report.
 `;
 
 export const GRADEBOOK_USAGE = `Usage: npm run gradebook -- REPORTS… [options]

@@ -92,7 +92,7 @@ const PREPARE_IO: PrepareIo = {
 };
 
 /** The direct children of a process (vitest's workers), from each process's parent in /proc/<pid>/stat. */
-function childrenOf(parent: number): number[] {
+export function childrenOf(parent: number): number[] {
   const children: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -108,7 +108,7 @@ function childrenOf(parent: number): number[] {
 }
 
 /** Files a root run made in the invoking user's clone (vitest's caches, a shard's blob) go back to that user; reports are theirs from the start. */
-function handBack(config: RunConfig): void {
+export function handBack(config: RunConfig): void {
   if (!config.invoker) return;
   for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) handBackTree(dir, config.invoker);
 }
@@ -195,7 +195,32 @@ export function outcomeOf(summary: RunSummary | undefined, vitestExit: number | 
   return { code: EXIT.passed };
 }
 
-interface LaunchOptions {
+/**
+ * Everything before vitest, as root: sweep what dead runs left, check prerequisites and the report
+ * path, let the target prepare, and ask the runtime what it is. Refuses (exits) when it cannot run.
+ */
+export async function prepareRun(initial: RunConfig): Promise<RunConfig> {
+  const stale = await sweep({ deadRuns: true });
+  if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
+  await requirePrerequisites(initial);
+  // The report is created with the invoking user's rights: say so now, not after the run.
+  const denied = callerWriteProblem(initial.junit, initial.invoker);
+  if (denied) fail(`--junit: ${denied}`, 'choose a report path you can write yourself (the default is reports/ in this clone)');
+  return describeRuntime(await providerFor(initial.target).prepare(initial, PREPARE_IO));
+}
+
+/** vitest's arguments for this run (run by this node: `process.execPath`). */
+export const vitestArgv = (config: RunConfig, opts: LaunchOptions = {}): string[] => [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  ...(opts.vitestConfig ? ['--config', opts.vitestConfig] : []),
+  ...config.vitestArgs,
+];
+
+/** vitest's whole environment: the trusted one and the run configuration, nothing else of the caller's. */
+export const vitestEnv = (config: RunConfig): Record<string, string> => ({ ...trustedEnv(process.env), ...configToEnv(config) });
+
+export interface LaunchOptions {
   /** Selftest only: a vitest configuration that adds its breakage seam to the product's. */
   readonly vitestConfig?: string;
 }
@@ -229,13 +254,7 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const stale = await sweep({ deadRuns: true });
-  if (stale.length > 0) process.stdout.write(chalk.dim(`removed leftovers of earlier runs that died: ${summarize(stale)}\n`));
-  await requirePrerequisites(initial);
-  // The report is created with the invoking user's rights: say so now, not after the run.
-  const denied = callerWriteProblem(initial.junit, initial.invoker);
-  if (denied) fail(`--junit: ${denied}`, 'choose a report path you can write yourself (the default is reports/ in this clone)');
-  const prepared = await describeRuntime(await providerFor(initial.target).prepare(initial, PREPARE_IO));
+  const prepared = await prepareRun(initial);
   if (interrupted) {
     const mine = await sweep({ run: prepared.runId });
     process.stderr.write(
@@ -253,14 +272,8 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let summary: RunSummary | undefined;
   let lesson: LessonSummary | undefined;
   try {
-    const configArgs = opts.vitestConfig ? ['--config', opts.vitestConfig] : [];
     // This node, not the first on a PATH (vitest's #! line asks env for one); a clean environment: nothing of the caller's steers a root process.
-    vitest = execa(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...configArgs, ...config.vitestArgs], {
-      stdio: 'inherit',
-      reject: false,
-      extendEnv: false,
-      env: { ...trustedEnv(process.env), ...configToEnv(config) },
-    });
+    vitest = execa(process.execPath, vitestArgv(config, opts), { stdio: 'inherit', reject: false, extendEnv: false, env: vitestEnv(config) });
     const r = await vitest;
     // The signal this launcher relayed (sudo, no terminal) can end vitest before its own handler
     // turns it into exit 130: that run was interrupted, not broken.

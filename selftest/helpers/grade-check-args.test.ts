@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { CHECK_IDS, GRADE_CHECK_INFO, LAB_STEPS, listChecks, nearestCheckId, selectChecks, stepOf } from '../../helpers/grade/catalog.js';
+import {
+  ALL_CHECK_INFO,
+  CHECK_IDS,
+  GRADE_CHECK_INFO,
+  LAB_STEPS,
+  STEP_CHECK_INFO,
+  listChecks,
+  nearestCheckId,
+  selectChecks,
+  stepOf,
+} from '../../helpers/grade/catalog.js';
 import { DEFAULT_POINTS_FILE, DEFAULT_POINTS_PATH, readPoints } from '../../helpers/grade/points.js';
 import { hints, jqEdit } from '../../helpers/grade/hints.js';
 import { lessonPlan } from '../../helpers/lesson/plan.js';
@@ -19,8 +29,13 @@ describe('npm run grade --check / --list-checks / --hints', () => {
     const spec = readFileSync('specs/grade.spec.ts', 'utf8');
     const defined = [...spec.matchAll(/gradeCheck\(\s*'([a-z-]+)'/g)].map((m) => m[1]);
     expect(defined).toEqual(GRADE_CHECK_INFO.map((c) => c.id));
-    for (const c of GRADE_CHECK_INFO) expect(LAB_STEPS.filter((s) => s.checks.includes(c.id)).map((s) => s.id)).toEqual([stepOf(c.id).id]);
-    for (const c of GRADE_CHECK_INFO) for (const n of c.needs) expect(CHECK_IDS).toContain(n);
+    // The checklist's own steps (never scored) live in their own spec file, in the catalogue's order.
+    const steps = readFileSync('specs/grade-steps.spec.ts', 'utf8');
+    expect([...steps.matchAll(/gradeCheck\(\s*'([a-z-]+)'/g)].map((m) => m[1])).toEqual(STEP_CHECK_INFO.map((c) => c.id));
+    for (const c of ALL_CHECK_INFO) expect(LAB_STEPS.filter((s) => s.checks.includes(c.id)).map((s) => s.id)).toEqual([stepOf(c.id).id]);
+    for (const c of ALL_CHECK_INFO) for (const n of c.needs) expect(CHECK_IDS).toContain(n);
+    // A scored check never needs a checklist-only one: a full grade does not run those.
+    for (const c of GRADE_CHECK_INFO) for (const n of c.needs) expect(GRADE_CHECK_INFO.map((x) => x.id)).toContain(n);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);
   });
 

@@ -18,6 +18,9 @@ import { schemaErrors } from './report-runs.js';
 /** How many checks `npm run grade` makes: those grading/points.json weighs (its unit test holds it to specs/grade.spec.ts). */
 export const GRADE_CHECKS = Object.keys(readPoints(DEFAULT_POINTS_PATH, DEFAULT_POINTS_FILE).weights).length;
 
+/** The closing note's mistake → hint table (GRADE_HINTS_TABLE=FILE): grade-hints and grade-steps append their rows under it. */
+export const TABLE_HEADER = '| mistake | --check | level-1 hint | level-3 commands |\n|---|---|---|---|\n';
+
 /** Where a student's lab lives inside its sandbox (a private /tmp). */
 export const LAB_DIR = '/tmp/lab';
 /** Directories a hostile lab aims its writes at; they must stay empty. */
