@@ -9,6 +9,9 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     pool: 'forks',
+    // vitest's default on 2 cores is one file at a time (cpus - 1); most selftest files wait on child
+    // suites and sandboxes, so two at once keep both cores busy without overloading them.
+    maxWorkers: 2,
     // Where the selftest runs is checked once, before any test (a clone under /tmp).
     globalSetup: ['selftest/support/preflight.ts'],
     projects: [
