@@ -250,7 +250,7 @@ describe('notes', { tags: ['notes'] }, () => {
 
   test('CNI DEL removes the veth and releases the address; a second DEL succeeds', testId('notes/cni-del'), async ({ target, lesson }) => {
     await lesson.step('The CNI Standard (cleanup on exit)');
-    const { result } = await cniAdd(target);
+    const { r: add, result } = await cniAdd(target);
     const hostVeth = result.interfaces?.find((i) => i.sandbox === undefined && i.name !== 'cni0')?.name ?? '(none)';
     const ip = (result.ips?.[0]?.address ?? '').split('/')[0] ?? '';
     const lease = `/run/cni-ipam/lesson06/${ip}`;
@@ -263,9 +263,11 @@ describe('notes', { tags: ['notes'] }, () => {
       id: 'notes/lease-exist-after-add',
       expected: `${hostVeth} and the lease ${lease} exist after ADD, are gone after DEL, and a second DEL exits 0`,
       seen: `before ${before}; first DEL ${formatResult(first)}; gone ${gone}; second DEL ${formatResult(second)}`,
-      next: before
-        ? "read the plugin's error above"
-        : `${hostVeth} or the lease ${lease} is missing right after ADD: the ADD result names what the plugin did not make (compare it with "ip link" and /run/cni-ipam)`,
+      // Only an ADD that succeeded can name what it did not make; a failed one has its own error.
+      next:
+        before || add.exitCode !== 0
+          ? "read the plugin's error above"
+          : `${hostVeth} or the lease ${lease} is missing right after ADD: the ADD result names what the plugin did not make (compare it with "ip link" and /run/cni-ipam)`,
     });
   });
 });
