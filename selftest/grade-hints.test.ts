@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { afterAll, describe, expect, test } from 'vitest';
-import { tokenize } from '../helpers/lesson/shell.js';
+import { HINT3, words } from './support/printed-commands.js';
 import { NET_RAW } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
 import { inNetns } from '../helpers/net/ops.js';
@@ -164,19 +164,6 @@ const MISTAKES: readonly Mistake[] = [
     says: [new RegExp(`lacks ${NET_RAW}`), /cannot ping/, /lesson's step is incomplete here/],
   },
 ];
-
-const HINT3 = /^ {4}hint 3: \$ (.*)$/;
-
-/** A printed command's words, as a shell would split them; a pipe, list or redirection outside quotes is refused. */
-function words(command: string): string[] {
-  const t = tokenize(command);
-  expect(t.openQuote || t.continues, command).toBe(false);
-  expect(
-    t.tokens.filter((x) => x.kind === 'op'),
-    command,
-  ).toEqual([]);
-  return t.tokens.map((x) => x.value);
-}
 
 const grade = (s: StudentLab, check: string, more: readonly string[] = []): Promise<ExecResult> =>
   runGrader(s, ['--bundle', s.plan.bundleDir, '--junit', JUNIT, '--check', check, ...more]);

@@ -3,7 +3,7 @@ import { appendFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LAB_STEPS, isCleanup } from '../helpers/grade/catalog.js';
 import { jqEdit } from '../helpers/grade/hints.js';
-import { tokenize } from '../helpers/lesson/shell.js';
+import { HINT3, words } from './support/printed-commands.js';
 import { inNetns } from '../helpers/net/ops.js';
 import type { ExecResult } from '../helpers/targets/exec.js';
 import { LAB_DIR, TABLE_HEADER, lessonLab, runGrader, studentLab, type StudentLab } from './support/grade-lab.js';
@@ -18,18 +18,6 @@ import { LAB_DIR, TABLE_HEADER, lessonLab, runGrader, studentLab, type StudentLa
 const JUNIT = `${LAB_DIR}/check.xml`;
 const HOOKS = `${LAB_DIR}/hooks`;
 const RAN = `${LAB_DIR}/a-hook-ran`;
-const HINT3 = /^ {4}hint 3: \$ (.*)$/;
-
-/** A printed command's words, as a shell would split them; a pipe, list or redirection outside quotes is refused. */
-function words(command: string): string[] {
-  const t = tokenize(command);
-  expect(t.openQuote || t.continues, command).toBe(false);
-  expect(
-    t.tokens.filter((x) => x.kind === 'op'),
-    command,
-  ).toEqual([]);
-  return t.tokens.map((x) => x.value);
-}
 
 let s: StudentLab;
 /** Argv as the student types it, in the lab's sandbox; each must succeed. */

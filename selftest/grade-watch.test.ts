@@ -7,9 +7,9 @@ import { LAB_STEPS, isCleanup } from '../helpers/grade/catalog.js';
 import { jqEdit, shellWord } from '../helpers/grade/hints.js';
 import { NET_RAW } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { tokenize } from '../helpers/lesson/shell.js';
+import { words } from './support/printed-commands.js';
 import { waitFor } from '../helpers/wait.js';
-import { LAB_DIR, studentLab, type StudentLab } from './support/grade-lab.js';
+import { LAB_DIR, graderArgv, studentLab, type StudentLab } from './support/grade-lab.js';
 import { readJUnit } from './support/junit.js';
 
 /**
@@ -31,30 +31,8 @@ let s: StudentLab;
 let scratch: string;
 
 /** The watch's argv inside the sandbox, as npm run grade runs it (root: the sandbox's own). */
-const watchArgv = (more: readonly string[] = []): string[] => [
-  'nsenter',
-  '-t',
-  String(s.box.pid),
-  '--mount',
-  '--net',
-  '--pid',
-  '--uts',
-  '--ipc',
-  `--wd=${process.cwd()}`,
-  '--',
-  process.execPath,
-  '--import',
-  'tsx',
-  'scripts/grade.ts',
-  '--watch',
-  '--bundle',
-  s.plan.bundleDir,
-  '--new-bundle',
-  s.plan.newBundleDir,
-  '--junit',
-  REPORT,
-  ...more,
-];
+const watchArgv = (more: readonly string[] = []): string[] =>
+  graderArgv(s, ['--watch', '--bundle', s.plan.bundleDir, '--new-bundle', s.plan.newBundleDir, '--junit', REPORT, ...more]);
 
 const type = async (...argvs: string[][]): Promise<void> => {
   for (const argv of argvs) {
@@ -62,7 +40,6 @@ const type = async (...argvs: string[][]): Promise<void> => {
     expect(r.exitCode, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
   }
 };
-const words = (command: string): string[] => tokenize(command).tokens.map((t) => t.value);
 
 /** The terminal's frames: each redraw clears the screen; a frame is whole once its closing count line is there. */
 function frames(log: string): string[][] {

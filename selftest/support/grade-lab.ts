@@ -116,27 +116,30 @@ export async function studentLab(): Promise<StudentLab> {
   }
 }
 
-/** Runs `npm run grade` inside the lab's sandbox (all five of its namespaces), as a student's machine would. */
+/** `npm run grade ARGS` inside the lab's sandbox (all five of its namespaces), as a student's machine would run it. */
+export const graderArgv = (s: StudentLab, args: readonly string[]): string[] => [
+  'nsenter',
+  '-t',
+  String(s.box.pid),
+  '--mount',
+  '--net',
+  '--pid',
+  '--uts',
+  '--ipc',
+  `--wd=${process.cwd()}`,
+  '--',
+  process.execPath,
+  '--import',
+  'tsx',
+  'scripts/grade.ts',
+  ...args,
+];
+
+/** Runs `npm run grade` inside the lab's sandbox. */
 export function runGrader(s: StudentLab, args: readonly string[], sudoBy?: GradeOptions['sudoBy']): Promise<ExecResult> {
   const env = sudoBy ? { SUDO_UID: String(sudoBy.uid), SUDO_GID: String(sudoBy.gid), SUDO_USER: sudoBy.user } : undefined;
   return runArgv(
-    [
-      'nsenter',
-      '-t',
-      String(s.box.pid),
-      '--mount',
-      '--net',
-      '--pid',
-      '--uts',
-      '--ipc',
-      `--wd=${process.cwd()}`,
-      '--',
-      process.execPath,
-      '--import',
-      'tsx',
-      'scripts/grade.ts',
-      ...args,
-    ],
+    graderArgv(s, args),
     // Far beyond the grader's own one-minute bound: reaching it means the grader hung.
     { timeoutMs: 150_000, maxOutputBytes: 4 * 1024 * 1024, ...(env ? { env } : {}) },
   );
