@@ -59,6 +59,8 @@ export default defineConfig({
     projects: [run.mode === 'grade' ? grade : lesson],
     provide: { config: run, lessonIndex: lessonDoc ? commandIndex(lessonDoc) : [], lessonBlocks: lessonDoc ? bashBlocks(lessonDoc) : [] },
     pool: 'forks',
+    // Transformed specs and helpers kept on disk between runs: a rerun skips most of vite's work at start-up.
+    experimental: { fsModuleCache: true },
     maxWorkers: 3,
     // Here, not in the project: vitest 4.1 reads sequence.concurrent from the root config only
     // (vitest-dev/vitest#9645), so set on the lesson project the tests of one file ran one by one.

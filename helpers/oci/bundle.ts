@@ -82,7 +82,7 @@ export class Bundle {
  * Step 1 with that diagnosis (a lesson check), whoever ran the command.
  */
 export async function specWritten(t: Target, runtime: string, configPath: string, spec: ExecResult): Promise<OciConfig> {
-  const written = await t.exec(['cat', '--', configPath]);
+  const written = await t.read(configPath);
   let problem = written.exitCode === 0 ? '' : `config.json: ${written.stderr.trim()}`;
   if (problem === '') {
     try {

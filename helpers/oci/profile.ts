@@ -1,3 +1,6 @@
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LessonCheckError, type Diagnosis } from '../lesson/diagnosis.js';
 import { remedyForRun } from '../lesson/run-diagnosis.js';
 import type { LabPlan } from '../lesson/plan.js';
@@ -106,13 +109,53 @@ function probeFailure(plan: LabPlan, r: ExecResult | undefined, symptom: RunSymp
   };
 }
 
-/** One probe per runtime and target kind per worker: the runtime does not change between tests. */
+/** One probe per runtime and target kind per worker process: the runtime does not change between tests. */
 const profiles = new Map<string, Promise<ProbeOutcome>>();
 
-export function profileOnce(key: string, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+/** How long a worker waits for the one that probes (a probe runs a few containers; the machine may be loaded). */
+const SHARED_WAIT_MS = 120_000;
+
+type StoredOutcome =
+  { readonly ok: true; readonly needs: ReadonlyArray<readonly [RuntimeNeed, string]> } | { readonly ok: false; readonly failure: Diagnosis };
+
+const store = (o: ProbeOutcome): StoredOutcome => (o.ok ? { ok: true, needs: [...o.profile.needs] } : o);
+const restore = (s: StoredOutcome): ProbeOutcome => (s.ok ? { ok: true, profile: { needs: new Map(s.needs) } } : s);
+
+/**
+ * One probe per run: the first worker to ask creates `<key>.lock` in the run's private directory
+ * (the launcher's, mode 0700), probes in its own sandbox and leaves the outcome beside it; the
+ * other workers read that instead of probing again. Without that directory (vitest started by
+ * hand), each worker probes once.
+ */
+async function sharedProbe(key: string, dir: string, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+  const file = join(dir, `runtime-profile-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+  let mine = false;
+  try {
+    closeSync(openSync(`${file}.lock`, 'wx', 0o600));
+    mine = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  if (mine) {
+    const outcome = await probe();
+    writeFileSync(`${file}.tmp`, JSON.stringify(store(outcome)), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+    return outcome;
+  }
+  const until = Date.now() + SHARED_WAIT_MS;
+  while (!existsSync(file)) {
+    if (Date.now() > until)
+      throw new Error(`no runtime profile in ${file} after ${SHARED_WAIT_MS} ms: the worker that probes the runtime ended without one`);
+    await sleep(50);
+  }
+  return restore(JSON.parse(readFileSync(file, 'utf8')) as StoredOutcome);
+}
+
+/** The runtime's profile, probed once per run when `shareDir` (the run's private directory) exists, else once per worker. */
+export function profileOnce(key: string, shareDir: string | undefined, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
   let p = profiles.get(key);
   if (p === undefined) {
-    p = probe();
+    p = shareDir !== undefined && existsSync(shareDir) ? sharedProbe(key, shareDir, probe) : probe();
     profiles.set(key, p);
   }
   return p;

@@ -23,7 +23,7 @@ function withWitnessHook(c: OciConfig, file: string): OciConfig {
 /** Runs `exec` (a runtime invocation on the bundle in `dir`) with the witness in place; see above. */
 export async function witnessedRun(t: Target, dir: string, exec: () => Promise<ExecResult>, who: TargetExecOptions = {}): Promise<RunResult> {
   const configPath = `${dir}/config.json`;
-  const read = await t.exec(['cat', '--', configPath]);
+  const read = await t.read(configPath);
   let config: OciConfig | undefined;
   try {
     config = read.exitCode === 0 ? parseConfig(read.stdout) : undefined;
@@ -42,9 +42,9 @@ export async function witnessedRun(t: Target, dir: string, exec: () => Promise<E
   } finally {
     await t.writeFile(configPath, read.stdout);
   }
-  const seen = await t.exec(['cat', '--', file]);
+  const seen = await t.read(file);
   if (seen.exitCode === 0) {
-    await t.exec(['rm', '-f', '--', file]);
+    await t.remove(file);
     return { ...r, started: true, blockers: [] };
   }
   return { ...r, started: false, blockers: await blockersOf(t, dir, config, who) };

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { checkReportCopyPath, summaryPath } from './run-files.js';
 import { join, relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { SECTION_IDS } from '../lesson/sections.js';
@@ -21,10 +22,6 @@ export interface RunSummary extends Counts {
   /** Spec files that never started because the run stopped first; their tests are in no count. */
   readonly notStarted: readonly string[];
 }
-
-export const summaryPath = (c: RunConfig): string => `${c.workDir}/summary.json`;
-/** A --check run's JUnit report, copied beside the summary for a caller that reads it back as root (npm run grade -- --watch). */
-export const checkReportCopyPath = (c: RunConfig): string => `${c.workDir}/check.xml`;
 
 /** How the user chose tests, for the line that explains vitest's larger "skipped" count. */
 function selectionText(config: RunConfig): string {

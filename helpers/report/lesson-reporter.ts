@@ -1,4 +1,5 @@
 import { basename, dirname, join } from 'node:path';
+import { lessonSummaryPath } from './run-files.js';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { CHECKS_ANNOTATION, RUNS_ANNOTATION } from '../lesson/annotations.js';
 import type { RunDeclaration } from '../lesson/adjustments.js';
@@ -16,8 +17,6 @@ export interface LessonSummary {
   readonly coverage: string | undefined;
   readonly problems: readonly string[];
 }
-
-export const lessonSummaryPath = (c: RunConfig): string => `${c.workDir}/lesson-summary.json`;
 
 /**
  * The annotated lesson lands beside the JUnit report and is named after it: reports/junit.xml →

@@ -11,6 +11,16 @@
 #   S id 0 0 nargv paylen          start a long-running process (stdio /dev/null), answer its pid
 #   K id pid 0 0 0                 SIGKILL a process started with S, answer once it is reaped
 #   T id 0 0 0 0                   the caller's timeout for X id expired: SIGKILL it
+#   F id 0 0 nfields paylen        a file operation the agent does itself, no process: fields
+#                                  "read" path | "write" path (the rest of the payload is the
+#                                  bytes) | "chmod" path octal-mode | "remove" path; answered as
+#                                  exit 0 (read: the bytes as stdout) or exit 1 with
+#                                  "<path>: <error>" as stderr. Regular files only: a FIFO or a
+#                                  device would block the loop every sandbox command goes through.
+#                                  Also "mount" dir fstype source options syscall-number (mount(2),
+#                                  no flags; the caller knows its architecture's number) and
+#                                  "up" interface (SIOCGIFFLAGS, then SIOCSIFFLAGS with IFF_UP):
+#                                  a new sandbox's private directories and loopback.
 # Answers on stdout: "R id kind value outlen errlen outcut errcut\n" + stdout bytes + stderr bytes,
 # where kind is exit|signal|timeout|spawn (value: exit code, signal number, 0, errno), pid, killed
 # or ready, and outcut/errcut count the bytes an output cap read and dropped.
@@ -19,7 +29,7 @@ use strict;
 use warnings;
 use POSIX ();
 use Errno ();
-use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
+use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK O_RDONLY O_WRONLY O_CREAT O_TRUNC O_NOCTTY);
 
 $SIG{PIPE} = 'IGNORE';
 pipe(my $sigr, my $sigw) or die "pipe: $!";
@@ -182,6 +192,54 @@ sub finish {
   reply($job->{id}, $kind, $value, $job->{out}, $job->{err}, $job->{cut_out}, $job->{cut_err});
 }
 
+sub file_op {
+  my ($id, $nfields, $payload) = @_;
+  my ($f, $data) = fields($payload, $nfields);
+  my ($op, $path, $mode) = @$f;
+  my $fail = sub { reply($id, 'exit', 1, '', "$path: $_[0]\n") };
+  if ($op eq 'mount') {
+    my ($fstype, $source, $options, $nr) = @$f[2 .. 5];
+    return syscall($nr + 0, $source, $path, $fstype, 0, $options) == 0 ? reply($id, 'exit', 0) : $fail->("$!");
+  }
+  if ($op eq 'up') {
+    # struct ifreq: the name in 16 bytes, then ifr_flags (a short) at the start of a 24-byte union.
+    socket(my $sock, 2, 2, 0) or return $fail->("socket: $!");
+    my $ifr = pack('a16 x24', $path);
+    ioctl($sock, 0x8913, $ifr) or return $fail->("SIOCGIFFLAGS: $!");
+    my $flags = unpack('x16 s', $ifr) | 1;
+    $ifr = pack('a16 s x22', $path, $flags);
+    return ioctl($sock, 0x8914, $ifr) ? reply($id, 'exit', 0) : $fail->("SIOCSIFFLAGS: $!");
+  }
+  if ($op eq 'remove') {
+    return reply($id, 'exit', 0) if unlink($path) || $!{ENOENT};
+    return $fail->("$!");
+  }
+  if ($op eq 'chmod') { return chmod(oct($mode), $path) ? reply($id, 'exit', 0) : $fail->("$!") }
+  my $writing = $op eq 'write';
+  return reply($id, 'spawn', 22, '', "unknown file operation $op") unless $writing || $op eq 'read';
+  my $how = $writing ? (O_WRONLY | O_CREAT | O_TRUNC) : O_RDONLY;
+  sysopen(my $fh, $path, $how | O_NONBLOCK | O_NOCTTY, 0666) or return $fail->("$!");
+  return $fail->('not a regular file (the agent reads and writes only those)') unless -f $fh;
+  binmode $fh;
+  my $buf = '';
+  if ($writing) {
+    while (length $data) {
+      my $n = syswrite($fh, $data);
+      if (!defined $n) { next if $!{EINTR}; return $fail->("$!") }
+      substr($data, 0, $n, '');
+    }
+  }
+  else {
+    while (1) {
+      my $n = sysread($fh, $buf, 65536, length $buf);
+      if (!defined $n) { next if $!{EINTR}; return $fail->("$!") }
+      last if $n == 0;
+    }
+  }
+  close($fh) or return $fail->("$!");
+  reply($id, 'exit', 0, $buf, '');
+}
+
 sub request {
   my ($op, $id, $a, $b, $c, $payload) = @_;
   if ($op eq 'X') { run_exec($id, $a, $b, $c, $payload) }
@@ -192,6 +250,7 @@ sub request {
     if (defined $pid) { $spawned{$pid} = 1; reply($id, 'pid', $pid) }
     else { reply($id, 'spawn', $errno, '', $why) }
   }
+  elsif ($op eq 'F') { file_op($id, $c, $payload) }
   elsif ($op eq 'K') {
     if ($spawned{$a}) { kill 'KILL', $a; push @{ $killwait{$a} }, $id }
     else { reply($id, 'killed', 0) }

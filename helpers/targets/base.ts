@@ -1,3 +1,4 @@
+import type { FileOp } from './channel.js';
 import { formatResult, succeeded, type ExecResult } from './exec.js';
 import { Transcript } from './transcript.js';
 import type { Target, TargetExecOptions, TargetKind } from './types.js';
@@ -32,13 +33,46 @@ export abstract class BaseTarget implements Target {
     return result;
   }
 
+  /**
+   * A file operation as a command (`cat`, `dd`, `chmod`, `rm`); a target whose command channel can
+   * do it without a process (the sandbox's agent) overrides this, with the same outcome.
+   */
+  protected fileOp(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
+    return this.rawExec(argv, input === undefined ? {} : { input });
+  }
+
+  private async fileLogged(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
+    const result = await this.fileOp(op, argv, input);
+    this.transcript.add(result);
+    return result;
+  }
+
+  /** A file operation that must succeed (a CommandError otherwise), in the transcript as `argv`. */
+  protected async mustFile(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
+    const r = await this.fileLogged(op, argv, input);
+    if (!succeeded(r)) throw new CommandError(r);
+    return r;
+  }
+
+  /** The file's text, whatever happens: a failed read is exit 1 with the reason on stderr. */
+  read(path: string): Promise<ExecResult> {
+    return this.fileLogged({ kind: 'read', path }, ['cat', '--', path]);
+  }
+
+  /** Removes a file if it is there (`rm -f`). */
+  async remove(path: string): Promise<void> {
+    await this.mustFile({ kind: 'remove', path }, ['rm', '-f', '--', path]);
+  }
+
   async readFile(path: string): Promise<string> {
-    return (await this.must(['cat', '--', path])).stdout;
+    const r = await this.read(path);
+    if (!succeeded(r)) throw new CommandError(r);
+    return r.stdout;
   }
 
   async writeFile(path: string, content: string, mode?: string): Promise<void> {
     // dd reads fd 0 directly; /dev/stdin cannot be opened when stdin is a socket.
-    await this.must(['dd', `of=${path}`, 'status=none'], { input: content });
-    if (mode !== undefined) await this.must(['chmod', mode, path]);
+    await this.mustFile({ kind: 'write', path }, ['dd', `of=${path}`, 'status=none'], content);
+    if (mode !== undefined) await this.mustFile({ kind: 'chmod', path, mode }, ['chmod', mode, path]);
   }
 }

@@ -21,6 +21,35 @@ interface Answer {
   readonly errCut: number;
 }
 
+/** What agent.pl does to a file itself (see its F request). */
+export type FileOp =
+  | { readonly kind: 'read' | 'write' | 'remove'; readonly path: string }
+  | { readonly kind: 'chmod'; readonly path: string; readonly mode: string }
+  | {
+      readonly kind: 'mount';
+      readonly path: string;
+      readonly fstype: string;
+      readonly source: string;
+      readonly options: string;
+      readonly syscall: number;
+    }
+  /** The interface `path` names, set up (loopback in a new sandbox). */
+  | { readonly kind: 'up'; readonly path: string };
+
+/** mount(2)'s number where the harness knows it; elsewhere a sandbox mounts with the mount command. */
+export const MOUNT_SYSCALL: number | undefined = ({ x64: 165, arm64: 40 } as Record<string, number>)[process.arch];
+
+const opFields = (op: FileOp): string[] => {
+  switch (op.kind) {
+    case 'chmod':
+      return [op.kind, op.path, op.mode];
+    case 'mount':
+      return [op.kind, op.path, op.fstype, op.source, op.options, String(op.syscall)];
+    default:
+      return [op.kind, op.path];
+  }
+};
+
 /** Options of one command through the channel: those of runArgv, less the working directory. */
 export type ChannelExecOptions = Omit<ExecOptions, 'cwd'>;
 
@@ -192,6 +221,38 @@ export class ExecChannel {
       }
     } finally {
       clearTimeout(kill);
+      clearTimeout(guard);
+    }
+  }
+
+  /**
+   * A file operation the agent does itself, without starting a process (agent.pl's F request);
+   * answered as `equivalent` (the command that would do the same) would have been: exit 0 with a
+   * read's bytes as stdout, or exit 1 with "<path>: <error>". Regular files only.
+   */
+  async file(op: FileOp, equivalent: readonly string[], data = ''): Promise<ExecResult> {
+    const started = performance.now();
+    const fields = opFields(op);
+    const { answer } = this.#request('F', [0, 0, fields.length], Buffer.concat([...fields.map(field), Buffer.from(data, 'utf8')]));
+    const guard = setTimeout(
+      () => this.#break(new Error(`${this.#label}: no answer to its own ${op.kind} of ${op.path} within ${DEFAULT_TIMEOUT_MS} ms`)),
+      DEFAULT_TIMEOUT_MS,
+    );
+    try {
+      const a = await answer;
+      if (a.kind !== 'exit') throw new Error(`${this.#label}: ${a.kind} answer to its own ${op.kind}: ${a.stderr.toString('utf8')}`);
+      return {
+        argv: [...equivalent],
+        durationMs: Math.round(performance.now() - started),
+        stdout: a.stdout.toString('utf8'),
+        stderr: a.stderr.toString('utf8'),
+        exitCode: a.value,
+        signal: undefined,
+        timedOut: false,
+        spawnError: undefined,
+        byAgent: true,
+      };
+    } finally {
       clearTimeout(guard);
     }
   }

@@ -12,6 +12,11 @@ export interface ExecResult {
   readonly durationMs: number;
   /** Set when the binary could not be started at all (ENOENT, EACCES). */
   readonly spawnError: string | undefined;
+  /**
+   * The sandbox's agent did this file operation itself (no process ran); argv is the command
+   * that does the same, as the transcript shows it.
+   */
+  readonly byAgent?: boolean;
 }
 
 export interface ExecOptions {
@@ -165,7 +170,9 @@ export function formatResult(r: ExecResult, layout: 'line' | 'message' | 'transc
       return parts.join('\n');
     }
     case 'transcript': {
-      const lines = [`    -> ${describeOutcome(r)}, ${r.durationMs} ms`];
+      const lines = [
+        `    -> ${describeOutcome(r)}, ${r.durationMs} ms${r.byAgent ? " (done by the sandbox's agent itself, as this command would; no process ran)" : ''}`,
+      ];
       if (r.stdout.trim()) lines.push('    stdout:', indent(r.stdout, '        '));
       if (r.stderr.trim()) lines.push('    stderr:', indent(r.stderr, '        '));
       return lines.join('\n');

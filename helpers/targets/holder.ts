@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { waitFor } from '../wait.js';
-import { ExecChannel, type ChannelExecOptions } from './channel.js';
+import { ExecChannel, type ChannelExecOptions, type FileOp } from './channel.js';
 import type { ExecResult } from './exec.js';
 import type { TargetExecOptions } from './types.js';
 
@@ -147,6 +147,10 @@ export class AgentHolder {
 
   run(argv: readonly string[], opts: ChannelExecOptions): Promise<ExecResult> {
     return this.channel.run(argv, opts);
+  }
+
+  file(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
+    return this.channel.file(op, argv, input);
   }
 
   /** Closing the channel makes the agent kill what it runs and exit; its death releases the namespaces. */

@@ -27,6 +27,10 @@ export interface Target {
   exec(argv: readonly string[], opts?: TargetExecOptions): Promise<ExecResult>;
   /** Runs argv and throws a CommandError unless it exits 0. */
   must(argv: readonly string[], opts?: TargetExecOptions): Promise<ExecResult>;
+  /** The file's text, whatever happens: a failed read is exit 1 with the reason on stderr (as `cat --`). */
+  read(path: string): Promise<ExecResult>;
+  /** Removes a file if it is there (as `rm -f --`). */
+  remove(path: string): Promise<void>;
   readFile(path: string): Promise<string>;
   writeFile(path: string, content: string, mode?: string): Promise<void>;
   dispose(): Promise<void>;

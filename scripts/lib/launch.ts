@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chalk } from 'zx';
 import { checkPrerequisites, installCommand, withRuntime } from '../../helpers/prereqs.js';
-import { summaryPath, type RunSummary } from '../../helpers/report/junit-reporter.js';
-import { lessonSummaryPath, type LessonSummary } from '../../helpers/report/lesson-reporter.js';
+import type { RunSummary } from '../../helpers/report/junit-reporter.js';
+import type { LessonSummary } from '../../helpers/report/lesson-reporter.js';
+import { lessonSummaryPath, summaryPath } from '../../helpers/report/run-files.js';
 import { cgroupModeText, parseRuntimeVersion, runtimeInfo as describeRuntimeInfo } from '../../helpers/oci/runtime-info.js';
 import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
@@ -110,7 +111,8 @@ export function childrenOf(parent: number): number[] {
 /** Files a root run made in the invoking user's clone (vitest's caches, a shard's blob) go back to that user; reports are theirs from the start. */
 export function handBack(config: RunConfig): void {
   if (!config.invoker) return;
-  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'reports']) handBackTree(dir, config.invoker);
+  for (const dir of ['node_modules/.vite', 'node_modules/.vite-temp', 'node_modules/.vitest', 'node_modules/.experimental-vitest-cache', 'reports'])
+    handBackTree(dir, config.invoker);
 }
 
 export const readSummary = (config: RunConfig): RunSummary | undefined => readJson<RunSummary>(summaryPath(config));

@@ -11,7 +11,7 @@ import type { WatchRequest } from '../../helpers/grade/student-watch.js';
 import { checkResultsPath, type Graded } from '../../helpers/report/grade-reporter.js';
 import { writeReport } from '../../helpers/report/safe-write.js';
 import { childEnv, type RunConfig } from '../../helpers/run-config.js';
-import { checkReportCopyPath } from '../../helpers/report/junit-reporter.js';
+import { checkReportCopyPath } from '../../helpers/report/run-files.js';
 import { HostTarget } from '../../helpers/targets/host.js';
 import { sweep, summarize } from '../../helpers/targets/sweep.js';
 import { childrenOf, handBack, prepareRun, privateWorkDir, readSummary, vitestArgv, vitestEnv } from './launch.js';

@@ -147,6 +147,50 @@ describe('sandbox channel: one agent per sandbox runs every command inside it', 
     expect((await t.exec(['true'])).exitCode).toBe(0);
   });
 
+  test("the agent's own file operations give what cat, dd, chmod and rm give, in the sandbox's mounts, and say so in the transcript", async () => {
+    const file = '/tmp/agent-file-op';
+    const text = `zwölf ${'ü'.repeat(100_000)}\n`;
+    await t.writeFile(file, text, '0741');
+    // Read back by real processes in the sandbox: the same bytes and mode, in the sandbox's private /tmp only.
+    expect((await t.must(['cat', '--', file])).stdout).toBe(text);
+    expect((await t.must(['stat', '-c', '%a', file])).stdout.trim()).toBe('741');
+    expect((await runArgv(['test', '-e', file])).exitCode).not.toBe(0);
+    await t.must(['sh', '-c', `printf 'from a process' > ${file}`]);
+    expect(await t.readFile(file)).toBe('from a process');
+    // Failures as the commands fail: exit 1 and the reason, the same for a missing file on both paths.
+    const missing = await t.read('/tmp/no-such-file');
+    const cat = await t.exec(['cat', '--', '/tmp/no-such-file']);
+    expect([missing.exitCode, cat.exitCode]).toEqual([1, 1]);
+    expect(missing.stderr).toMatch(/No such file or directory/);
+    await expect(t.readFile('/tmp/no-such-file')).rejects.toThrow(/No such file or directory/);
+    // A FIFO would block the loop every command goes through: refused, not waited on.
+    await t.must(['mkfifo', '/tmp/agent-fifo']);
+    expect((await t.read('/tmp/agent-fifo')).stderr).toMatch(/not a regular file/);
+    await t.remove(file);
+    await t.remove(file);
+    expect((await t.exec(['test', '-e', file])).exitCode).toBe(1);
+    const entries = t.transcript.entries.filter((e) => e.byAgent);
+    expect(entries.map((e) => e.argv[0])).toEqual(expect.arrayContaining(['dd', 'chmod', 'cat', 'rm']));
+    expect(t.transcript.format()).toMatch(/done by the sandbox's agent itself, as this command would; no process ran/);
+  });
+
+  test('the holder mounted its private directories and set loopback up itself: the kernel shows them', async () => {
+    const mounts = (await t.readFile('/proc/self/mountinfo')).split('\n');
+    for (const dir of ['/run', '/tmp', t.home])
+      expect(
+        mounts.some((m) => m.split(' ')[4] === dir && / - tmpfs lesson06-sandbox /.test(m)),
+        dir,
+      ).toBe(true);
+    expect((await t.must(['ip', '-o', 'link', 'show', 'lo'])).stdout).toMatch(/<LOOPBACK,UP,LOWER_UP>/);
+    const starts = t.transcript.entries.slice(0, 4);
+    expect(starts.map((e) => [e.argv[0], e.byAgent])).toEqual([
+      ['mount', true],
+      ['mount', true],
+      ['mount', true],
+      ['ip', true],
+    ]);
+  });
+
   test('disposing the sandbox ends its agent, by its pid', async () => {
     const own = await SandboxTarget.start();
     const pid = own.pid;
