@@ -117,6 +117,23 @@ describe('container target: one container, many sandboxes, one channel', () => {
     expect({ before, after }).toEqual({ before: 1, after: 1 });
   });
 
+  test("a sandbox's commands are children of its own agent in the container (relayed, no nsenter), and the agent does its file operations itself", async (ctx) => {
+    const l = requireLab(ctx);
+    const t = await SandboxTarget.start({}, l);
+    try {
+      const r = await t.must(['sh', '-c', 'cut -d" " -f4 /proc/$$/stat; cat /proc/$PPID/comm; readlink /proc/self/ns/net; pwd']);
+      const [ppid, parent, net, cwd] = r.stdout.trim().split('\n');
+      expect({ ppid: Number(ppid), parent, cwd }).toEqual({ ppid: t.pid, parent: 'perl', cwd: '/' });
+      // The container's own namespace is not the sandbox's (the kernel's inode).
+      expect(net).not.toBe((await l.run(['readlink', '/proc/self/ns/net'], {})).stdout.trim());
+      await t.writeFile('/tmp/relayed', 'written by the agent\n', '0600');
+      expect((await t.must(['stat', '-c', '%a %s', '/tmp/relayed'])).stdout.trim()).toBe('600 21');
+      expect(t.transcript.entries.filter((e) => e.byAgent).map((e) => e.argv[0])).toEqual(['mount', 'mount', 'mount', 'ip', 'dd', 'chmod']);
+    } finally {
+      await t.dispose();
+    }
+  });
+
   test('disposing a sandbox ends its namespace holder inside the container', async (ctx) => {
     const l = requireLab(ctx);
     const t = await SandboxTarget.start({}, l);

@@ -10,7 +10,11 @@
 #                                  16 a "uid gid" field (-1: unchanged), as nsenter --setuid/--setgid
 #   S id 0 0 nargv paylen          start a long-running process (stdio /dev/null), answer its pid
 #   K id pid 0 0 0                 SIGKILL a process started with S, answer once it is reaped
-#   T id 0 0 0 0                   the caller's timeout for X id expired: SIGKILL it
+#   T id 0 0 0 0                   the caller's timeout for X id expired (or P id must end): SIGKILL it
+#   P id 0 0 nargv paylen          start argv with its stdin and stdout relayed (a sandbox's own
+#                                  agent, started here): answered "pid", then "data" answers
+#                                  carrying its stdout as it comes, then exit|signal with its stderr
+#   W id eof 0 0 paylen            bytes for P id's stdin; eof 1: close it once they are written
 #   F id 0 0 nfields paylen        a file operation the agent does itself, no process: fields
 #                                  "read" path | "write" path (the rest of the payload is the
 #                                  bytes) | "chmod" path octal-mode | "remove" path; answered as
@@ -162,15 +166,47 @@ sub write_input {
     my $n = syswrite($fh, $job->{inbuf});
     if (!defined $n) {
       return if $!{EAGAIN} || $!{EINTR};
-      last;    # EPIPE: the process does not read its stdin
+      $job->{inbuf} = '';    # EPIPE: the process does not read its stdin
+      return close_fh($job, 'in');
     }
     substr($job->{inbuf}, 0, $n, '');
   }
-  close_fh($job, 'in');
+  # A relayed process's stdin stays open for more (W) until the caller ends it.
+  close_fh($job, 'in') unless $job->{stream} && !$job->{eof};
+}
+
+# P: a process whose stdout is relayed as it comes (its stderr, capped, comes with its exit).
+sub run_pipe {
+  my ($id, $nargv, $payload) = @_;
+  my ($argv) = fields($payload, $nargv);
+  my ($inr, $inw, $outr, $outw, $errr, $errw);
+  (pipe($inr, $inw) && pipe($outr, $outw) && pipe($errr, $errw)) or return reply($id, 'spawn', $! + 0, '', "pipe: $!");
+  my ($pid, $errno, $why) = start($argv, {}, $inr, $outw, $errw, 0);
+  close $_ for $inr, $outw, $errw;
+  if (!defined $pid) {
+    close $_ for $inw, $outr, $errr;
+    return reply($id, 'spawn', $errno, '', $why);
+  }
+  my $job = { id => $id, pid => $pid, setsid => 0, out => '', err => '', cut_out => 0, cut_err => 0, cap => 65536, inbuf => '', open => 0, stream => 1 };
+  $jobs{$id} = $job;
+  $pidjob{$pid} = $job;
+  for ([$outr, 'out'], [$errr, 'err'], [$inw, 'in']) {
+    my ($fh, $what) = @$_;
+    nonblocking($fh);
+    $job->{"fh_$what"} = $fh;
+    $byfd{ fileno $fh } = [$job, $what];
+    $job->{open}++ unless $what eq 'in';
+  }
+  reply($id, 'pid', $pid);
 }
 
 sub read_output {
   my ($job, $what) = @_;
+  if ($job->{stream} && $what eq 'out') {
+    my $n = sysread($job->{fh_out}, my $chunk, 65536);
+    return if !defined $n && ($!{EAGAIN} || $!{EINTR});
+    return $n ? reply($job->{id}, 'data', 0, $chunk, '') : close_fh($job, 'out');
+  }
   my $n = sysread($job->{"fh_$what"}, $job->{$what}, 65536, length $job->{$what});
   return if !defined $n && ($!{EAGAIN} || $!{EINTR});
   # A cap keeps the first bytes and counts the rest: a flood neither blocks the process nor fills memory.
@@ -251,6 +287,14 @@ sub request {
     else { reply($id, 'spawn', $errno, '', $why) }
   }
   elsif ($op eq 'F') { file_op($id, $c, $payload) }
+  elsif ($op eq 'P') { run_pipe($id, $c, $payload) }
+  elsif ($op eq 'W') {
+    my $job = $jobs{$id} or return;
+    return unless $job->{stream};
+    $job->{inbuf} .= $payload;
+    $job->{eof} = 1 if $a;
+    write_input($job);
+  }
   elsif ($op eq 'K') {
     if ($spawned{$a}) { kill 'KILL', $a; push @{ $killwait{$a} }, $id }
     else { reply($id, 'killed', 0) }
@@ -283,13 +327,20 @@ sub shutdown_all {
   exit 0;
 }
 
+# Every command starts in "/", as nsenter --mount started them: none inherits where the agent was started.
+chdir('/') or die "chdir /: $!";
 reply(0, 'ready', $$);
 my $in = '';
 while (1) {
   my ($rin, $win) = ('', '');
   vec($rin, fileno(STDIN), 1) = 1;
   vec($rin, fileno($sigr), 1) = 1;
-  for my $fd (keys %byfd) { vec($byfd{$fd}[1] eq 'in' ? $win : $rin, $fd, 1) = 1 }
+  for my $fd (keys %byfd) {
+    my ($job, $what) = @{ $byfd{$fd} };
+    # An open relayed stdin with nothing to write is not waited on: it is always writable.
+    next if $what eq 'in' && !length $job->{inbuf};
+    vec($what eq 'in' ? $win : $rin, $fd, 1) = 1;
+  }
   my $n = select(my $r = $rin, my $w = $win, undef, 0.1);
   if ($n > 0) {
     if (vec($r, fileno(STDIN), 1)) {

@@ -63,38 +63,147 @@ const field = (s: string): Buffer => {
   return Buffer.concat([Buffer.from(`${b.length}:`), b]);
 };
 
+/** The byte stream an agent talks over: an agent process's own stdio, or one relayed by another agent. */
+interface Transport {
+  /** The agent's pid where it runs (this machine, or the lab container that relays it). */
+  readonly pid: number | undefined;
+  write(b: Buffer): void;
+  /** Ends the agent's stdin: the agent then kills what it started and exits. */
+  end(): void;
+  /** Ends the agent by force (by its pid). */
+  kill(): void;
+  /** Resolves once the agent has ended. */
+  readonly done: Promise<void>;
+}
+
+interface TransportEvents {
+  readonly data: (chunk: Buffer) => void;
+  readonly closed: (why: string) => void;
+}
+
+type AgentProcess = ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>;
+
+/** An agent process started here, talking over its own stdin and stdout. */
+function processTransport(proc: AgentProcess, label: string, on: TransportEvents): Transport {
+  let stderr = '';
+  proc.stdout.on('data', on.data);
+  proc.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
+  proc.stdin.on('error', (e) => on.closed(`${label}: cannot write to ${proc.spawnargs[0] ?? 'the agent'}: ${e.message}`));
+  const done = proc.then((r) => {
+    const how = r.signal ? `killed by ${r.signal}` : r.exitCode === undefined ? `could not start: ${r.shortMessage}` : `exit code ${r.exitCode}`;
+    on.closed(`${label} closed (${proc.spawnargs[0] ?? 'agent'} ${how})${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
+  });
+  return {
+    pid: proc.pid,
+    write: (b) => proc.stdin.write(b),
+    end: () => proc.stdin.end(),
+    kill: () => proc.kill('SIGKILL'),
+    done,
+  };
+}
+
+/** A stream's answers from the agent that relays it (a P request): its pid, its stdout as it comes, then how it ended. */
+interface StreamListener {
+  readonly pid: (pid: number) => void;
+  readonly data: (chunk: Buffer) => void;
+  readonly end: (a: Answer | Error) => void;
+}
+
 /**
  * One long-lived command channel: a single agent.pl, which forks each command where it runs and
  * answers with its exit status and output. Into a lab container it is one `docker exec -i` (one
- * Engine API round trip per container instead of one per command); in a sandbox it is the
- * process that holds the sandbox's namespaces (one fork+exec per command, no nsenter). Many
- * commands may be in flight at once (the agent multiplexes them).
+ * Engine API round trip per container instead of one per command); a sandbox's channel is the
+ * agent that holds the sandbox's namespaces (one fork+exec per command, no nsenter), started
+ * here or, in a lab container, by the container's agent, which relays its bytes. Many commands
+ * may be in flight at once (the agent multiplexes them).
  */
 export class ExecChannel {
-  readonly #proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>;
+  #transport!: Transport;
   /** Names the channel in its errors ("lab container channel", "sandbox channel"). */
   readonly #label: string;
   readonly #pending = new Map<number, Pending>();
+  readonly #streams = new Map<number, StreamListener>();
   #seq = 0;
   #buffer: Buffer = Buffer.alloc(0);
   #broken: Error | undefined;
-  #stderr = '';
 
-  private constructor(proc: ResultPromise<{ buffer: false; reject: false; stdin: 'pipe' }>, label: string) {
-    this.#proc = proc;
+  private constructor(label: string) {
     this.#label = label;
-    proc.stdout.on('data', (chunk: Buffer) => this.#onData(chunk));
-    proc.stderr.on('data', (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-2000)));
-    proc.stdin.on('error', (e) => this.#break(new Error(`${label}: cannot write to ${proc.spawnargs[0] ?? 'the agent'}: ${e.message}`)));
-    void proc.then((r) => {
-      const how = r.signal ? `killed by ${r.signal}` : r.exitCode === undefined ? `could not start: ${r.shortMessage}` : `exit code ${r.exitCode}`;
-      this.#break(new Error(`${label} closed (${proc.spawnargs[0] ?? 'agent'} ${how})${this.#stderr.trim() ? `: ${this.#stderr.trim()}` : ''}`));
-    });
   }
 
-  /** The pid, on this machine, of the process the channel started (the first word of its prefix). */
+  /** The pid of the agent's process where it runs (the first word of its prefix). */
   get pid(): number | undefined {
-    return this.#proc.pid;
+    return this.#transport.pid;
+  }
+
+  /** Waits for the agent's first answer; a channel that never answers is closed and thrown away. */
+  async #ready(timeoutMs: number): Promise<number> {
+    const ready = new Promise<Answer>((resolve, reject) => this.#pending.set(0, { resolve, reject }));
+    const timer = setTimeout(() => this.#break(new Error(`${this.#label}: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const a = await ready;
+      if (a.kind !== 'ready') throw new Error(`${this.#label}: unexpected first answer "${a.kind}"`);
+      return a.value;
+    } catch (e) {
+      this.close();
+      await this.closed();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * An agent started by this channel's agent (`prefix` then agent.pl, where this agent runs), its
+   * bytes relayed by this agent: a lab container's sandbox gets its own agent without a process
+   * or an Engine API call on this side. Resolves with the new channel and its agent's pid there.
+   */
+  async relay(prefix: readonly string[], opts: { timeoutMs?: number; label?: string } = {}): Promise<ExecChannel> {
+    const { timeoutMs = 30_000, label = 'relayed channel' } = opts;
+    const argv = [...prefix, 'perl', '-e', AGENT];
+    const inner = new ExecChannel(label);
+    const { id, answer } = this.#request('P', [0, 0, argv.length], Buffer.concat(argv.map(field)));
+    let pid: number | undefined;
+    let finished = false;
+    let onEnd: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (onEnd = resolve));
+    this.#pending.delete(id);
+    void answer.catch(() => undefined);
+    this.#streams.set(id, {
+      pid: (p) => (pid = p),
+      data: (chunk) => inner.#onData(chunk),
+      end: (a) => {
+        finished = true;
+        onEnd();
+        const how =
+          a instanceof Error
+            ? a.message
+            : a.kind === 'exit'
+              ? `exit code ${a.value}`
+              : a.kind === 'signal'
+                ? `killed by signal ${a.value}`
+                : `${a.kind} ${a.value}`;
+        const err = a instanceof Error ? '' : a.stderr.toString('utf8').trim();
+        inner.#break(new Error(`${label} closed (${argv[0] ?? 'agent'} ${how})${err ? `: ${err}` : ''}`));
+      },
+    });
+    inner.#transport = {
+      get pid() {
+        return pid;
+      },
+      write: (b) => {
+        if (!finished) this.#send('W', id, [0, 0, 0], b);
+      },
+      end: () => {
+        if (!finished && this.#broken === undefined) this.#send('W', id, [1, 0, 0]);
+      },
+      kill: () => {
+        if (!finished && this.#broken === undefined) this.#send('T', id, [0, 0, 0]);
+      },
+      done,
+    };
+    await inner.#ready(timeoutMs);
+    return inner;
   }
 
   /**
@@ -105,19 +214,9 @@ export class ExecChannel {
     const { timeoutMs = 30_000, label = 'lab container channel', cwd } = opts;
     const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT];
     const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe', cwd });
-    const ch = new ExecChannel(proc, label);
-    const ready = new Promise<Answer>((resolve, reject) => ch.#pending.set(0, { resolve, reject }));
-    const timer = setTimeout(() => ch.#break(new Error(`${label}: the agent did not answer within ${timeoutMs} ms`)), timeoutMs);
-    try {
-      const a = await ready;
-      if (a.kind !== 'ready') throw new Error(`${label}: unexpected first answer "${a.kind}"`);
-    } catch (e) {
-      ch.close();
-      await ch.closed();
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
+    const ch = new ExecChannel(label);
+    ch.#transport = processTransport(proc, label, { data: (chunk) => ch.#onData(chunk), closed: (why) => ch.#break(new Error(why)) });
+    await ch.#ready(timeoutMs);
     return ch;
   }
 
@@ -145,6 +244,16 @@ export class ExecChannel {
       };
       this.#buffer = this.#buffer.subarray(end);
       const id = Number(m[1]);
+      const stream = this.#streams.get(id);
+      if (stream) {
+        if (answer.kind === 'data') stream.data(answer.stdout);
+        else if (answer.kind === 'pid') stream.pid(answer.value);
+        else {
+          this.#streams.delete(id);
+          stream.end(answer);
+        }
+        continue;
+      }
       const p = this.#pending.get(id);
       this.#pending.delete(id);
       p?.resolve(answer);
@@ -155,10 +264,13 @@ export class ExecChannel {
     this.#broken ??= e;
     for (const p of this.#pending.values()) p.reject(this.#broken);
     this.#pending.clear();
+    // Relayed agents end with the agent that relays them.
+    for (const st of this.#streams.values()) st.end(this.#broken);
+    this.#streams.clear();
   }
 
   #send(op: string, id: number, nums: readonly [number, number, number], payload: Buffer = Buffer.alloc(0)): void {
-    this.#proc.stdin.write(Buffer.concat([Buffer.from(`${op} ${id} ${nums.join(' ')} ${payload.length}\n`), payload]));
+    this.#transport.write(Buffer.concat([Buffer.from(`${op} ${id} ${nums.join(' ')} ${payload.length}\n`), payload]));
   }
 
   #request(op: string, nums: readonly [number, number, number], payload?: Buffer): { id: number; answer: Promise<Answer> } {
@@ -273,15 +385,15 @@ export class ExecChannel {
 
   /** Closing stdin makes the agent kill everything it started and exit. */
   close(): void {
-    this.#proc.stdin.end();
+    this.#transport.end();
     this.#break(new Error(`${this.#label} was closed`));
   }
 
   /** Resolves when the agent's process has ended (after close); kills it, by its pid, if it does not end in time. */
   async closed(timeoutMs = 10_000): Promise<void> {
-    const timer = setTimeout(() => this.#proc.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => this.#transport.kill(), timeoutMs);
     try {
-      await this.#proc;
+      await this.#transport.done;
     } finally {
       clearTimeout(timer);
     }

@@ -2,7 +2,7 @@ import type { PrivilegeMode } from '../run-config.js';
 import type { ExecChannel } from './channel.js';
 import { openExecChannel, removeContainer } from './docker.js';
 import type { ExecOptions, ExecResult } from './exec.js';
-import { ChannelHolder, type NamespaceKind } from './holder.js';
+import { AgentHolder, type NamespaceKind } from './holder.js';
 import { startLabContainer, type LabContainerSpec } from './lab-container.js';
 import type { Holder, SandboxHost } from './sandbox.js';
 
@@ -32,7 +32,7 @@ export class LabContainer implements SandboxHost {
   }
 
   hold(kinds: readonly NamespaceKind[]): Promise<Holder> {
-    return ChannelHolder.start(this.channel, kinds);
+    return AgentHolder.relayed(this.channel, kinds);
   }
 
   run(argv: readonly string[], opts: Omit<ExecOptions, 'cwd' | 'uid' | 'gid'>): Promise<ExecResult> {

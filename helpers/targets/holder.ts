@@ -3,7 +3,6 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { waitFor } from '../wait.js';
 import { ExecChannel, type ChannelExecOptions, type FileOp } from './channel.js';
 import type { ExecResult } from './exec.js';
-import type { TargetExecOptions } from './types.js';
 
 export type NamespaceKind = 'mount' | 'net' | 'pid' | 'uts' | 'ipc' | 'cgroup';
 const PROC_NAME: Record<NamespaceKind, string> = { mount: 'mnt', net: 'net', pid: 'pid', uts: 'uts', ipc: 'ipc', cgroup: 'cgroup' };
@@ -145,6 +144,30 @@ export class AgentHolder {
     }
   }
 
+  /**
+   * A sandbox in a lab container: its agent started there by the container's agent, which relays
+   * its bytes (no process here, no Engine API call). Pids are the container's own.
+   */
+  static async relayed(parent: ExecChannel, kinds: readonly NamespaceKind[]): Promise<AgentHolder> {
+    // A pid namespace needs unshare --fork and the child's pid: only grading's hostile labs use one, never on this target.
+    if (kinds.includes('pid')) throw new Error('lab container sandboxes hold mount, net, uts and ipc namespaces, not pid');
+    const channel = await parent.relay(holdPrefix(kinds), { timeoutMs: 10_000, label: 'sandbox channel' });
+    try {
+      const pid = channel.pid;
+      if (pid === undefined) throw new Error('sandbox channel: the lab container agent reported no pid for the sandbox agent');
+      const links: LinkReader = async (paths) => {
+        const r = await parent.run(['readlink', ...paths], { timeoutMs: 5_000 });
+        return r.exitCode === 0 ? r.stdout.trim().split('\n') : undefined;
+      };
+      await untilSeparated(() => pid, kinds, links, `process ${pid} in the lab container to enter its own ${kinds.join(', ')} namespaces`, 5);
+      return new AgentHolder(channel, pid, kinds);
+    } catch (e) {
+      channel.close();
+      await channel.closed();
+      throw e;
+    }
+  }
+
   run(argv: readonly string[], opts: ChannelExecOptions): Promise<ExecResult> {
     return this.channel.run(argv, opts);
   }
@@ -157,47 +180,5 @@ export class AgentHolder {
   async stop(): Promise<void> {
     this.channel.close();
     await this.channel.closed(5_000);
-  }
-}
-
-/**
- * A namespace holder inside a lab container: the same held `sleep infinity` as NamespaceHolder,
- * started by the container's agent (so it dies with the agent), ended by its pid. Pids are the
- * container's own; nsenter runs inside the container too.
- */
-export class ChannelHolder {
-  private constructor(
-    private readonly channel: ExecChannel,
-    readonly pid: number,
-    readonly kinds: readonly NamespaceKind[],
-  ) {}
-
-  static async start(channel: ExecChannel, kinds: readonly NamespaceKind[]): Promise<ChannelHolder> {
-    // A pid namespace needs unshare --fork and the child's pid: only grading's hostile labs use one, never on this target.
-    if (kinds.includes('pid')) throw new Error('lab container sandboxes hold mount, net, uts and ipc namespaces, not pid');
-    const pid = await channel.start([...holdPrefix(kinds), 'sleep', 'infinity']);
-    const links: LinkReader = async (paths) => {
-      const r = await channel.run(['readlink', ...paths], { timeoutMs: 5_000 });
-      return r.exitCode === 0 ? r.stdout.trim().split('\n') : undefined;
-    };
-    await untilSeparated(() => pid, kinds, links, `process ${pid} in the lab container to enter its own ${kinds.join(', ')} namespaces`, 5);
-    return new ChannelHolder(channel, pid, kinds);
-  }
-
-  /** nsenter through the container's channel: the sandbox's pids and namespaces are the container's. */
-  async run(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
-    const who: string[] = [];
-    if (opts.gid !== undefined) who.push('--setgid', String(opts.gid));
-    if (opts.uid !== undefined) who.push('--setuid', String(opts.uid));
-    const { uid: _u, gid: _g, ...rest } = opts;
-    const r = await this.channel.run(enterArgv(this.pid, this.kinds, argv, who), rest);
-    // nsenter reports a program it cannot execute as exit 127 and one line; the sandbox target's
-    // agent, like execa, as a spawn error: the same outcome on both targets.
-    const m = r.exitCode === 127 ? /^nsenter: failed to execute (.*): ([^\n]*)\n?$/.exec(r.stderr) : null;
-    return m ? { ...r, argv: [...argv], exitCode: undefined, stderr: '', spawnError: `${m[2]}: ${m[1]}` } : { ...r, argv: [...argv] };
-  }
-
-  stop(): Promise<void> {
-    return this.channel.kill(this.pid);
   }
 }
