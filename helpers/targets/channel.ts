@@ -39,6 +39,9 @@ export type FileOp =
 /** mount(2)'s number where the harness knows it; elsewhere a sandbox mounts with the mount command. */
 export const MOUNT_SYSCALL: number | undefined = ({ x64: 165, arm64: 40 } as Record<string, number>)[process.arch];
 
+/** The agent's arguments: syscall numbers it may use instead of loading POSIX (see agent.pl). */
+const AGENT_ARGS: readonly string[] = ({ x64: ['setsid=112'], arm64: ['setsid=157'] } as Record<string, string[]>)[process.arch] ?? [];
+
 const opFields = (op: FileOp): string[] => {
   switch (op.kind) {
     case 'chmod':
@@ -160,7 +163,7 @@ export class ExecChannel {
    */
   async relay(prefix: readonly string[], opts: { timeoutMs?: number; label?: string } = {}): Promise<ExecChannel> {
     const { timeoutMs = 30_000, label = 'relayed channel' } = opts;
-    const argv = [...prefix, 'perl', '-e', AGENT];
+    const argv = [...prefix, 'perl', '-e', AGENT, ...AGENT_ARGS];
     const inner = new ExecChannel(label);
     const { id, answer } = this.#request('P', [0, 0, argv.length], Buffer.concat(argv.map(field)));
     let pid: number | undefined;
@@ -212,7 +215,7 @@ export class ExecChannel {
    */
   static async through(prefix: readonly string[], opts: { timeoutMs?: number; label?: string; cwd?: string } = {}): Promise<ExecChannel> {
     const { timeoutMs = 30_000, label = 'lab container channel', cwd } = opts;
-    const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT];
+    const [file = 'perl', ...args] = [...prefix, 'perl', '-e', AGENT, ...AGENT_ARGS];
     const proc = execa(file, args, { buffer: false, reject: false, stdin: 'pipe', cwd });
     const ch = new ExecChannel(label);
     ch.#transport = processTransport(proc, label, { data: (chunk) => ch.#onData(chunk), closed: (why) => ch.#break(new Error(why)) });
