@@ -54,7 +54,14 @@ export interface Measured {
   readonly exitCode: number | undefined;
   /** The 1-minute load average when the measurement started and ended. */
   readonly load: readonly [number, number];
+  /**
+   * Processes the kernel started during the measurement, the run's own and (on a shared machine)
+   * anyone else's: the `processes` count of /proc/stat (every fork and clone of a process).
+   */
+  readonly forks: number;
 }
+
+const forksSoFar = (): number => Number(/^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? Number.NaN);
 
 export const loadAverage = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
@@ -75,6 +82,7 @@ const CPU_WRAPPER = [
 export async function measure(argv: readonly string[], env: Record<string, string> = {}): Promise<Measured> {
   const [file = '', ...args] = [...CPU_WRAPPER, ...argv];
   const load0 = loadAverage();
+  const forks0 = forksSoFar();
   const started = performance.now();
   const child = execa(file, args, { reject: false, env, stdin: 'ignore' });
   let peak = 0;
@@ -93,6 +101,7 @@ export async function measure(argv: readonly string[], env: Record<string, strin
   }, 100);
   const r = await child;
   clearInterval(timer);
+  const forks = forksSoFar() - forks0;
   const cpu = CPU_LINE.exec(String(r.stderr));
   return {
     wallS: (performance.now() - started) / 1000,
@@ -103,6 +112,7 @@ export async function measure(argv: readonly string[], env: Record<string, strin
     stdout: String(r.stdout),
     exitCode: r.exitCode,
     load: [load0, loadAverage()],
+    forks,
   };
 }
 

@@ -82,9 +82,15 @@ if (args.labs !== undefined) {
   const suite = await measure(suiteArgv('/tmp/bench-junit.xml'));
   const tests = counted(suite);
   process.stdout.write(
-    `  ${figures(suite)}\n  ${tests} tests, ${(tests / suite.wallS).toFixed(2)} tests/s; sandboxes alive at once: peak ${suite.peakSandboxes}, mean ${suite.meanSandboxes.toFixed(1)}\n`,
+    `  ${figures(suite)}\n  ${tests} tests, ${(tests / suite.wallS).toFixed(2)} tests/s; sandboxes alive at once: peak ${suite.peakSandboxes}, mean ${suite.meanSandboxes.toFixed(1)}\n` +
+      `  processes started: ${suite.forks}, ${(suite.forks / Math.max(1, tests)).toFixed(1)} per test (the kernel's fork count, /proc/stat)\n`,
   );
   if (suite.exitCode !== 0) process.exitCode = 1;
+  // The fixed cost every run pays before its first test: the launcher, vitest, its workers importing every spec file.
+  process.stdout.write(chalk.bold(`Start-up (sandbox target): a run whose --grep selects nothing (it exits 2 by design)\n`));
+  const startup = await measure(suiteArgv('/tmp/bench-junit-startup.xml', ['--grep', '^lesson06-bench-selects-nothing$']));
+  process.stdout.write(`  ${fmt(startup.wallS)} wall, ${fmt(startup.cpuS)} CPU, ${startup.forks} processes (exit ${startup.exitCode ?? '?'})\n`);
+  if (startup.exitCode !== 2) process.exitCode = 1;
   // Measured right after the sandbox suite, so both see the same machine load.
   const engine = (await engineReachable()).ok;
   const distros = engine
@@ -103,7 +109,7 @@ if (args.labs !== undefined) {
   const reached = Math.max(1, suite.peakSandboxes);
   process.stdout.write(chalk.bold(`Floor: bench/floor.sh, ${tests} labs of raw lesson commands, at the suite's peak parallelism ${reached}\n`));
   const floor = await measure(['bash', 'bench/floor.sh', String(reached), String(tests)]);
-  process.stdout.write(`  ${figures(floor)}\n`);
+  process.stdout.write(`  ${figures(floor)}\n  processes started: ${floor.forks}, ${(floor.forks / Math.max(1, tests)).toFixed(1)} per lab\n`);
   process.stdout.write(chalk.bold(`Floor at full parallelism ${tests}\n`));
   const full = await measure(['bash', 'bench/floor.sh', String(tests), String(tests)]);
   process.stdout.write(`  ${figures(full)}\n`);
