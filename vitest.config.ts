@@ -6,7 +6,7 @@ import LessonDocReporter from './helpers/report/lesson-reporter.js';
 import { bashBlocks, readLesson } from './helpers/lesson/document.js';
 import { commandIndex } from './helpers/lesson/links.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
-import { configFromEnv } from './helpers/run-config.js';
+import { configFromEnv, LESSON_WORKERS } from './helpers/run-config.js';
 import { BLOB_FILE } from './helpers/report/shards.js';
 import { GRADE_CHECK_INFO, STEP_CHECK_INFO } from './helpers/grade/catalog.js';
 
@@ -61,7 +61,7 @@ export default defineConfig({
     pool: 'forks',
     // Transformed specs and helpers kept on disk between runs: a rerun skips most of vite's work at start-up.
     experimental: { fsModuleCache: true },
-    maxWorkers: 3,
+    maxWorkers: LESSON_WORKERS,
     // Here, not in the project: vitest 4.1 reads sequence.concurrent from the root config only
     // (vitest-dev/vitest#9645), so set on the lesson project the tests of one file ran one by one.
     // Grading runs its Verify checks in order against one lab, so only the lesson suite overlaps.

@@ -190,3 +190,13 @@ export const elevatedPath = (): string => TRUSTED_PATH;
 
 /** The environment of every process the harness starts: this process's, cleaned (helpers/toolchain.ts). */
 export const childEnv = (): Record<string, string> => trustedEnv(process.env);
+
+/** vitest's workers for the lesson suite (vitest.config.ts) unless `--maxWorkers` says otherwise. */
+export const LESSON_WORKERS = 3;
+
+/** How many workers this run's vitest may start: `--maxWorkers N` from the pass-through options, else the default. */
+export function workersOf(config: RunConfig): number {
+  const i = config.vitestArgs.indexOf('--maxWorkers');
+  const n = i >= 0 ? Number(config.vitestArgs[i + 1]) : Number.NaN;
+  return Number.isInteger(n) && n > 0 ? n : LESSON_WORKERS;
+}

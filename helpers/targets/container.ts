@@ -3,7 +3,7 @@ import type { ExecChannel } from './channel.js';
 import { openExecChannel, removeContainer } from './docker.js';
 import type { ExecOptions, ExecResult } from './exec.js';
 import { AgentHolder, type NamespaceKind } from './holder.js';
-import { startLabContainer, type LabContainerSpec } from './lab-container.js';
+import type { LabContainerSpec } from './lab-container.js';
 import type { Holder, SandboxHost } from './sandbox.js';
 
 /**
@@ -22,7 +22,13 @@ export class LabContainer implements SandboxHost {
   ) {}
 
   static async start(spec: LabContainerSpec, mode: PrivilegeMode): Promise<LabContainer> {
-    const id = await startLabContainer(spec, mode);
+    // Loaded here: testcontainers costs about a CPU-second to import, and a worker that adopts a warm container needs none of it.
+    const { startLabContainer } = await import('./lab-container.js');
+    return LabContainer.adopt(await startLabContainer(spec, mode));
+  }
+
+  /** A lab container started already (by the launcher, for this worker to claim): this worker's from now on. */
+  static async adopt(id: string): Promise<LabContainer> {
     try {
       return new LabContainer(id, await openExecChannel(id));
     } catch (e) {

@@ -4,6 +4,7 @@ import { engineReachable, labImage, runInImage } from './docker.js';
 import { runArgv, type ExecResult } from './exec.js';
 import { SandboxTarget, type CgroupSetup, type SandboxHost } from './sandbox.js';
 import { sweepLateContainers, type Leftover } from './sweep.js';
+import { claimWarm, offerWarm, warmDone } from './warm.js';
 import type { Target } from './types.js';
 
 /**
@@ -55,6 +56,12 @@ export interface TargetProvider {
   runtimeFix(config: RunConfig): string;
   /** Started once per vitest worker and stopped when it ends; undefined when the target needs none. */
   workerResource(config: RunConfig): Promise<WorkerResource | undefined>;
+  /**
+   * By the launcher, beside vitest's own start-up: up to `workers` worker resources made ready for
+   * the workers to claim (see warm.ts). Resolves when it is done; what it started is the run's
+   * (labelled), so the run's sweep removes whatever no worker claimed.
+   */
+  warmUp(config: RunConfig, workers: number): Promise<void>;
   /** After a run that ended without a summary (interrupted): its leftovers the ordinary sweep could not see yet. */
   sweepLate(runId: string, sinceMs: number): Promise<Leftover[]>;
   /** A fresh target for one test of the lesson suite. */
@@ -74,6 +81,7 @@ const onThisMachine = {
   cannotStart: (r: ExecResult): boolean => r.spawnError !== undefined,
   runtimeFix: (): string => 'npm run doctor',
   workerResource: (): Promise<undefined> => Promise.resolve(undefined),
+  warmUp: (): Promise<void> => Promise.resolve(),
   sweepLate: (): Promise<Leftover[]> => Promise.resolve([]),
 };
 
@@ -121,9 +129,26 @@ const CONTAINER: TargetProvider = {
 
   async workerResource(config) {
     if (config.privilege === undefined) throw new Error('container target: the launcher did not decide the privilege mode');
-    // Imported only for this target: testcontainers costs every worker about a CPU-second to load.
     const { LabContainer } = await import('./container.js');
-    return LabContainer.start({ distro: config.distro, runId: config.runId }, config.privilege);
+    const warm = await claimWarm(config.workDir);
+    return warm !== undefined ? LabContainer.adopt(warm) : LabContainer.start({ distro: config.distro, runId: config.runId }, config.privilege);
+  },
+
+  async warmUp(config, workers) {
+    const privilege = config.privilege;
+    if (privilege === undefined) return;
+    try {
+      const { startLabContainer } = await import('./lab-container.js');
+      await Promise.all(
+        Array.from({ length: workers }, async (_, i) => {
+          // One that fails to start is left to the worker, which starts its own and reports why.
+          const id = await startLabContainer({ distro: config.distro, runId: config.runId }, privilege).catch(() => undefined);
+          if (id !== undefined) offerWarm(config.workDir, i, id);
+        }),
+      );
+    } finally {
+      warmDone(config.workDir);
+    }
   },
 
   // A worker killed while the engine was creating its lab container: the create completes after the worker.

@@ -9,7 +9,7 @@ import type { RunSummary } from '../../helpers/report/junit-reporter.js';
 import type { LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { lessonSummaryPath, summaryPath } from '../../helpers/report/run-files.js';
 import { cgroupModeText, parseRuntimeVersion, runtimeInfo as describeRuntimeInfo } from '../../helpers/oci/runtime-info.js';
-import { configToEnv, type RunConfig } from '../../helpers/run-config.js';
+import { configToEnv, workersOf, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
 import { ROOT_TOOLS, TRUSTED_PATH, trustedDirProblems, trustedEnv, trustedTool } from '../../helpers/toolchain.js';
 import { labImage } from '../../helpers/targets/docker.js';
@@ -273,9 +273,12 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let vitestExit: number | undefined;
   let summary: RunSummary | undefined;
   let lesson: LessonSummary | undefined;
+  let warming: Promise<void> = Promise.resolve();
   try {
     // This node, not the first on a PATH (vitest's #! line asks env for one); a clean environment: nothing of the caller's steers a root process.
     vitest = execa(process.execPath, vitestArgv(config, opts), { stdio: 'inherit', reject: false, extendEnv: false, env: vitestEnv(config) });
+    // While vitest starts: the workers' resources (the container target's lab containers), ready for them to claim.
+    warming = providerFor(config.target).warmUp(config, workersOf(config));
     const r = await vitest;
     // The signal this launcher relayed (sudo, no terminal) can end vitest before its own handler
     // turns it into exit 130: that run was interrupted, not broken.
@@ -283,6 +286,8 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
     summary = readSummary(config);
     lesson = readJson<LessonSummary>(lessonSummaryPath(config));
   } finally {
+    // A lab container still being created now would appear after the sweep: wait for the warm-up first.
+    await warming.catch(() => undefined);
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
     // Interrupted: a killed worker's lab container may still be coming into existence.
