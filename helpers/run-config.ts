@@ -162,12 +162,18 @@ export function defaultRunConfig(over: Partial<RunConfig> = {}): RunConfig {
   };
 }
 
+/**
+ * What testcontainers must find in its process's environment, wherever it starts a lab container
+ * (the launcher's warm-up, a worker): no Ryuk reaper, whose image cannot be pulled here; the run's
+ * sweep removes lab containers by their labels instead.
+ */
+export const TESTCONTAINERS_ENV = { TESTCONTAINERS_RYUK_DISABLED: 'true' } as const;
+
 /** The environment of the vitest process the launcher starts. */
 export function configToEnv(c: RunConfig): Record<string, string> {
   return {
     [CONFIG_ENV]: JSON.stringify(c),
-    // testcontainers reads it when it starts a container; its Ryuk image cannot be pulled here.
-    TESTCONTAINERS_RYUK_DISABLED: 'true',
+    ...TESTCONTAINERS_ENV,
     ...(c.ci ? { CI: 'true' } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPrivateRunDir } from '../targets/run-dir.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LessonCheckError, type Diagnosis } from '../lesson/diagnosis.js';
 import { remedyForRun } from '../lesson/run-diagnosis.js';
@@ -116,10 +117,22 @@ const profiles = new Map<string, Promise<ProbeOutcome>>();
 const SHARED_WAIT_MS = 120_000;
 
 type StoredOutcome =
-  { readonly ok: true; readonly needs: ReadonlyArray<readonly [RuntimeNeed, string]> } | { readonly ok: false; readonly failure: Diagnosis };
+  | { readonly ok: true; readonly needs: ReadonlyArray<readonly [RuntimeNeed, string]> }
+  | { readonly ok: false; readonly failure: Diagnosis }
+  /** The probe itself broke (not a verdict on the runtime): every waiting worker fails at once with this cause. */
+  | { readonly ok: 'broke'; readonly error: string };
 
 const store = (o: ProbeOutcome): StoredOutcome => (o.ok ? { ok: true, needs: [...o.profile.needs] } : o);
-const restore = (s: StoredOutcome): ProbeOutcome => (s.ok ? { ok: true, profile: { needs: new Map(s.needs) } } : s);
+function restore(s: StoredOutcome, file: string): ProbeOutcome {
+  if (s.ok === 'broke') throw new Error(`the runtime probe broke in the worker that ran it (${file}): ${s.error}`);
+  return s.ok === true ? { ok: true, profile: { needs: new Map(s.needs) } } : s;
+}
+
+/** Written whole or not at all: the name appears only once the content is there. */
+function publish(file: string, s: StoredOutcome): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(s), { mode: 0o600, flag: 'wx' });
+  renameSync(`${file}.tmp`, file);
+}
 
 /**
  * One probe per run: the first worker to ask creates `<key>.lock` in the run's private directory
@@ -127,7 +140,7 @@ const restore = (s: StoredOutcome): ProbeOutcome => (s.ok ? { ok: true, profile:
  * other workers read that instead of probing again. Without that directory (vitest started by
  * hand), each worker probes once.
  */
-async function sharedProbe(key: string, dir: string, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+export async function sharedProbe(key: string, dir: string, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
   const file = join(dir, `runtime-profile-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
   let mine = false;
   try {
@@ -137,9 +150,14 @@ async function sharedProbe(key: string, dir: string, probe: () => Promise<ProbeO
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
   if (mine) {
-    const outcome = await probe();
-    writeFileSync(`${file}.tmp`, JSON.stringify(store(outcome)), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    let outcome: ProbeOutcome;
+    try {
+      outcome = await probe();
+    } catch (e) {
+      publish(file, { ok: 'broke', error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+    publish(file, store(outcome));
     return outcome;
   }
   const until = Date.now() + SHARED_WAIT_MS;
@@ -148,14 +166,14 @@ async function sharedProbe(key: string, dir: string, probe: () => Promise<ProbeO
       throw new Error(`no runtime profile in ${file} after ${SHARED_WAIT_MS} ms: the worker that probes the runtime ended without one`);
     await sleep(50);
   }
-  return restore(JSON.parse(readFileSync(file, 'utf8')) as StoredOutcome);
+  return restore(JSON.parse(readFileSync(file, 'utf8')) as StoredOutcome, file);
 }
 
-/** The runtime's profile, probed once per run when `shareDir` (the run's private directory) exists, else once per worker. */
+/** The runtime's profile, probed once per run when `shareDir` is the launcher's private run directory, else once per worker. */
 export function profileOnce(key: string, shareDir: string | undefined, probe: () => Promise<ProbeOutcome>): Promise<ProbeOutcome> {
   let p = profiles.get(key);
   if (p === undefined) {
-    p = shareDir !== undefined && existsSync(shareDir) ? sharedProbe(key, shareDir, probe) : probe();
+    p = shareDir !== undefined && isPrivateRunDir(shareDir) ? sharedProbe(key, shareDir, probe) : probe();
     profiles.set(key, p);
   }
   return p;

@@ -77,7 +77,7 @@ function labContainer(spec: LabContainerSpec, mode: PrivilegeMode): LabContainer
  * `--privileged` first; where the engine refuses it (a host whose bounding set lacks a
  * capability: "unable to apply caps"), every capability the host has, unconfined seccomp and
  * AppArmor. The launcher decides once per run and puts the answer in the run configuration.
- * The probe is one `docker run` (the launcher has no testcontainers session, hence no Ryuk).
+ * The probe is one `docker run`, not testcontainers; the launcher starts warm lab containers with Ryuk turned off (providers.ts).
  */
 export async function detectPrivilegeMode(spec: LabContainerSpec): Promise<PrivilegeMode> {
   const attempt = `${process.pid}-${Date.now()}`;

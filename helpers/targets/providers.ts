@@ -1,10 +1,10 @@
 import { CONTAINER_PREREQUISITES, GRADE_PREREQUISITES, SANDBOX_PREREQUISITES, type Prerequisite } from '../prereqs.js';
 import type { Distro, RunConfig, TargetKind } from '../run-config.js';
-import { engineReachable, labImage, runInImage } from './docker.js';
+import { engineReachable, labImage, removeContainer, runInImage } from './docker.js';
 import { runArgv, type ExecResult } from './exec.js';
 import { SandboxTarget, type CgroupSetup, type SandboxHost } from './sandbox.js';
 import { sweepLateContainers, type Leftover } from './sweep.js';
-import { claimWarm, offerWarm, warmDone } from './warm.js';
+import { claimWarm, offerWarm, openWarm, unclaimedWarm, warmDone } from './warm.js';
 import type { Target } from './types.js';
 
 /**
@@ -58,10 +58,12 @@ export interface TargetProvider {
   workerResource(config: RunConfig): Promise<WorkerResource | undefined>;
   /**
    * By the launcher, beside vitest's own start-up: up to `workers` worker resources made ready for
-   * the workers to claim (see warm.ts). Resolves when it is done; what it started is the run's
-   * (labelled), so the run's sweep removes whatever no worker claimed.
+   * the workers to claim (see warm.ts). Resolves when it is done, with why any failed to start;
+   * what it started is the run's (labelled), so the run's sweep removes whatever no worker claimed.
    */
-  warmUp(config: RunConfig, workers: number): Promise<void>;
+  warmUp(config: RunConfig, workers: number): Promise<string[]>;
+  /** After vitest: removes what the warm-up started that no worker claimed (the launcher's own, so no leftover). */
+  dropUnclaimed(config: RunConfig): Promise<void>;
   /** After a run that ended without a summary (interrupted): its leftovers the ordinary sweep could not see yet. */
   sweepLate(runId: string, sinceMs: number): Promise<Leftover[]>;
   /** A fresh target for one test of the lesson suite. */
@@ -81,7 +83,8 @@ const onThisMachine = {
   cannotStart: (r: ExecResult): boolean => r.spawnError !== undefined,
   runtimeFix: (): string => 'npm run doctor',
   workerResource: (): Promise<undefined> => Promise.resolve(undefined),
-  warmUp: (): Promise<void> => Promise.resolve(),
+  warmUp: (): Promise<string[]> => Promise.resolve([]),
+  dropUnclaimed: (): Promise<void> => Promise.resolve(),
   sweepLate: (): Promise<Leftover[]> => Promise.resolve([]),
 };
 
@@ -136,19 +139,31 @@ const CONTAINER: TargetProvider = {
 
   async warmUp(config, workers) {
     const privilege = config.privilege;
-    if (privilege === undefined) return;
+    if (privilege === undefined) return [];
+    // Synchronously, before the first await: the launcher calls this before it starts vitest, so
+    // every worker finds the directory and waits for what comes.
+    openWarm(config.workDir);
+    const failures: string[] = [];
     try {
       const { startLabContainer } = await import('./lab-container.js');
       await Promise.all(
         Array.from({ length: workers }, async (_, i) => {
-          // One that fails to start is left to the worker, which starts its own and reports why.
-          const id = await startLabContainer({ distro: config.distro, runId: config.runId }, privilege).catch(() => undefined);
-          if (id !== undefined) offerWarm(config.workDir, i, id);
+          try {
+            offerWarm(config.workDir, i, await startLabContainer({ distro: config.distro, runId: config.runId }, privilege));
+          } catch (e) {
+            // Left to the worker, which starts its own and reports what goes wrong there.
+            failures.push(e instanceof Error ? e.message : String(e));
+          }
         }),
       );
     } finally {
       warmDone(config.workDir);
     }
+    return failures;
+  },
+
+  async dropUnclaimed(config) {
+    for (const id of unclaimedWarm(config.workDir)) await removeContainer(id);
   },
 
   // A worker killed while the engine was creating its lab container: the create completes after the worker.

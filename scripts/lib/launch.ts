@@ -9,7 +9,7 @@ import type { RunSummary } from '../../helpers/report/junit-reporter.js';
 import type { LessonSummary } from '../../helpers/report/lesson-reporter.js';
 import { lessonSummaryPath, summaryPath } from '../../helpers/report/run-files.js';
 import { cgroupModeText, parseRuntimeVersion, runtimeInfo as describeRuntimeInfo } from '../../helpers/oci/runtime-info.js';
-import { configToEnv, workersOf, type RunConfig } from '../../helpers/run-config.js';
+import { configToEnv, TESTCONTAINERS_ENV, workersOf, type RunConfig } from '../../helpers/run-config.js';
 import { hostCgroupLayout } from '../../helpers/targets/cgroup.js';
 import { ROOT_TOOLS, TRUSTED_PATH, trustedDirProblems, trustedEnv, trustedTool } from '../../helpers/toolchain.js';
 import { labImage } from '../../helpers/targets/docker.js';
@@ -276,9 +276,24 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
   let warming: Promise<void> = Promise.resolve();
   try {
     // This node, not the first on a PATH (vitest's #! line asks env for one); a clean environment: nothing of the caller's steers a root process.
+    // The launcher's own testcontainers (the warm-up) as the workers' (run-config.ts): no Ryuk.
+    Object.assign(process.env, TESTCONTAINERS_ENV);
+    // While vitest starts: the workers' resources (the container target's lab containers), ready for
+    // them to claim. Begun first, so its directory exists before any worker looks.
+    warming = providerFor(config.target)
+      .warmUp(config, workersOf(config))
+      .then((failed) => {
+        if (failed.length > 0)
+          process.stdout.write(
+            chalk.dim(`${failed.length} lab container(s) could not be started ahead; their workers start their own: ${failed[0]}\n`),
+          );
+      })
+      .catch((e: unknown) => {
+        process.stdout.write(
+          chalk.dim(`starting lab containers ahead failed; each worker starts its own: ${e instanceof Error ? e.message : String(e)}\n`),
+        );
+      });
     vitest = execa(process.execPath, vitestArgv(config, opts), { stdio: 'inherit', reject: false, extendEnv: false, env: vitestEnv(config) });
-    // While vitest starts: the workers' resources (the container target's lab containers), ready for them to claim.
-    warming = providerFor(config.target).warmUp(config, workersOf(config));
     const r = await vitest;
     // The signal this launcher relayed (sudo, no terminal) can end vitest before its own handler
     // turns it into exit 130: that run was interrupted, not broken.
@@ -287,7 +302,11 @@ export async function launch(initial: RunConfig, opts: LaunchOptions = {}): Prom
     lesson = readJson<LessonSummary>(lessonSummaryPath(config));
   } finally {
     // A lab container still being created now would appear after the sweep: wait for the warm-up first.
-    await warming.catch(() => undefined);
+    await warming;
+    // One it cannot remove, the sweep below finds and reports.
+    await providerFor(config.target)
+      .dropUnclaimed(config)
+      .catch(() => undefined);
     rmSync(config.workDir, { recursive: true, force: true });
     const mine = await sweep({ run: config.runId });
     // Interrupted: a killed worker's lab container may still be coming into existence.
