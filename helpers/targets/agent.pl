@@ -8,8 +8,6 @@
 #                                  flags: 1 discard output, 2 new session, 4 has input,
 #                                  8 an output cap field (bytes kept of stdout and of stderr),
 #                                  16 a "uid gid" field (-1: unchanged), as nsenter --setuid/--setgid
-#   S id 0 0 nargv paylen          start a long-running process (stdio /dev/null), answer its pid
-#   K id pid 0 0 0                 SIGKILL a process started with S, answer once it is reaped
 #   T id 0 0 0 0                   the caller's timeout for X id expired (or P id must end): SIGKILL it
 #   P id 0 0 nargv paylen          start argv with its stdin and stdout relayed (a sandbox's own
 #                                  agent, started here): answered "pid", then "data" answers
@@ -49,8 +47,6 @@ binmode STDOUT;
 my %jobs;       # id -> running X request
 my %byfd;       # fileno -> [job, 'out'|'err'|'in']
 my %pidjob;     # pid -> job
-my %spawned;    # pid -> 1 for S processes
-my %killwait;   # pid -> [ids waiting for K]
 
 sub nonblocking { my $fh = shift; fcntl($fh, F_SETFL, fcntl($fh, F_GETFL, 0) | O_NONBLOCK) }
 
@@ -290,13 +286,6 @@ sub file_op {
 sub request {
   my ($op, $id, $a, $b, $c, $payload) = @_;
   if ($op eq 'X') { run_exec($id, $a, $b, $c, $payload) }
-  elsif ($op eq 'S') {
-    my ($f) = fields($payload, $c);
-    my $null = devnull();
-    my ($pid, $errno, $why) = start($f, {}, $null, $null, $null, 0);
-    if (defined $pid) { $spawned{$pid} = 1; reply($id, 'pid', $pid) }
-    else { reply($id, 'spawn', $errno, '', $why) }
-  }
   elsif ($op eq 'F') { file_op($id, $c, $payload) }
   elsif ($op eq 'P') { run_pipe($id, $c, $payload) }
   elsif ($op eq 'W') {
@@ -305,10 +294,6 @@ sub request {
     $job->{inbuf} .= $payload;
     $job->{eof} = 1 if $a;
     write_input($job);
-  }
-  elsif ($op eq 'K') {
-    if ($spawned{$a}) { kill 'KILL', $a; push @{ $killwait{$a} }, $id }
-    else { reply($id, 'killed', 0) }
   }
   elsif ($op eq 'T') {
     my $job = $jobs{$id} or return;
@@ -327,12 +312,11 @@ sub reap {
   while ((my $pid = waitpid(-1, 1)) > 0) {
     my $st = $?;
     if (my $job = $pidjob{$pid}) { $job->{status} = $st }
-    elsif (delete $spawned{$pid}) { reply($_, 'killed', 0) for @{ delete $killwait{$pid} // [] } }
   }
 }
 
 sub shutdown_all {
-  my @pids = (keys %spawned, keys %pidjob);
+  my @pids = keys %pidjob;
   kill 'KILL', @pids if @pids;
   # Reaped before exiting: in a container whose pid 1 is `sleep`, nobody else would.
   waitpid($_, 0) for @pids;

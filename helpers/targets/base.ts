@@ -65,9 +65,7 @@ export abstract class BaseTarget implements Target {
   }
 
   async readFile(path: string): Promise<string> {
-    const r = await this.read(path);
-    if (!succeeded(r)) throw new CommandError(r);
-    return r.stdout;
+    return (await this.mustFile({ kind: 'read', path }, ['cat', '--', path])).stdout;
   }
 
   async writeFile(path: string, content: string, mode?: string): Promise<void> {

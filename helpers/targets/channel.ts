@@ -31,7 +31,7 @@ export type FileOp =
       readonly fstype: string;
       readonly source: string;
       readonly options: string;
-      readonly syscall: number;
+      readonly syscall: number | undefined;
     }
   /** The interface `path` names, set up (loopback in a new sandbox). */
   | { readonly kind: 'up'; readonly path: string };
@@ -47,7 +47,7 @@ const opFields = (op: FileOp): string[] => {
     case 'chmod':
       return [op.kind, op.path, op.mode];
     case 'mount':
-      return [op.kind, op.path, op.fstype, op.source, op.options, String(op.syscall)];
+      return [op.kind, op.path, op.fstype, op.source, op.options, String(op.syscall ?? '')];
     default:
       return [op.kind, op.path];
   }
@@ -370,20 +370,6 @@ export class ExecChannel {
     } finally {
       clearTimeout(guard);
     }
-  }
-
-  /** Starts a long-running process (stdio on /dev/null) and returns its pid inside the container. */
-  async start(argv: readonly string[]): Promise<number> {
-    const { answer } = this.#request('S', [0, 0, argv.length], Buffer.concat(argv.map(field)));
-    const a = await answer;
-    if (a.kind !== 'pid') throw new Error(`${this.#label}: could not start "${argv.join(' ')}": ${a.stderr.toString('utf8') || a.kind}`);
-    return a.value;
-  }
-
-  /** SIGKILLs a process started with `start`, by its pid, and waits until it is reaped. */
-  async kill(pid: number): Promise<void> {
-    const { answer } = this.#request('K', [pid, 0, 0]);
-    await answer;
   }
 
   /** Closing stdin makes the agent kill everything it started and exit. */

@@ -73,9 +73,9 @@ async function heldPid(top: number, kinds: readonly NamespaceKind[], comm: strin
   return untilSeparated(locate, kinds, localLinks, `process ${top} to enter its own ${kinds.join(', ')} namespaces`);
 }
 
-/** argv that runs `argv` in the namespaces `pid` holds; `who` is nsenter's --setuid/--setgid. */
-function enterArgv(pid: number, kinds: readonly NamespaceKind[], argv: readonly string[], who: readonly string[] = []): string[] {
-  return ['nsenter', '-t', String(pid), ...kinds.map((k) => `--${k}`), ...who, '--', ...argv];
+/** argv that runs `argv` in the namespaces `pid` holds. */
+function enterArgv(pid: number, kinds: readonly NamespaceKind[], argv: readonly string[]): string[] {
+  return ['nsenter', '-t', String(pid), ...kinds.map((k) => `--${k}`), '--', ...argv];
 }
 
 /**

@@ -110,9 +110,7 @@ export class SandboxTarget extends BaseTarget {
       }
       // A real host has loopback up; a fresh namespace does not. The agent does it (and the mounts)
       // itself where it can: four processes fewer for every test.
-      const lo = ['ip', 'link', 'set', 'lo', 'up'];
-      if (t.holder.file) await t.mustFile({ kind: 'up', path: 'lo' }, lo);
-      else await t.must(lo);
+      await t.mustFile({ kind: 'up', path: 'lo' }, ['ip', 'link', 'set', 'lo', 'up']);
     } catch (e) {
       await t.dispose();
       throw e;
@@ -122,9 +120,7 @@ export class SandboxTarget extends BaseTarget {
 
   private async mountTmpfs(dir: string, options: string): Promise<void> {
     const argv = ['mount', '-t', 'tmpfs', '-o', options, SANDBOX_FS_LABEL, dir];
-    if (this.holder.file && MOUNT_SYSCALL !== undefined)
-      await this.mustFile({ kind: 'mount', path: dir, fstype: 'tmpfs', source: SANDBOX_FS_LABEL, options, syscall: MOUNT_SYSCALL }, argv);
-    else await this.must(argv);
+    await this.mustFile({ kind: 'mount', path: dir, fstype: 'tmpfs', source: SANDBOX_FS_LABEL, options, syscall: MOUNT_SYSCALL }, argv);
   }
 
   protected rawExec(argv: readonly string[], opts: TargetExecOptions): Promise<ExecResult> {
@@ -132,8 +128,10 @@ export class SandboxTarget extends BaseTarget {
     return this.holder.run(argv, { ...opts, newSession: true });
   }
 
+  /** The agent's own where it can do it; the command itself where it cannot (no agent, or mount(2)'s number unknown here). */
   protected override fileOp(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
-    return this.holder.file ? this.holder.file(op, argv, input) : super.fileOp(op, argv, input);
+    if (this.holder.file === undefined || (op.kind === 'mount' && op.syscall === undefined)) return super.fileOp(op, argv, input);
+    return this.holder.file(op, argv, input);
   }
 
   async dispose(): Promise<void> {

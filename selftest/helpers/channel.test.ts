@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ExecChannel } from '../../helpers/targets/channel.js';
-import { readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '../../helpers/wait.js';
 import { runArgv, type ExecOptions, type ExecResult } from '../../helpers/targets/exec.js';
 import { SandboxTarget } from '../../helpers/targets/sandbox.js';
 
@@ -81,22 +84,19 @@ describe('command channel agent: the same outcome as execa', () => {
     expect(r.timedOut).toBe(true);
   });
 
-  test('long-running processes: started, reported by pid, killed by pid', async () => {
-    const pid = await ch.start(['sleep', '600']);
-    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).toBe(0);
-    await ch.kill(pid);
-    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
-  });
-
   test('a closed channel refuses further commands with a clear error, and its agent kills what it started', async () => {
     const own = await ExecChannel.through([]);
-    const pid = await own.start(['sleep', '600']);
-    const pending = own.run(['sleep', '600']);
+    const pidFile = join(tmpdir(), `lesson06-channel-close-${process.pid}`);
+    rmSync(pidFile, { force: true });
+    const pending = own.run(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 600`]);
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', { timeoutMs: 5_000, what: 'the command to start' });
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    rmSync(pidFile, { force: true });
     own.close();
     await expect(pending).rejects.toThrow(/lab container channel was closed/);
     await expect(own.run(['true'])).rejects.toThrow(/lab container channel was closed/);
     await own.closed();
-    expect((await runArgv(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
+    expect((await runArgv(['kill', '-0', pid])).exitCode).not.toBe(0);
   });
 });
 
