@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
@@ -192,6 +193,36 @@ describe('one provider per target, one seam to the Docker engine', () => {
     expect(engineBypasses('helpers/targets/container.ts', "import type { StartedTestContainer } from 'testcontainers';")).toHaveLength(1);
     expect(engineBypasses('helpers/targets/container.ts', "const { GenericContainer } = await import('testcontainers');")).toHaveLength(1);
     expect(engineBypasses(DOCKER_SEAM, "runArgv(['docker', 'ps'])")).toEqual([]);
+  });
+});
+
+/**
+ * vitest bundles vitest.config.ts with every module it reaches and hoists the package imports of
+ * each to the bundle's top, dynamic imports included: a literal `import('./lab-container.js')`
+ * anywhere in that graph made vitest's main process load testcontainers in every run, sandbox
+ * target too. Bundled here the way vite bundles a config (loadConfigFromFile lists the bundle's modules).
+ */
+describe("vitest's config bundle leaves the container target's modules out", () => {
+  const CONTAINER_ONLY = ['helpers/targets/lab-container.ts', 'helpers/targets/container.ts'];
+  const bundled = async (configFile: string): Promise<string[]> => {
+    const { loadConfigFromFile } = await import('vite');
+    const loaded = await loadConfigFromFile({ command: 'serve', mode: 'test' }, configFile, process.cwd(), 'silent');
+    return (loaded?.dependencies ?? []).map((d) => relative(process.cwd(), d));
+  };
+  test('vitest.config.ts bundles none of them', async () => {
+    const modules = await bundled('vitest.config.ts');
+    expect(modules).toContain('helpers/targets/providers.ts');
+    expect(modules.filter((m) => CONTAINER_ONLY.includes(m))).toEqual([]);
+  });
+  test('the rule can fail: a config with a literal dynamic import of the lab container module bundles it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lesson06-config-bundle-'));
+    try {
+      const file = join(dir, 'planted.config.mjs');
+      writeFileSync(file, `export default { lazily: () => import(${JSON.stringify(join(process.cwd(), CONTAINER_ONLY[0] ?? ''))}) };\n`);
+      expect(await bundled(file)).toContain(CONTAINER_ONLY[0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -70,6 +70,19 @@ export interface TargetProvider {
   createTarget(config: RunConfig, resource: WorkerResource | undefined): Promise<Target>;
 }
 
+/**
+ * The container target's own modules, loaded the first time that target needs them. The specifier
+ * is a variable on purpose: vitest bundles vitest.config.ts with everything it imports (the
+ * reporters reach this module), and a bundler inlines a literal `import('./lab-container.js')`,
+ * hoisting testcontainers' own imports to the bundle's top, so vitest's main process loaded
+ * testcontainers (about 0.6 CPU-s) in every run, sandbox target included.
+ */
+const CONTAINER_MODULES = { labContainer: './lab-container.js', container: './container.js' } as const;
+const labContainerModule = (): Promise<typeof import('./lab-container.js')> =>
+  import(/* @vite-ignore */ CONTAINER_MODULES.labContainer) as Promise<typeof import('./lab-container.js')>;
+const containerModule = (): Promise<typeof import('./container.js')> =>
+  import(/* @vite-ignore */ CONTAINER_MODULES.container) as Promise<typeof import('./container.js')>;
+
 /** The cgroup hierarchy a suite sandbox shows the runtime (see CgroupSetup). */
 const cgroupSetup = (config: RunConfig): CgroupSetup =>
   config.cgroup === 'v2' ? 'v2' : config.runtimeInfo?.hideUnified === true ? 'hide-unified' : 'host';
@@ -119,7 +132,7 @@ const CONTAINER: TargetProvider = {
     if (!(await io.ensureImage(config.distro)))
       io.refuse(`could not build ${image}`, `run npm run image -- --distro ${config.distro} and read its output`);
     // Loaded here, not at the top: testcontainers costs about a CPU-second to import, and only this target needs it.
-    const { detectPrivilegeMode } = await import('./lab-container.js');
+    const { detectPrivilegeMode } = await labContainerModule();
     const privilege = await detectPrivilegeMode({ distro: config.distro, runId: config.runId });
     io.say(`lab containers (${image}): ${privilege === 'privileged' ? '--privileged' : 'all host capabilities (the engine refused --privileged)'}`);
     return { ...config, privilege };
@@ -132,7 +145,7 @@ const CONTAINER: TargetProvider = {
 
   async workerResource(config) {
     if (config.privilege === undefined) throw new Error('container target: the launcher did not decide the privilege mode');
-    const { LabContainer } = await import('./container.js');
+    const { LabContainer } = await containerModule();
     const warm = await claimWarm(config.workDir);
     return warm !== undefined ? LabContainer.adopt(warm) : LabContainer.start({ distro: config.distro, runId: config.runId }, config.privilege);
   },
@@ -145,7 +158,7 @@ const CONTAINER: TargetProvider = {
     openWarm(config.workDir);
     const failures: string[] = [];
     try {
-      const { startLabContainer } = await import('./lab-container.js');
+      const { startLabContainer } = await labContainerModule();
       await Promise.all(
         Array.from({ length: workers }, async (_, i) => {
           try {
