@@ -198,7 +198,7 @@ describe('one provider per target, one seam to the Docker engine', () => {
 
 /**
  * vitest bundles vitest.config.ts with every module it reaches and hoists the package imports of
- * each to the bundle's top, dynamic imports included: a literal `import('./lab-container.js')`
+ * each to the bundle's top, dynamic imports included: a dynamic import of lab-container.ts by a literal
  * anywhere in that graph made vitest's main process load testcontainers in every run, sandbox
  * target too. Bundled here the way vite bundles a config (loadConfigFromFile lists the bundle's modules).
  */
