@@ -236,7 +236,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
       const missing = (
         await Promise.all(
           [...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) =>
-            (await target.exec(['test', '-e', `${dir}/${p}`])).exitCode === 0 ? '' : p,
+            (await target.exists(`${dir}/${p}`)) ? '' : p,
           ),
         )
       ).filter(Boolean);

@@ -27,7 +27,7 @@ export interface TrafficCounters {
 
 /** One namespace's ICMP counters, read by a process inside it (/proc/net follows the reader's namespace). */
 export async function readIcmp(t: Target, netnsPath: string | undefined): Promise<IcmpCounters | undefined> {
-  const snmp = await t.exec(netnsPath === undefined ? ['cat', '/proc/net/snmp'] : ['nsenter', `--net=${netnsPath}`, 'cat', '/proc/net/snmp']);
+  const snmp = await (netnsPath === undefined ? t.read('/proc/net/snmp') : t.readInNetns(netnsPath, '/proc/net/snmp'));
   return snmp.exitCode === 0 ? parseIcmpCounters(snmp.stdout) : undefined;
 }
 

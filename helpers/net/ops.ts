@@ -1,5 +1,6 @@
 import { parseIpJson, parseLinkDetails, parseNetnsIds, parsePingSummary, type Iface, type LinkEnd, type PingSummary } from './ip.js';
-import type { ExecResult } from '../targets/exec.js';
+import { succeeded, type ExecResult } from '../targets/exec.js';
+import { CommandError } from '../targets/base.js';
 import { pingWithinDeadline } from './deadline.js';
 import type { Target } from '../targets/types.js';
 
@@ -83,9 +84,9 @@ export async function ping(
 
 /** Inode of a namespace file, following the link: equal inodes mean the same namespace. */
 export async function nsInode(t: Target, path: string): Promise<string> {
-  return (await t.must(['stat', '-L', '-c', '%i', path])).stdout.trim();
+  const r = await t.inode(path);
+  if (!succeeded(r)) throw new CommandError(r);
+  return r.stdout.trim();
 }
 
-export async function pathExists(t: Target, path: string): Promise<boolean> {
-  return (await t.exec(['test', '-e', path])).exitCode === 0;
-}
+export const pathExists = (t: Target, path: string): Promise<boolean> => t.exists(path);

@@ -46,9 +46,9 @@ export class Bundle {
 
   /** Exercise 2 Step 1. A runtime whose `spec` writes no OCI config fails the lesson there, not the harness. */
   async create(opts: BundleOptions): Promise<this> {
-    await this.t.must(['mkdir', '-p', this.dir]);
+    await this.t.makeDirs(this.dir);
     this.#config = await specWritten(this.t, this.runc.binary, this.configPath, await this.runc.spec(this.dir));
-    await this.t.must(['mkdir', '-p', ...ROOTFS_DIRS.map((d) => `${this.rootfs}/${d}`)]);
+    await this.t.makeDirs(...ROOTFS_DIRS.map((d) => `${this.rootfs}/${d}`));
     await this.t.must(['cp', BUSYBOX, `${this.rootfs}/bin/`]);
     if (opts.applets) await this.installApplets();
     await this.patch(withCgroupsPath(opts.cgroupsPath));

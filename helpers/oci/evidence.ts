@@ -3,13 +3,8 @@ import type { Target } from '../targets/types.js';
 
 /** Inodes of namespace files (links followed), by path; a path that cannot be read is absent. */
 async function nsInodes(t: Target, paths: readonly string[]): Promise<Map<string, string>> {
-  const r = await t.exec(['stat', '-L', '-c', '%i %n', ...paths]);
-  const out = new Map<string, string>();
-  for (const line of r.stdout.split('\n')) {
-    const m = /^(\d+) (.+)$/.exec(line.trim());
-    if (m?.[1] && m[2]) out.set(m[2], m[1]);
-  }
-  return out;
+  const read = await Promise.all(paths.map(async (p) => [p, await t.inode(p)] as const));
+  return new Map(read.flatMap(([p, r]) => (r.exitCode === 0 && /^\d+$/.test(r.stdout.trim()) ? [[p, r.stdout.trim()] as const] : [])));
 }
 
 /** The namespace of whatever runs commands on the target (the sandbox's own, on the sandbox target). */

@@ -96,8 +96,8 @@ async function programInRootfs(t: Target, dir: string, config: OciConfig): Promi
 async function existsInRootfs(t: Target, rootfs: string, path: string): Promise<boolean> {
   let p = path;
   for (let hop = 0; hop < 8; hop++) {
-    const link = await t.exec(['readlink', '--', `${rootfs}${p}`]);
-    if (link.exitCode !== 0) return (await t.exec(['test', '-e', `${rootfs}${p}`])).exitCode === 0;
+    const link = await t.readlink(`${rootfs}${p}`);
+    if (link.exitCode !== 0) return t.exists(`${rootfs}${p}`);
     const target = link.stdout.trim();
     p = target.startsWith('/') ? target : `${p.slice(0, p.lastIndexOf('/'))}/${target}`;
   }

@@ -23,6 +23,14 @@
 #                                  no flags; the caller knows its architecture's number) and
 #                                  "up" interface (SIOCGIFFLAGS, then SIOCSIFFLAGS with IFF_UP):
 #                                  a new sandbox's private directories and loopback.
+#                                  Queries the harness asks of paths, links followed as stat(2)
+#                                  follows them: "exists" path (exit 0 or 1, as test -e),
+#                                  "inode" path (its inode, as stat -L -c %i), "readlink" path (a
+#                                  link's text, as readlink), and "mkdir" path (with its parents, as
+#                                  mkdir -p).
+#                                  "netread" file netns syscall-number: the file read in the
+#                                  network namespace netns names (setns(2) there and back, as
+#                                  nsenter --net=netns cat file; /proc/net follows the reader's).
 # Answers on stdout: "R id kind value outlen errlen outcut errcut\n" + stdout bytes + stderr bytes,
 # where kind is exit|signal|timeout|spawn (value: exit code, signal number, 0, errno), pid, killed
 # or ready, and outcut/errcut count the bytes an output cap read and dropped.
@@ -258,29 +266,69 @@ sub file_op {
     return $fail->("$!");
   }
   if ($op eq 'chmod') { return chmod(oct($mode), $path) ? reply($id, 'exit', 0) : $fail->("$!") }
+  if ($op eq 'exists') { return reply($id, 'exit', -e $path ? 0 : 1) }
+  if ($op eq 'inode') {
+    my @st = stat($path);
+    return @st ? reply($id, 'exit', 0, "$st[1]\n", '') : $fail->("$!");
+  }
+  if ($op eq 'readlink') {
+    my $text = readlink($path);
+    return defined $text ? reply($id, 'exit', 0, "$text\n", '') : $fail->("$!");
+  }
+  if ($op eq 'mkdir') {
+    my $dir = $path =~ m{\A/} ? '' : '.';
+    my @parts = grep { length } split m{/+}, $path;
+    for my $i (0 .. $#parts) {
+      $dir .= "/$parts[$i]";
+      # A file on the way is passed, so the next mkdir fails as mkdir -p's does (Not a directory).
+      next if -d $dir || ($i < $#parts && -e $dir);
+      # Another process may make it between the test and mkdir: only a directory there is success.
+      mkdir($dir) or ($!{EEXIST} && -d $dir) or return $fail->("$!");
+    }
+    return reply($id, 'exit', 0);
+  }
+  if ($op eq 'netread') {
+    # setns(2) into the namespace, read, and back: the agent runs one request at a time, so no
+    # command starts while it is away, and one it cannot return from ends it (die) rather than
+    # running the sandbox's next command in the wrong namespace.
+    my ($netns, $nr) = @$f[2, 3];
+    open(my $own, '<', '/proc/self/ns/net') or return $fail->("/proc/self/ns/net: $!");
+    open(my $ns, '<', $netns) or return reply($id, 'exit', 1, '', "$netns: $!\n");
+    syscall($nr + 0, fileno($ns), 0x40000000) == 0 or return reply($id, 'exit', 1, '', "$netns: setns: $!\n");
+    my @read = regular_file($path, 0, '');
+    syscall($nr + 0, fileno($own), 0x40000000) == 0 or die "agent: cannot return to its own network namespace: $!\n";
+    return defined $read[0] ? reply($id, 'exit', 0, $read[0], '') : $fail->($read[1]);
+  }
   my $writing = $op eq 'write';
   return reply($id, 'spawn', 22, '', "unknown file operation $op") unless $writing || $op eq 'read';
+  my @done = regular_file($path, $writing, $data);
+  defined $done[0] ? reply($id, 'exit', 0, $done[0], '') : $fail->($done[1]);
+}
+
+# Reads (the bytes) or writes a regular file: (bytes) or (undef, error).
+sub regular_file {
+  my ($path, $writing, $data) = @_;
   my $how = $writing ? (O_WRONLY | O_CREAT | O_TRUNC) : O_RDONLY;
-  sysopen(my $fh, $path, $how | O_NONBLOCK | O_NOCTTY, 0666) or return $fail->("$!");
-  return $fail->('not a regular file (the agent reads and writes only those)') unless -f $fh;
+  sysopen(my $fh, $path, $how | O_NONBLOCK | O_NOCTTY, 0666) or return (undef, "$!");
+  return (undef, 'not a regular file (the agent reads and writes only those)') unless -f $fh;
   binmode $fh;
   my $buf = '';
   if ($writing) {
     while (length $data) {
       my $n = syswrite($fh, $data);
-      if (!defined $n) { next if $!{EINTR}; return $fail->("$!") }
+      if (!defined $n) { next if $!{EINTR}; return (undef, "$!") }
       substr($data, 0, $n, '');
     }
   }
   else {
     while (1) {
       my $n = sysread($fh, $buf, 65536, length $buf);
-      if (!defined $n) { next if $!{EINTR}; return $fail->("$!") }
+      if (!defined $n) { next if $!{EINTR}; return (undef, "$!") }
       last if $n == 0;
     }
   }
-  close($fh) or return $fail->("$!");
-  reply($id, 'exit', 0, $buf, '');
+  close($fh) or return (undef, "$!");
+  return ($buf);
 }
 
 sub request {

@@ -1,4 +1,4 @@
-import type { FileOp } from './channel.js';
+import { SETNS_SYSCALL, type FileOp } from './channel.js';
 import { formatResult, succeeded, type ExecResult } from './exec.js';
 import { Transcript } from './transcript.js';
 import type { Target, TargetExecOptions, TargetKind } from './types.js';
@@ -62,6 +62,31 @@ export abstract class BaseTarget implements Target {
   /** Removes a file if it is there (`rm -f`). */
   async remove(path: string): Promise<void> {
     await this.mustFile({ kind: 'remove', path }, ['rm', '-f', '--', path]);
+  }
+
+  /** Whether the path exists, links followed (`test -e`). */
+  async exists(path: string): Promise<boolean> {
+    return (await this.fileLogged({ kind: 'exists', path }, ['test', '-e', path])).exitCode === 0;
+  }
+
+  /** The inode of what the path names, links followed (`stat -L -c %i --`); a namespace file's is its namespace's. */
+  inode(path: string): Promise<ExecResult> {
+    return this.fileLogged({ kind: 'inode', path }, ['stat', '-L', '-c', '%i', '--', path]);
+  }
+
+  /** A link's text (`readlink --`): exit 1 when the path is not a link. */
+  readlink(path: string): Promise<ExecResult> {
+    return this.fileLogged({ kind: 'readlink', path }, ['readlink', '--', path]);
+  }
+
+  /** A file read in another network namespace, whatever happens (`nsenter --net=NETNS cat`): /proc/net follows the reader's. */
+  readInNetns(netns: string, path: string): Promise<ExecResult> {
+    return this.fileLogged({ kind: 'netread', path, netns, syscall: SETNS_SYSCALL }, ['nsenter', `--net=${netns}`, 'cat', path]);
+  }
+
+  /** Each directory with its parents (`mkdir -p`, one path at a time). */
+  async makeDirs(...paths: string[]): Promise<void> {
+    for (const path of paths) await this.mustFile({ kind: 'mkdir', path }, ['mkdir', '-p', path]);
   }
 
   async readFile(path: string): Promise<string> {

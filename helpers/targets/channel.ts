@@ -23,7 +23,7 @@ interface Answer {
 
 /** What agent.pl does to a file itself (see its F request). */
 export type FileOp =
-  | { readonly kind: 'read' | 'write' | 'remove'; readonly path: string }
+  | { readonly kind: 'read' | 'write' | 'remove' | 'exists' | 'inode' | 'readlink' | 'mkdir'; readonly path: string }
   | { readonly kind: 'chmod'; readonly path: string; readonly mode: string }
   | {
       readonly kind: 'mount';
@@ -34,10 +34,15 @@ export type FileOp =
       readonly syscall: number | undefined;
     }
   /** The interface `path` names, set up (loopback in a new sandbox). */
-  | { readonly kind: 'up'; readonly path: string };
+  | { readonly kind: 'up'; readonly path: string }
+  /** The file `path` read in the network namespace `netns` names, by setns(2) and back. */
+  | { readonly kind: 'netread'; readonly path: string; readonly netns: string; readonly syscall: number | undefined };
 
 /** mount(2)'s number where the harness knows it; elsewhere a sandbox mounts with the mount command. */
 export const MOUNT_SYSCALL: number | undefined = ({ x64: 165, arm64: 40 } as Record<string, number>)[process.arch];
+
+/** setns(2)'s number where the harness knows it; elsewhere a read in another namespace is nsenter + cat. */
+export const SETNS_SYSCALL: number | undefined = ({ x64: 308, arm64: 268 } as Record<string, number>)[process.arch];
 
 /** The agent's arguments: syscall numbers it may use instead of loading POSIX (see agent.pl). */
 const AGENT_ARGS: readonly string[] = ({ x64: ['setsid=112'], arm64: ['setsid=157'] } as Record<string, string[]>)[process.arch] ?? [];
@@ -48,6 +53,8 @@ const opFields = (op: FileOp): string[] => {
       return [op.kind, op.path, op.mode];
     case 'mount':
       return [op.kind, op.path, op.fstype, op.source, op.options, String(op.syscall ?? '')];
+    case 'netread':
+      return [op.kind, op.path, op.netns, String(op.syscall ?? '')];
     default:
       return [op.kind, op.path];
   }

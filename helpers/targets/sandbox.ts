@@ -128,9 +128,10 @@ export class SandboxTarget extends BaseTarget {
     return this.holder.run(argv, { ...opts, newSession: true });
   }
 
-  /** The agent's own where it can do it; the command itself where it cannot (no agent, or mount(2)'s number unknown here). */
+  /** The agent's own where it can do it; the command itself where it cannot (no agent, or the syscall's number unknown here). */
   protected override fileOp(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
-    if (this.holder.file === undefined || (op.kind === 'mount' && op.syscall === undefined)) return super.fileOp(op, argv, input);
+    if (this.holder.file === undefined || ((op.kind === 'mount' || op.kind === 'netread') && op.syscall === undefined))
+      return super.fileOp(op, argv, input);
     return this.holder.file(op, argv, input);
   }
 

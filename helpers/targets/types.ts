@@ -29,6 +29,16 @@ export interface Target {
   must(argv: readonly string[], opts?: TargetExecOptions): Promise<ExecResult>;
   /** The file's text, whatever happens: a failed read is exit 1 with the reason on stderr (as `cat --`). */
   read(path: string): Promise<ExecResult>;
+  /** Whether the path exists, links followed (as `test -e`). */
+  exists(path: string): Promise<boolean>;
+  /** The inode of what the path names, links followed, whatever happens (as `stat -L -c %i --`). */
+  inode(path: string): Promise<ExecResult>;
+  /** A link's text, whatever happens: exit 1 when the path is not a link (as `readlink --`). */
+  readlink(path: string): Promise<ExecResult>;
+  /** A file read in another network namespace, whatever happens (as `nsenter --net=NETNS cat FILE`). */
+  readInNetns(netns: string, path: string): Promise<ExecResult>;
+  /** Makes each directory with its parents, or throws a CommandError (as `mkdir -p`). */
+  makeDirs(...paths: string[]): Promise<void>;
   /** Removes a file if it is there (as `rm -f --`). */
   remove(path: string): Promise<void>;
   readFile(path: string): Promise<string>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ExecChannel } from '../../helpers/targets/channel.js';
-import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../helpers/wait.js';
@@ -172,6 +172,69 @@ describe('sandbox channel: one agent per sandbox runs every command inside it', 
     const entries = t.transcript.entries.filter((e) => e.byAgent);
     expect(entries.map((e) => e.argv[0])).toEqual(expect.arrayContaining(['dd', 'chmod', 'cat', 'rm']));
     expect(t.transcript.format()).toMatch(/done by the sandbox's agent itself, as this command would; no process ran/);
+  });
+
+  test("the agent's path queries give what test -e, stat -L -c %i, readlink and mkdir -p give, links followed, and say so in the transcript", async () => {
+    await t.must(['mkdir', '-p', '/tmp/q/dir']);
+    await t.must(['ln', '-s', 'dir', '/tmp/q/rel']);
+    await t.must(['ln', '-s', '/tmp/q/none', '/tmp/q/dangling']);
+    await t.must(['mkfifo', '/tmp/q/fifo']);
+    const paths = ['/tmp/q/dir', '/tmp/q/rel', '/tmp/q/dangling', '/tmp/q/fifo', '/tmp/q/missing', '/proc/self/ns/net', '/run/netns'];
+    for (const p of paths) {
+      const [exists, test] = await Promise.all([t.exists(p), t.exec(['test', '-e', p])]);
+      expect(exists, `exists ${p}`).toBe(test.exitCode === 0);
+      const [inode, stat] = await Promise.all([t.inode(p), t.exec(['stat', '-L', '-c', '%i', '--', p])]);
+      expect([inode.exitCode, inode.stdout], `inode ${p}`).toEqual([stat.exitCode, stat.stdout]);
+      const [link, readlink] = await Promise.all([t.readlink(p), t.exec(['readlink', '--', p])]);
+      expect([link.exitCode, link.stdout], `readlink ${p}`).toEqual([readlink.exitCode, readlink.stdout]);
+    }
+    // /proc/self/ns/net followed is the sandbox's netns, as a process of the sandbox sees it.
+    expect((await t.inode('/proc/self/ns/net')).stdout.trim()).toBe(String(statSync(`/proc/${t.pid}/ns/net`).ino));
+    await t.makeDirs('/tmp/q/a/b/c', '/tmp/q/dir', '/tmp/q//d/');
+    expect((await t.exec(['test', '-d', '/tmp/q/a/b/c'])).exitCode).toBe(0);
+    expect((await t.exec(['test', '-d', '/tmp/q/d'])).exitCode).toBe(0);
+    // Where mkdir -p fails (a file in the way), so does the agent, with the reason.
+    await t.writeFile('/tmp/q/file', 'x');
+    for (const p of ['/tmp/q/file/sub', '/tmp/q/file']) {
+      const [agent, mkdir] = await Promise.allSettled([t.makeDirs(p), t.must(['mkdir', '-p', p])]);
+      expect([agent.status, mkdir.status], p).toEqual(['rejected', 'rejected']);
+      const reason = (r: PromiseSettledResult<unknown>): string | undefined =>
+        /(Not a directory|File exists)/.exec(String((r as PromiseRejectedResult).reason))?.[1];
+      expect(reason(agent), p).toBe(reason(mkdir));
+      expect(reason(agent), p).toBeDefined();
+    }
+    const kinds = new Set(t.transcript.entries.filter((e) => e.byAgent).map((e) => e.argv[0]));
+    expect([...kinds]).toEqual(expect.arrayContaining(['test', 'stat', 'readlink', 'mkdir']));
+  });
+
+  test("the agent's read in another network namespace is what nsenter --net … cat reads there, and the agent comes back to its own", async () => {
+    await t.must(['ip', 'netns', 'add', 'agent-netread']);
+    try {
+      const own = await t.inode('/proc/self/ns/net');
+      // Distinct in the other namespace only: its loopback up, its own address, pinged once.
+      await t.must(['ip', '-n', 'agent-netread', 'link', 'set', 'lo', 'up']);
+      await t.must(['ip', 'netns', 'exec', 'agent-netread', 'ping', '-c', '1', '-W', '1', '127.0.0.1']);
+      const [agent, nsenter] = await Promise.all([
+        t.readInNetns('/run/netns/agent-netread', '/proc/net/snmp'),
+        t.exec(['nsenter', '--net=/run/netns/agent-netread', 'cat', '/proc/net/snmp']),
+      ]);
+      expect(agent.byAgent).toBe(true);
+      expect(agent.exitCode).toBe(0);
+      expect(agent.stdout).toBe(nsenter.stdout);
+      expect(agent.stdout).not.toBe((await t.read('/proc/net/snmp')).stdout);
+      // Back in its own namespace: the next command and the agent's own reads start there.
+      expect((await t.inode('/proc/self/ns/net')).stdout).toBe(own.stdout);
+      expect((await t.must(['readlink', '/proc/self/ns/net'])).stdout.trim()).toBe(readlinkSync(`/proc/${t.pid}/ns/net`));
+      // A path that names no namespace fails as the read of a missing file does: exit 1, the reason.
+      for (const bad of ['/run/netns/no-such', '/tmp']) {
+        const r = await t.readInNetns(bad, '/proc/net/snmp');
+        expect([r.exitCode, r.stdout], bad).toEqual([1, '']);
+        expect(r.stderr, bad).toMatch(/No such file|Invalid argument/);
+      }
+      expect((await t.inode('/proc/self/ns/net')).stdout).toBe(own.stdout);
+    } finally {
+      await t.exec(['ip', 'netns', 'del', 'agent-netread']);
+    }
   });
 
   test('the holder mounted its private directories and set loopback up itself: the kernel shows them', async () => {
