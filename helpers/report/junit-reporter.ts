@@ -52,6 +52,8 @@ export default class LessonReporter implements Reporter {
   readonly #cases = new Map<string, CaseModel>();
   /** Tests that had no verdict when their result came in; their note is only known at the end. */
   readonly #unfinished = new Map<string, TestCase>();
+  /** The machine's facts for the report, asked as the run starts (collectEnvironment). */
+  #environment: Promise<RunEnvironment> | undefined;
   /** Tests cut short while running by the reporter's own stop, with what they threw then. */
   readonly #interrupted = new Map<string, string>();
 
@@ -68,6 +70,11 @@ export default class LessonReporter implements Reporter {
 
   onTestRunStart(): void {
     this.#startedAt = Date.now();
+    // Facts about the machine, asked while the tests run instead of after them: on the container
+    // target each is a throwaway container of the lab image, which cost the run's end a second.
+    this.#environment = collectEnvironment(this.config);
+    // Awaited (and its failure reported) at the run's end; not an unhandled rejection meanwhile.
+    this.#environment.catch(() => undefined);
   }
 
   onTestCaseResult(tc: TestCase): void {
@@ -169,7 +176,7 @@ export default class LessonReporter implements Reporter {
 
     let junit: string | undefined;
     // A shard's record is written even when none of its files holds a selected test: the merge needs every part.
-    const env = counts.selected > 0 || this.config.shard ? await collectEnvironment(this.config) : undefined;
+    const env = counts.selected > 0 || this.config.shard ? await (this.#environment ?? collectEnvironment(this.config)) : undefined;
     const record = env && shardRecord(this.config, env);
     if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
     if (counts.selected > 0 && env) {
