@@ -70,15 +70,25 @@ export default class LessonReporter implements Reporter {
 
   onTestRunStart(): void {
     this.#startedAt = Date.now();
-    // Facts about the machine, asked while the tests run instead of after them: on the container
-    // target each is a throwaway container of the lab image, which cost the run's end a second.
-    this.#environment = collectEnvironment(this.config);
-    // Awaited (and its failure reported) at the run's end; not an unhandled rejection meanwhile.
-    this.#environment.catch(() => undefined);
+  }
+
+  /**
+   * Facts about the machine, asked while the tests run instead of after them (on the container
+   * target each is a throwaway container of the lab image: a second at the run's end), and from
+   * the first result on, not at the start, where they would slow the workers' own start.
+   */
+  #askEnvironment(): Promise<RunEnvironment> {
+    if (this.#environment === undefined) {
+      this.#environment = collectEnvironment(this.config);
+      // Awaited (and its failure reported) at the run's end; not an unhandled rejection meanwhile.
+      this.#environment.catch(() => undefined);
+    }
+    return this.#environment;
   }
 
   onTestCaseResult(tc: TestCase): void {
     if (!wasSelected(tc)) return;
+    void this.#askEnvironment();
     const model = toCaseModel(tc, this.#root, '');
     // A test still running when the stop came is cut short under it: vitest marks it skipped, and
     // its next step (an annotation, a command) throws. That error is the stop's, not the harness's.
@@ -176,7 +186,7 @@ export default class LessonReporter implements Reporter {
 
     let junit: string | undefined;
     // A shard's record is written even when none of its files holds a selected test: the merge needs every part.
-    const env = counts.selected > 0 || this.config.shard ? await (this.#environment ?? collectEnvironment(this.config)) : undefined;
+    const env = counts.selected > 0 || this.config.shard ? await this.#askEnvironment() : undefined;
     const record = env && shardRecord(this.config, env);
     if (record && this.config.shardDir) writeReport(join(this.config.shardDir, RECORD_FILE), JSON.stringify(record, null, 2), this.config.invoker);
     if (counts.selected > 0 && env) {
