@@ -1,8 +1,5 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import type { Reporter } from 'vitest/node';
-import GradeReporter from './helpers/report/grade-reporter.js';
-import LessonReporter from './helpers/report/junit-reporter.js';
-import LessonDocReporter from './helpers/report/lesson-reporter.js';
+import type { ReporterOptions } from './helpers/report/reporter-options.js';
 import { bashBlocks, readLesson } from './helpers/lesson/document.js';
 import { commandIndex } from './helpers/lesson/links.js';
 import { SECTION_IDS } from './helpers/lesson/sections.js';
@@ -43,14 +40,21 @@ const grade: TestProjectInlineConfiguration = {
   },
 };
 
-const consoleReporters: Array<string | Reporter> = run.mode === 'grade' ? [new GradeReporter(run), ...run.reporters] : [...run.reporters];
+/**
+ * The harness's reporters, named by path with their options, never imported here: vitest bundles
+ * this file with everything it imports before it can read it, and the reporters' imports were
+ * half of its main process's start-up. vitest loads them itself, as modules of the project.
+ */
+const own = (path: string, options: ReporterOptions): [string, ReporterOptions] => [path, options];
+const consoleReporters: Array<string | [string, ReporterOptions]> =
+  run.mode === 'grade' ? [own('./helpers/report/grade-reporter.ts', { run }), ...run.reporters] : [...run.reporters];
 
 // A shard also leaves vitest's blob, which npm run merge-reports replays through these same reporters.
 const blob: Array<['blob', { outputFile: string }]> = run.shardDir ? [['blob', { outputFile: `${run.shardDir}/${BLOB_FILE}` }]] : [];
-const reporters: Array<string | Reporter | ['blob', { outputFile: string }]> = [
+const reporters: Array<string | [string, ReporterOptions] | ['blob', { outputFile: string }]> = [
   ...consoleReporters,
-  new LessonDocReporter(run, lessonDoc),
-  new LessonReporter(run),
+  own('./helpers/report/lesson-reporter.ts', { run, lessonDoc }),
+  own('./helpers/report/junit-reporter.ts', { run }),
   ...blob,
 ];
 

@@ -209,10 +209,11 @@ describe("vitest's config bundle leaves the container target's modules out", () 
     const loaded = await loadConfigFromFile({ command: 'serve', mode: 'test' }, configFile, process.cwd(), 'silent');
     return (loaded?.dependencies ?? []).map((d) => relative(process.cwd(), d));
   };
-  test('vitest.config.ts bundles none of them', async () => {
+  test('vitest.config.ts bundles none of them, nor the reporters it names by path', async () => {
     const modules = await bundled('vitest.config.ts');
-    expect(modules).toContain('helpers/targets/providers.ts');
-    expect(modules.filter((m) => CONTAINER_ONLY.includes(m))).toEqual([]);
+    expect(modules).toContain('helpers/run-config.ts');
+    const reporters = ['helpers/report/junit-reporter.ts', 'helpers/report/lesson-reporter.ts', 'helpers/report/grade-reporter.ts'];
+    expect(modules.filter((m) => [...CONTAINER_ONLY, ...reporters].includes(m))).toEqual([]);
   });
   test('the rule can fail: a config with a literal dynamic import of the lab container module bundles it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lesson06-config-bundle-'));

@@ -4,6 +4,7 @@ import { checkInfo, stepOf, type CheckSelection, type NamedCheck } from '../grad
 import { FINDING_ANNOTATION } from '../lesson/annotations.js';
 import { HINT_LINE } from '../lesson/diagnosis.js';
 import type { RunConfig } from '../run-config.js';
+import type { ReporterOptions } from './reporter-options.js';
 import { wasSelected } from './case-model.js';
 import { visible } from './sanitize.js';
 
@@ -133,7 +134,11 @@ export function checkLines(only: CheckSelection, results: ReadonlyMap<string, Gr
 
 /** One line per grading check and a final count (or, for --check, one line per named check); the lesson reporter writes the grader's file. */
 export default class GradeReporter implements Reporter {
-  constructor(private readonly config: RunConfig) {}
+  private readonly config: RunConfig;
+
+  constructor(options: ReporterOptions) {
+    this.config = options.run;
+  }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const tests = modules.flatMap((m) => [...m.children.allTests()].filter(wasSelected));

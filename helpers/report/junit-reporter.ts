@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { SECTION_IDS } from '../lesson/sections.js';
 import type { RunConfig } from '../run-config.js';
+import type { ReporterOptions } from './reporter-options.js';
 import { buildJUnit, countCases, formatCounts, formatErrataSummary, type Counts } from './build-junit.js';
 import { harnessErrorCase, moduleErrorCases, neverFinished, toCaseModel, wasSelected, type ReportedError } from './case-model.js';
 import { collectEnvironment } from './environment.js';
@@ -57,7 +58,11 @@ export default class LessonReporter implements Reporter {
   /** Tests cut short while running by the reporter's own stop, with what they threw then. */
   readonly #interrupted = new Map<string, string>();
 
-  constructor(private readonly config: RunConfig) {}
+  private readonly config: RunConfig;
+
+  constructor(options: ReporterOptions) {
+    this.config = options.run;
+  }
 
   onInit(vitest: { config: { root: string }; cancelCurrentRun: (reason: 'test-failure') => Promise<void> }): void {
     this.#root = vitest.config.root;

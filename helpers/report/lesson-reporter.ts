@@ -6,6 +6,7 @@ import type { RunDeclaration } from '../lesson/adjustments.js';
 import type { LessonDocument } from '../lesson/document.js';
 import type { LessonLink } from '../lesson/links.js';
 import type { RunConfig } from '../run-config.js';
+import type { ReporterOptions } from './reporter-options.js';
 import { sectionOf, toCaseModel, wasSelected } from './case-model.js';
 import { annotateLesson, formatCoverage, type TestEvidence } from './lesson-marks.js';
 import { renderLessonHtml, renderLessonMarkdown } from './lesson-render.js';
@@ -64,10 +65,13 @@ export default class LessonDocReporter implements Reporter {
   #root = process.cwd();
   readonly #tests = new Map<string, TestCase>();
 
-  constructor(
-    private readonly config: RunConfig,
-    private readonly doc: LessonDocument | undefined,
-  ) {}
+  private readonly config: RunConfig;
+  private readonly doc: LessonDocument | undefined;
+
+  constructor(options: ReporterOptions) {
+    this.config = options.run;
+    this.doc = options.lessonDoc;
+  }
 
   onInit(vitest: { config: { root: string } }): void {
     this.#root = vitest.config.root;

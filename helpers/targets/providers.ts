@@ -72,10 +72,11 @@ export interface TargetProvider {
 
 /**
  * The container target's own modules, loaded the first time that target needs them. The specifier
- * is a variable on purpose: vitest bundles vitest.config.ts with everything it imports (the
- * reporters reach this module), and a bundler inlines a literal `import('./lab-container.js')`,
- * hoisting testcontainers' own imports to the bundle's top, so vitest's main process loaded
- * testcontainers (about 0.6 CPU-s) in every run, sandbox target included.
+ * is a variable on purpose: vitest bundles vitest.config.ts with everything it imports, and a
+ * bundler inlines a literal `import('./lab-container.js')`, hoisting testcontainers' own imports
+ * to the bundle's top. When the reporters were imported there, vitest's main process loaded
+ * testcontainers (about 0.6 CPU-s) in every run, sandbox target included; selftest/architecture.test.ts
+ * bundles the config as vite does and fails if either module is in it.
  */
 const CONTAINER_MODULES = { labContainer: './lab-container.js', container: './container.js' } as const;
 const labContainerModule = (): Promise<typeof import('./lab-container.js')> =>
