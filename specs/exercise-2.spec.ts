@@ -235,9 +235,7 @@ describe('exercise-2', { tags: ['exercise-2'] }, () => {
       const config = parseConfig(await target.readFile(`${dir}/config.json`));
       const missing = (
         await Promise.all(
-          [...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) =>
-            (await target.exists(`${dir}/${p}`)) ? '' : p,
-          ),
+          [...ROOTFS_DIRS.map((d) => `rootfs/${d}`), 'rootfs/bin/busybox'].map(async (p) => ((await target.exists(`${dir}/${p}`)) ? '' : p)),
         )
       ).filter(Boolean);
       check(
