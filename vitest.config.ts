@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import type { ReporterOptions } from './helpers/report/reporter-options.js';
 import { bashBlocks, readLesson } from './helpers/lesson/document.js';
@@ -45,7 +46,8 @@ const grade: TestProjectInlineConfiguration = {
  * this file with everything it imports before it can read it, and the reporters' imports were
  * half of its main process's start-up. vitest loads them itself, as modules of the project.
  */
-const own = (path: string, options: ReporterOptions): [string, ReporterOptions] => [path, options];
+// Absolute: vitest resolves a reporter's relative path from the root's parent first.
+const own = (path: string, options: ReporterOptions): [string, ReporterOptions] => [fileURLToPath(new URL(path, import.meta.url)), options];
 const consoleReporters: Array<string | [string, ReporterOptions]> =
   run.mode === 'grade' ? [own('./helpers/report/grade-reporter.ts', { run }), ...run.reporters] : [...run.reporters];
 

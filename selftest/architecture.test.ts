@@ -215,6 +215,21 @@ describe("vitest's config bundle leaves the container target's modules out", () 
     const reporters = ['helpers/report/junit-reporter.ts', 'helpers/report/lesson-reporter.ts', 'helpers/report/grade-reporter.ts'];
     expect(modules.filter((m) => [...CONTAINER_ONLY, ...reporters].includes(m))).toEqual([]);
   });
+  test('providers.ts, bundled as a config importing it would be, leaves them out too: its lazy imports are not literal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lesson06-config-bundle-'));
+    try {
+      const file = join(dir, 'providers.config.mjs');
+      writeFileSync(
+        file,
+        `import * as providers from ${JSON.stringify(join(process.cwd(), 'helpers/targets/providers.ts'))};\nexport default { providers };\n`,
+      );
+      const modules = await bundled(file);
+      expect(modules).toContain('helpers/targets/sandbox.ts');
+      expect(modules.filter((m) => CONTAINER_ONLY.includes(m))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('the rule can fail: a config with a literal dynamic import of the lab container module bundles it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lesson06-config-bundle-'));
     try {

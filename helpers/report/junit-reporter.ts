@@ -53,7 +53,7 @@ export default class LessonReporter implements Reporter {
   readonly #cases = new Map<string, CaseModel>();
   /** Tests that had no verdict when their result came in; their note is only known at the end. */
   readonly #unfinished = new Map<string, TestCase>();
-  /** The machine's facts for the report, asked as the run starts (collectEnvironment). */
+  /** The machine's facts for the report (collectEnvironment), asked once: see #askEnvironment. */
   #environment: Promise<RunEnvironment> | undefined;
   /** Tests cut short while running by the reporter's own stop, with what they threw then. */
   readonly #interrupted = new Map<string, string>();
@@ -78,9 +78,11 @@ export default class LessonReporter implements Reporter {
   }
 
   /**
-   * Facts about the machine, asked while the tests run instead of after them (on the container
-   * target each is a throwaway container of the lab image: a second at the run's end), and from
-   * the first result on, not at the start, where they would slow the workers' own start.
+   * Facts about the machine, asked while the lesson suite runs instead of after it (on the
+   * container target each is a throwaway container of the lab image: a second at the run's end),
+   * from the first result on, not at the start, where they would slow the workers' own start.
+   * Grading asks them after its last check: its checks run the lesson's own `ping -W 1` on the
+   * student's machine, and nothing of the harness's should compete with them.
    */
   #askEnvironment(): Promise<RunEnvironment> {
     if (this.#environment === undefined) {
@@ -93,7 +95,7 @@ export default class LessonReporter implements Reporter {
 
   onTestCaseResult(tc: TestCase): void {
     if (!wasSelected(tc)) return;
-    void this.#askEnvironment();
+    if (this.config.mode !== 'grade') void this.#askEnvironment();
     const model = toCaseModel(tc, this.#root, '');
     // A test still running when the stop came is cut short under it: vitest marks it skipped, and
     // its next step (an annotation, a command) throws. That error is the stop's, not the harness's.

@@ -292,8 +292,11 @@ sub file_op {
     # command starts while it is away, and one it cannot return from ends it (die) rather than
     # running the sandbox's next command in the wrong namespace.
     my ($netns, $nr) = @$f[2, 3];
+    return reply($id, 'spawn', 22, '', "netread without setns's syscall number") unless defined $nr && $nr =~ /\A\d+\z/;
     open(my $own, '<', '/proc/self/ns/net') or return $fail->("/proc/self/ns/net: $!");
-    open(my $ns, '<', $netns) or return reply($id, 'exit', 1, '', "$netns: $!\n");
+    # Non-blocking, and a namespace file is a regular file: a FIFO or a device there is refused, not waited on.
+    sysopen(my $ns, $netns, O_RDONLY | O_NONBLOCK | O_NOCTTY) or return reply($id, 'exit', 1, '', "$netns: $!\n");
+    return reply($id, 'exit', 1, '', "$netns: not a namespace file\n") unless -f $ns;
     syscall($nr + 0, fileno($ns), 0x40000000) == 0 or return reply($id, 'exit', 1, '', "$netns: setns: $!\n");
     my @read = regular_file($path, 0, '');
     syscall($nr + 0, fileno($own), 0x40000000) == 0 or die "agent: cannot return to its own network namespace: $!\n";

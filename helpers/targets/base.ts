@@ -79,9 +79,9 @@ export abstract class BaseTarget implements Target {
     return this.fileLogged({ kind: 'readlink', path }, ['readlink', '--', path]);
   }
 
-  /** A file read in another network namespace, whatever happens (`nsenter --net=NETNS cat`): /proc/net follows the reader's. */
+  /** A file read in another network namespace, whatever happens (`nsenter --net=NETNS -- cat`): /proc/net follows the reader's. */
   readInNetns(netns: string, path: string): Promise<ExecResult> {
-    return this.fileLogged({ kind: 'netread', path, netns, syscall: SETNS_SYSCALL }, ['nsenter', `--net=${netns}`, 'cat', path]);
+    return this.fileLogged({ kind: 'netread', path, netns, syscall: SETNS_SYSCALL }, ['nsenter', `--net=${netns}`, '--', 'cat', path]);
   }
 
   /** Each directory with its parents (`mkdir -p`, one path at a time). */

@@ -76,7 +76,7 @@ export interface TargetProvider {
  * bundler inlines a literal `import('./lab-container.js')`, hoisting testcontainers' own imports
  * to the bundle's top. When the reporters were imported there, vitest's main process loaded
  * testcontainers (about 0.6 CPU-s) in every run, sandbox target included; selftest/architecture.test.ts
- * bundles the config as vite does and fails if either module is in it.
+ * bundles this module as vite bundles a config and fails if either module is in it.
  */
 const CONTAINER_MODULES = { labContainer: './lab-container.js', container: './container.js' } as const;
 const labContainerModule = (): Promise<typeof import('./lab-container.js')> =>
