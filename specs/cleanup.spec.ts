@@ -4,7 +4,7 @@ import type { ExecResult } from '../helpers/targets/exec.js';
 import { cleanupCommands } from '../helpers/lesson/claims.js';
 import { installShims, scriptEnv, scriptSaysWhenAllGone } from '../helpers/lesson/script.js';
 import type { LabPlan } from '../helpers/lesson/plan.js';
-import { linkExists, listNetns, pathExists } from '../helpers/net/ops.js';
+import { linkExists, listNetns } from '../helpers/net/ops.js';
 import type { Runc } from '../helpers/oci/runtime.js';
 import { processAlive } from '../helpers/oci/evidence.js';
 import type { Target } from '../helpers/targets/types.js';
@@ -46,7 +46,7 @@ async function leftovers(t: Target, plan: LabPlan, runc: Runc, pids: readonly nu
   if (alive.length > 0) left.push(`container processes: ${alive.join(', ')}`);
   if (await linkExists(t, plan.hostVeth)) left.push(`interface ${plan.hostVeth}`);
   if ((await listNetns(t)).includes(plan.netns)) left.push(`namespace ${plan.netns}`);
-  for (const dir of [plan.bundleDir, plan.newBundleDir]) if (await pathExists(t, dir)) left.push(`bundle ${dir}`);
+  for (const dir of [plan.bundleDir, plan.newBundleDir]) if (await t.exists(dir)) left.push(`bundle ${dir}`);
   return left;
 }
 

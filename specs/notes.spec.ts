@@ -14,7 +14,7 @@ import { bridgeConf, invokeCni, resultMismatch, type CniResult } from '../helper
 import { formatResult, type ExecResult } from '../helpers/targets/exec.js';
 import { findIface, parseIpAddrText } from '../helpers/net/ip.js';
 import { fixes } from '../helpers/lesson/fixes.js';
-import { inNetns, interfaces, linkExists, pathExists, ping } from '../helpers/net/ops.js';
+import { inNetns, interfaces, linkExists, ping } from '../helpers/net/ops.js';
 import { withArgs, withNetnsPath } from '../helpers/oci/config.js';
 import type { Target } from '../helpers/targets/types.js';
 import { waitFor } from '../helpers/wait.js';
@@ -254,10 +254,10 @@ describe('notes', { tags: ['notes'] }, () => {
     const hostVeth = result.interfaces?.find((i) => i.sandbox === undefined && i.name !== 'cni0')?.name ?? '(none)';
     const ip = (result.ips?.[0]?.address ?? '').split('/')[0] ?? '';
     const lease = `/run/cni-ipam/lesson06/${ip}`;
-    const before = (await linkExists(target, hostVeth)) && (await pathExists(target, lease));
+    const before = (await linkExists(target, hostVeth)) && (await target.exists(lease));
     const del = { command: 'DEL' as const, containerId: 'cni-ctr', netnsPath: CNI_NETNS_PATH, ifname: 'eth0', conf: bridgeConf() };
     const first = await invokeCni(target, del);
-    const gone = !(await linkExists(target, hostVeth)) && !(await pathExists(target, lease));
+    const gone = !(await linkExists(target, hostVeth)) && !(await target.exists(lease));
     const second = await invokeCni(target, del);
     check(lesson, before && first.exitCode === 0 && gone && second.exitCode === 0, {
       id: 'notes/lease-exist-after-add',

@@ -1,6 +1,6 @@
 import { parseIpJson, parseLinkDetails, parseNetnsIds, parsePingSummary, type Iface, type LinkEnd, type PingSummary } from './ip.js';
-import { succeeded, type ExecResult } from '../targets/exec.js';
-import { CommandError } from '../targets/base.js';
+import type { ExecResult } from '../targets/exec.js';
+import { mustSucceed } from '../targets/base.js';
 import { pingWithinDeadline } from './deadline.js';
 import type { Target } from '../targets/types.js';
 
@@ -84,9 +84,5 @@ export async function ping(
 
 /** Inode of a namespace file, following the link: equal inodes mean the same namespace. */
 export async function nsInode(t: Target, path: string): Promise<string> {
-  const r = await t.inode(path);
-  if (!succeeded(r)) throw new CommandError(r);
-  return r.stdout.trim();
+  return mustSucceed(await t.inode(path)).stdout.trim();
 }
-
-export const pathExists = (t: Target, path: string): Promise<boolean> => t.exists(path);

@@ -10,6 +10,12 @@ export class CommandError extends Error {
   }
 }
 
+/** The result itself when the command succeeded; a CommandError otherwise (what `must` means). */
+export function mustSucceed(r: ExecResult): ExecResult {
+  if (!succeeded(r)) throw new CommandError(r);
+  return r;
+}
+
 /** File access and strict execution built once on top of a target's raw exec. */
 export abstract class BaseTarget implements Target {
   abstract readonly kind: TargetKind;
@@ -28,9 +34,7 @@ export abstract class BaseTarget implements Target {
   }
 
   async must(argv: readonly string[], opts: TargetExecOptions = {}): Promise<ExecResult> {
-    const result = await this.exec(argv, opts);
-    if (!succeeded(result)) throw new CommandError(result);
-    return result;
+    return mustSucceed(await this.exec(argv, opts));
   }
 
   /**
@@ -49,9 +53,7 @@ export abstract class BaseTarget implements Target {
 
   /** A file operation that must succeed (a CommandError otherwise), in the transcript as `argv`. */
   protected async mustFile(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
-    const r = await this.fileLogged(op, argv, input);
-    if (!succeeded(r)) throw new CommandError(r);
-    return r;
+    return mustSucceed(await this.fileLogged(op, argv, input));
   }
 
   /** The file's text, whatever happens: a failed read is exit 1 with the reason on stderr. */

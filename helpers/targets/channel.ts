@@ -38,14 +38,22 @@ export type FileOp =
   /** The file `path` read in the network namespace `netns` names, by setns(2) and back. */
   | { readonly kind: 'netread'; readonly path: string; readonly netns: string; readonly syscall: number | undefined };
 
-/** mount(2)'s number where the harness knows it; elsewhere a sandbox mounts with the mount command. */
-export const MOUNT_SYSCALL: number | undefined = ({ x64: 165, arm64: 40 } as Record<string, number>)[process.arch];
-
-/** setns(2)'s number where the harness knows it; elsewhere a read in another namespace is nsenter + cat. */
-export const SETNS_SYSCALL: number | undefined = ({ x64: 308, arm64: 268 } as Record<string, number>)[process.arch];
+/**
+ * The syscall numbers the agent uses instead of a program or Perl's POSIX module, for the
+ * architectures the harness knows (x86_64, arm64). Elsewhere there are none: a sandbox mounts with
+ * the mount command, reads another namespace with nsenter + cat, and the agent loads POSIX.
+ */
+const SYSCALLS = (
+  { x64: { mount: 165, setns: 308, setsid: 112 }, arm64: { mount: 40, setns: 268, setsid: 157 } } as Record<
+    string,
+    { readonly mount: number; readonly setns: number; readonly setsid: number }
+  >
+)[process.arch];
+export const MOUNT_SYSCALL: number | undefined = SYSCALLS?.mount;
+export const SETNS_SYSCALL: number | undefined = SYSCALLS?.setns;
 
 /** The agent's arguments: syscall numbers it may use instead of loading POSIX (see agent.pl). */
-const AGENT_ARGS: readonly string[] = ({ x64: ['setsid=112'], arm64: ['setsid=157'] } as Record<string, string[]>)[process.arch] ?? [];
+const AGENT_ARGS: readonly string[] = SYSCALLS ? [`setsid=${SYSCALLS.setsid}`] : [];
 
 const opFields = (op: FileOp): string[] => {
   switch (op.kind) {

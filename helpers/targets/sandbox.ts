@@ -130,8 +130,8 @@ export class SandboxTarget extends BaseTarget {
 
   /** The agent's own where it can do it; the command itself where it cannot (no agent, or the syscall's number unknown here). */
   protected override fileOp(op: FileOp, argv: readonly string[], input?: string): Promise<ExecResult> {
-    if (this.holder.file === undefined || ((op.kind === 'mount' || op.kind === 'netread') && op.syscall === undefined))
-      return super.fileOp(op, argv, input);
+    // An operation that needs a syscall number this machine's architecture has none for runs the command.
+    if (this.holder.file === undefined || ('syscall' in op && op.syscall === undefined)) return super.fileOp(op, argv, input);
     return this.holder.file(op, argv, input);
   }
 
