@@ -28,16 +28,57 @@ export function lateReplies(before: IcmpCounters, after: IcmpCounters): { sent: 
 }
 
 /**
+ * Every request the sender sent came back as an ICMP error (a router without forwarding, or
+ * without a route, answers "Destination Unreachable"): the network dropped them, no echo reply
+ * will follow.
+ */
+export function answeredWithError(before: IcmpCounters, after: IcmpCounters): boolean {
+  const sent = after.outEchos - before.outEchos;
+  return sent > 0 && after.inDestUnreachs - before.inDestUnreachs >= sent;
+}
+
+/**
+ * The namespace that would answer received every request and its kernel sent no reply: the
+ * kernel answers an echo request as it counts it (icmp_rcv, then icmp_echo, in one softirq), and
+ * counts a reply it sends before any queueing discipline can delay it, so an echo request counted
+ * with no echo reply counted is one nobody will answer, unless a program answers from user space
+ * through a raw socket. Only with no raw socket in that namespace is the silence final.
+ */
+export function responderSilent(before: IcmpCounters, after: IcmpCounters, sent: number, rawSockets: number): boolean {
+  return sent > 0 && after.inEchos - before.inEchos >= sent && after.outEchoReps === before.outEchoReps && rawSockets === 0;
+}
+
+/** Sockets in a namespace's /proc/net/raw (a header line, then one per socket); undefined when it cannot be read. */
+async function rawSockets(t: Target, netnsPath: string): Promise<number | undefined> {
+  const raw = await t.readInNetns(netnsPath, '/proc/net/raw');
+  return raw.exitCode === 0 ? raw.stdout.trim().split('\n').length - 1 : undefined;
+}
+
+async function responderKeptSilent(t: Target, responder: string, before: IcmpCounters, sent: number): Promise<boolean> {
+  const now = await readIcmp(t, responder);
+  const raw = await rawSockets(t, responder);
+  if (now === undefined || raw === undefined || !responderSilent(before, now, sent, raw)) return false;
+  // Read again a moment later: a reading taken inside that softirq, between the request's count
+  // and the reply's, would look silent once.
+  await new Promise((r) => setTimeout(r, 50));
+  const again = await readIcmp(t, responder);
+  return again !== undefined && responderSilent(before, again, sent, raw);
+}
+
+/**
  * Runs a ping that has a reply deadline; when it fails, reads the sender's ICMP counters before
  * blaming the lab. Replies that arrived late earn one more attempt; late twice is a
  * MachineTooSlowError with the counters as evidence. The host target (grading) reads the
- * student's machine with a read-only guard and keeps the plain verdict.
+ * student's machine with a read-only guard and keeps the plain verdict. The wait for late replies
+ * ends early on the kernel's word that none can come: every request answered with an ICMP error,
+ * or (given the namespace that would answer, as a path) received there and left unanswered.
  */
 export async function pingWithinDeadline(
   t: Target,
   sender: string | undefined,
   deadlineS: number,
   attempt: () => Promise<ExecResult>,
+  opts: { readonly responder?: string } = {},
 ): Promise<ExecResult> {
   if (!t.readsLateReplies) return attempt();
   const path = sender === undefined ? undefined : `/run/netns/${sender}`;
@@ -45,6 +86,7 @@ export async function pingWithinDeadline(
   const seen: string[] = [];
   for (let i = 0; i < 2; i++) {
     const before = await readIcmp(t, path);
+    const responderBefore = opts.responder === undefined ? undefined : await readIcmp(t, opts.responder);
     const r = await attempt();
     if (r.exitCode === 0 || r.timedOut || before === undefined) return r;
     let late: { sent: number; replies: number } | undefined;
@@ -53,7 +95,13 @@ export async function pingWithinDeadline(
         const after = await readIcmp(t, path);
         late = after && lateReplies(before, after);
         // No request left the namespace (no route, no address): no reply can be on its way.
-        return late !== undefined || after === undefined || after.outEchos === before.outEchos;
+        if (late !== undefined || after === undefined || after.outEchos === before.outEchos) return true;
+        if (answeredWithError(before, after)) return true;
+        return (
+          responderBefore !== undefined &&
+          opts.responder !== undefined &&
+          (await responderKeptSilent(t, opts.responder, responderBefore, after.outEchos - before.outEchos))
+        );
       },
       // Every 750 ms, not faster: a late reply is rare and the counters keep it, so a slower poll only reports it a little later, with a fifth of the reads.
       { timeoutMs: LATE_WINDOW_MS, intervalMs: 750, what: 'late echo replies' },

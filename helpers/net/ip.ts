@@ -194,6 +194,8 @@ export interface IcmpCounters {
   /** Echo requests this namespace received, and the replies it sent. */
   readonly inEchos: number;
   readonly outEchoReps: number;
+  /** "Destination Unreachable" errors this namespace received. */
+  readonly inDestUnreachs: number;
 }
 
 export function parseIcmpCounters(snmp: string): IcmpCounters | undefined {
@@ -201,6 +203,12 @@ export function parseIcmpCounters(snmp: string): IcmpCounters | undefined {
   const [names, values] = lines.map((l) => l.slice(6).trim().split(/\s+/));
   if (!names || !values || names.length !== values.length) return undefined;
   const get = (k: string): number => Number(values[names.indexOf(k)]);
-  const out = { outEchos: get('OutEchos'), inEchoReps: get('InEchoReps'), inEchos: get('InEchos'), outEchoReps: get('OutEchoReps') };
+  const out = {
+    outEchos: get('OutEchos'),
+    inEchoReps: get('InEchoReps'),
+    inEchos: get('InEchos'),
+    outEchoReps: get('OutEchoReps'),
+    inDestUnreachs: get('InDestUnreachs'),
+  };
   return Object.values(out).every(Number.isFinite) ? out : undefined;
 }

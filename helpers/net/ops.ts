@@ -71,13 +71,15 @@ export interface PingResult {
 export async function ping(
   t: Target,
   address: string,
-  opts: { netns?: string; count?: number; waitSeconds?: number; bindTo?: string } = {},
+  opts: { netns?: string; count?: number; waitSeconds?: number; bindTo?: string; responder?: string } = {},
 ): Promise<PingResult> {
   const count = opts.count ?? 2;
   const bind = opts.bindTo ? ['-I', opts.bindTo] : [];
   const wait = opts.waitSeconds ?? 1;
   const argv = inNetns(opts.netns, ['ping', '-c', String(count), '-W', String(wait), ...bind, address]);
-  const result = await pingWithinDeadline(t, opts.netns, wait, () => t.exec(argv, { timeoutMs: (count + 5) * 1000 }));
+  const result = await pingWithinDeadline(t, opts.netns, wait, () => t.exec(argv, { timeoutMs: (count + 5) * 1000 }), {
+    ...(opts.responder === undefined ? {} : { responder: opts.responder }),
+  });
   const summary = parsePingSummary(result.stdout);
   return { result, summary, ok: result.exitCode === 0 && summary !== undefined && summary.received === count };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lateReplies, MachineTooSlowError } from '../../helpers/net/deadline.js';
+import { answeredWithError, lateReplies, MachineTooSlowError, responderSilent } from '../../helpers/net/deadline.js';
 import { ping } from '../../helpers/net/ops.js';
 import { SandboxTarget } from '../../helpers/targets/sandbox.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -53,10 +53,30 @@ describe('a ping that missed its deadline: the kernel decides whether the lab is
   afterAll(() => t.dispose());
 
   test('the decision: every request answered, however late, or not', () => {
-    const c = (outEchos: number, inEchoReps: number) => ({ outEchos, inEchoReps, inEchos: 0, outEchoReps: 0 });
+    const c = (outEchos: number, inEchoReps: number) => ({ outEchos, inEchoReps, inEchos: 0, outEchoReps: 0, inDestUnreachs: 0 });
     expect(lateReplies(c(5, 5), c(6, 6))).toEqual({ sent: 1, replies: 1 });
     expect(lateReplies(c(5, 5), c(7, 6))).toBeUndefined();
     expect(lateReplies(c(5, 5), c(5, 5))).toBeUndefined();
+  });
+
+  test("the wait ends early only on the kernel's word that no reply can come", () => {
+    const k = (outEchos: number, inDestUnreachs: number, inEchos = 0, outEchoReps = 0) => ({
+      outEchos,
+      inEchoReps: 0,
+      inEchos,
+      outEchoReps,
+      inDestUnreachs,
+    });
+    // Every request came back as "Destination Unreachable"; one of two did not; none was sent.
+    expect(answeredWithError(k(5, 1), k(6, 2))).toBe(true);
+    expect(answeredWithError(k(5, 1), k(7, 2))).toBe(false);
+    expect(answeredWithError(k(5, 1), k(5, 2))).toBe(false);
+    // The responder counted the request and its kernel sent no reply, with no raw socket open there.
+    expect(responderSilent(k(0, 0, 4, 4), k(0, 0, 5, 4), 1, 0)).toBe(true);
+    // A program with a raw socket may still answer; a reply counted may be in a qdisc; a request not yet counted may still come.
+    expect(responderSilent(k(0, 0, 4, 4), k(0, 0, 5, 4), 1, 1)).toBe(false);
+    expect(responderSilent(k(0, 0, 4, 4), k(0, 0, 5, 5), 1, 0)).toBe(false);
+    expect(responderSilent(k(0, 0, 4, 4), k(0, 0, 4, 4), 1, 0)).toBe(false);
   });
 
   test('prompt replies pass; replies that never come are the lab\'s failure; late replies are "too slow", with the counters', async () => {
@@ -82,5 +102,25 @@ describe('a ping that missed its deadline: the kernel decides whether the lab is
     );
     // It answered both attempts, and ended by itself.
     expect((await responder).exitCode).toBe(0);
+  }, 60_000);
+
+  test('naming the namespace that answers does not cut the wait short while a program there can still answer', async () => {
+    await t.must(['ip', 'netns', 'exec', NS, 'sysctl', '-qw', 'net.ipv4.icmp_echo_ignore_all=1']);
+    // Its kernel counts the request and sends nothing; a raw socket is open there: no early end.
+    const responder = t.exec(['ip', 'netns', 'exec', NS, 'perl', '-e', LATE_RESPONDER, '1.5', '2'], { timeoutMs: 30_000 });
+    await waitFor(async () => (await t.exec(['ip', 'netns', 'exec', NS, 'cat', '/proc/net/raw'])).stdout.trim().split('\n').length > 1, {
+      timeoutMs: 5_000,
+      what: 'the late responder',
+    });
+    const late = await ping(t, PEER, { count: 1, waitSeconds: 1, responder: `/run/netns/${NS}` }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(late).toBeInstanceOf(MachineTooSlowError);
+    expect((await responder).exitCode).toBe(0);
+    // With nothing there to answer, the same silence is the lab's failure, as without the hint.
+    const silent = await ping(t, PEER, { count: 1, waitSeconds: 1, responder: `/run/netns/${NS}` });
+    expect(silent.ok).toBe(false);
+    expect(silent.summary?.received).toBe(0);
   }, 60_000);
 });
