@@ -517,7 +517,13 @@ describe("the ping probe's config: the machine's busybox, the student's process 
     expect(fileLinkage(b)?.kind).toBe('static');
   });
   test("a reply is proven by both ends' ICMP counters, not by ping's output", () => {
-    const n = (outEchos: number, inEchoReps: number, inEchos: number, outEchoReps: number) => ({ outEchos, inEchoReps, inEchos, outEchoReps, inDestUnreachs: 0 });
+    const n = (outEchos: number, inEchoReps: number, inEchos: number, outEchoReps: number) => ({
+      outEchos,
+      inEchoReps,
+      inEchos,
+      outEchoReps,
+      inDestUnreachs: 0,
+    });
     const before = { container: n(3, 3, 1, 1), host: n(5, 5, 9, 9) };
     const d = pingDelta(before, { container: n(4, 4, 1, 1), host: n(5, 5, 10, 10) });
     expect(replied(d)).toBe(true);
