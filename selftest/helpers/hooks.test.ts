@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +17,7 @@ const RECORDER = fileURLToPath(new URL('../../fixtures/hooks/record-netns.sh', i
 describe('hook scripts: the pid from the OCI state, whatever its layout', () => {
   let dir: string;
   let pid: number;
-  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const sleeper = execa('sleep', ['60'], { stdio: 'ignore', reject: false });
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hooks-'));
     pid = sleeper.pid as number;
