@@ -6,7 +6,7 @@ import { fixes } from '../helpers/lesson/fixes.js';
 import { findIface, parseIpJson, parsePingSummary, type Iface } from '../helpers/net/ip.js';
 import { CLAIMED_PING_COUNT, exercise2Args, IDLE_ARGS } from '../helpers/lesson/claims.js';
 import { formatCidr } from '../helpers/net/cidr.js';
-import { linkExists } from '../helpers/net/ops.js';
+import { linkExists, nsInode } from '../helpers/net/ops.js';
 import { formatResult } from '../helpers/targets/exec.js';
 import { withArgs, withHook, withNetnsPath, withoutNetnsPath } from '../helpers/oci/config.js';
 import type { Target } from '../helpers/targets/types.js';
@@ -23,7 +23,7 @@ interface HookState {
 
 /** What a state-recording hook wrote, or undefined when the hook never ran. */
 async function recordedState(t: Target, file: string): Promise<HookState | undefined> {
-  const r = await t.exec(['cat', file]);
+  const r = await t.read(file);
   if (r.exitCode !== 0) return undefined;
   try {
     return JSON.parse(r.stdout) as HookState;
@@ -56,11 +56,11 @@ async function wiresTheNetwork(cx: ProofContext, bundle: Bundle, stage: 'prestar
     });
   // The container's output alone proves nothing (a runtime could print the lesson's text): the
   // hook must have run, in a namespace that is not this one, and the output must be that namespace's.
-  const [recorded, own] = await Promise.all([target.exec(['cat', record]), target.must(['stat', '-L', '-c', '%i', '/proc/self/ns/net'])]);
+  const [recorded, own] = await Promise.all([target.read(record), nsInode(target, '/proc/self/ns/net')]);
   const [inode = '', ...json] = recorded.stdout.split('\n');
-  check(lesson, recorded.exitCode === 0 && /^\d+$/.test(inode) && inode !== own.stdout.trim(), {
+  check(lesson, recorded.exitCode === 0 && /^\d+$/.test(inode) && inode !== own, {
     id: 'exercise-5/hooks-ran-network-namespace',
-    expected: `the ${stage} hooks ran in a network namespace of the container's own (not this one, inode ${own.stdout.trim()})`,
+    expected: `the ${stage} hooks ran in a network namespace of the container's own (not this one, inode ${own})`,
     seen: recorded.exitCode !== 0 ? 'the hooks never ran' : `the container's netns has inode ${inode}`,
     // Hooks that never ran say nothing about the namespace: only a hook that ran in the wrong one is Common Error 6's.
     ...(recorded.exitCode === 0 ? { commonError: fixes.wrongInterfaces(plan) } : {}),

@@ -56,7 +56,7 @@ export async function inspectContainerNetns(
   id?: string,
 ): Promise<ContainerNetns> {
   const path = `/proc/${pid}/ns/net`;
-  const cg = await t.exec(['cat', `/proc/${pid}/cgroup`]);
+  const cg = await t.read(`/proc/${pid}/cgroup`);
   const cgroup = cg.exitCode === 0 ? cg.stdout : '';
   const paths = cgroupPaths(cgroup);
   const inCgroup = cgroupsPath !== undefined && paths.some((p) => p === cgroupsPath || p.endsWith(cgroupsPath));
@@ -77,7 +77,7 @@ export async function inspectContainerNetns(
 
 /** A process that exists and has not exited (a zombie waiting for its parent has exited). */
 export async function processAlive(t: Target, pid: number): Promise<boolean> {
-  const r = await t.exec(['cat', `/proc/${pid}/stat`]);
+  const r = await t.read(`/proc/${pid}/stat`);
   if (r.exitCode !== 0) return false;
   const state = /\) (\S)/.exec(r.stdout)?.[1];
   return state !== undefined && state !== 'Z' && state !== 'X';
@@ -115,5 +115,5 @@ export async function netnsHolders(t: Target, inode: string): Promise<string[]> 
   // find matches the link text with a glob: the brackets of "net:[…]" must be escaped.
   const r = await t.exec(['find', '/proc', '-mindepth', '3', '-maxdepth', '3', '-path', '/proc/[0-9]*/ns/net', '-lname', `net:\\[${inode}\\]`]);
   const pids = r.stdout.split('\n').flatMap((l) => /^\/proc\/(\d+)\/ns\/net$/.exec(l.trim())?.[1] ?? []);
-  return Promise.all(pids.map(async (pid) => `${pid} (${(await t.exec(['cat', `/proc/${pid}/comm`])).stdout.trim() || '?'})`));
+  return Promise.all(pids.map(async (pid) => `${pid} (${(await t.read(`/proc/${pid}/comm`)).stdout.trim() || '?'})`));
 }

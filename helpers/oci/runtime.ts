@@ -87,13 +87,13 @@ export class Runc {
     try {
       await waitFor(
         async () => {
-          const p = await this.t.exec(['cat', pidFile]);
+          const p = await this.t.read(pidFile);
           const n = Number(p.stdout.trim());
           if (p.exitCode === 0 && Number.isInteger(n) && n > 0) {
             pid = n;
             return true;
           }
-          log = (await this.t.exec(['cat', logFile])).stdout;
+          log = (await this.t.read(logFile)).stdout;
           return !succeeded(result) || /level=(error|fatal)/.test(log);
         },
         { timeoutMs: RUN_TIMEOUT_MS, intervalMs: 50, what },
