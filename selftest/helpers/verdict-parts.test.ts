@@ -195,15 +195,15 @@ describe('kernel views', () => {
 });
 
 describe('traffic counters', () => {
-  const snmp = (outEchos: number, inEchoReps: number, inEchos: number, outEchoReps: number): string =>
+  const snmp = (outEchos: number, inEchoReps: number, inEchos: number, outEchoReps: number, inDestUnreachs = 0): string =>
     [
       'Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps',
-      `Icmp: 0 0 0 0 0 0 0 0 ${inEchos} ${inEchoReps} 0 0 0 0 0 0 0 0 0 0 0 0 0 ${outEchos} ${outEchoReps} 0 0 0 0`,
+      `Icmp: 0 0 0 ${inDestUnreachs} 0 0 0 0 ${inEchos} ${inEchoReps} 0 0 0 0 0 0 0 0 0 0 0 0 0 ${outEchos} ${outEchoReps} 0 0 0 0`,
       'IcmpMsg: InType0 OutType8',
       'IcmpMsg: 3 3',
     ].join('\n');
   test('parses the ICMP line of /proc/net/snmp and the stats of ip -s -j link', () => {
-    expect(parseIcmpCounters(snmp(3, 2, 1, 0))).toEqual({ outEchos: 3, inEchoReps: 2, inEchos: 1, outEchoReps: 0 });
+    expect(parseIcmpCounters(snmp(3, 2, 1, 0, 4))).toEqual({ outEchos: 3, inEchoReps: 2, inEchos: 1, outEchoReps: 0, inDestUnreachs: 4 });
     expect(parseIcmpCounters('nothing')).toBeUndefined();
     expect(parseLinkCounters(JSON.stringify([{ ifname: 'eth0', stats64: { rx: { packets: 7 }, tx: { packets: 9 } } }]), 'eth0')).toEqual({
       rxPackets: 7,
